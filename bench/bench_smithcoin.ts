@@ -1,0 +1,48 @@
+// bench_smithcoin: runs every suite in bench/*.bench.js (or those matching -filter=<regex>).
+// -quick makes each measurement short; ctest uses it as a smoke test that the benchmarks still run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { BenchmarkSuite } from './lib/bench.js';
+
+function usage(): string {
+  return [
+    'Usage: bench_smithcoin [options]',
+    '',
+    'Options:',
+    '  -filter=<regex>  Run only the suites whose name matches <regex>',
+    '  -list            List the suites and exit',
+    '  -quick           Short measurements (smoke test)',
+    '  -h, -help        Print this help message and exit',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  let filter = /.*/;
+  let list = false;
+  let quick = false;
+  for (const arg of argv) {
+    if (arg === '-h' || arg === '-help' || arg === '--help') { console.log(usage()); return 0; }
+    else if (arg === '-list') list = true;
+    else if (arg === '-quick') quick = true;
+    else if (arg.startsWith('-filter=')) filter = new RegExp(arg.slice('-filter='.length));
+    else { console.error(`Error: Invalid parameter ${arg}`); return 1; }
+  }
+  const dir = path.dirname(fileURLToPath(import.meta.url));
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.bench.js')).sort();
+  const suites: BenchmarkSuite[] = [];
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { benchmarks?: BenchmarkSuite[] };
+    for (const s of mod.benchmarks ?? []) suites.push(s);
+  }
+  const selected = suites.filter((s) => filter.test(s.name));
+  if (list) { for (const s of selected) console.log(s.name); return 0; }
+  if (selected.length === 0) { console.error('Error: no benchmark matches the filter'); return 1; }
+  for (const s of selected) {
+    console.log(`# ${s.name}`);
+    await s.run({ quick });
+  }
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

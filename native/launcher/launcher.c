@@ -1,0 +1,154 @@
+/* Launcher for Smithcoin's executables: runs Node.js on the program's compiled entry point.
+ *
+ * Node.js cannot exec(), so a plain `node x.js` would leave a parent process around. This launcher
+ * execs Node in its own process instead: the PID a caller holds is the program's.
+ *
+ * Built with -DLAUNCHER_WRAPPER it is the `smithcoin` command: it runs the TypeScript wrapper as
+ * a child, reads its decision from fd 3 ("exec\0<path>\0<argv0>\0<args>..." or "exit\0<status>") and then
+ * execs the chosen program in this process, as Core's wrapper does with execvp.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef LAUNCHER_ENTRY
+#error "LAUNCHER_ENTRY must name the entry point under the js directory"
+#endif
+#ifndef LAUNCHER_NODE
+#define LAUNCHER_NODE "node"
+#endif
+
+/* Where the compiled JavaScript lives relative to the launcher: the build tree, then an install. */
+static const char *const JS_DIRS[] = {"../js", "../lib/smithcoin/js"};
+
+static void die(const char *what)
+{
+    fprintf(stderr, "Error: %s: %s\n", what, strerror(errno));
+    exit(127);
+}
+
+static void find_entry(char *out, size_t size)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n < 0) die("cannot locate this executable");
+    self[n] = '\0';
+    char *slash = strrchr(self, '/');
+    if (slash) *slash = '\0';
+    for (size_t i = 0; i < sizeof(JS_DIRS) / sizeof(JS_DIRS[0]); ++i) {
+        int written = snprintf(out, size, "%s/%s/%s", self, JS_DIRS[i], LAUNCHER_ENTRY);
+        if (written < 0 || (size_t)written >= size) continue;
+        if (access(out, R_OK) == 0) return;
+    }
+    fprintf(stderr, "Error: cannot find %s beside %s\n", LAUNCHER_ENTRY, self);
+    exit(127);
+}
+
+static const char *node_path(void)
+{
+    const char *env = getenv("SMITHCOIN_NODE");
+    return env && *env ? env : LAUNCHER_NODE;
+}
+
+/* argv for node: node --no-warnings <entry> <user args...> */
+static char **node_argv(const char *entry, int argc, char **argv)
+{
+    char **args = calloc((size_t)argc + 3, sizeof(char *));
+    if (!args) die("out of memory");
+    args[0] = (char *)node_path();
+    args[1] = "--no-warnings";
+    args[2] = (char *)entry;
+    for (int i = 1; i < argc; ++i) args[i + 2] = argv[i];
+    return args;
+}
+
+#ifndef LAUNCHER_WRAPPER
+int main(int argc, char **argv)
+{
+    char entry[PATH_MAX];
+    find_entry(entry, sizeof(entry));
+    char **args = node_argv(entry, argc, argv);
+    execvp(args[0], args);
+    die("cannot run Node.js");
+    return 127;
+}
+#else
+static char *read_all(int fd, size_t *len)
+{
+    size_t cap = 4096, used = 0;
+    char *buf = malloc(cap);
+    if (!buf) die("out of memory");
+    for (;;) {
+        if (used == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            if (!buf) die("out of memory");
+        }
+        ssize_t n = read(fd, buf + used, cap - used);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) die("cannot read the wrapper's decision");
+        if (n == 0) break;
+        used += (size_t)n;
+    }
+    *len = used;
+    return buf;
+}
+
+int main(int argc, char **argv)
+{
+    char entry[PATH_MAX];
+    find_entry(entry, sizeof(entry));
+    int fds[2];
+    if (pipe(fds) != 0) die("pipe");
+    pid_t pid = fork();
+    if (pid < 0) die("fork");
+    if (pid == 0) {
+        close(fds[0]);
+        if (fds[1] != 3) {
+            if (dup2(fds[1], 3) < 0) _exit(127);
+            close(fds[1]);
+        }
+        setenv("SMITHCOIN_WRAPPER_ARGV0", argv[0], 1);
+        char **args = node_argv(entry, argc, argv);
+        execvp(args[0], args);
+        fprintf(stderr, "Error: cannot run Node.js: %s\n", strerror(errno));
+        _exit(127);
+    }
+    close(fds[1]);
+    size_t len = 0;
+    char *plan = read_all(fds[0], &len);
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) die("waitpid");
+    }
+    if (!WIFEXITED(status)) return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+
+    /* Split the NUL-separated fields. */
+    size_t count = 0;
+    for (size_t i = 0; i < len; ++i) count += plan[i] == '\0';
+    if (count < 2) return WEXITSTATUS(status) ? WEXITSTATUS(status) : 1;
+    /* The wrapper may only decide once; anything else means it failed before deciding. */
+    char **fields = calloc(count + 1, sizeof(char *));
+    if (!fields) die("out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < len && k < count; ++k) {
+        fields[k] = plan + i;
+        i += strlen(plan + i) + 1;
+    }
+    if (strcmp(fields[0], "exit") == 0) return atoi(fields[1]);
+    if (strcmp(fields[0], "exec") != 0 || count < 3) return 1;
+    fflush(stdout);
+    execv(fields[1], fields + 2);
+    fprintf(stderr, "Error: execvp failed to execute '%s': %s\nTry '%s --help' for more information.\n",
+            fields[1], strerror(errno), argv[0]);
+    return 1;
+}
+#endif

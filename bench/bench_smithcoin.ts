@@ -18,7 +18,7 @@ function usage(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let filter = /.*/;
+  let filter: RegExp | undefined;
   let list = false;
   let quick = false;
   for (const arg of argv) {
@@ -35,9 +35,9 @@ async function main(argv: string[]): Promise<number> {
     const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { benchmarks?: BenchmarkSuite[] };
     for (const s of mod.benchmarks ?? []) suites.push(s);
   }
-  const selected = suites.filter((s) => filter.test(s.name));
+  const selected = filter ? suites.filter((s) => filter.test(s.name)) : suites;
   if (list) { for (const s of selected) console.log(s.name); return 0; }
-  if (selected.length === 0) { console.error('Error: no benchmark matches the filter'); return 1; }
+  if (filter && selected.length === 0) { console.error('Error: no benchmark matches the filter'); return 1; }
   for (const s of selected) {
     console.log(`# ${s.name}`);
     await s.run({ quick });

@@ -3,11 +3,12 @@
 # incremental mode, so a build with no change does nothing costly.
 include_guard(GLOBAL)
 
-# add_typescript_program(<target> STAGE_DIR <dir> OUT_DIR <dir> DIRS <src dirs...>)
-# Creates <target>, which stages DIRS from the source tree and compiles them into OUT_DIR.
+# add_typescript_program(<target> STAGE_DIR <dir> OUT_DIR <dir> DIRS <src dirs...> [EXCLUDE <globs...>])
+# Creates <target>, which stages DIRS from the source tree and compiles them into OUT_DIR, leaving
+# out the files that match EXCLUDE (tsconfig globs, e.g. the IPC code in a build without IPC).
 # Generated sources are attached with typescript_add_generated(<target> files...).
 function(add_typescript_program target)
-  cmake_parse_arguments(PARSE_ARGV 1 TS "" "STAGE_DIR;OUT_DIR" "DIRS")
+  cmake_parse_arguments(PARSE_ARGV 1 TS "" "STAGE_DIR;OUT_DIR" "DIRS;EXCLUDE")
   set(globs)
   foreach(dir IN LISTS TS_DIRS)
     list(APPEND globs "${PROJECT_SOURCE_DIR}/${dir}/*.ts")
@@ -18,6 +19,10 @@ function(add_typescript_program target)
   set(tsconfig "${TS_STAGE_DIR}/tsconfig.json")
   set(TS_BUILDINFO "${CMAKE_CURRENT_BINARY_DIR}/${target}.tsbuildinfo")
   set(TS_OUT_DIR "${TS_OUT_DIR}")
+  set(TS_EXCLUDES "\"src/ipc/libmultiprocess/**\"")
+  foreach(glob IN LISTS TS_EXCLUDE)
+    string(APPEND TS_EXCLUDES ", \"${glob}\"")
+  endforeach()
   configure_file("${PROJECT_SOURCE_DIR}/cmake/tsconfig.build.json.in" "${tsconfig}" @ONLY)
 
   set(stamp "${CMAKE_CURRENT_BINARY_DIR}/${target}.stamp")

@@ -1,0 +1,107 @@
+// Script verification of a block's worth of P2WPKH spends: one thread against the ScriptCheckQueue pool.
+import os from 'node:os';
+import { hash160 } from '../src/crypto/ripemd160.js';
+import { ecdsaSign, pubkeyCreate } from '../src/crypto/secp256k1.js';
+import { OutPoint, Transaction, TxIn, TxOut } from '../src/primitives/transaction.js';
+import { ScriptCheckQueue, makeScriptCheckJob, verifyTransactionScripts, type ScriptCheckJob } from '../src/script/check_queue.js';
+import { Opcode, ScriptBuilder } from '../src/script/script.js';
+import { ScriptError } from '../src/script/script_error.js';
+import { PrecomputedTransactionData, signatureHashWitnessV0 } from '../src/script/sighash.js';
+import { SCRIPT_VERIFY_FLAG_NAMES } from '../src/script/verify_flags.js';
+import { measure, report, type BenchmarkSuite } from './lib/bench.js';
+
+const SIGHASH_ALL = 1;
+
+interface Spend {
+  tx: Transaction;
+  spent: TxOut[];
+}
+
+/** `txCount` transactions of `inputsPerTx` signed P2WPKH inputs each (deterministic keys). */
+function buildBlock(txCount: number, inputsPerTx: number): Spend[] {
+  const keys = Array.from({ length: 16 }, (_, k) => {
+    const sk = new Uint8Array(32);
+    sk[31] = k + 1;
+    sk[0] = 0x42;
+    const pk = pubkeyCreate(sk, true);
+    const h = hash160(pk);
+    return {
+      sk,
+      pk,
+      spk: new ScriptBuilder().op(Opcode.OP_0).pushData(h).build(),
+      scriptCode: new ScriptBuilder().op(Opcode.OP_DUP, Opcode.OP_HASH160).pushData(h).op(Opcode.OP_EQUALVERIFY, Opcode.OP_CHECKSIG).build(),
+    };
+  });
+  const block: Spend[] = [];
+  for (let t = 0; t < txCount; t++) {
+    const spent: TxOut[] = [];
+    const vin: TxIn[] = [];
+    const owners: number[] = [];
+    for (let i = 0; i < inputsPerTx; i++) {
+      const prev = new Uint8Array(32);
+      prev[0] = t & 0xff;
+      prev[1] = t >> 8;
+      prev[2] = i;
+      const owner = (t * inputsPerTx + i) % keys.length;
+      owners.push(owner);
+      spent.push(new TxOut(BigInt(10_000 + t + i), keys[owner]!.spk));
+      vin.push(new TxIn({ prevout: new OutPoint(prev, i), sequence: 0xfffffffd }));
+    }
+    const unsigned = new Transaction({ version: 2, vin, vout: [new TxOut(5_000n, keys[t % keys.length]!.spk)], lockTime: 0 });
+    const txdata = PrecomputedTransactionData.from(unsigned, spent);
+    const signed = vin.map((input, i) => {
+      const key = keys[owners[i]!]!;
+      const sighash = signatureHashWitnessV0(key.scriptCode, unsigned, i, SIGHASH_ALL, spent[i]!.value, txdata);
+      const sig = ecdsaSign(sighash, key.sk);
+      const full = new Uint8Array(sig.length + 1);
+      full.set(sig);
+      full[sig.length] = SIGHASH_ALL;
+      return input.withWitness([full, key.pk]);
+    });
+    block.push({ tx: new Transaction({ version: 2, vin: signed, vout: unsigned.vout, lockTime: 0 }), spent });
+  }
+  return block;
+}
+
+function allFlags(): number {
+  let f = 0;
+  for (const v of SCRIPT_VERIFY_FLAG_NAMES.values()) f |= v;
+  return f;
+}
+
+function checkAllOk(results: { error: ScriptError }[]): void {
+  for (const r of results) if (r.error !== ScriptError.SCRIPT_ERR_OK) throw new Error(`benchmark block failed verification: ${r.error}`);
+}
+
+export const benchmarks: BenchmarkSuite[] = [
+  {
+    name: 'script_verify_p2wpkh_block',
+    async run(opts) {
+      const txCount = opts.quick ? 50 : 1000;
+      const inputsPerTx = 2;
+      const inputs = txCount * inputsPerTx;
+      const block = buildBlock(txCount, inputsPerTx);
+      const flags = allFlags();
+      const jobs: ScriptCheckJob[] = block.map((s) => makeScriptCheckJob(s.tx, s.spent, flags));
+      const timing = { ms: opts.quick ? 50 : 3000, reps: opts.quick ? 1 : 3, opsPerCall: inputs, quick: opts.quick };
+
+      const single = await measure(`verify ${inputs} P2WPKH inputs, main thread`, () => {
+        checkAllOk(block.map((s) => verifyTransactionScripts(s.tx, s.spent, flags)));
+      }, timing);
+      report(single, undefined, 'inputs/s');
+
+      for (const n of [1, 2]) {
+        const queue = new ScriptCheckQueue({ workers: n });
+        try {
+          const m = await measure(`verify ${inputs} P2WPKH inputs, ScriptCheckQueue ${n} worker(s)`, async () => {
+            checkAllOk(await queue.verify(jobs));
+          }, timing);
+          report(m, single, 'inputs/s');
+        } finally {
+          await queue.close();
+        }
+      }
+      console.log(`(${os.availableParallelism()} CPUs available; other processes share them)`);
+    },
+  },
+];

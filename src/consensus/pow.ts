@@ -1,0 +1,185 @@
+// Proof of work: compact "nBits" targets, CheckProofOfWork and the difficulty retarget rules (Core's pow.cpp).
+
+import { type ChainEntry, getAncestor } from './chain_entry.js';
+import { type ConsensusParams, difficultyAdjustmentInterval } from './params.js';
+
+const UINT256_MASK = (1n << 256n) - 1n;
+
+/** A 256-bit number read from 32 bytes in internal (little-endian) order, as UintToArith256 does. */
+export function uint256ToBigInt(bytes: Uint8Array): bigint {
+  if (bytes.length !== 32) throw new RangeError('uint256 must be 32 bytes');
+  let v = 0n;
+  for (let i = 31; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
+  return v;
+}
+
+/** 32 little-endian bytes of a 256-bit number (ArithToUint256). */
+export function bigIntToUint256(v: bigint): Uint8Array {
+  if (v < 0n || v > UINT256_MASK) throw new RangeError('value does not fit in 256 bits');
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++, v >>= 8n) out[i] = Number(v & 0xffn);
+  return out;
+}
+
+/** Big-endian display hex (64 digits) of a 256-bit number, as arith_uint256::GetHex prints it. */
+export function uint256Hex(v: bigint): string {
+  return (v & UINT256_MASK).toString(16).padStart(64, '0');
+}
+
+export interface CompactDecoded {
+  target: bigint;
+  negative: boolean;
+  overflow: boolean;
+}
+
+/**
+ * Core's arith_uint256::SetCompact. The compact format is a 1-byte exponent (size in bytes) and a
+ * 23-bit mantissa with a sign bit, like a floating point number; bits shifted past 256 are lost.
+ */
+export function setCompact(compact: number): CompactDecoded {
+  const c = compact >>> 0;
+  const size = c >>> 24;
+  let word = c & 0x007fffff;
+  let target: bigint;
+  if (size <= 3) {
+    word >>>= 8 * (3 - size);
+    target = BigInt(word);
+  } else {
+    target = (BigInt(word) << BigInt(8 * (size - 3))) & UINT256_MASK;
+  }
+  const negative = word !== 0 && (c & 0x00800000) !== 0;
+  const overflow = word !== 0 && (size > 34 || (word > 0xff && size > 33) || (word > 0xffff && size > 32));
+  return { target, negative, overflow };
+}
+
+function bitLength(v: bigint): number {
+  return v === 0n ? 0 : v.toString(2).length;
+}
+
+/** Core's arith_uint256::GetCompact: the shortest compact form, never with the sign bit set unless `negative`. */
+export function getCompact(target: bigint, negative = false): number {
+  if (target < 0n || target > UINT256_MASK) throw new RangeError('target does not fit in 256 bits');
+  let size = Math.ceil(bitLength(target) / 8);
+  let compact: number;
+  if (size <= 3) {
+    compact = Number(target << BigInt(8 * (3 - size)));
+  } else {
+    compact = Number((target >> BigInt(8 * (size - 3))) & 0xffffffffn);
+  }
+  // The 0x00800000 bit denotes the sign, so a mantissa with it set moves one byte into the exponent.
+  if (compact & 0x00800000) {
+    compact >>>= 8;
+    size++;
+  }
+  compact = (compact | (size << 24)) >>> 0;
+  if (negative && (compact & 0x007fffff) !== 0) compact = (compact | 0x00800000) >>> 0;
+  return compact;
+}
+
+/**
+ * Core's DeriveTarget: the target encoded by nBits, or undefined when it is negative, zero, overflows
+ * or is easier than the proof-of-work limit.
+ */
+export function deriveTarget(bits: number, powLimit: bigint): bigint | undefined {
+  const { target, negative, overflow } = setCompact(bits);
+  if (negative || target === 0n || overflow || target > powLimit) return undefined;
+  return target;
+}
+
+/** Whether a block hash (32 bytes, internal order) satisfies the target in nBits. */
+export function checkProofOfWork(hash: Uint8Array, bits: number, params: ConsensusParams): boolean {
+  const target = deriveTarget(bits, params.powLimit);
+  if (target === undefined) return false;
+  return uint256ToBigInt(hash) <= target;
+}
+
+/** The expected number of hashes for a block at nBits: 2^256 / (target + 1), or 0 for an invalid nBits. */
+export function getBlockProof(bits: number): bigint {
+  const { target, negative, overflow } = setCompact(bits);
+  if (negative || overflow || target === 0n) return 0n;
+  return (1n << 256n) / (target + 1n);
+}
+
+/** The nBits a block following `last` must carry (Core's GetNextWorkRequired). `blockTime` is the new header's nTime. */
+export function getNextWorkRequired(last: ChainEntry, blockTime: number, params: ConsensusParams): number {
+  const proofOfWorkLimit = getCompact(params.powLimit);
+  const interval = difficultyAdjustmentInterval(params);
+
+  // Only change once per difficulty adjustment interval.
+  if ((last.height + 1) % interval !== 0) {
+    if (params.powAllowMinDifficultyBlocks) {
+      // Testnet rule: a block more than twice the target spacing after its parent must be min-difficulty.
+      if (blockTime > last.time + params.powTargetSpacing * 2) return proofOfWorkLimit;
+      // Otherwise return the last non-special-min-difficulty-rules block.
+      let walk: ChainEntry = last;
+      while (walk.prev && walk.height % interval !== 0 && walk.bits === proofOfWorkLimit) walk = walk.prev;
+      return walk.bits;
+    }
+    return last.bits;
+  }
+
+  // Go back by what we want to be 14 days worth of blocks.
+  const heightFirst = last.height - (interval - 1);
+  if (heightFirst < 0) throw new RangeError('GetNextWorkRequired: not enough blocks before the retarget');
+  const first = getAncestor(last, heightFirst);
+  if (!first) throw new RangeError(`GetNextWorkRequired: missing ancestor at height ${heightFirst}`);
+  return calculateNextWorkRequired(last, first.time, params);
+}
+
+/** Core's CalculateNextWorkRequired: retarget from the time the period took, clamped to a factor of 4. */
+export function calculateNextWorkRequired(last: ChainEntry, firstBlockTime: number, params: ConsensusParams): number {
+  if (params.powNoRetargeting) return last.bits;
+
+  const minTimespan = Math.trunc(params.powTargetTimespan / 4);
+  const maxTimespan = params.powTargetTimespan * 4;
+  let actualTimespan = last.time - firstBlockTime;
+  if (actualTimespan < minTimespan) actualTimespan = minTimespan;
+  if (actualTimespan > maxTimespan) actualTimespan = maxTimespan;
+
+  let bitsBase = last.bits;
+  if (params.enforceBIP94) {
+    // BIP94: start from the first block of the period, which can never use the min-difficulty exception,
+    // so the real difficulty survives a period that ended with min-difficulty blocks.
+    const heightFirst = last.height - (difficultyAdjustmentInterval(params) - 1);
+    const first = getAncestor(last, heightFirst);
+    if (!first) throw new RangeError(`CalculateNextWorkRequired: missing ancestor at height ${heightFirst}`);
+    bitsBase = first.bits;
+  }
+  let target = setCompact(bitsBase).target;
+  // arith_uint256 arithmetic wraps at 256 bits; the chain parameters are chosen so it never does.
+  target = (target * BigInt(actualTimespan)) & UINT256_MASK;
+  target /= BigInt(params.powTargetTimespan);
+  if (target > params.powLimit) target = params.powLimit;
+  return getCompact(target);
+}
+
+/**
+ * Core's PermittedDifficultyTransition: whether nBits may go from `oldBits` to `newBits` at `height`
+ * (used to sanity-check headers before their ancestors are all known).
+ */
+export function permittedDifficultyTransition(params: ConsensusParams, height: number, oldBits: number, newBits: number): boolean {
+  if (params.powAllowMinDifficultyBlocks) return true;
+
+  if (height % difficultyAdjustmentInterval(params) === 0) {
+    const smallestTimespan = BigInt(Math.trunc(params.powTargetTimespan / 4));
+    const largestTimespan = BigInt(params.powTargetTimespan * 4);
+    const timespan = BigInt(params.powTargetTimespan);
+    const observedNewTarget = setCompact(newBits).target;
+
+    let largest = (setCompact(oldBits).target * largestTimespan) & UINT256_MASK;
+    largest /= timespan;
+    if (largest > params.powLimit) largest = params.powLimit;
+    // Round through the compact form, then compare with what is observed.
+    const maximumNewTarget = setCompact(getCompact(largest)).target;
+    if (maximumNewTarget < observedNewTarget) return false;
+
+    let smallest = (setCompact(oldBits).target * smallestTimespan) & UINT256_MASK;
+    smallest /= timespan;
+    if (smallest > params.powLimit) smallest = params.powLimit;
+    const minimumNewTarget = setCompact(getCompact(smallest)).target;
+    if (minimumNewTarget > observedNewTarget) return false;
+  } else if (oldBits !== newBits) {
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,44 @@
+// Context-free transaction checks (Core's consensus/tx_check.cpp: CheckTransaction).
+
+import { type Transaction } from '../primitives/transaction.js';
+import { MAX_MONEY, moneyRange } from './amount.js';
+import { MAX_BLOCK_WEIGHT, WITNESS_SCALE_FACTOR } from './consensus.js';
+import { TxValidationResult, type TxValidationState } from './validation.js';
+
+/** Basic checks that don't depend on any context. Returns false and fills `state` on failure. */
+export function checkTransaction(tx: Transaction, state: TxValidationState): boolean {
+  const fail = (reason: string): false => state.invalid(TxValidationResult.TX_CONSENSUS, reason);
+
+  if (tx.vin.length === 0) return fail('bad-txns-vin-empty');
+  if (tx.vout.length === 0) return fail('bad-txns-vout-empty');
+  // Size limits (the witness is not counted: it has not been checked for malleability yet).
+  if (tx.getStrippedSize() * WITNESS_SCALE_FACTOR > MAX_BLOCK_WEIGHT) return fail('bad-txns-oversize');
+
+  // Check for negative or overflow output values (see CVE-2010-5139).
+  let valueOut = 0n;
+  for (const out of tx.vout) {
+    if (out.value < 0n) return fail('bad-txns-vout-negative');
+    if (out.value > MAX_MONEY) return fail('bad-txns-vout-toolarge');
+    valueOut += out.value;
+    if (!moneyRange(valueOut)) return fail('bad-txns-txouttotal-toolarge');
+  }
+
+  // Check for duplicate inputs (see CVE-2018-17144): spending the same coin twice in one transaction
+  // is not caught by the coins view, which only checks that each input exists.
+  const seen = new Set<string>();
+  for (const input of tx.vin) {
+    const key = input.prevout.key();
+    if (seen.has(key)) return fail('bad-txns-inputs-duplicate');
+    seen.add(key);
+  }
+
+  if (tx.isCoinBase()) {
+    const len = tx.vin[0]!.scriptSig.length;
+    if (len < 2 || len > 100) return fail('bad-cb-length');
+  } else {
+    for (const input of tx.vin) {
+      if (input.prevout.isNull()) return fail('bad-txns-prevout-null');
+    }
+  }
+  return true;
+}

@@ -1,0 +1,39 @@
+// Small byte helpers private to src/crypto: plain Uint8Array views and argument checks.
+
+/**
+ * A plain Uint8Array view of a Buffer (no copy). node:crypto returns Buffers; handing out plain
+ * arrays keeps results comparable with deepStrictEqual against other byte arrays.
+ */
+export function plain(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** The concatenation of `parts`. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const out = new Uint8Array(size);
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
+/** Throws the same TypeError as the native addon unless `value` is a Uint8Array. */
+export function checkBytes(value: unknown, name: string): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
+}
+
+/** Throws the same TypeError as the native addon unless `value` is a Uint8Array of `size` bytes. */
+export function checkFixedBytes(value: unknown, size: number, name: string): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array) || value.length !== size) {
+    throw new TypeError(`${name} must be a ${size}-byte Uint8Array`);
+  }
+}
+
+/** Throws the same TypeError as the native addon unless `value` is a boolean. */
+export function checkBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean`);
+}

@@ -1,0 +1,221 @@
+// Private keys (CKey), public key checks (CPubKey/XOnlyPubKey), WIF, and the EC operations keys need.
+// The EC arithmetic uses @noble/curves until src/crypto/secp256k1.ts offers these operations.
+import { createHash } from 'node:crypto';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { decodeBase58Check, encodeBase58Check } from './util/base58.js';
+import type { AddressParams } from './kernel/chainparams_base.js';
+
+const Point = secp256k1.Point;
+const N = Point.Fn.ORDER;
+const P_FIELD = Point.Fp.ORDER;
+
+/** Serialized sizes of CPubKey. */
+export const PUBKEY_SIZE = 65;
+export const COMPRESSED_PUBKEY_SIZE = 33;
+
+export function sha256(data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(data).digest());
+}
+
+/** RIPEMD160(SHA256(data)): key ids, script ids. */
+export function hash160(data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('ripemd160').update(createHash('sha256').update(data).digest()).digest());
+}
+
+/** BIP340 tagged hash: SHA256(SHA256(tag) || SHA256(tag) || msgs...). */
+export function taggedHash(tag: string, ...msgs: Uint8Array[]): Uint8Array {
+  const t = createHash('sha256').update(tag).digest();
+  const h = createHash('sha256').update(t).update(t);
+  for (const m of msgs) h.update(m);
+  return new Uint8Array(h.digest());
+}
+
+function toBigInt(b: Uint8Array): bigint {
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return v;
+}
+
+function to32(v: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 31; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+/** Expected serialized length for a pubkey header byte (CPubKey::GetLen), 0 if the header is unknown. */
+export function pubkeyLenForHeader(header: number): number {
+  if (header === 2 || header === 3) return COMPRESSED_PUBKEY_SIZE;
+  if (header === 4 || header === 6 || header === 7) return PUBKEY_SIZE;
+  return 0;
+}
+
+/** CPubKey::ValidSize / IsValid: a known header and the matching length; no curve check. */
+export function pubkeyValidSize(pub: Uint8Array): boolean {
+  return pub.length > 0 && pubkeyLenForHeader(pub[0]!) === pub.length;
+}
+
+/** CPubKey::IsValidNonHybrid: a valid size and a 02/03/04 header. */
+export function pubkeyIsValidNonHybrid(pub: Uint8Array): boolean {
+  return pubkeyValidSize(pub) && (pub[0] === 2 || pub[0] === 3 || pub[0] === 4);
+}
+
+export function pubkeyIsCompressed(pub: Uint8Array): boolean {
+  return pub.length === COMPRESSED_PUBKEY_SIZE;
+}
+
+type CurvePoint = InstanceType<typeof Point>;
+
+/** Parses a serialized pubkey like secp256k1_ec_pubkey_parse (which accepts hybrid 06/07 keys). */
+function parsePoint(pub: Uint8Array): CurvePoint | null {
+  if (!pubkeyValidSize(pub)) return null;
+  try {
+    if (pub[0] === 6 || pub[0] === 7) {
+      const plain = pub.slice();
+      plain[0] = 4;
+      const pt = Point.fromBytes(plain);
+      return (pt.y & 1n) === BigInt(pub[0] & 1) ? pt : null;
+    }
+    return Point.fromBytes(pub);
+  } catch {
+    return null;
+  }
+}
+
+/** CPubKey::IsFullyValid: a well-formed encoding of a point on the curve. */
+export function pubkeyIsFullyValid(pub: Uint8Array): boolean {
+  return parsePoint(pub) !== null;
+}
+
+/** The 33-byte form of a valid pubkey, or null. */
+export function pubkeyCompress(pub: Uint8Array): Uint8Array | null {
+  const pt = parsePoint(pub);
+  return pt ? pt.toBytes(true) : null;
+}
+
+/** The 65-byte form of a valid pubkey, or null. */
+export function pubkeyDecompress(pub: Uint8Array): Uint8Array | null {
+  const pt = parsePoint(pub);
+  return pt ? pt.toBytes(false) : null;
+}
+
+/** CPubKey ordering (lexicographic on the serialization), used by sortedmulti. */
+export function comparePubkeys(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** XOnlyPubKey(CPubKey): the 32 bytes after the header. */
+export function xonlyFromPubkey(pub: Uint8Array): Uint8Array {
+  return pub.slice(1, 33);
+}
+
+function liftX(x: Uint8Array): CurvePoint | null {
+  if (x.length !== 32) return null;
+  const xv = toBigInt(x);
+  if (xv >= P_FIELD) return null;
+  try {
+    return Point.fromBytes(Uint8Array.of(2, ...x));
+  } catch {
+    return null;
+  }
+}
+
+/** XOnlyPubKey::IsFullyValid: x is the coordinate of a curve point. */
+export function xonlyIsFullyValid(x: Uint8Array): boolean {
+  return liftX(x) !== null;
+}
+
+/**
+ * Taproot output key: lift_x(x) + t*G (secp256k1_xonly_pubkey_tweak_add). Null if t >= n or the
+ * result is infinity. `parity` is the odd-y bit of the result.
+ */
+export function xonlyTweakAdd(x: Uint8Array, tweak: Uint8Array): { x: Uint8Array; parity: number } | null {
+  const p = liftX(x);
+  const t = toBigInt(tweak);
+  if (!p || t >= N) return null;
+  const q = t === 0n ? p : p.add(Point.BASE.multiply(t));
+  if (q.equals(Point.ZERO)) return null;
+  const qa = q.toAffine();
+  return { x: to32(qa.x), parity: Number(qa.y & 1n) };
+}
+
+/** A secret key is a 32-byte integer in [1, n-1]. */
+export function secretIsValid(secret: Uint8Array): boolean {
+  if (secret.length !== 32) return false;
+  const v = toBigInt(secret);
+  return v > 0n && v < N;
+}
+
+/** Serialized pubkey of a valid secret. */
+export function pubkeyFromSecret(secret: Uint8Array, compressed: boolean): Uint8Array {
+  return Point.BASE.multiply(toBigInt(secret)).toBytes(compressed);
+}
+
+/** (secret + tweak) mod n, or null if tweak >= n or the sum is zero (secp256k1_ec_seckey_tweak_add). */
+export function seckeyTweakAdd(secret: Uint8Array, tweak: Uint8Array): Uint8Array | null {
+  const t = toBigInt(tweak);
+  if (t >= N) return null;
+  const r = (toBigInt(secret) + t) % N;
+  return r === 0n ? null : to32(r);
+}
+
+/** Compressed serialization of pub + tweak*G, or null if tweak >= n or the sum is infinity. */
+export function pubkeyTweakAdd(pub: Uint8Array, tweak: Uint8Array): Uint8Array | null {
+  const p = parsePoint(pub);
+  const t = toBigInt(tweak);
+  if (!p || t >= N) return null;
+  const q = t === 0n ? p : p.add(Point.BASE.multiply(t));
+  if (q.equals(Point.ZERO)) return null;
+  return q.toBytes(true);
+}
+
+/** A private key with its public key compression flag (Core's CKey). */
+export class Key {
+  readonly secret: Uint8Array;
+  readonly compressed: boolean;
+  private pubCache: Uint8Array | undefined;
+
+  private constructor(secret: Uint8Array, compressed: boolean) {
+    this.secret = secret;
+    this.compressed = compressed;
+  }
+
+  /** A key from 32 secret bytes, or null when they are out of range (CKey::Set leaves it invalid). */
+  static fromSecret(secret: Uint8Array, compressed: boolean): Key | null {
+    return secretIsValid(secret) ? new Key(secret.slice(), compressed) : null;
+  }
+
+  /** CKey::GetPubKey. */
+  getPubKey(): Uint8Array {
+    this.pubCache ??= pubkeyFromSecret(this.secret, this.compressed);
+    return this.pubCache;
+  }
+}
+
+/** WIF text of a key (EncodeSecret). */
+export function encodeSecret(key: Key, params: AddressParams): string {
+  const prefix = params.base58Prefixes.SECRET_KEY;
+  const data = new Uint8Array(prefix.length + 32 + (key.compressed ? 1 : 0));
+  data.set(prefix);
+  data.set(key.secret, prefix.length);
+  if (key.compressed) data[data.length - 1] = 1;
+  return encodeBase58Check(data);
+}
+
+/** Key from WIF text, or null (DecodeSecret). */
+export function decodeSecret(str: string, params: AddressParams): Key | null {
+  const data = decodeBase58Check(str, 34);
+  if (!data) return null;
+  const prefix = params.base58Prefixes.SECRET_KEY;
+  const plain = data.length === 32 + prefix.length;
+  const withFlag = data.length === 33 + prefix.length && data[data.length - 1] === 1;
+  if (!(plain || withFlag)) return null;
+  for (let i = 0; i < prefix.length; i++) if (data[i] !== prefix[i]) return null;
+  const key = Key.fromSecret(data.subarray(prefix.length, prefix.length + 32), withFlag);
+  data.fill(0);
+  return key;
+}

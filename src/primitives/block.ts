@@ -1,0 +1,172 @@
+// BlockHeader (80 bytes, cached hash) and Block (header + transactions) with their wire format and weight.
+import { hash256 } from '../crypto/sha256.js';
+import { Transaction, WITNESS_SCALE_FACTOR, type TxReadOptions } from './transaction.js';
+import { ByteReader, ByteWriter, SerializationError } from '../util/serialize.js';
+import { bytesToHex, hashToHex, hexToBytes } from '../util/hex.js';
+
+export interface BlockHeaderFields {
+  version?: number;
+  hashPrevBlock?: Uint8Array;
+  hashMerkleRoot?: Uint8Array;
+  time?: number;
+  bits?: number;
+  nonce?: number;
+}
+
+/** The 80-byte block header. nVersion is int32 in Core; time, bits and nonce are uint32. */
+export class BlockHeader {
+  static readonly SIZE = 80;
+
+  readonly version: number;
+  readonly hashPrevBlock: Uint8Array;
+  readonly hashMerkleRoot: Uint8Array;
+  readonly time: number;
+  readonly bits: number;
+  readonly nonce: number;
+  private cachedHash: Uint8Array | undefined;
+
+  constructor(f: BlockHeaderFields = {}) {
+    this.version = (f.version ?? 0) | 0;
+    this.hashPrevBlock = f.hashPrevBlock ?? new Uint8Array(32);
+    this.hashMerkleRoot = f.hashMerkleRoot ?? new Uint8Array(32);
+    if (this.hashPrevBlock.length !== 32 || this.hashMerkleRoot.length !== 32) {
+      throw new RangeError('block header hashes must be 32 bytes');
+    }
+    this.time = (f.time ?? 0) >>> 0;
+    this.bits = (f.bits ?? 0) >>> 0;
+    this.nonce = (f.nonce ?? 0) >>> 0;
+  }
+
+  static read(r: ByteReader): BlockHeader {
+    return new BlockHeader({
+      version: r.readI32LE(),
+      hashPrevBlock: r.readHash(),
+      hashMerkleRoot: r.readHash(),
+      time: r.readU32LE(),
+      bits: r.readU32LE(),
+      nonce: r.readU32LE(),
+    });
+  }
+
+  static fromBytes(bytes: Uint8Array): BlockHeader {
+    const r = new ByteReader(bytes);
+    const h = BlockHeader.read(r);
+    if (!r.eof()) throw new SerializationError('Data after block header');
+    return h;
+  }
+
+  static fromHex(hex: string): BlockHeader {
+    return BlockHeader.fromBytes(hexToBytes(hex));
+  }
+
+  write(w: ByteWriter): void {
+    w.writeI32LE(this.version).writeBytes(this.hashPrevBlock).writeBytes(this.hashMerkleRoot);
+    w.writeU32LE(this.time).writeU32LE(this.bits).writeU32LE(this.nonce);
+  }
+
+  toBytes(): Uint8Array {
+    const w = new ByteWriter(BlockHeader.SIZE);
+    this.write(w);
+    return w.toBytes();
+  }
+
+  toHex(): string {
+    return bytesToHex(this.toBytes());
+  }
+
+  /** Block hash in internal byte order. Do not mutate the returned array. */
+  get hash(): Uint8Array {
+    if (!this.cachedHash) this.cachedHash = hash256(this.toBytes());
+    return this.cachedHash;
+  }
+
+  getHash(): Uint8Array {
+    return this.hash;
+  }
+
+  hashHex(): string {
+    return hashToHex(this.hash);
+  }
+
+  /** Core's CBlockHeader::IsNull: bits == 0. */
+  isNull(): boolean {
+    return this.bits === 0;
+  }
+}
+
+/** A block: header plus transactions (immutable). */
+export class Block {
+  readonly header: BlockHeader;
+  readonly vtx: readonly Transaction[];
+
+  constructor(header: BlockHeader, vtx: readonly Transaction[] = []) {
+    this.header = header;
+    this.vtx = Object.freeze([...vtx]);
+  }
+
+  static read(r: ByteReader, opts: TxReadOptions = {}): Block {
+    const header = BlockHeader.read(r);
+    const vtx = r.readVector((rr) => Transaction.read(rr, opts));
+    return new Block(header, vtx);
+  }
+
+  /** Parses exactly one block; trailing bytes are an error. */
+  static fromBytes(bytes: Uint8Array, opts: TxReadOptions = {}): Block {
+    const r = new ByteReader(bytes);
+    const b = Block.read(r, opts);
+    if (!r.eof()) throw new SerializationError('Data after block');
+    return b;
+  }
+
+  static fromHex(hex: string, opts: TxReadOptions = {}): Block {
+    return Block.fromBytes(hexToBytes(hex), opts);
+  }
+
+  write(w: ByteWriter, withWitness = true): void {
+    this.header.write(w);
+    w.writeCompactSize(this.vtx.length);
+    for (const tx of this.vtx) tx.write(w, withWitness);
+  }
+
+  toBytes(withWitness = true): Uint8Array {
+    const w = new ByteWriter(withWitness ? this.getTotalSize() : this.getStrippedSize());
+    this.write(w, withWitness);
+    return w.toBytes();
+  }
+
+  toHex(withWitness = true): string {
+    return bytesToHex(this.toBytes(withWitness));
+  }
+
+  get hash(): Uint8Array {
+    return this.header.hash;
+  }
+
+  getHash(): Uint8Array {
+    return this.header.hash;
+  }
+
+  hashHex(): string {
+    return this.header.hashHex();
+  }
+
+  getStrippedSize(): number {
+    return this.sizeWith((tx) => tx.getStrippedSize());
+  }
+
+  getTotalSize(): number {
+    return this.sizeWith((tx) => tx.getTotalSize());
+  }
+
+  /** GetBlockWeight: stripped size × (WITNESS_SCALE_FACTOR − 1) + total size. */
+  getWeight(): number {
+    return this.getStrippedSize() * (WITNESS_SCALE_FACTOR - 1) + this.getTotalSize();
+  }
+
+  private sizeWith(txSize: (tx: Transaction) => number): number {
+    const n = this.vtx.length;
+    let size = BlockHeader.SIZE + (n < 253 ? 1 : n <= 0xffff ? 3 : 5);
+    for (const tx of this.vtx) size += txSize(tx);
+    return size;
+  }
+}

@@ -1,0 +1,377 @@
+// OutPoint, TxIn, TxOut and the immutable Transaction (BIP144 wire format, cached txid/wtxid, weight).
+import { hash256 } from '../crypto/sha256.js';
+import { ByteReader, ByteWriter, SerializationError } from '../util/serialize.js';
+import { bytesEqual, bytesToHex, hashToHex, hexToBytes } from '../util/hex.js';
+
+/** Factor between non-witness and witness bytes in the weight (consensus/consensus.h). */
+export const WITNESS_SCALE_FACTOR = 4;
+
+const ZERO_HASH = new Uint8Array(32);
+
+/** A reference to one output of a previous transaction. `hash` is the txid in internal byte order. */
+export class OutPoint {
+  static readonly NULL_INDEX = 0xffffffff;
+  readonly hash: Uint8Array;
+  readonly n: number;
+
+  constructor(hash: Uint8Array = ZERO_HASH, n: number = OutPoint.NULL_INDEX) {
+    if (hash.length !== 32) throw new RangeError('OutPoint hash must be 32 bytes');
+    this.hash = hash;
+    this.n = n >>> 0;
+  }
+
+  static read(r: ByteReader): OutPoint {
+    return new OutPoint(r.readHash(), r.readU32LE());
+  }
+
+  write(w: ByteWriter): void {
+    w.writeBytes(this.hash).writeU32LE(this.n);
+  }
+
+  isNull(): boolean {
+    return this.n === OutPoint.NULL_INDEX && bytesEqual(this.hash, ZERO_HASH);
+  }
+
+  equals(o: OutPoint): boolean {
+    return this.n === o.n && bytesEqual(this.hash, o.hash);
+  }
+
+  /** A string usable as a Map key ("<display txid>:<n>"). */
+  key(): string {
+    return `${hashToHex(this.hash)}:${this.n}`;
+  }
+
+  /** Core's COutPoint::ToString. */
+  toString(): string {
+    return `COutPoint(${hashToHex(this.hash).slice(0, 10)}, ${this.n})`;
+  }
+}
+
+export interface TxInFields {
+  prevout: OutPoint;
+  scriptSig?: Uint8Array;
+  sequence?: number;
+  witness?: readonly Uint8Array[];
+}
+
+/** A transaction input. The witness stack belongs to the input but is serialized by the transaction. */
+export class TxIn {
+  static readonly SEQUENCE_FINAL = 0xffffffff;
+  static readonly MAX_SEQUENCE_NONFINAL = 0xfffffffe;
+  static readonly SEQUENCE_LOCKTIME_DISABLE_FLAG = 0x80000000;
+  static readonly SEQUENCE_LOCKTIME_TYPE_FLAG = 1 << 22;
+  static readonly SEQUENCE_LOCKTIME_MASK = 0x0000ffff;
+  static readonly SEQUENCE_LOCKTIME_GRANULARITY = 9;
+
+  readonly prevout: OutPoint;
+  readonly scriptSig: Uint8Array;
+  readonly sequence: number;
+  readonly witness: readonly Uint8Array[];
+
+  constructor(f: TxInFields) {
+    this.prevout = f.prevout;
+    this.scriptSig = f.scriptSig ?? new Uint8Array(0);
+    this.sequence = (f.sequence ?? TxIn.SEQUENCE_FINAL) >>> 0;
+    this.witness = Object.freeze([...(f.witness ?? [])]);
+  }
+
+  /** Reads prevout, scriptSig and sequence (the witness comes later in the transaction). */
+  static read(r: ByteReader): TxIn {
+    const prevout = OutPoint.read(r);
+    const scriptSig = r.readVarBytes();
+    return new TxIn({ prevout, scriptSig, sequence: r.readU32LE() });
+  }
+
+  write(w: ByteWriter): void {
+    this.prevout.write(w);
+    w.writeVarBytes(this.scriptSig).writeU32LE(this.sequence);
+  }
+
+  hasWitness(): boolean {
+    return this.witness.length > 0;
+  }
+
+  withWitness(witness: readonly Uint8Array[]): TxIn {
+    return new TxIn({ ...this.fields(), witness });
+  }
+
+  withScriptSig(scriptSig: Uint8Array): TxIn {
+    return new TxIn({ ...this.fields(), scriptSig });
+  }
+
+  fields(): Required<TxInFields> {
+    return { prevout: this.prevout, scriptSig: this.scriptSig, sequence: this.sequence, witness: this.witness };
+  }
+}
+
+/** A transaction output: an amount in satoshis and the script that locks it. */
+export class TxOut {
+  readonly value: bigint;
+  readonly scriptPubKey: Uint8Array;
+
+  constructor(value: bigint, scriptPubKey: Uint8Array) {
+    this.value = value;
+    this.scriptPubKey = scriptPubKey;
+  }
+
+  static read(r: ByteReader): TxOut {
+    const value = r.readI64LE();
+    return new TxOut(value, r.readVarBytes());
+  }
+
+  write(w: ByteWriter): void {
+    w.writeI64LE(this.value).writeVarBytes(this.scriptPubKey);
+  }
+
+  /** Core's CTxOut::IsNull (value -1, used by the SIGHASH_SINGLE serializer). */
+  isNull(): boolean {
+    return this.value === -1n;
+  }
+
+  equals(o: TxOut): boolean {
+    return this.value === o.value && bytesEqual(this.scriptPubKey, o.scriptPubKey);
+  }
+}
+
+export interface TransactionFields {
+  version?: number;
+  vin?: readonly TxIn[];
+  vout?: readonly TxOut[];
+  lockTime?: number;
+}
+
+export interface TxReadOptions {
+  /** Accept the BIP144 extended format (default true; false is Core's TX_NO_WITNESS). */
+  allowWitness?: boolean;
+}
+
+/**
+ * An immutable transaction. `version` is a uint32 as in current Core (a wire value of -1 reads as 0xffffffff);
+ * txid and wtxid are computed on first use and cached.
+ */
+export class Transaction {
+  static readonly CURRENT_VERSION = 2;
+
+  readonly version: number;
+  readonly vin: readonly TxIn[];
+  readonly vout: readonly TxOut[];
+  readonly lockTime: number;
+
+  private cachedTxid: Uint8Array | undefined;
+  private cachedWtxid: Uint8Array | undefined;
+  private cachedStrippedSize: number | undefined;
+  private cachedTotalSize: number | undefined;
+  private cachedHasWitness: boolean | undefined;
+
+  constructor(f: TransactionFields = {}) {
+    this.version = (f.version ?? Transaction.CURRENT_VERSION) >>> 0;
+    this.vin = Object.freeze([...(f.vin ?? [])]);
+    this.vout = Object.freeze([...(f.vout ?? [])]);
+    this.lockTime = (f.lockTime ?? 0) >>> 0;
+  }
+
+  /** Core's UnserializeTransaction, including its handling of the marker/flag bytes. */
+  static read(r: ByteReader, opts: TxReadOptions = {}): Transaction {
+    const allowWitness = opts.allowWitness ?? true;
+    const version = r.readU32LE();
+    let flags = 0;
+    // An empty vin here is either a real zero-input tx or the BIP144 marker; Core reads it as the marker.
+    let vin = r.readVector(TxIn.read);
+    let vout: TxOut[] = [];
+    if (vin.length === 0 && allowWitness) {
+      flags = r.readU8();
+      if (flags !== 0) {
+        vin = r.readVector(TxIn.read);
+        vout = r.readVector(TxOut.read);
+      }
+    } else {
+      vout = r.readVector(TxOut.read);
+    }
+    if (flags & 1 && allowWitness) {
+      flags ^= 1;
+      let any = false;
+      for (let i = 0; i < vin.length; i++) {
+        const stack = r.readVector((rr) => rr.readVarBytes());
+        if (stack.length > 0) {
+          any = true;
+          vin[i] = vin[i]!.withWitness(stack);
+        }
+      }
+      if (!any) throw new SerializationError('Superfluous witness record');
+    }
+    if (flags) throw new SerializationError('Unknown transaction optional data');
+    const lockTime = r.readU32LE();
+    return new Transaction({ version, vin, vout, lockTime });
+  }
+
+  /** Parses exactly one transaction; trailing bytes are an error (as in Core's DecodeHexTx). */
+  static fromBytes(bytes: Uint8Array, opts: TxReadOptions = {}): Transaction {
+    const r = new ByteReader(bytes);
+    const tx = Transaction.read(r, opts);
+    if (!r.eof()) throw new SerializationError('Data after transaction');
+    return tx;
+  }
+
+  static fromHex(hex: string, opts: TxReadOptions = {}): Transaction {
+    return Transaction.fromBytes(hexToBytes(hex), opts);
+  }
+
+  /** Core's SerializeTransaction; witnesses are written only if `withWitness` and some input has one. */
+  write(w: ByteWriter, withWitness = true): void {
+    const extended = withWitness && this.hasWitness();
+    w.writeU32LE(this.version);
+    if (extended) w.writeU8(0).writeU8(1);
+    w.writeCompactSize(this.vin.length);
+    for (const i of this.vin) i.write(w);
+    w.writeCompactSize(this.vout.length);
+    for (const o of this.vout) o.write(w);
+    if (extended) {
+      for (const i of this.vin) {
+        w.writeCompactSize(i.witness.length);
+        for (const item of i.witness) w.writeVarBytes(item);
+      }
+    }
+    w.writeU32LE(this.lockTime);
+  }
+
+  toBytes(withWitness = true): Uint8Array {
+    const w = new ByteWriter(withWitness ? this.getTotalSize() : this.getStrippedSize());
+    this.write(w, withWitness);
+    return w.toBytes();
+  }
+
+  toHex(withWitness = true): string {
+    return bytesToHex(this.toBytes(withWitness));
+  }
+
+  hasWitness(): boolean {
+    if (this.cachedHasWitness === undefined) this.cachedHasWitness = this.vin.some((i) => i.witness.length > 0);
+    return this.cachedHasWitness;
+  }
+
+  /** Hash of the serialization without witness (internal byte order). Do not mutate the returned array. */
+  get txid(): Uint8Array {
+    if (!this.cachedTxid) this.cachedTxid = hash256(this.toBytes(false));
+    return this.cachedTxid;
+  }
+
+  /** Hash of the serialization with witness; equals txid when there is none. Do not mutate the returned array. */
+  get wtxid(): Uint8Array {
+    if (!this.cachedWtxid) this.cachedWtxid = this.hasWitness() ? hash256(this.toBytes(true)) : this.txid;
+    return this.cachedWtxid;
+  }
+
+  /** txid in display (reversed) hex, as RPC shows it. */
+  txidHex(): string {
+    return hashToHex(this.txid);
+  }
+
+  wtxidHex(): string {
+    return hashToHex(this.wtxid);
+  }
+
+  /** Serialized size without witness data. */
+  getStrippedSize(): number {
+    if (this.cachedStrippedSize === undefined) this.cachedStrippedSize = this.computeSize(false);
+    return this.cachedStrippedSize;
+  }
+
+  /** Serialized size with witness data (Core's GetTotalSize). */
+  getTotalSize(): number {
+    if (this.cachedTotalSize === undefined) {
+      this.cachedTotalSize = this.hasWitness() ? this.computeSize(true) : this.getStrippedSize();
+    }
+    return this.cachedTotalSize;
+  }
+
+  /** GetTransactionWeight: stripped size × (WITNESS_SCALE_FACTOR − 1) + total size. */
+  getWeight(): number {
+    return this.getStrippedSize() * (WITNESS_SCALE_FACTOR - 1) + this.getTotalSize();
+  }
+
+  /** Virtual size from weight alone (policy adds a sigop term on top; see policy code). */
+  getVirtualSize(): number {
+    return Math.ceil(this.getWeight() / WITNESS_SCALE_FACTOR);
+  }
+
+  isCoinBase(): boolean {
+    return this.vin.length === 1 && this.vin[0]!.prevout.isNull();
+  }
+
+  /** Core's IsNull: no inputs and no outputs. */
+  isNull(): boolean {
+    return this.vin.length === 0 && this.vout.length === 0;
+  }
+
+  /** Sum of output values. Like Core, throws when a value or the running sum leaves the money range. */
+  getValueOut(maxMoney = 21_000_000n * 100_000_000n): bigint {
+    let total = 0n;
+    for (const o of this.vout) {
+      const inRange = (v: bigint): boolean => v >= 0n && v <= maxMoney;
+      if (!inRange(o.value) || !inRange(total + o.value)) {
+        throw new RangeError('GetValueOut: value out of range');
+      }
+      total += o.value;
+    }
+    return total;
+  }
+
+  /** A mutable copy for building and signing. */
+  toMutable(): MutableTransaction {
+    return new MutableTransaction({ version: this.version, vin: this.vin, vout: this.vout, lockTime: this.lockTime });
+  }
+
+  private computeSize(withWitness: boolean): number {
+    const cs = (n: number): number => (n < 253 ? 1 : n <= 0xffff ? 3 : 5);
+    let size = 4 + cs(this.vin.length) + cs(this.vout.length) + 4;
+    for (const i of this.vin) size += 36 + cs(i.scriptSig.length) + i.scriptSig.length + 4;
+    for (const o of this.vout) size += 8 + cs(o.scriptPubKey.length) + o.scriptPubKey.length;
+    if (withWitness && this.hasWitness()) {
+      size += 2;
+      for (const i of this.vin) {
+        size += cs(i.witness.length);
+        for (const item of i.witness) size += cs(item.length) + item.length;
+      }
+    }
+    return size;
+  }
+}
+
+/** Core's CMutableTransaction: plain mutable fields; freeze with toTransaction(). */
+export class MutableTransaction {
+  version: number;
+  vin: TxIn[];
+  vout: TxOut[];
+  lockTime: number;
+
+  constructor(f: TransactionFields = {}) {
+    this.version = (f.version ?? Transaction.CURRENT_VERSION) >>> 0;
+    this.vin = [...(f.vin ?? [])];
+    this.vout = [...(f.vout ?? [])];
+    this.lockTime = (f.lockTime ?? 0) >>> 0;
+  }
+
+  addInput(prevout: OutPoint, scriptSig?: Uint8Array, sequence?: number): this {
+    this.vin.push(new TxIn({ prevout, scriptSig: scriptSig ?? new Uint8Array(0), sequence: sequence ?? TxIn.SEQUENCE_FINAL }));
+    return this;
+  }
+
+  addOutput(value: bigint, scriptPubKey: Uint8Array): this {
+    this.vout.push(new TxOut(value, scriptPubKey));
+    return this;
+  }
+
+  setWitness(nIn: number, witness: readonly Uint8Array[]): this {
+    this.vin[nIn] = this.vin[nIn]!.withWitness(witness);
+    return this;
+  }
+
+  setScriptSig(nIn: number, scriptSig: Uint8Array): this {
+    this.vin[nIn] = this.vin[nIn]!.withScriptSig(scriptSig);
+    return this;
+  }
+
+  toTransaction(): Transaction {
+    return new Transaction(this);
+  }
+}

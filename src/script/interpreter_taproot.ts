@@ -1,0 +1,65 @@
+// BIP341 script-tree hashing and the taproot output-key commitment check.
+import { taggedHash, xonlyTweakAddCheck } from './interpreter_crypto.js';
+import { TAPROOT_CONTROL_BASE_SIZE, TAPROOT_CONTROL_MAX_SIZE, TAPROOT_CONTROL_NODE_SIZE } from './interpreter_types.js';
+
+function compactSize(n: number): Uint8Array {
+  if (n < 253) return Uint8Array.of(n);
+  if (n <= 0xffff) return Uint8Array.of(253, n & 0xff, n >> 8);
+  return Uint8Array.of(254, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff);
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** TapLeaf tagged hash of leaf version and compact-size-prefixed script. */
+export function computeTapleafHash(leafVersion: number, script: Uint8Array): Uint8Array {
+  return taggedHash('TapLeaf', concat(Uint8Array.of(leafVersion), compactSize(script.length), script));
+}
+
+/** TapBranch tagged hash of two 32-byte nodes, in lexicographic order. */
+export function computeTapbranchHash(a: Uint8Array, b: Uint8Array): Uint8Array {
+  return taggedHash('TapBranch', compareBytes(a, b) < 0 ? concat(a, b) : concat(b, a));
+}
+
+/** Folds the control block's path onto the leaf hash. The control block size must already be valid. */
+export function computeTaprootMerkleRoot(control: Uint8Array, tapleafHash: Uint8Array): Uint8Array {
+  if (control.length < TAPROOT_CONTROL_BASE_SIZE || control.length > TAPROOT_CONTROL_MAX_SIZE) {
+    throw new RangeError('invalid control block size');
+  }
+  if ((control.length - TAPROOT_CONTROL_BASE_SIZE) % TAPROOT_CONTROL_NODE_SIZE !== 0) throw new RangeError('invalid control block size');
+  const pathLen = (control.length - TAPROOT_CONTROL_BASE_SIZE) / TAPROOT_CONTROL_NODE_SIZE;
+  let k = tapleafHash;
+  for (let i = 0; i < pathLen; i++) {
+    const off = TAPROOT_CONTROL_BASE_SIZE + TAPROOT_CONTROL_NODE_SIZE * i;
+    k = computeTapbranchHash(k, control.subarray(off, off + TAPROOT_CONTROL_NODE_SIZE));
+  }
+  return k;
+}
+
+/** TapTweak hash of an internal key and (optionally) a merkle root. */
+export function computeTapTweakHash(internal32: Uint8Array, merkleRoot: Uint8Array | null): Uint8Array {
+  return taggedHash('TapTweak', merkleRoot ? concat(internal32, merkleRoot) : internal32);
+}
+
+/** Is the output key `program` the internal key of `control` tweaked with the merkle root, with the stated parity? */
+export function verifyTaprootCommitment(control: Uint8Array, program: Uint8Array, tapleafHash: Uint8Array): boolean {
+  const internal = control.subarray(1, TAPROOT_CONTROL_BASE_SIZE);
+  const merkleRoot = computeTaprootMerkleRoot(control, tapleafHash);
+  const tweak = computeTapTweakHash(internal, merkleRoot);
+  return xonlyTweakAddCheck(program.subarray(0, 32), (control[0]! & 1) as 0 | 1, internal, tweak);
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}

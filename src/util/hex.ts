@@ -1,0 +1,57 @@
+// Hex encoding of byte arrays, including the byte-reversed form Core uses to display uint256 values.
+
+const HEX_CHARS = '0123456789abcdef';
+const BYTE_TO_HEX: string[] = Array.from({ length: 256 }, (_, i) => HEX_CHARS[i >> 4]! + HEX_CHARS[i & 15]!);
+
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  if (code >= 97 && code <= 102) return code - 87; // a-f
+  if (code >= 65 && code <= 70) return code - 55; // A-F
+  return -1;
+}
+
+/** True when `s` is a non-odd-length string of hex digits (Core's IsHex, which also rejects ""). */
+export function isHex(s: string): boolean {
+  if (s.length === 0 || s.length % 2 !== 0) return false;
+  for (let i = 0; i < s.length; i++) if (nibble(s.charCodeAt(i)) < 0) return false;
+  return true;
+}
+
+/** Lower-case hex of `bytes`. */
+export function bytesToHex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += BYTE_TO_HEX[bytes[i]!]!;
+  return out;
+}
+
+/** Parses an even-length hex string (either case; "" gives an empty array). Throws on anything else. */
+export function hexToBytes(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0) throw new RangeError('hex string has odd length');
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = nibble(hex.charCodeAt(2 * i));
+    const lo = nibble(hex.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) throw new RangeError('hex string has a non-hex character');
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+/** Display hex of an internal-order hash (uint256::GetHex: bytes reversed). */
+export function hashToHex(hash: Uint8Array): string {
+  let out = '';
+  for (let i = hash.length - 1; i >= 0; i--) out += BYTE_TO_HEX[hash[i]!]!;
+  return out;
+}
+
+/** Internal-order bytes from display hex (the inverse of hashToHex). */
+export function hexToHash(hex: string): Uint8Array {
+  return hexToBytes(hex).reverse();
+}
+
+/** Byte-wise equality. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { hash160 } from '../src/crypto/ripemd160.js';
 import { ecdsaSign, pubkeyCreate } from '../src/crypto/secp256k1.js';
 import { OutPoint, Transaction, TxIn, TxOut } from '../src/primitives/transaction.js';
-import { ScriptCheckQueue, makeScriptCheckJob, verifyTransactionScripts, type ScriptCheckJob } from '../src/script/check_queue.js';
+import { ScriptCheckQueue, makeScriptCheckJob, runScriptCheckJob, verifyTransactionScripts, type ScriptCheckJob } from '../src/script/check_queue.js';
 import { Opcode, ScriptBuilder } from '../src/script/script.js';
 import { ScriptError } from '../src/script/script_error.js';
 import { PrecomputedTransactionData, signatureHashWitnessV0 } from '../src/script/sighash.js';
@@ -89,6 +89,11 @@ export const benchmarks: BenchmarkSuite[] = [
         checkAllOk(block.map((s) => verifyTransactionScripts(s.tx, s.spent, flags)));
       }, timing);
       report(single, undefined, 'inputs/s');
+      // What a worker does per job (parse the wire form, then verify), without the threads.
+      const wire = await measure(`verify ${inputs} P2WPKH inputs, main thread from wire form`, () => {
+        checkAllOk(jobs.map(runScriptCheckJob));
+      }, timing);
+      report(wire, single, 'inputs/s');
 
       for (const n of [1, 2]) {
         const queue = new ScriptCheckQueue({ workers: n });

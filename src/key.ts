@@ -1,7 +1,9 @@
 // Private keys (CKey), public key checks (CPubKey/XOnlyPubKey), WIF, and the EC operations keys need.
-// The EC arithmetic uses @noble/curves until src/crypto/secp256k1.ts offers these operations.
+// Key derivation goes through the crypto façade (libsecp256k1 addon); parsing checks use @noble/curves
+// because they must accept hybrid (06/07) encodings exactly as secp256k1_ec_pubkey_parse does.
 import { createHash } from 'node:crypto';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import * as ec from './crypto/secp256k1.js';
 import { decodeBase58Check, encodeBase58Check } from './util/base58.js';
 import type { AddressParams } from './kernel/chainparams_base.js';
 
@@ -134,13 +136,9 @@ export function xonlyIsFullyValid(x: Uint8Array): boolean {
  * result is infinity. `parity` is the odd-y bit of the result.
  */
 export function xonlyTweakAdd(x: Uint8Array, tweak: Uint8Array): { x: Uint8Array; parity: number } | null {
-  const p = liftX(x);
-  const t = toBigInt(tweak);
-  if (!p || t >= N) return null;
-  const q = t === 0n ? p : p.add(Point.BASE.multiply(t));
-  if (q.equals(Point.ZERO)) return null;
-  const qa = q.toAffine();
-  return { x: to32(qa.x), parity: Number(qa.y & 1n) };
+  if (!liftX(x) || toBigInt(tweak) >= N) return null;
+  const r = ec.xonlyTweakAdd(x, tweak);
+  return r ? { x: r.output, parity: r.parity } : null;
 }
 
 /** A secret key is a 32-byte integer in [1, n-1]. */
@@ -152,25 +150,19 @@ export function secretIsValid(secret: Uint8Array): boolean {
 
 /** Serialized pubkey of a valid secret. */
 export function pubkeyFromSecret(secret: Uint8Array, compressed: boolean): Uint8Array {
-  return Point.BASE.multiply(toBigInt(secret)).toBytes(compressed);
+  return ec.pubkeyCreate(secret, compressed);
 }
 
 /** (secret + tweak) mod n, or null if tweak >= n or the sum is zero (secp256k1_ec_seckey_tweak_add). */
 export function seckeyTweakAdd(secret: Uint8Array, tweak: Uint8Array): Uint8Array | null {
-  const t = toBigInt(tweak);
-  if (t >= N) return null;
-  const r = (toBigInt(secret) + t) % N;
-  return r === 0n ? null : to32(r);
+  if (toBigInt(tweak) >= N) return null;
+  return ec.seckeyTweakAdd(secret, tweak);
 }
 
 /** Compressed serialization of pub + tweak*G, or null if tweak >= n or the sum is infinity. */
 export function pubkeyTweakAdd(pub: Uint8Array, tweak: Uint8Array): Uint8Array | null {
-  const p = parsePoint(pub);
-  const t = toBigInt(tweak);
-  if (!p || t >= N) return null;
-  const q = t === 0n ? p : p.add(Point.BASE.multiply(t));
-  if (q.equals(Point.ZERO)) return null;
-  return q.toBytes(true);
+  if (!parsePoint(pub) || toBigInt(tweak) >= N) return null;
+  return ec.pubkeyTweakAdd(pub, tweak, true);
 }
 
 /** A private key with its public key compression flag (Core's CKey). */

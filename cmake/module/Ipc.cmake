@@ -35,6 +35,19 @@ endforeach()
 if(TARGET libmultiprocess_js)
   add_dependencies(smithcoin_ts libmultiprocess_js)
 endif()
+typescript_add_depends(smithcoin_ts "${Libmultiprocess_JS_PACKAGE_DIR}/dist/index.d.ts")
+
+# mpgen turns each schema into typed TypeScript (codecs, client proxies, server dispatchers) in
+# the staged tree, where the TypeScript build picks it up.
+target_capnp_sources(smithcoin_ts ${PROJECT_SOURCE_DIR}
+  src/ipc/capnp/common.capnp src/ipc/capnp/echo.capnp src/ipc/capnp/init.capnp
+  src/ipc/capnp/mining.capnp src/ipc/capnp/rpc.capnp)
+
+# The installed programs reach the runtime the way the build tree does: by its package name.
+install(FILES "${Libmultiprocess_JS_PACKAGE_DIR}/package.json"
+  DESTINATION "${SMITHCOIN_INSTALL_JSDIR}/node_modules/@smithcoin/libmultiprocess" COMPONENT runtime)
+install(DIRECTORY "${Libmultiprocess_JS_PACKAGE_DIR}/dist"
+  DESTINATION "${SMITHCOIN_INSTALL_JSDIR}/node_modules/@smithcoin/libmultiprocess" COMPONENT runtime)
 
 if(EXISTS "${PROJECT_SOURCE_DIR}/native/capnp/CMakeLists.txt")
   add_subdirectory(native/capnp)

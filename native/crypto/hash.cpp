@@ -33,7 +33,7 @@ bool HaveOpensslSha256()
     return SHA256_Init != nullptr && SHA256_Update != nullptr && SHA256_Final != nullptr;
 }
 
-// out may alias neither input byte; it is written only at the end of each pass.
+// `out` may overlap the input: it is written only after the input has been read.
 void Sha256d(const uint8_t* data, size_t size, uint8_t* out)
 {
     SmithcoinSha256Ctx c;

@@ -50,7 +50,8 @@ export function makeScriptCheckJob(tx: Transaction, spentOutputs: readonly TxOut
   };
 }
 
-function runJob(job: ScriptCheckJob): TxScriptResult {
+/** Runs one job in the calling thread (what a worker does with it). */
+export function runScriptCheckJob(job: ScriptCheckJob): TxScriptResult {
   const tx = Transaction.fromBytes(job.tx);
   const spent = job.spentValues.map((v, i) => new TxOut(v, job.spentScripts[i]!));
   return verifyTransactionScripts(tx, spent, job.flags);
@@ -179,7 +180,7 @@ if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_K
   const port = parentPort;
   port.on('message', (req: BatchRequest) => {
     try {
-      port.postMessage({ id: req.id, results: req.jobs.map(runJob) } satisfies BatchReply);
+      port.postMessage({ id: req.id, results: req.jobs.map(runScriptCheckJob) } satisfies BatchReply);
     } catch (e) {
       port.postMessage({ id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies BatchReply);
     }

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `cmake --install` of the main build: user commands in bin/, smithcoin-node and smithcoin-gui in
+# libexec/ (as Core does), the JavaScript under lib/smithcoin/js, and the installed programs run,
+# with the wrapper finding libexec/ from bin/.
+. "$(dirname "$0")/lib.sh"
+: "${SMITHCOIN_BUILD_DIR:?}"
+d=$(scratch install_layout)
+cmake --install "$SMITHCOIN_BUILD_DIR" --prefix "$d/prefix" >"$d/install.log" 2>&1 || { tail -20 "$d/install.log"; fail "install failed"; }
+p="$d/prefix"
+for exe in smithcoin smithcoind smithcoin-cli smithcoin-tx smithcoin-util smithcoin-wallet; do
+  [ -x "$p/bin/$exe" ] || fail "bin/$exe missing"
+done
+[ -f "$p/lib/smithcoin/js/src/smithcoind.js" ] || fail "lib/smithcoin/js/src/smithcoind.js missing"
+[ -f "$p/lib/smithcoin/js/native/crypto.node" ] || fail "the crypto addon was not installed"
+[ ! -e "$p/lib/smithcoin/js/test" ] || fail "tests were installed"
+first_line() { "$@" 2>&1 | head -n1; }
+[ "$(first_line "$p/bin/smithcoind" -version)" = "Smithcoin Core daemon version v0.1.0 smithcoind" ] || fail "installed smithcoind -version: $(first_line "$p/bin/smithcoind" -version)"
+[ "$(first_line "$p/bin/smithcoin" node -version)" = "Smithcoin Core daemon version v0.1.0 smithcoind" ] || fail "installed wrapper did not run smithcoind"
+if [ "${SMITHCOIN_ENABLE_IPC:-OFF}" = ON ]; then
+  [ -x "$p/libexec/smithcoin-node" ] || fail "libexec/smithcoin-node missing"
+  [ ! -e "$p/bin/smithcoin-node" ] || fail "smithcoin-node must not be in bin/"
+  [ "$(first_line "$p/bin/smithcoin" -m node -version)" = "Smithcoin Core daemon version v0.1.0 smithcoin-node" ] || fail "installed wrapper did not run libexec/smithcoin-node"
+  [ -f "$p/lib/smithcoin/js/node_modules/@smithcoin/libmultiprocess/package.json" ] || fail "the IPC runtime package was not installed"
+else
+  [ ! -e "$p/libexec/smithcoin-node" ] || fail "libexec/smithcoin-node exists without IPC"
+fi
+pass "install layout: bin/, libexec/, lib/smithcoin/js; installed programs run"

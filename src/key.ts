@@ -38,15 +38,6 @@ function toBigInt(b: Uint8Array): bigint {
   return v;
 }
 
-function to32(v: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 31; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
-
 /** Expected serialized length for a pubkey header byte (CPubKey::GetLen), 0 if the header is unknown. */
 export function pubkeyLenForHeader(header: number): number {
   if (header === 2 || header === 3) return COMPRESSED_PUBKEY_SIZE;

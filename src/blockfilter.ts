@@ -1,11 +1,10 @@
 // BIP158 compact block filters: Golomb-coded sets keyed by the block hash, filter hashes and header chain.
 import { sha256d } from './crypto/sha256.js';
 import { sipHash24 } from './crypto/siphash.js';
+import { Opcode } from './script/script.js';
 import { BitReader, BitWriter, golombRiceDecode, golombRiceEncode } from './util/golombrice.js';
 import { ByteReader, ByteWriter } from './util/serialize.js';
 import { bytesEqual, bytesToHex } from './util/hex.js';
-
-const OP_RETURN = 0x6a;
 
 /** BlockFilterType: only BASIC (0) is defined. */
 export enum BlockFilterType {
@@ -24,15 +23,11 @@ export interface GCSParams {
   m: number;
 }
 
-function readLE64(b: Uint8Array, at: number): bigint {
-  let v = 0n;
-  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(b[at + i]!);
-  return v;
-}
-
 /** GCS parameters for a block hash in internal byte order. */
 export function basicFilterParams(blockHash: Uint8Array): GCSParams {
-  return { k0: readLE64(blockHash, 0), k1: readLE64(blockHash, 8), p: BASIC_FILTER_P, m: BASIC_FILTER_M };
+  const r = new ByteReader(blockHash);
+  const k0 = r.readU64LE();
+  return { k0, k1: r.readU64LE(), p: BASIC_FILTER_P, m: BASIC_FILTER_M };
 }
 
 /** A Golomb-coded set (Core's GCSFilter): a sorted list of hashes in [0, N*M) coded as Golomb-Rice deltas. */
@@ -66,12 +61,8 @@ export class GCSFilter {
       golombRiceEncode(bits, params.p, v - last);
       last = v;
     }
-    const head = w.toBytes();
-    const body = bits.finish();
-    const encoded = new Uint8Array(head.length + body.length);
-    encoded.set(head);
-    encoded.set(body, head.length);
-    return new GCSFilter(params, n, encoded);
+    w.writeBytes(bits.finish());
+    return new GCSFilter(params, n, w.toBytes());
   }
 
   /** Wraps a serialized filter; throws if N does not fit 32 bits (Core's "N must be <2^32"). */
@@ -142,7 +133,7 @@ export function basicFilterElements(block: FilterBlock, spentScripts: readonly U
   for (const tx of block.vtx) {
     for (const out of tx.vout) {
       const s = out.scriptPubKey;
-      if (s.length === 0 || s[0] === OP_RETURN) continue;
+      if (s.length === 0 || s[0] === Opcode.OP_RETURN) continue;
       seen.set(bytesToHex(s), s);
     }
   }

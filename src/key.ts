@@ -1,42 +1,12 @@
 // Private keys (CKey), public key checks (CPubKey/XOnlyPubKey), WIF, and the EC operations keys need.
-// Key derivation goes through the crypto façade (libsecp256k1 addon); parsing checks use @noble/curves
-// because they must accept hybrid (06/07) encodings exactly as secp256k1_ec_pubkey_parse does.
-import { createHash } from 'node:crypto';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+// Curve work goes through the crypto façade (libsecp256k1 addon, or its pure-JS twin without the addon).
 import * as ec from './crypto/secp256k1.js';
 import { decodeBase58Check, encodeBase58Check } from './util/base58.js';
 import type { AddressParams } from './kernel/chainparams_base.js';
 
-const Point = secp256k1.Point;
-const N = Point.Fn.ORDER;
-const P_FIELD = Point.Fp.ORDER;
-
 /** Serialized sizes of CPubKey. */
 export const PUBKEY_SIZE = 65;
 export const COMPRESSED_PUBKEY_SIZE = 33;
-
-export function sha256(data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(data).digest());
-}
-
-/** RIPEMD160(SHA256(data)): key ids, script ids. */
-export function hash160(data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('ripemd160').update(createHash('sha256').update(data).digest()).digest());
-}
-
-/** BIP340 tagged hash: SHA256(SHA256(tag) || SHA256(tag) || msgs...). */
-export function taggedHash(tag: string, ...msgs: Uint8Array[]): Uint8Array {
-  const t = createHash('sha256').update(tag).digest();
-  const h = createHash('sha256').update(t).update(t);
-  for (const m of msgs) h.update(m);
-  return new Uint8Array(h.digest());
-}
-
-function toBigInt(b: Uint8Array): bigint {
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return v;
-}
 
 /** Expected serialized length for a pubkey header byte (CPubKey::GetLen), 0 if the header is unknown. */
 export function pubkeyLenForHeader(header: number): number {
@@ -59,39 +29,9 @@ export function pubkeyIsCompressed(pub: Uint8Array): boolean {
   return pub.length === COMPRESSED_PUBKEY_SIZE;
 }
 
-type CurvePoint = InstanceType<typeof Point>;
-
-/** Parses a serialized pubkey like secp256k1_ec_pubkey_parse (which accepts hybrid 06/07 keys). */
-function parsePoint(pub: Uint8Array): CurvePoint | null {
-  if (!pubkeyValidSize(pub)) return null;
-  try {
-    if (pub[0] === 6 || pub[0] === 7) {
-      const plain = pub.slice();
-      plain[0] = 4;
-      const pt = Point.fromBytes(plain);
-      return (pt.y & 1n) === BigInt(pub[0] & 1) ? pt : null;
-    }
-    return Point.fromBytes(pub);
-  } catch {
-    return null;
-  }
-}
-
-/** CPubKey::IsFullyValid: a well-formed encoding of a point on the curve. */
+/** CPubKey::IsFullyValid: a well-formed encoding of a point on the curve (hybrid 06/07 included, as libsecp256k1 parses them). */
 export function pubkeyIsFullyValid(pub: Uint8Array): boolean {
-  return parsePoint(pub) !== null;
-}
-
-/** The 33-byte form of a valid pubkey, or null. */
-export function pubkeyCompress(pub: Uint8Array): Uint8Array | null {
-  const pt = parsePoint(pub);
-  return pt ? pt.toBytes(true) : null;
-}
-
-/** The 65-byte form of a valid pubkey, or null. */
-export function pubkeyDecompress(pub: Uint8Array): Uint8Array | null {
-  const pt = parsePoint(pub);
-  return pt ? pt.toBytes(false) : null;
+  return pubkeyValidSize(pub) && ec.isValidPubKey(pub);
 }
 
 /** CPubKey ordering (lexicographic on the serialization), used by sortedmulti. */
@@ -106,37 +46,24 @@ export function xonlyFromPubkey(pub: Uint8Array): Uint8Array {
   return pub.slice(1, 33);
 }
 
-function liftX(x: Uint8Array): CurvePoint | null {
-  if (x.length !== 32) return null;
-  const xv = toBigInt(x);
-  if (xv >= P_FIELD) return null;
-  try {
-    return Point.fromBytes(Uint8Array.of(2, ...x));
-  } catch {
-    return null;
-  }
-}
-
 /** XOnlyPubKey::IsFullyValid: x is the coordinate of a curve point. */
 export function xonlyIsFullyValid(x: Uint8Array): boolean {
-  return liftX(x) !== null;
+  return x.length === 32 && ec.isValidXOnly(x);
 }
 
 /**
- * Taproot output key: lift_x(x) + t*G (secp256k1_xonly_pubkey_tweak_add). Null if t >= n or the
- * result is infinity. `parity` is the odd-y bit of the result.
+ * Taproot output key: lift_x(x) + t*G (secp256k1_xonly_pubkey_tweak_add). Null if x is not a valid
+ * x-only key, t >= n or the result is infinity. `parity` is the odd-y bit of the result.
  */
 export function xonlyTweakAdd(x: Uint8Array, tweak: Uint8Array): { x: Uint8Array; parity: number } | null {
-  if (!liftX(x) || toBigInt(tweak) >= N) return null;
+  if (x.length !== 32) return null;
   const r = ec.xonlyTweakAdd(x, tweak);
   return r ? { x: r.output, parity: r.parity } : null;
 }
 
 /** A secret key is a 32-byte integer in [1, n-1]. */
 export function secretIsValid(secret: Uint8Array): boolean {
-  if (secret.length !== 32) return false;
-  const v = toBigInt(secret);
-  return v > 0n && v < N;
+  return secret.length === 32 && ec.seckeyVerify(secret);
 }
 
 /** Serialized pubkey of a valid secret. */
@@ -146,13 +73,11 @@ export function pubkeyFromSecret(secret: Uint8Array, compressed: boolean): Uint8
 
 /** (secret + tweak) mod n, or null if tweak >= n or the sum is zero (secp256k1_ec_seckey_tweak_add). */
 export function seckeyTweakAdd(secret: Uint8Array, tweak: Uint8Array): Uint8Array | null {
-  if (toBigInt(tweak) >= N) return null;
   return ec.seckeyTweakAdd(secret, tweak);
 }
 
-/** Compressed serialization of pub + tweak*G, or null if tweak >= n or the sum is infinity. */
+/** Compressed serialization of pub + tweak*G, or null if pub does not parse, tweak >= n or the sum is infinity. */
 export function pubkeyTweakAdd(pub: Uint8Array, tweak: Uint8Array): Uint8Array | null {
-  if (!parsePoint(pub) || toBigInt(tweak) >= N) return null;
   return ec.pubkeyTweakAdd(pub, tweak, true);
 }
 

@@ -1,18 +1,21 @@
 // BIP32 extended keys (CExtKey/CExtPubKey): seeds, CKDpriv/CKDpub, 74-byte serialization, key paths.
-import { createHmac } from 'node:crypto';
-import { Key, hash160, pubkeyIsFullyValid, pubkeyTweakAdd, seckeyTweakAdd } from './key.js';
+import { hmacSha512 } from './crypto/hmac.js';
+import { hash160 } from './crypto/ripemd160.js';
+import { Key, pubkeyIsFullyValid, pubkeyTweakAdd, seckeyTweakAdd } from './key.js';
 
 /** Serialized size of an extended key without its 4-byte version (BIP32_EXTKEY_SIZE). */
 export const BIP32_EXTKEY_SIZE = 74;
 /** The child number bit that marks hardened derivation. */
 export const BIP32_HARDENED_FLAG = 0x80000000;
+/** The HMAC key of master key generation. */
+const BIP32_SEED_KEY = new TextEncoder().encode('Bitcoin seed');
 
 function bip32Hash(chaincode: Uint8Array, child: number, header: number, data: Uint8Array): Uint8Array {
   const msg = new Uint8Array(37);
   msg[0] = header;
   msg.set(data, 1);
   new DataView(msg.buffer).setUint32(33, child >>> 0, false);
-  return new Uint8Array(createHmac('sha512', chaincode).update(msg).digest());
+  return hmacSha512(chaincode, msg);
 }
 
 /** The first 4 bytes of a pubkey's hash160: a BIP32 key fingerprint. */
@@ -85,6 +88,16 @@ export class ExtPubKey {
     return new ExtPubKey(this.depth + 1, this.fingerprint(), child, out.slice(32), pub);
   }
 
+  /** Derives along a whole path of non-hardened steps; null if any step fails. */
+  derivePath(path: readonly number[]): ExtPubKey | null {
+    let k: ExtPubKey | null = this;
+    for (const c of path) {
+      k = k.derive(c);
+      if (!k) return null;
+    }
+    return k;
+  }
+
   equals(o: ExtPubKey): boolean {
     const a = this.encode();
     const b = o.encode();
@@ -104,7 +117,7 @@ export class ExtKey {
 
   /** Master key from a seed (HMAC-SHA512 keyed with "Bitcoin seed"); null if the key is out of range. */
   static fromSeed(seed: Uint8Array): ExtKey | null {
-    const out = new Uint8Array(createHmac('sha512', 'Bitcoin seed').update(seed).digest());
+    const out = hmacSha512(BIP32_SEED_KEY, seed);
     const key = Key.fromSecret(out.subarray(0, 32), true);
     return key ? new ExtKey(0, new Uint8Array(4), 0, out.slice(32), key) : null;
   }

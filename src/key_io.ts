@@ -3,7 +3,8 @@ import { decodeBase58, decodeBase58Check, encodeBase58Check } from './util/base5
 import * as bech32 from './util/bech32.js';
 import type { AddressParams } from './kernel/chainparams_base.js';
 import { BIP32_EXTKEY_SIZE, ExtKey, ExtPubKey } from './key_bip32.js';
-import { NO_DESTINATION, isPayToAnchorProgram, isValidDestination, type Destination } from './script/standard.js';
+import { isPayToAnchorProgram } from './script/script.js';
+import { NO_DESTINATION, isValidDestination, type Destination } from './script/standard.js';
 
 export { decodeSecret, encodeSecret } from './key.js';
 
@@ -34,11 +35,7 @@ export function encodeDestination(dest: Destination, params: AddressParams): str
   switch (dest.type) {
     case 'pkhash':
     case 'scripthash': {
-      const prefix = params.base58Prefixes[dest.type === 'pkhash' ? 'PUBKEY_ADDRESS' : 'SCRIPT_ADDRESS'];
-      const data = new Uint8Array(prefix.length + dest.hash.length);
-      data.set(prefix);
-      data.set(dest.hash, prefix.length);
-      return encodeBase58Check(data);
+      return encodeWithPrefix(params.base58Prefixes[dest.type === 'pkhash' ? 'PUBKEY_ADDRESS' : 'SCRIPT_ADDRESS'], dest.hash);
     }
     case 'witness_v0_keyhash':
     case 'witness_v0_scripthash':
@@ -135,6 +132,7 @@ export function decodeExtPubKey(str: string, params: AddressParams): ExtPubKey |
   return ExtPubKey.decode(data.subarray(prefix.length));
 }
 
+/** Base58Check of prefix || body; the joined copy is wiped afterwards since the body may be a secret. */
 function encodeWithPrefix(prefix: Uint8Array, body: Uint8Array): string {
   const data = new Uint8Array(prefix.length + body.length);
   data.set(prefix);

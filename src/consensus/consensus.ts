@@ -24,9 +24,6 @@ export const LOCKTIME_VERIFY_SEQUENCE = 1 << 0;
  */
 export const MAX_TIMEWARP = 600;
 
-/** nLockTime values below this are block heights, at or above it UNIX timestamps. */
-export const LOCKTIME_THRESHOLD = 500_000_000;
-
 /** Maximum amount of time that a block timestamp may be ahead of the node's clock (chain.h). */
 export const MAX_FUTURE_BLOCK_TIME = 2 * 60 * 60;
 

@@ -2,11 +2,11 @@
 
 import { type OutPoint, type Transaction, TxIn, type TxOut } from '../primitives/transaction.js';
 import { countWitnessSigOps } from '../script/interpreter.js';
-import { getP2SHSigOpCount as redeemScriptSigOpCount, getSigOpCount, isPayToScriptHash } from '../script/script.js';
+import { LOCKTIME_THRESHOLD, getP2SHSigOpCount as redeemScriptSigOpCount, getSigOpCount, isPayToScriptHash } from '../script/script.js';
 import { SCRIPT_VERIFY_P2SH } from '../script/verify_flags.js';
 import { type Amount, formatMoney, moneyRange } from './amount.js';
 import { type ChainEntry, getAncestor, getMedianTimePast } from './chain_entry.js';
-import { COINBASE_MATURITY, LOCKTIME_THRESHOLD, LOCKTIME_VERIFY_SEQUENCE, WITNESS_SCALE_FACTOR } from './consensus.js';
+import { COINBASE_MATURITY, LOCKTIME_VERIFY_SEQUENCE, WITNESS_SCALE_FACTOR } from './consensus.js';
 import { TxValidationResult, type TxValidationState } from './validation.js';
 
 /** An unspent output as the coins view returns it (Core's Coin). */

@@ -4,6 +4,7 @@ import { schnorr, secp256k1 } from '@noble/curves/secp256k1.js';
 import { checkBoolean, checkBytes, checkFixedBytes } from './bytes.js';
 import { parseDerLax, SECP256K1_N } from './der_lax.js';
 import { INVALID_PUBLIC_KEY, INVALID_SECRET_KEY, Secp256k1Error, type Secp256k1Backend } from './secp256k1_backend.js';
+import { bytesEqual } from '../util/hex.js';
 
 const Point = secp256k1.Point;
 type PointT = InstanceType<typeof Point>;
@@ -23,12 +24,6 @@ function toBytes32(v: bigint): Uint8Array {
     v >>= 8n;
   }
   return out;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 // secp256k1_ec_pubkey_parse: noble has no hybrid form, so 06/07 become 04 once the parity matches.
@@ -175,7 +170,7 @@ export const jsBackend: Secp256k1Backend = {
     checkFixedBytes(internal32, 32, 'internal32');
     checkFixedBytes(tweak32, 32, 'tweak32');
     const r = xonlyTweak(internal32, tweak32);
-    return r !== null && r.parity === parity && equalBytes(r.output, tweaked32);
+    return r !== null && r.parity === parity && bytesEqual(r.output, tweaked32);
   },
 
   xonlyTweakAdd(internal32, tweak32) {

@@ -15,9 +15,9 @@ import {
 import { Block, BlockHeader } from '../primitives/block.js';
 import { hash256 } from '../crypto/sha256.js';
 import { OutPoint, Transaction, TxIn, TxOut } from '../primitives/transaction.js';
-import { pushDataBytes } from '../script/script.js';
+import { Opcode, ScriptBuilder } from '../script/script.js';
 import { SCRIPT_VERIFY_NONE, SCRIPT_VERIFY_P2SH, SCRIPT_VERIFY_WITNESS } from '../script/verify_flags.js';
-import { bytesEqual, hashToHex, hexToBytes, hexToHash, isHex } from '../util/hex.js';
+import { bytesEqual, hashToHex, hexToBytes, hexToHash, tryParseHex } from '../util/hex.js';
 import { ByteWriter } from '../util/serialize.js';
 
 /** Core's chain type strings, as used by -chain and RPC. */
@@ -126,19 +126,6 @@ export function baseChainParams(chain: ChainType): BaseChainParams {
 
 // --- Genesis blocks -------------------------------------------------------------------------
 
-const OP_CHECKSIG = 0xac;
-const pushData = pushDataBytes;
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /**
  * Core's CreateGenesisBlock: a version-1 coinbase whose scriptSig is `486604799 CScriptNum(4) <timestamp>`.
  * 486604799 is 0x1d00ffff, which CScript writes as a 4-byte little-endian number push; CScriptNum(4) is a
@@ -153,11 +140,11 @@ export function createGenesisBlock(
   version: number,
   reward: bigint,
 ): Block {
-  const scriptSig = concat(
-    pushData(Uint8Array.of(0xff, 0xff, 0x00, 0x1d)),
-    pushData(Uint8Array.of(0x04)),
-    pushData(new TextEncoder().encode(timestamp)),
-  );
+  const scriptSig = new ScriptBuilder()
+    .pushData(Uint8Array.of(0xff, 0xff, 0x00, 0x1d))
+    .pushData(Uint8Array.of(0x04))
+    .pushData(new TextEncoder().encode(timestamp))
+    .build();
   const coinbase = new Transaction({
     version: 1,
     vin: [new TxIn({ prevout: new OutPoint(), scriptSig })],
@@ -174,7 +161,7 @@ const SATOSHI_PUBKEY =
   '04678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4f35504e51ec112de5c384df7ba0b8d578a4c702b6bf11d5f';
 
 function satoshiGenesis(time: number, nonce: number, bits: number): Block {
-  const script = concat(pushData(hexToBytes(SATOSHI_PUBKEY)), Uint8Array.of(OP_CHECKSIG));
+  const script = new ScriptBuilder().pushData(hexToBytes(SATOSHI_PUBKEY)).op(Opcode.OP_CHECKSIG).build();
   return createGenesisBlock(SATOSHI_TIMESTAMP, script, time, nonce, bits, 1, 50n * COIN);
 }
 
@@ -316,7 +303,7 @@ function testNetParams(): ChainParams {
 }
 
 function testNet4Params(): ChainParams {
-  const script = concat(pushData(new Uint8Array(33)), Uint8Array.of(OP_CHECKSIG));
+  const script = new ScriptBuilder().pushData(new Uint8Array(33)).op(Opcode.OP_CHECKSIG).build();
   const genesis = createGenesisBlock(
     '03/May/2024 000000000000000000001ebd58c244970b3aa9d783bb001011fbe8ea8e98e00e',
     script,
@@ -376,23 +363,6 @@ export function signetMessageStart(challenge: Uint8Array): Uint8Array {
   const w = new ByteWriter(challenge.length + 9);
   w.writeVarBytes(challenge);
   return hash256(w.toBytes()).slice(0, 4);
-}
-
-/** Core's TryParseHex: pairs of hex digits, with whitespace allowed only between pairs; undefined if malformed. */
-function tryParseHex(s: string): Uint8Array | undefined {
-  const out: number[] = [];
-  const isSpace = (c: string) => c === ' ' || (c >= '\t' && c <= '\r');
-  for (let i = 0; i < s.length; ) {
-    if (isSpace(s[i]!)) {
-      i++;
-      continue;
-    }
-    const pair = s.slice(i, i + 2);
-    if (pair.length !== 2 || !isHex(pair)) return undefined;
-    out.push(parseInt(pair, 16));
-    i += 2;
-  }
-  return Uint8Array.from(out);
 }
 
 function signetParams(opts: ChainParamsOptions): ChainParams {

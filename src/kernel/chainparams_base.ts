@@ -1,4 +1,7 @@
 // Per-network address facts (Base58 prefixes, bech32 HRP, BIP32 versions) as in Core's kernel/chainparams.cpp.
+// The only copy of these facts: chainparams.ts holds the rest of each network's parameters and this table
+// is keyed by its ChainType, so both cover the same networks.
+import type { ChainType } from './chainparams.js';
 
 /** Which Base58 prefix (CChainParams::Base58Type). */
 export type Base58Type = 'PUBKEY_ADDRESS' | 'SCRIPT_ADDRESS' | 'SECRET_KEY' | 'EXT_PUBLIC_KEY' | 'EXT_SECRET_KEY';
@@ -6,7 +9,7 @@ export type Base58Type = 'PUBKEY_ADDRESS' | 'SCRIPT_ADDRESS' | 'SECRET_KEY' | 'E
 /** Address encoding facts of one network. */
 export interface AddressParams {
   /** Core's chain type string: main, test, testnet4, signet or regtest. */
-  readonly chain: string;
+  readonly chain: ChainType;
   readonly base58Prefixes: Readonly<Record<Base58Type, Uint8Array>>;
   readonly bech32Hrp: string;
 }
@@ -25,7 +28,7 @@ const MAIN_PREFIXES = prefixes(0, 5, 128, [0x04, 0x88, 0xb2, 0x1e], [0x04, 0x88,
 // testnet3, testnet4, signet and regtest share the test prefixes; only the HRP of regtest differs.
 const TEST_PREFIXES = prefixes(111, 196, 239, [0x04, 0x35, 0x87, 0xcf], [0x04, 0x35, 0x83, 0x94]);
 
-const ALL: Readonly<Record<string, AddressParams>> = {
+const ALL: Readonly<Record<ChainType, AddressParams>> = {
   main: { chain: 'main', base58Prefixes: MAIN_PREFIXES, bech32Hrp: 'bc' },
   test: { chain: 'test', base58Prefixes: TEST_PREFIXES, bech32Hrp: 'tb' },
   testnet4: { chain: 'testnet4', base58Prefixes: TEST_PREFIXES, bech32Hrp: 'tb' },
@@ -38,7 +41,7 @@ export const ADDRESS_CHAINS: readonly string[] = Object.keys(ALL);
 
 /** Address parameters of a chain ("main", "test", "testnet4", "signet", "regtest"). */
 export function addressParams(chain: string): AddressParams {
-  const p = ALL[chain];
+  const p = (ALL as Readonly<Record<string, AddressParams | undefined>>)[chain];
   if (!p) throw new RangeError(`Unknown chain ${chain}.`);
   return p;
 }

@@ -1,6 +1,7 @@
 // BlockHeader (80 bytes, cached hash) and Block (header + transactions) with their wire format and weight.
 import { hash256 } from '../crypto/sha256.js';
-import { Transaction, WITNESS_SCALE_FACTOR, type TxReadOptions } from './transaction.js';
+import { WITNESS_SCALE_FACTOR } from '../consensus/consensus.js';
+import { Transaction, type TxReadOptions } from './transaction.js';
 import { ByteReader, ByteWriter, SerializationError } from '../util/serialize.js';
 import { bytesToHex, hashToHex, hexToBytes } from '../util/hex.js';
 

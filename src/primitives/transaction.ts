@@ -2,9 +2,7 @@
 import { hash256 } from '../crypto/sha256.js';
 import { ByteReader, ByteWriter, SerializationError } from '../util/serialize.js';
 import { bytesEqual, bytesToHex, hashToHex, hexToBytes } from '../util/hex.js';
-
-/** Factor between non-witness and witness bytes in the weight (consensus/consensus.h). */
-export const WITNESS_SCALE_FACTOR = 4;
+import { WITNESS_SCALE_FACTOR } from '../consensus/consensus.js';
 
 const ZERO_HASH = new Uint8Array(32);
 

@@ -1,23 +1,19 @@
 // Output descriptors (Core's script/descriptor.cpp): the descriptor kinds, expansion to scripts and strings.
 // Parsing lives in descriptor_parser.ts; key expressions in descriptor_keys.ts.
 import type { AddressParams } from '../kernel/chainparams_base.js';
-import { comparePubkeys, hash160, pubkeyIsCompressed, xonlyFromPubkey, xonlyIsFullyValid } from '../key.js';
+import { hash160 } from '../crypto/ripemd160.js';
+import { comparePubkeys, pubkeyIsCompressed, xonlyFromPubkey, xonlyIsFullyValid } from '../key.js';
 import { encodeDestination } from '../key_io.js';
 import { bytesToHex } from '../util/hex.js';
 import { addChecksum } from './descriptor_checksum.js';
 import { SigningProvider, type KeyStringType, type PubkeyProvider } from './descriptor_keys.js';
 import { taprootMerkleRoot, taprootOutputKey } from './descriptor_tr.js';
+import { Opcode, ScriptBuilder } from './script.js';
 import {
-  OP_CHECKSIG,
-  OP_CHECKSIGADD,
-  OP_NUMEQUAL,
-  buildScript,
   extractDestination,
   getScriptForDestination,
   getScriptForMultisig,
   getScriptForRawPubKey,
-  pushData,
-  pushInt,
   scriptHashOf,
   witnessScriptHashOf,
   type Destination,
@@ -205,7 +201,8 @@ export class PKDescriptor extends Descriptor {
     super('pk', [prov]);
   }
   protected makeScripts(keys: Uint8Array[]): Uint8Array[] {
-    return [this.xonly ? buildScript(pushData(xonlyFromPubkey(keys[0]!)), OP_CHECKSIG) : getScriptForRawPubKey(keys[0]!)];
+    if (!this.xonly) return [getScriptForRawPubKey(keys[0]!)];
+    return [new ScriptBuilder().pushData(xonlyFromPubkey(keys[0]!)).op(Opcode.OP_CHECKSIG).build()];
   }
 }
 
@@ -243,8 +240,7 @@ export class ComboDescriptor extends Descriptor {
     const ret = [getScriptForRawPubKey(key), getScriptForDestination({ type: 'pkhash', hash: id })];
     if (pubkeyIsCompressed(key)) {
       const p2wpkh = getScriptForDestination({ type: 'witness_v0_keyhash', hash: id });
-      const sid = bytesToHex(hash160(p2wpkh));
-      if (!out.scripts.has(sid)) out.scripts.set(sid, p2wpkh);
+      recordScript(out, p2wpkh);
       ret.push(p2wpkh, getScriptForDestination(scriptHashOf(p2wpkh)));
     }
     return ret;
@@ -285,13 +281,13 @@ export class MultiADescriptor extends Descriptor {
   protected makeScripts(keys: Uint8Array[]): Uint8Array[] {
     const xs = keys.map(xonlyFromPubkey);
     if (this.sorted) xs.sort(comparePubkeys);
-    const parts: (number | Uint8Array)[] = [pushData(xs[0]!), OP_CHECKSIG];
-    for (let i = 1; i < xs.length; i++) parts.push(pushData(xs[i]!), OP_CHECKSIGADD);
-    parts.push(pushInt(this.threshold), OP_NUMEQUAL);
-    return [buildScript(...parts)];
+    const b = new ScriptBuilder().pushData(xs[0]!).op(Opcode.OP_CHECKSIG);
+    for (let i = 1; i < xs.length; i++) b.pushData(xs[i]!).op(Opcode.OP_CHECKSIGADD);
+    return [b.pushInt(this.threshold).op(Opcode.OP_NUMEQUAL).build()];
   }
 }
 
+/** Adds a script to the provider under its hash160 (CScriptID), keeping an existing entry. */
 function recordScript(out: SigningProvider, script: Uint8Array): void {
   const id = bytesToHex(hash160(script));
   if (!out.scripts.has(id)) out.scripts.set(id, script);

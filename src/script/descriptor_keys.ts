@@ -1,7 +1,8 @@
 // Key expressions of output descriptors (Core's PubkeyProvider family) and the FlatSigningProvider they fill.
 import type { AddressParams } from '../kernel/chainparams_base.js';
-import { Key, hash160, pubkeyIsCompressed } from '../key.js';
-import { BIP32_HARDENED_FLAG, ExtKey, ExtPubKey, formatHDKeypath, hasHardenedDerivation } from '../key_bip32.js';
+import { hash160 } from '../crypto/ripemd160.js';
+import { Key } from '../key.js';
+import { BIP32_HARDENED_FLAG, ExtKey, ExtPubKey, formatHDKeypath, hasHardenedDerivation, keyFingerprint } from '../key_bip32.js';
 import { encodeExtKey, encodeExtPubKey, encodeSecret } from '../key_io.js';
 import { bytesToHex } from '../util/hex.js';
 
@@ -90,7 +91,7 @@ export class ConstPubkeyProvider implements PubkeyProvider {
 
   getPubKey(_pos: number, _arg: SigningProvider, out: SigningProvider): Uint8Array {
     const id = SigningProvider.keyId(this.pubkey);
-    if (!out.origins.has(id)) out.origins.set(id, { pubkey: this.pubkey, info: { fingerprint: hash160(this.pubkey).slice(0, 4), path: [] } });
+    if (!out.origins.has(id)) out.origins.set(id, { pubkey: this.pubkey, info: { fingerprint: keyFingerprint(this.pubkey), path: [] } });
     if (!out.pubkeys.has(id)) out.pubkeys.set(id, this.pubkey);
     return this.pubkey;
   }
@@ -156,12 +157,9 @@ export class BIP32PubkeyProvider implements PubkeyProvider {
       if (!xprv) return null;
       pub = xprv.key.getPubKey();
     } else {
-      let k: ExtPubKey | null = this.root;
-      for (const c of fullPath) {
-        k = k.derive(c);
-        if (!k) return null;
-      }
-      pub = k.pubkey;
+      const xpub = this.root.derivePath(fullPath);
+      if (!xpub) return null;
+      pub = xpub.pubkey;
     }
     const id = SigningProvider.keyId(pub);
     if (!out.origins.has(id)) out.origins.set(id, { pubkey: pub, info: { fingerprint: this.root.fingerprint(), path: fullPath } });
@@ -250,9 +248,4 @@ export class OriginPubkeyProvider implements PubkeyProvider {
   clone(): PubkeyProvider {
     return new OriginPubkeyProvider(this.exprIndex, this.origin, this.provider.clone(), this.apostrophe);
   }
-}
-
-/** Whether a produced key is compressed (combo() only adds segwit scripts for those). */
-export function isCompressedKey(pub: Uint8Array): boolean {
-  return pubkeyIsCompressed(pub);
 }

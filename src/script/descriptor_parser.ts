@@ -30,8 +30,9 @@ import {
   SigningProvider,
 } from './descriptor_keys.js';
 import { Span, isSpace } from './descriptor_parsing.js';
-import { TAPROOT_CONTROL_MAX_NODE_COUNT } from './descriptor_tr.js';
-import { MAX_PUBKEYS_PER_MULTISIG, MAX_PUBKEYS_PER_MULTI_A, MAX_SCRIPT_ELEMENT_SIZE, isValidDestination } from './standard.js';
+import { TAPROOT_CONTROL_MAX_NODE_COUNT } from './interpreter_types.js';
+import { MAX_PUBKEYS_PER_MULTISIG, MAX_PUBKEYS_PER_MULTI_A, MAX_SCRIPT_ELEMENT_SIZE } from './script.js';
+import { isValidDestination } from './standard.js';
 
 /** Where a script or key expression appears (ParseScriptContext). */
 enum Ctx {

@@ -1,5 +1,5 @@
 // Base58 and Base58Check encoding with Core's decoding rules (whitespace trimming, length caps).
-import { createHash } from 'node:crypto';
+import { sha256d } from '../crypto/sha256.js';
 
 const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 const MAP = new Int8Array(256).fill(-1);
@@ -8,11 +8,6 @@ for (let i = 0; i < ALPHABET.length; i++) MAP[ALPHABET.charCodeAt(i)] = i;
 /** Core's IsSpace: the C locale's white-space characters. */
 function isSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-}
-
-function sha256d(data: Uint8Array): Uint8Array {
-  const once = createHash('sha256').update(data).digest();
-  return createHash('sha256').update(once).digest();
 }
 
 /** Base58 text of `data`; each leading zero byte becomes a leading '1'. */

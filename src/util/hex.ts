@@ -37,6 +37,28 @@ export function hexToBytes(hex: string): Uint8Array {
   return out;
 }
 
+/**
+ * Core's TryParseHex: pairs of hex digits (either case), with C-locale white space allowed only between
+ * pairs; undefined if malformed. Unlike hexToBytes it accepts spaces, for user-supplied hex options.
+ */
+export function tryParseHex(s: string): Uint8Array | undefined {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; ) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= s.length) return undefined;
+    const hi = nibble(c);
+    const lo = nibble(s.charCodeAt(i + 1));
+    if (hi < 0 || lo < 0) return undefined;
+    out.push((hi << 4) | lo);
+    i += 2;
+  }
+  return Uint8Array.from(out);
+}
+
 /** Display hex of an internal-order hash (uint256::GetHex: bytes reversed). */
 export function hashToHex(hash: Uint8Array): string {
   let out = '';

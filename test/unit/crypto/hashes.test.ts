@@ -5,9 +5,10 @@ import { hash160, loadRipemd160Js, ripemd160, ripemd160Node } from '../../../src
 import { sha1 } from '../../../src/crypto/sha1.js';
 import { hash256, sha256, sha256d, sha256dJs } from '../../../src/crypto/sha256.js';
 import { makeTaggedHasher, taggedHash, taggedHashPrefix } from '../../../src/crypto/tagged.js';
+import { bytesToHex, hexToBytes } from '../../../src/util/hex.js';
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
+const hex = bytesToHex;
+const unhex = hexToBytes;
 const ascii = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 const MILLION_A = ascii('a'.repeat(1_000_000));
 

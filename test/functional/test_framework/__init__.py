@@ -1,0 +1,1 @@
+# The Smithcoin functional-test framework package (see test_framework.py).

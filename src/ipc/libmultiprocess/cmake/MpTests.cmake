@@ -1,0 +1,73 @@
+# The package's own mocha tests (test/*.test.ts). Sources and the runtime are staged into the build tree,
+# test schemas are compiled with this package's mpgen (target_capnp_sources), and the result runs under ctest
+# as `libmultiprocess.tests`.
+#
+# Standalone the tests are compiled by the default build. In-tree they are compiled by the ctest fixture
+# `libmultiprocess.tests.build` instead: the test files of the package's several owners are one tsc program, and
+# one unfinished file must not break the including project's `cmake --build`; it fails that ctest test instead.
+include_guard(GLOBAL)
+enable_testing()
+if(MP_STANDALONE)
+  set(_mp_tests_all ALL)
+else()
+  set(_mp_tests_all "")
+  message(STATUS "libmultiprocess: package tests are compiled by ctest (libmultiprocess.tests.build), not by the default build")
+endif()
+
+set(MP_TEST_STAGE "${CMAKE_CURRENT_BINARY_DIR}/test-stage")
+set(MP_TEST_OUT "${CMAKE_CURRENT_BINARY_DIR}/test-js")
+file(GLOB_RECURSE MP_TEST_SOURCES CONFIGURE_DEPENDS
+  "${CMAKE_CURRENT_SOURCE_DIR}/test/*.ts" "${CMAKE_CURRENT_SOURCE_DIR}/test/*.capnp")
+file(GLOB MP_TEST_SCHEMAS CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/test/*.capnp")
+
+# Tests import generated code and the runtime by package name, like Smithcoin does.
+file(MAKE_DIRECTORY "${MP_TEST_STAGE}/test" "${MP_TEST_OUT}/node_modules/@smithcoin")
+if(NOT EXISTS "${MP_TEST_OUT}/node_modules/@smithcoin/libmultiprocess")
+  file(CREATE_LINK "${MP_PACKAGE_DIR}" "${MP_TEST_OUT}/node_modules/@smithcoin/libmultiprocess" SYMBOLIC)
+endif()
+file(CONFIGURE OUTPUT "${MP_TEST_STAGE}/tsconfig.json" @ONLY CONTENT [=[{
+  "extends": "@CMAKE_CURRENT_SOURCE_DIR@/tsconfig.json",
+  "compilerOptions": {
+    "rootDir": ".",
+    "outDir": "@MP_TEST_OUT@",
+    "types": ["node", "mocha"],
+    "typeRoots": ["@MP_NODE_MODULES@/@types"],
+    "incremental": true,
+    "tsBuildInfoFile": "@CMAKE_CURRENT_BINARY_DIR@/tests.tsbuildinfo",
+    "paths": { "@smithcoin/libmultiprocess": ["@MP_PACKAGE_DIR@/dist/index.d.ts"] }
+  },
+  "include": ["src/**/*.ts", "test/**/*.ts"]
+}
+]=])
+
+add_custom_target(libmultiprocess_test_ts ${_mp_tests_all})
+set_target_properties(libmultiprocess_test_ts PROPERTIES TS_STAGE_DIR "${MP_TEST_STAGE}" TS_GENERATED_SOURCES "")
+if(MP_TEST_SCHEMAS)
+  target_capnp_sources(libmultiprocess_test_ts "${CMAKE_CURRENT_SOURCE_DIR}" ${MP_TEST_SCHEMAS})
+endif()
+set(stamp "${CMAKE_CURRENT_BINARY_DIR}/tests.stamp")
+add_custom_command(
+  OUTPUT "${stamp}"
+  COMMAND "${CMAKE_COMMAND}" -E copy_directory "${CMAKE_CURRENT_SOURCE_DIR}/src" "${MP_TEST_STAGE}/src"
+  COMMAND "${CMAKE_COMMAND}" -E copy_directory "${CMAKE_CURRENT_SOURCE_DIR}/test" "${MP_TEST_STAGE}/test"
+  COMMAND "${NODE_EXECUTABLE}" "${MP_TSC}" -p "${MP_TEST_STAGE}/tsconfig.json" --pretty false
+  COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
+  DEPENDS ${MP_TEST_SOURCES} ${MP_RUNTIME_SOURCES} "$<TARGET_PROPERTY:libmultiprocess_test_ts,TS_GENERATED_SOURCES>"
+          "${CMAKE_CURRENT_BINARY_DIR}/runtime.stamp"
+  COMMENT "Compiling the libmultiprocess tests (TypeScript)"
+  VERBATIM)
+add_custom_target(libmultiprocess_test_js ${_mp_tests_all} DEPENDS "${stamp}")
+add_dependencies(libmultiprocess_test_js libmultiprocess_test_ts libmultiprocess_js)
+
+add_test(NAME libmultiprocess.tests
+  COMMAND "${NODE_EXECUTABLE}" --no-warnings "${MP_NODE_MODULES}/mocha/bin/mocha.js" --reporter dot --timeout 60000
+          "${MP_TEST_OUT}/test/**/*.test.js")
+set_tests_properties(libmultiprocess.tests PROPERTIES
+  ENVIRONMENT "MP_SOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR};CAPNP_EXECUTABLE=${CAPNP_EXECUTABLE};MPGEN_EXECUTABLE=${CMAKE_CURRENT_BINARY_DIR}/bin/mpgen;MP_PACKAGE_DIR=${MP_PACKAGE_DIR}"
+  LABELS unit)
+if(NOT MP_STANDALONE)
+  add_test(NAME libmultiprocess.tests.build
+    COMMAND "${CMAKE_COMMAND}" --build "${CMAKE_BINARY_DIR}" --target libmultiprocess_test_js)
+  set_tests_properties(libmultiprocess.tests.build PROPERTIES FIXTURES_SETUP libmultiprocess_tests LABELS unit)
+  set_tests_properties(libmultiprocess.tests PROPERTIES FIXTURES_REQUIRED libmultiprocess_tests)
+endif()

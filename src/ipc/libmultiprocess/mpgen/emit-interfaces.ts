@@ -1,0 +1,290 @@
+// Emits, per schema interface: its TS interface type, the method table (InterfaceSpec), an `XClient` proxy
+// class and an `XServer` dispatcher, mapping params/results the way libmultiprocess maps C++ signatures.
+import { NameScope, PROXY_FILE_ID, hexId, str } from './names.js';
+import { indent, isPointer, outputType } from './emit-structs.js';
+import { SchemaError, type SchemaField, type SchemaMethod, type SchemaNode, type SchemaType } from './schema.js';
+
+/** Type id of `Context` in proxy.capnp: a param of this type is filled in by the runtime. */
+export const CONTEXT_STRUCT_ID = 0x9c44e6645d0b22c6n;
+
+interface Param { field: SchemaField; type: SchemaType; optional: boolean; hasField?: string }
+interface Shape {
+  method: SchemaMethod;
+  paramsRef: string;
+  resultsRef: string;
+  contextField?: string;
+  params: Param[];
+  /** How results map to the return value. */
+  ret: { kind: 'void' } | { kind: 'result'; field: SchemaField; hasField?: string } | { kind: 'object'; fields: SchemaField[] };
+}
+
+export class InterfaceEmitter {
+  constructor(private readonly names: NameScope) {}
+
+  private isProxyInterface(t: SchemaType): boolean {
+    return t.kind === 'interface' && this.names.fileOf(t.id).id === PROXY_FILE_ID;
+  }
+
+  /**
+   * TS type of a value at the API level (interfaces become proxy objects, not cap indexes). `client`: the type a
+   * generated client returns, i.e. interface results are that interface's client class (so `withThread` is at hand).
+   */
+  apiType(t: SchemaType, input: boolean, client = false): string {
+    if (t.kind === 'interface') {
+      if (this.isProxyInterface(t)) return '$M.Capability | null';
+      return `${this.names.ref(t.id)}${client && !input ? 'Client' : ''} | null`;
+    }
+    if (t.kind === 'list') {
+      const inner = this.apiType(t.element, input, client);
+      if (t.element.kind === 'interface') throw new SchemaError('lists of capabilities are not supported in method signatures by mpgen');
+      const elem = inner.includes('|') || inner.startsWith('readonly ') ? `(${inner})` : inner;
+      return input ? `readonly ${elem}[]` : `${elem}[]`;
+    }
+    if (t.kind === 'struct') return input ? `${this.names.ref(t.id)}$Init` : this.names.ref(t.id);
+    return outputType(this.names, t);
+  }
+
+  /** Value used for an absent pointer field at the API level (null Text reads as '', etc.). */
+  private absent(t: SchemaType): string {
+    switch (t.kind) {
+      case 'text': return "''";
+      case 'data': return 'new Uint8Array(0)';
+      case 'list': return '[]';
+      case 'struct': return `${this.names.ref(t.id)}.decode($M.EMPTY_STRUCT)`;
+      default: return 'null';
+    }
+  }
+
+  private shape(iface: SchemaNode, m: SchemaMethod): Shape {
+    const pnode = this.names.node(m.paramStructType);
+    const rnode = this.names.node(m.resultStructType);
+    const pfields = pnode.struct!.fields;
+    const rfields = rnode.struct!.fields;
+    const shape: Shape = {
+      method: m,
+      paramsRef: this.names.ref(pnode.id),
+      resultsRef: this.names.ref(rnode.id),
+      params: [],
+      ret: { kind: 'void' },
+    };
+    const pnames = new Set(pfields.map((f) => f.name));
+    for (const f of pfields) {
+      if (!f.slot) throw new SchemaError(`${iface.shortName}.${m.name}: group parameters are not supported by mpgen`);
+      const t = f.slot.type;
+      if (t.kind === 'struct' && t.id === CONTEXT_STRUCT_ID) { shape.contextField = f.name; continue; }
+      // `hasFoo :Bool` next to `foo` makes foo optional (std::optional in C++).
+      if (t.kind === 'bool' && /^has[A-Z]/.test(f.name) && pnames.has(lowerFirst(f.name.slice(3)))) continue;
+      const hasName = `has${f.name[0]!.toUpperCase()}${f.name.slice(1)}`;
+      const hasField = pnames.has(hasName) ? hasName : undefined;
+      const optional = hasField !== undefined || f.slot.hadExplicitDefault;
+      shape.params.push({ field: f, type: t, optional, ...(hasField ? { hasField } : {}) });
+    }
+    const rnames = new Set(rfields.map((f) => f.name));
+    const outs = rfields.filter((f) => !(f.slot?.type.kind === 'bool' && /^has[A-Z]/.test(f.name) && rnames.has(lowerFirst(f.name.slice(3)))));
+    for (const f of rfields) if (!f.slot) throw new SchemaError(`${iface.shortName}.${m.name}: group results are not supported by mpgen`);
+    if (outs.length === 1 && outs[0]!.name === 'result') {
+      shape.ret = { kind: 'result', field: outs[0]!, ...(rnames.has('hasResult') ? { hasField: 'hasResult' } : {}) };
+    } else if (outs.length > 0) {
+      shape.ret = { kind: 'object', fields: outs };
+    }
+    return shape;
+  }
+
+  private returnType(s: Shape, client = false): string {
+    switch (s.ret.kind) {
+      case 'void': return 'void';
+      case 'result': {
+        const t = this.apiType(s.ret.field.slot!.type, false, client);
+        return s.ret.hasField ? `${t} | undefined` : t;
+      }
+      case 'object': return `{ ${s.ret.fields.map((f) => `${f.name}: ${this.apiType(f.slot!.type, false, client)}`).join('; ')} }`;
+    }
+  }
+
+  private signature(s: Shape): string {
+    // Optional params can only be left out at the end; earlier ones take undefined.
+    let lastRequired = -1;
+    s.params.forEach((p, i) => { if (!p.optional) lastRequired = i; });
+    return s.params.map((p, i) => {
+      const t = this.apiType(p.type, true);
+      if (!p.optional) return `${p.field.name}: ${t}`;
+      return i > lastRequired ? `${p.field.name}?: ${t}` : `${p.field.name}: ${t} | undefined`;
+    }).join(', ');
+  }
+
+  private methodDoc(iface: SchemaNode, m: SchemaMethod): string {
+    const d = iface.memberDocs?.[m.ordinal];
+    return d ? `/** ${d.trim().replace(/\*\//g, '*\\/').replace(/\n/g, '\n * ')} */\n` : '';
+  }
+
+  /** The client-side expression turning an API value into its codec value. */
+  private toWire(t: SchemaType, x: string): string {
+    if (t.kind === 'interface') {
+      if (this.isProxyInterface(t)) return `$capIn(caps, ${x})`;
+      const ref = this.names.ref(t.id);
+      return `$capIn(caps, ${x} === null ? null : ${x} instanceof $M.ProxyClient ? ${x}.$cap : new ${ref}Server(this.$conn, ${x}))`;
+    }
+    return x;
+  }
+
+  /** The client-side expression (inside the result picker, with `resp`) turning a decoded result field into its API value. */
+  private fromWireClient(t: SchemaType, x: string): string {
+    if (t.kind === 'interface') {
+      // Result capabilities must be claimed while the response is at hand (the runtime releases the rest).
+      if (this.isProxyInterface(t)) return `resp.cap(${x}?.cap ?? null)`;
+      return `$clientOf(resp.cap(${x}?.cap ?? null), (c) => new ${this.names.ref(t.id)}Client(c, this.$conn))`;
+    }
+    return isPointer(t) ? `${x} ?? ${this.absent(t)}` : x;
+  }
+
+  private fromWireServer(t: SchemaType, x: string): string {
+    if (t.kind === 'interface') {
+      if (this.isProxyInterface(t)) return `ctx.cap(${x})`;
+      return `$clientOf(ctx.cap(${x}), (c) => new ${this.names.ref(t.id)}Client(c, ctx.connection))`;
+    }
+    return isPointer(t) ? `${x} ?? ${this.absent(t)}` : x;
+  }
+
+  private toWireServer(t: SchemaType, x: string): string {
+    if (t.kind === 'interface') {
+      if (this.isProxyInterface(t)) return `ctx.export(${x})`;
+      const ref = this.names.ref(t.id);
+      return `ctx.export(${x} === null ? null : ${x} instanceof $M.ProxyClient ? ${x}.$cap : new ${ref}Server(ctx.connection, ${x}))`;
+    }
+    return x;
+  }
+
+  code(iface: SchemaNode): string {
+    const name = this.names.localName(iface.id);
+    const supers = iface.superclasses ?? [];
+    if (supers.length > 1) throw new SchemaError(`${iface.displayName}: mpgen supports at most one superclass`);
+    const base = supers.length === 1 ? this.names.ref(supers[0]!) : undefined;
+    const shapes = (iface.methods ?? []).map((m) => this.shape(iface, m));
+    const doc = iface.docComment ? `/** ${iface.docComment.trim().replace(/\n/g, '\n * ')} */\n` : '';
+
+    // The TS interface type: construct is the runtime's (ThreadMap exchange), so it is not part of the API.
+    const apiMembers = shapes.filter((s) => s.method.name !== 'construct')
+      .map((s) => `${this.methodDoc(iface, s.method)}${s.method.name}(${this.signature(s)}): Promise<${this.returnType(s)}>;`);
+    const typeDecl = `${doc}export interface ${name}${base ? ` extends ${base}` : ''} {\n${indent(apiMembers.join('\n'))}\n}`;
+
+    const specs = shapes.map((s) =>
+      `{ interfaceId: ${hexId(iface.id)}, interfaceName: ${str(iface.shortName)}, methodId: ${s.method.ordinal}, ` +
+      `name: ${str(s.method.name)}, params: ${s.paramsRef}, results: ${s.resultsRef}` +
+      `${s.contextField ? `, contextField: ${str(s.contextField)}` : ''} },`);
+    const spec = `/** Method table of ${iface.shortName} (interface id ${hexId(iface.id).slice(0, -1)}); index = ordinal. */\n` +
+      `export const ${name} = {\n  id: ${hexId(iface.id)},\n  name: ${str(iface.shortName)},\n` +
+      `  methods: [\n${indent(specs.join('\n'), '    ')}\n  ],\n` +
+      `${base ? `  extends: [${base}],\n` : ''}} as const satisfies $M.InterfaceSpec;`;
+
+    return [typeDecl, spec, this.clientCode(iface, name, base, shapes), this.serverCode(name, base, shapes)].join('\n\n');
+  }
+
+  /** `construct` is the runtime's ThreadMap exchange; check that it has the shape the runtime writes. */
+  private checkConstruct(iface: SchemaNode, s: Shape): void {
+    const ok = (f: SchemaField[]): boolean => f.length === 1 && f[0]!.slot?.offset === 0 &&
+      f[0]!.slot.type.kind === 'interface' && this.isProxyInterface(f[0]!.slot.type);
+    const params = this.names.node(s.method.paramStructType).struct!.fields;
+    const results = this.names.node(s.method.resultStructType).struct!.fields;
+    if (!ok(params) || !ok(results)) {
+      throw new SchemaError(`${iface.shortName}.construct must be (threadMap :Proxy.ThreadMap) -> (threadMap :Proxy.ThreadMap)`);
+    }
+  }
+
+  /** The `(value, resp) => ...` function that turns decoded results into the method's return value. */
+  private picker(s: Shape): string {
+    let body: string;
+    switch (s.ret.kind) {
+      case 'void': return '() => undefined';
+      case 'result': {
+        const f = s.ret.field;
+        const v = this.fromWireClient(f.slot!.type, `v.${f.name}`);
+        body = s.ret.hasField ? `v.${s.ret.hasField} ? ${v} : undefined` : v;
+        break;
+      }
+      case 'object':
+        body = `({ ${s.ret.fields.map((f) => `${f.name}: ${this.fromWireClient(f.slot!.type, `v.${f.name}`)}`).join(', ')} })`;
+        break;
+    }
+    return `(v${/\bresp\b/.test(body) ? ', resp' : ''}) => ${body}`;
+  }
+
+  private clientCode(iface: SchemaNode, name: string, base: string | undefined, shapes: Shape[]): string {
+    const methods: string[] = [];
+    shapes.forEach((s, i) => {
+      const m = s.method;
+      const spec = `${name}.methods[${i}]`;
+      if (m.name === 'construct') {
+        this.checkConstruct(iface, s);
+        methods.push('/** Hands the peer our ThreadMap and keeps theirs (pipelined: makeThread may follow at once). */\n' +
+          `construct(): Promise<void> {\n  return this.$conn.construct(this.$cap, ${spec});\n}`);
+        return;
+      }
+      if (m.name === 'destroy') {
+        methods.push(`${this.methodDoc(iface, m)}destroy(): Promise<void> {\n  return this.$destroy(${spec});\n}`);
+        return;
+      }
+      const fields = s.params.map((p) => {
+        const wire = this.toWire(p.type, p.field.name);
+        if (p.hasField) return `${p.field.name}: ${p.field.name} === undefined ? undefined : ${wire}, ${p.hasField}: ${p.field.name} !== undefined`;
+        return `${p.field.name}: ${wire}`;
+      });
+      const needsCaps = s.params.some((p) => p.type.kind === 'interface');
+      const body: string[] = [];
+      if (needsCaps) body.push('const caps: ($M.Capability | $M.ServerTarget | null)[] = [];');
+      body.push(`return this.$call<${s.paramsRef}$Init, ${s.resultsRef}, ${this.returnType(s, true)}>(${spec}, ` +
+        `{ ${fields.join(', ')} }, ${needsCaps ? 'caps' : 'null'}, ${this.picker(s)});`);
+      methods.push(`${this.methodDoc(iface, m)}${m.name}(${this.signature(s)}): Promise<${this.returnType(s, true)}> {\n${indent(body.join('\n'))}\n}`);
+    });
+    return `/** Calls a remote ${name}. Methods with a context run on this client's lane (see withThread). */\n` +
+      `export class ${name}Client extends ${base ? `${base}Client` : '$M.ProxyClient'} implements ${name} {\n${indent(methods.join('\n\n'))}\n}`;
+  }
+
+  private serverCode(name: string, base: string | undefined, shapes: Shape[]): string {
+    if (base) throw new SchemaError(`${name}: servers of derived interfaces are not supported by mpgen`);
+    const handlers: string[] = [];
+    let hasDestroy = false;
+    for (const s of shapes) {
+      const m = s.method;
+      // construct is answered by the runtime; destroy is the runtime's too and reaches impl through onDestroy.
+      if (m.name === 'construct') continue;
+      if (m.name === 'destroy') { hasDestroy = true; continue; }
+      const args = s.params.map((p) => {
+        const v = this.fromWireServer(p.type, `p.${p.field.name}`);
+        return p.hasField ? `p.${p.hasField} ? ${v} : undefined` : v;
+      }).join(', ');
+      const call = `await impl.${m.name}(${args})`;
+      let body: string;
+      switch (s.ret.kind) {
+        case 'void': body = `${call};\nreturn {};`; break;
+        case 'result': {
+          const f = s.ret.field;
+          const t = f.slot!.type;
+          if (s.ret.hasField) {
+            body = `const r = ${call};\nreturn r === undefined ? { ${s.ret.hasField}: false } : { ${f.name}: ${this.toWireServer(t, 'r')}, ${s.ret.hasField}: true };`;
+          } else {
+            body = `const r = ${call};\nreturn { ${f.name}: ${this.toWireServer(t, 'r')} };`;
+          }
+          break;
+        }
+        case 'object':
+          body = `const r = ${call};\nreturn { ${s.ret.fields.map((f) => `${f.name}: ${this.toWireServer(f.slot!.type, `r.${f.name}`)}`).join(', ')} };`;
+          break;
+      }
+      const used = /\bctx\b/.test(body) || /\bctx\b/.test(args);
+      const pUsed = /\bp\./.test(args);
+      handlers.push(`${m.name}: async (${pUsed ? 'p' : '_p'}: ${s.paramsRef}, ${used ? 'ctx' : '_ctx'}: $M.ServerContext) => {\n${indent(body)}\n},`);
+    }
+    // The object goes away once: by destroy, or when the peer drops it / disconnects; impl.destroy runs then.
+    const options = hasDestroy
+      ? '{ onDestroy: async () => {\n  try {\n    await impl.destroy();\n  } finally {\n    await options?.onDestroy?.();\n  }\n} }'
+      : 'options';
+    return `/** Serves a local ${name} implementation to a remote caller. */\n` +
+      `export class ${name}Server extends $M.ProxyServer {\n` +
+      `  constructor(conn: $M.ProxyConnection, impl: ${name}, options?: $M.ProxyServerOptions) {\n` +
+      `    super(${name}, conn, {\n${indent(handlers.join('\n'), '      ')}\n    }, ${indent(options, '    ').trimStart()});\n  }\n}`;
+  }
+}
+
+function lowerFirst(s: string): string {
+  return s.length === 0 ? s : s[0]!.toLowerCase() + s.slice(1);
+}

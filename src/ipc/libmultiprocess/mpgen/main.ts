@@ -1,0 +1,49 @@
+// mpgen command line: `mpgen SRC_PREFIX INCLUDE_PREFIX FILE [IMPORT_PATH...]`, as libmultiprocess's mpgen.
+// Writes FILE's generated module to <FILE relative to SRC_PREFIX>.ts under the current directory.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { capnpIncludeDirs, compileSchema } from './capnp.js';
+import { generateModule } from './generate.js';
+import { decodeCodeGeneratorRequest } from './schema.js';
+
+const USAGE = 'Usage: mpgen SRC_PREFIX INCLUDE_PREFIX SRC_FILE [IMPORT_PATH...]';
+
+function main(argv: string[]): number {
+  if (argv.length < 3 || argv.includes('--help') || argv.includes('-h')) {
+    process.stderr.write(`${USAGE}\n`);
+    return argv.includes('--help') || argv.includes('-h') ? 0 : 1;
+  }
+  const [srcPrefixArg, includePrefixArg, fileArg, ...imports] = argv as [string, string, string, ...string[]];
+  const srcPrefix = path.resolve(srcPrefixArg);
+  const includePrefix = path.resolve(includePrefixArg);
+  const file = path.resolve(fileArg);
+  const rel = path.relative(srcPrefix, file);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    process.stderr.write(`mpgen: ${file} is not under SRC_PREFIX ${srcPrefix}\n`);
+    return 1;
+  }
+  const capnp = process.env['CAPNP_EXECUTABLE'] || 'capnp';
+  // This package's include dir holds /mp/proxy.capnp wherever the package is installed.
+  const packageInclude = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'include');
+  const importPaths = [...imports.map((p) => path.resolve(p)), includePrefix, packageInclude, ...capnpIncludeDirs(capnp)];
+  const frame = compileSchema({ capnp, srcPrefix, importPaths: [...new Set(importPaths)], file });
+  const request = decodeCodeGeneratorRequest(frame);
+  const requested = request.requestedFiles.find((f) => path.resolve(srcPrefix, f.filename) === file) ?? request.requestedFiles[0];
+  if (!requested) {
+    process.stderr.write(`mpgen: capnp returned no file for ${file}\n`);
+    return 1;
+  }
+  const code = generateModule(request, requested.id, rel.split(path.sep).join('/'));
+  const out = `${rel}.ts`;
+  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  fs.writeFileSync(out, code);
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,6 @@
+// Public API of @smithcoin/libmultiprocess: message layer, RPC, proxy conventions, transports, logging.
+export * from './message/index.js';
+export * from './rpc/index.js';
+export * from './proxy/index.js';
+export * from './transport/index.js';
+export { Logger, LogLevel, RequestCounter, logEscape, type LogOptions, type LogLevelName } from './log.js';

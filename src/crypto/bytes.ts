@@ -1,4 +1,6 @@
-// Small byte helpers private to src/crypto: plain Uint8Array views and argument checks.
+// Small byte helpers: node:crypto digests as plain Uint8Arrays, concatenation (also used by src/script) and
+// argument checks.
+import crypto from 'node:crypto';
 
 /**
  * A plain Uint8Array view of a Buffer (no copy). node:crypto returns Buffers; handing out plain
@@ -6,6 +8,18 @@
  */
 export function plain(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/**
+ * node:crypto's one-shot digest of `data` as a plain Uint8Array. The digest comes back as a 'binary' (latin1)
+ * string, one char per byte, and is copied out: for the short inputs of script and sighash code that is about
+ * twice as fast as 'buffer' output, whose Buffer allocation costs more than the hash itself.
+ */
+export function digest(algorithm: string, data: Uint8Array): Uint8Array {
+  const s = crypto.hash(algorithm, data, 'binary');
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 
 /** The concatenation of `parts`. */

@@ -1,20 +1,34 @@
-// Lenient DER parsing of ECDSA signatures for the pure-JS backend, with the acceptance rules of
-// Bitcoin Core's ecdsa_signature_parse_der_lax (mirrors native/crypto/der_lax.cpp).
+// Lenient DER parsing of ECDSA signatures with the acceptance rules of Bitcoin Core's
+// ecdsa_signature_parse_der_lax (mirrors native/crypto/der_lax.cpp): for the pure-JS backend, and
+// CheckLowS on the signature bytes for the script interpreter.
+import { hexToBytes } from '../util/hex.js';
 
 /** Group order of secp256k1. */
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
-function toBigInt(bytes: Uint8Array): bigint {
+/** N and floor(N / 2) big-endian, for comparisons on the signature bytes themselves. */
+const N_BYTES = hexToBytes(SECP256K1_N.toString(16));
+const HALF_N_BYTES = hexToBytes((SECP256K1_N >> 1n).toString(16).padStart(64, '0'));
+
+function toBigInt(bytes: Uint8Array, start: number, size: number): bigint {
   let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  for (let i = start; i < start + size; i++) v = (v << 8n) | BigInt(bytes[i]!);
   return v;
 }
 
+/** Where R and S sit inside a signature, leading zero bytes already skipped. */
+export interface DerLaxScalars {
+  rStart: number;
+  rSize: number;
+  sStart: number;
+  sSize: number;
+}
+
 /**
- * Returns null when `input` is not even loosely DER-shaped. Otherwise returns {r, s}; when either
- * does not fit below the group order both are 0n, a signature that parses but never verifies.
+ * The byte spans of R and S, or null when `input` is not even loosely DER-shaped. A span may be longer
+ * than 32 bytes: that is an overflow, which Core turns into the all-zero signature rather than a failure.
  */
-export function parseDerLax(input: Uint8Array): { r: bigint; s: bigint } | null {
+export function locateDerLax(input: Uint8Array): DerLaxScalars | null {
   const len = input.length;
   let pos = 0;
 
@@ -40,9 +54,15 @@ export function parseDerLax(input: Uint8Array): { r: bigint; s: bigint } | null 
     pos++;
     const size = integerLength();
     if (size === null || size > len - pos) return null;
-    const start = pos;
+    let start = pos;
     pos += size;
-    return { start, size };
+    // Leading zeros (sign padding or excess padding) are not part of the value.
+    let rest = size;
+    while (rest > 0 && input[start] === 0) {
+      start++;
+      rest--;
+    }
+    return { start, size: rest };
   };
 
   if (pos === len || input[pos] !== 0x30) return null;
@@ -55,22 +75,47 @@ export function parseDerLax(input: Uint8Array): { r: bigint; s: bigint } | null 
     if (count > len - pos) return null;
     pos += count;
   }
-  const rPart = integer();
-  if (rPart === null) return null;
-  const sPart = integer();
-  if (sPart === null) return null;
+  const r = integer();
+  if (r === null) return null;
+  const s = integer();
+  if (s === null) return null;
   // Anything after S is ignored.
+  return { rStart: r.start, rSize: r.size, sStart: s.start, sSize: s.size };
+}
 
-  const scalar = (part: { start: number; size: number }): bigint | null => {
-    let { start, size } = part;
-    while (size > 0 && input[start] === 0) {
-      start++;
-      size--;
-    }
-    return size > 32 ? null : toBigInt(input.subarray(start, start + size));
-  };
-  const r = scalar(rPart);
-  const s = scalar(sPart);
-  if (r === null || s === null || r >= SECP256K1_N || s >= SECP256K1_N) return { r: 0n, s: 0n };
-  return { r, s };
+/** Compares the unsigned big-endian value input[start, start+size) (size <= 32) with a 32-byte constant whose first byte is non-zero. */
+function compareScalar(input: Uint8Array, start: number, size: number, ref32: Uint8Array): number {
+  if (size < 32) return -1;
+  for (let i = 0; i < 32; i++) {
+    const d = input[start + i]! - ref32[i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Core's overflow rule: more than 32 significant bytes, or a value not below the group order. */
+function overflows(input: Uint8Array, start: number, size: number): boolean {
+  return size > 32 || compareScalar(input, start, size, N_BYTES) >= 0;
+}
+
+/**
+ * Returns null when `input` is not even loosely DER-shaped. Otherwise returns {r, s}; when either
+ * does not fit below the group order both are 0n, a signature that parses but never verifies.
+ */
+export function parseDerLax(input: Uint8Array): { r: bigint; s: bigint } | null {
+  const at = locateDerLax(input);
+  if (at === null) return null;
+  if (overflows(input, at.rStart, at.rSize) || overflows(input, at.sStart, at.sSize)) return { r: 0n, s: 0n };
+  return { r: toBigInt(input, at.rStart, at.rSize), s: toBigInt(input, at.sStart, at.sSize) };
+}
+
+/**
+ * Core's CPubKey::CheckLowS, on the bytes (no bigint per signature): false when the lax parse fails; true
+ * when it overflows (Core then holds the zero signature, which is low); else whether S <= N/2.
+ */
+export function isLowSDerLax(input: Uint8Array): boolean {
+  const at = locateDerLax(input);
+  if (at === null) return false;
+  if (overflows(input, at.rStart, at.rSize) || overflows(input, at.sStart, at.sSize)) return true;
+  return compareScalar(input, at.sStart, at.sSize, HALF_N_BYTES) <= 0;
 }

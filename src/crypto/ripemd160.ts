@@ -1,13 +1,12 @@
 // RIPEMD-160 and HASH160 (RIPEMD-160 of SHA-256: key and script hashes for addresses).
-import crypto from 'node:crypto';
-import { plain } from './bytes.js';
+import { digest } from './bytes.js';
 import { sha256 } from './sha256.js';
 
 type Hasher = (data: Uint8Array) => Uint8Array;
 
 /** node:crypto's RIPEMD-160 (OpenSSL 3 has it in the default provider since 3.0.7). */
 export function ripemd160Node(data: Uint8Array): Uint8Array {
-  return plain(crypto.hash('ripemd160', data, 'buffer'));
+  return digest('ripemd160', data);
 }
 
 function nodeHasRipemd160(): boolean {

@@ -1,18 +1,17 @@
 // SHA-256 and double SHA-256 (Core's Hash/hash256). Single hashes use node:crypto's one-shot hash;
-// double SHA-256 uses the crypto addon when the build has it (about 3x faster per call, measured
-// in bench/crypto.bench.ts), and node:crypto otherwise.
-import crypto from 'node:crypto';
-import { plain } from './bytes.js';
+// double SHA-256 uses the crypto addon when the build has it (a little faster per call for short
+// messages, and far faster in batches: bench/crypto.bench.ts), and node:crypto otherwise.
+import { digest } from './bytes.js';
 import { cryptoAddon } from './native.js';
 
 /** SHA-256 of `data`. */
 export function sha256(data: Uint8Array): Uint8Array {
-  return plain(crypto.hash('sha256', data, 'buffer'));
+  return digest('sha256', data);
 }
 
 /** Double SHA-256 through node:crypto only (the fallback; exported for tests and benchmarks). */
 export function sha256dJs(data: Uint8Array): Uint8Array {
-  return plain(crypto.hash('sha256', crypto.hash('sha256', data, 'buffer'), 'buffer'));
+  return digest('sha256', digest('sha256', data));
 }
 
 const nativeSha256d = cryptoAddon !== null && cryptoAddon.hasSha256 ? cryptoAddon.sha256d : undefined;

@@ -1,6 +1,6 @@
 // BIP340 tagged hashes: SHA256(SHA256(tag) || SHA256(tag) || msg), with each tag's prefix cached.
 import crypto from 'node:crypto';
-import { plain } from './bytes.js';
+import { digest } from './bytes.js';
 
 const prefixes = new Map<string, Uint8Array>();
 
@@ -30,7 +30,7 @@ export function taggedHash(tag: string, ...parts: Uint8Array[]): Uint8Array {
     buf.set(p, pos);
     pos += p.length;
   }
-  return plain(crypto.hash('sha256', buf, 'buffer'));
+  return digest('sha256', buf);
 }
 
 /** A hasher bound to one tag, for hot paths that hash under the same tag many times. */

@@ -1,6 +1,8 @@
 // VerifyScript and witness program validation (P2SH, segwit v0, taproot/tapscript), plus witness sigop counting.
 // The opcode loop lives in interpreter_eval.ts; signature checkers in interpreter_checker.ts.
-import { sha256 } from './interpreter_crypto.js';
+import { sha256 } from '../crypto/sha256.js';
+import { bytesEqual } from '../util/hex.js';
+import { ByteWriter, compactSizeLen } from '../util/serialize.js';
 import { evalScript, castToBool, type Stack } from './interpreter_eval.js';
 import type { SignatureChecker } from './interpreter_checker.js';
 import { computeTapleafHash, verifyTaprootCommitment } from './interpreter_taproot.js';
@@ -21,7 +23,6 @@ import {
   MAX_SCRIPT_ELEMENT_SIZE,
   MAX_STACK_SIZE,
   Opcode,
-  ScriptBuilder,
   ScriptReader,
   VALIDATION_WEIGHT_OFFSET,
   getSigOpCount,
@@ -70,14 +71,10 @@ export class InvalidFlagCombinationError extends Error {
   }
 }
 
-function compactSizeLength(n: number): number {
-  return n < 253 ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9;
-}
-
 /** Serialized size of a witness stack (GetSerializeSize of the vector of byte vectors). */
 function witnessSerializedSize(stack: Witness): number {
-  let size = compactSizeLength(stack.length);
-  for (const item of stack) size += compactSizeLength(item.length) + item.length;
+  let size = compactSizeLen(stack.length);
+  for (const item of stack) size += compactSizeLen(item.length) + item.length;
   return size;
 }
 
@@ -114,6 +111,18 @@ function executeWitnessScript(
   return OK;
 }
 
+/** OP_DUP OP_HASH160 <20-byte program> OP_EQUALVERIFY OP_CHECKSIG, filled in directly: every P2WPKH input runs it. */
+function p2wpkhScript(program: Uint8Array): Uint8Array {
+  const script = new Uint8Array(5 + WITNESS_V0_KEYHASH_SIZE);
+  script[0] = Opcode.OP_DUP;
+  script[1] = Opcode.OP_HASH160;
+  script[2] = WITNESS_V0_KEYHASH_SIZE;
+  script.set(program, 3);
+  script[3 + WITNESS_V0_KEYHASH_SIZE] = Opcode.OP_EQUALVERIFY;
+  script[4 + WITNESS_V0_KEYHASH_SIZE] = Opcode.OP_CHECKSIG;
+  return script;
+}
+
 /** Core's VerifyWitnessProgram for a witness version and program found in a scriptPubKey or P2SH redeem script. */
 export function verifyWitnessProgram(
   witness: Witness,
@@ -138,12 +147,7 @@ export function verifyWitnessProgram(
     if (program.length === WITNESS_V0_KEYHASH_SIZE) {
       // P2WPKH: exactly signature and key, run through the implied P2PKH script.
       if (stack.length !== 2) return ScriptError.SCRIPT_ERR_WITNESS_PROGRAM_MISMATCH;
-      const execScript = new ScriptBuilder()
-        .op(Opcode.OP_DUP, Opcode.OP_HASH160)
-        .pushData(program)
-        .op(Opcode.OP_EQUALVERIFY, Opcode.OP_CHECKSIG)
-        .build();
-      return executeWitnessScript(stack, execScript, flags, SigVersion.WITNESS_V0, checker, execdata);
+      return executeWitnessScript(stack, p2wpkhScript(program), flags, SigVersion.WITNESS_V0, checker, execdata);
     }
     return ScriptError.SCRIPT_ERR_WITNESS_PROGRAM_WRONG_LENGTH;
   }
@@ -155,7 +159,8 @@ export function verifyWitnessProgram(
     const last = stack[stack.length - 1]!;
     if (stack.length >= 2 && last.length > 0 && last[0] === ANNEX_TAG) {
       // The annex is committed to by signatures (as the hash of its serialization) but otherwise ignored.
-      execdata.annexHash = sha256(pushLengthPrefixed(last));
+      const annex = new ByteWriter(compactSizeLen(last.length) + last.length).writeVarBytes(last);
+      execdata.annexHash = sha256(annex.peek());
       execdata.annexPresent = true;
       stack = stack.slice(0, -1);
     } else {
@@ -195,20 +200,6 @@ export function verifyWitnessProgram(
   // Other versions and sizes stay spendable for future soft forks.
   if (flags & SCRIPT_VERIFY_DISCOURAGE_UPGRADABLE_WITNESS_PROGRAM) return ScriptError.SCRIPT_ERR_DISCOURAGE_UPGRADABLE_WITNESS_PROGRAM;
   return OK;
-}
-
-function pushLengthPrefixed(data: Uint8Array): Uint8Array {
-  const n = data.length;
-  const prefix =
-    n < 253
-      ? Uint8Array.of(n)
-      : n <= 0xffff
-        ? Uint8Array.of(253, n & 0xff, n >> 8)
-        : Uint8Array.of(254, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff);
-  const out = new Uint8Array(prefix.length + n);
-  out.set(prefix, 0);
-  out.set(data, prefix.length);
-  return out;
 }
 
 /**
@@ -336,10 +327,4 @@ export function countWitnessSigOps(
     if (inner) return witnessSigOps(inner.version, inner.program, wit);
   }
   return 0;
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

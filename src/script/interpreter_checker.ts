@@ -2,7 +2,7 @@
 // of the spending transaction, for signatures and lock times. Subclasses can add caching around verify*().
 import { TxIn, type Transaction } from '../primitives/transaction.js';
 import { PrecomputedTransactionData, signatureHashLegacy, signatureHashSchnorr, signatureHashWitnessV0 } from './sighash.js';
-import { ecdsaVerify, schnorrVerify } from './interpreter_crypto.js';
+import { ecdsaVerify, schnorrVerify } from '../crypto/secp256k1.js';
 import { LOCKTIME_THRESHOLD } from './script.js';
 import { ScriptError } from './script_error.js';
 import { MissingDataBehavior, MissingDataError, SIGHASH_DEFAULT, type ScriptExecutionData, SigVersion } from './interpreter_types.js';

@@ -1,4 +1,5 @@
 // Signature and public key encoding rules of the interpreter (BIP66 strict DER, low S, hash types, key types).
+import { isLowSDerLax } from '../crypto/der_lax.js';
 import { ScriptError } from './script_error.js';
 import { SIGHASH_ALL, SIGHASH_ANYONECANPAY, SIGHASH_SINGLE, SigVersion } from './interpreter_types.js';
 import {
@@ -11,8 +12,6 @@ import {
 
 const PUBKEY_SIZE = 65;
 const PUBKEY_COMPRESSED_SIZE = 33;
-const CURVE_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-const HALF_ORDER = CURVE_ORDER >> 1n;
 
 /** Encoding checks report failure through this result: OK or the error to raise. */
 export type EncodingResult = ScriptError;
@@ -54,82 +53,9 @@ export function isValidSignatureEncoding(sig: Uint8Array): boolean {
   return true;
 }
 
-function bigFromBytes(b: Uint8Array, start: number, len: number): bigint {
-  let v = 0n;
-  for (let i = 0; i < len; i++) v = (v << 8n) | BigInt(b[start + i]!);
-  return v;
-}
-
-/**
- * Core's ecdsa_signature_parse_der_lax (pubkey.cpp): accepts BER-ish length encodings and padding; an R or S
- * that does not fit or is not below the curve order yields the all-zero signature. Returns null on a hard failure.
- */
-export function parseDerLax(input: Uint8Array): { r: bigint; s: bigint } | null {
-  const n = input.length;
-  let pos = 0;
-  if (pos === n || input[pos] !== 0x30) return null;
-  pos++;
-  if (pos === n) return null;
-  let lenbyte = input[pos++]!;
-  if (lenbyte & 0x80) {
-    lenbyte -= 0x80;
-    if (lenbyte > n - pos) return null;
-    pos += lenbyte;
-  }
-  const readInt = (): { start: number; len: number } | null => {
-    if (pos === n || input[pos] !== 0x02) return null;
-    pos++;
-    if (pos === n) return null;
-    let lb = input[pos++]!;
-    let len: number;
-    if (lb & 0x80) {
-      lb -= 0x80;
-      if (lb > n - pos) return null;
-      while (lb > 0 && input[pos] === 0) {
-        pos++;
-        lb--;
-      }
-      if (lb >= 4) return null;
-      len = 0;
-      while (lb > 0) {
-        len = len * 256 + input[pos]!;
-        pos++;
-        lb--;
-      }
-    } else {
-      len = lb;
-    }
-    if (len > n - pos) return null;
-    const start = pos;
-    pos += len;
-    return { start, len };
-  };
-  const rr = readInt();
-  if (!rr) return null;
-  const ss = readInt();
-  if (!ss) return null;
-  let { start: rpos, len: rlen } = rr;
-  let { start: spos, len: slen } = ss;
-  while (rlen > 0 && input[rpos] === 0) {
-    rlen--;
-    rpos++;
-  }
-  while (slen > 0 && input[spos] === 0) {
-    slen--;
-    spos++;
-  }
-  if (rlen > 32 || slen > 32) return { r: 0n, s: 0n };
-  const r = bigFromBytes(input, rpos, rlen);
-  const s = bigFromBytes(input, spos, slen);
-  if (r >= CURVE_ORDER || s >= CURVE_ORDER) return { r: 0n, s: 0n };
-  return { r, s };
-}
-
 /** Core's CPubKey::CheckLowS on a DER signature without the hash type byte. */
 export function checkLowS(derSig: Uint8Array): boolean {
-  const parsed = parseDerLax(derSig);
-  if (!parsed) return false;
-  return parsed.s <= HALF_ORDER;
+  return isLowSDerLax(derSig);
 }
 
 /** Strict DER plus S ≤ n/2. Returns OK, SIG_DER or SIG_HIGH_S. */
@@ -152,10 +78,9 @@ export function checkSignatureEncoding(sig: Uint8Array, flags: ScriptVerifyFlags
   if (flags & (SCRIPT_VERIFY_DERSIG | SCRIPT_VERIFY_LOW_S | SCRIPT_VERIFY_STRICTENC) && !isValidSignatureEncoding(sig)) {
     return ScriptError.SCRIPT_ERR_SIG_DER;
   }
-  if (flags & SCRIPT_VERIFY_LOW_S) {
-    const r = isLowDERSignature(sig);
-    if (r !== ScriptError.SCRIPT_ERR_OK) return r;
-  }
+  // LOW_S is one of the flags above, so the strict DER check has passed: only S is left to look at
+  // (Core's IsLowDERSignature would repeat the DER check).
+  if (flags & SCRIPT_VERIFY_LOW_S && !checkLowS(sig.subarray(0, sig.length - 1))) return ScriptError.SCRIPT_ERR_SIG_HIGH_S;
   if (flags & SCRIPT_VERIFY_STRICTENC && !isDefinedHashtypeSignature(sig)) return ScriptError.SCRIPT_ERR_SIG_HASHTYPE;
   return ScriptError.SCRIPT_ERR_OK;
 }

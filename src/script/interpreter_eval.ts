@@ -1,6 +1,9 @@
 // EvalScript: the script evaluation loop (every opcode), as Core's interpreter.cpp runs it.
 import { findAndDelete } from './sighash.js';
-import { hash160, hash256, ripemd160, sha1, sha256 } from './interpreter_crypto.js';
+import { hash160, ripemd160 } from '../crypto/ripemd160.js';
+import { sha1 } from '../crypto/sha1.js';
+import { hash256, sha256 } from '../crypto/sha256.js';
+import { bytesEqual } from '../util/hex.js';
 import { checkPubKeyEncoding, checkSignatureEncoding } from './interpreter_encoding.js';
 import type { SignatureChecker } from './interpreter_checker.js';
 import { ScriptExecutionData, SigVersion } from './interpreter_types.js';
@@ -106,7 +109,12 @@ const DISABLED_OPCODES: ReadonlySet<number> = new Set([
   Opcode.OP_RSHIFT,
 ]);
 
-const vTrue = (): Uint8Array => Uint8Array.of(1);
+// Fresh arrays each time (callers own the stack). Index assignment is cheaper than Uint8Array.of.
+const vTrue = (): Uint8Array => {
+  const v = new Uint8Array(1);
+  v[0] = 1;
+  return v;
+};
 const vFalse = (): Uint8Array => new Uint8Array(0);
 
 /** Result of a checksig helper: a script failure, or whether the signature check itself passed. */
@@ -720,10 +728,4 @@ function evalLoop(
 
   if (!vfExec.empty()) return ScriptError.SCRIPT_ERR_UNBALANCED_CONDITIONAL;
   return OK;
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -1,33 +1,20 @@
 // BIP341 script-tree hashing and the taproot output-key commitment check.
-import { taggedHash, xonlyTweakAddCheck } from './interpreter_crypto.js';
+import { xonlyTweakAddCheck } from '../crypto/secp256k1.js';
+import { taggedHash } from '../crypto/tagged.js';
+import { ByteWriter, compactSizeLen } from '../util/serialize.js';
 import { TAPROOT_CONTROL_BASE_SIZE, TAPROOT_CONTROL_MAX_SIZE, TAPROOT_CONTROL_NODE_SIZE } from './interpreter_types.js';
-
-function compactSize(n: number): Uint8Array {
-  if (n < 253) return Uint8Array.of(n);
-  if (n <= 0xffff) return Uint8Array.of(253, n & 0xff, n >> 8);
-  return Uint8Array.of(254, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let len = 0;
-  for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** TapLeaf tagged hash of leaf version and compact-size-prefixed script. */
 export function computeTapleafHash(leafVersion: number, script: Uint8Array): Uint8Array {
-  return taggedHash('TapLeaf', concat(Uint8Array.of(leafVersion), compactSize(script.length), script));
+  const w = new ByteWriter(1 + compactSizeLen(script.length) + script.length);
+  w.writeU8(leafVersion).writeVarBytes(script);
+  return taggedHash('TapLeaf', w.peek());
 }
 
 /** TapBranch tagged hash of two 32-byte nodes, in lexicographic order. */
 export function computeTapbranchHash(a: Uint8Array, b: Uint8Array): Uint8Array {
-  return taggedHash('TapBranch', compareBytes(a, b) < 0 ? concat(a, b) : concat(b, a));
+  // No join needed: taggedHash hashes its parts as one message.
+  return compareBytes(a, b) < 0 ? taggedHash('TapBranch', a, b) : taggedHash('TapBranch', b, a);
 }
 
 /** Folds the control block's path onto the leaf hash. The control block size must already be valid. */
@@ -47,7 +34,7 @@ export function computeTaprootMerkleRoot(control: Uint8Array, tapleafHash: Uint8
 
 /** TapTweak hash of an internal key and (optionally) a merkle root. */
 export function computeTapTweakHash(internal32: Uint8Array, merkleRoot: Uint8Array | null): Uint8Array {
-  return taggedHash('TapTweak', merkleRoot ? concat(internal32, merkleRoot) : internal32);
+  return merkleRoot ? taggedHash('TapTweak', internal32, merkleRoot) : taggedHash('TapTweak', internal32);
 }
 
 /** Is the output key `program` the internal key of `control` tweaked with the merkle root, with the stated parity? */

@@ -105,6 +105,9 @@ export function signatureHashLegacy(scriptCode: Uint8Array, tx: Transaction, nIn
   return hash256(w.peek());
 }
 
+/** What BIP143 commits to in place of a hash the hash type leaves out (only ever read). */
+const ZERO_HASH: Uint8Array = new Uint8Array(32);
+
 /**
  * BIP143 signature hash for witness v0 scripts. Uses txdata's hashes when bip143Ready, else computes them
  * (quadratic over all inputs: pass a PrecomputedTransactionData when hashing many inputs).
@@ -121,11 +124,9 @@ export function signatureHashWitnessV0(
   const base = hashType & 0x1f;
   const anyoneCanPay = (hashType & SIGHASH_ANYONECANPAY) !== 0;
   const ready = txdata?.bip143Ready === true;
-  const zero: Uint8Array = new Uint8Array(32);
-
-  let hashPrevouts = zero;
-  let hashSequence = zero;
-  let hashOutputs = zero;
+  let hashPrevouts = ZERO_HASH;
+  let hashSequence = ZERO_HASH;
+  let hashOutputs = ZERO_HASH;
   if (!anyoneCanPay) hashPrevouts = ready ? txdata!.hashPrevouts : sha256(getPrevoutsSHA256(tx));
   if (!anyoneCanPay && base !== SIGHASH_SINGLE && base !== SIGHASH_NONE) {
     hashSequence = ready ? txdata!.hashSequence : sha256(getSequencesSHA256(tx));

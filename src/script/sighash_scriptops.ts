@@ -1,11 +1,8 @@
 // Opcode-boundary walking over raw script bytes, for FindAndDelete and the legacy scriptCode serializer.
 // Kept here (not in script.ts) because both must reproduce Core's iterator position after a failed parse.
+import { concatBytes } from '../crypto/bytes.js';
 import type { ByteWriter } from '../util/serialize.js';
-
-export const OP_PUSHDATA1 = 0x4c;
-export const OP_PUSHDATA2 = 0x4d;
-export const OP_PUSHDATA4 = 0x4e;
-export const OP_CODESEPARATOR = 0xab;
+import { Opcode } from './script.js';
 
 /** One step of Core's GetScriptOp: `next` is where the iterator stands afterwards, also when `ok` is false. */
 export interface ScriptStep {
@@ -22,14 +19,14 @@ export function stepScriptOp(script: Uint8Array, pc: number): ScriptStep {
   const end = script.length;
   if (pc >= end) return { ok: false, opcode: 0xff, next: pc };
   const opcode = script[pc++]!;
-  if (opcode <= OP_PUSHDATA4) {
+  if (opcode <= Opcode.OP_PUSHDATA4) {
     let size: number;
-    if (opcode < OP_PUSHDATA1) {
+    if (opcode < Opcode.OP_PUSHDATA1) {
       size = opcode;
-    } else if (opcode === OP_PUSHDATA1) {
+    } else if (opcode === Opcode.OP_PUSHDATA1) {
       if (end - pc < 1) return { ok: false, opcode: 0xff, next: pc };
       size = script[pc++]!;
-    } else if (opcode === OP_PUSHDATA2) {
+    } else if (opcode === Opcode.OP_PUSHDATA2) {
       if (end - pc < 2) return { ok: false, opcode: 0xff, next: pc };
       size = script[pc]! | (script[pc + 1]! << 8);
       pc += 2;
@@ -73,15 +70,7 @@ export function findAndDelete(script: Uint8Array, needle: Uint8Array): { script:
   }
   if (found === 0) return { script, found };
   kept.push(script.subarray(copyFrom));
-  let len = 0;
-  for (const k of kept) len += k.length;
-  const out = new Uint8Array(len);
-  let at = 0;
-  for (const k of kept) {
-    out.set(k, at);
-    at += k.length;
-  }
-  return { script: out, found };
+  return { script: concatBytes(...kept), found };
 }
 
 /**
@@ -96,7 +85,7 @@ export function writeScriptCodeLegacy(w: ByteWriter, script: Uint8Array): void {
     const step = stepScriptOp(script, pc);
     pc = step.next;
     if (!step.ok) break;
-    if (step.opcode === OP_CODESEPARATOR) separators++;
+    if (step.opcode === Opcode.OP_CODESEPARATOR) separators++;
   }
   w.writeCompactSize(script.length - separators);
   if (separators === 0 && pc === script.length) {
@@ -109,7 +98,7 @@ export function writeScriptCodeLegacy(w: ByteWriter, script: Uint8Array): void {
     const step = stepScriptOp(script, pc);
     pc = step.next;
     if (!step.ok) break;
-    if (step.opcode === OP_CODESEPARATOR) {
+    if (step.opcode === Opcode.OP_CODESEPARATOR) {
       w.writeBytes(script.subarray(begin, pc - 1));
       begin = pc;
     }

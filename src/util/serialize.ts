@@ -182,6 +182,24 @@ export class ByteReader {
   }
 }
 
+// Writers take their first buffer from a shared slab, as Node's Buffer pool does: a typed array of its own
+// over 64 bytes gets an off-heap backing store, which costs several times more than filling it. Slices are
+// handed out once and never reused, so a writer only ever sees zeroed memory of its own.
+const SLAB_SIZE = 8192;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabUsed = 0;
+
+function allocBytes(n: number): Uint8Array {
+  if (n > SLAB_SIZE / 4) return new Uint8Array(n);
+  if (slabUsed + n > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const out = new Uint8Array(slab, slabUsed, n);
+  slabUsed += (n + 7) & ~7; // keep slices 8-byte aligned
+  return out;
+}
+
 /** Growable output buffer. */
 export class ByteWriter {
   private buf: Uint8Array;
@@ -189,8 +207,8 @@ export class ByteWriter {
   private len = 0;
 
   constructor(initialCapacity = 256) {
-    this.buf = new Uint8Array(Math.max(16, initialCapacity));
-    this.view = new DataView(this.buf.buffer);
+    this.buf = allocBytes(Math.max(16, initialCapacity));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   get length(): number {
@@ -203,10 +221,10 @@ export class ByteWriter {
     if (need > this.buf.length) {
       let cap = this.buf.length * 2;
       while (cap < need) cap *= 2;
-      const next = new Uint8Array(cap);
+      const next = allocBytes(cap);
       next.set(this.buf.subarray(0, this.len));
       this.buf = next;
-      this.view = new DataView(next.buffer);
+      this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
     }
     const at = this.len;
     this.len = need;

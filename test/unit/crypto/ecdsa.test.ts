@@ -2,7 +2,8 @@
 // signed-message recovery, and pubkey parsing.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { backends, hex, N, toBigInt, toBytes32, unhex } from './secp256k1_helpers.js';
+import { parseDerLax } from '../../../src/crypto/der_lax.js';
+import { backends, hex, N, toBigInt, toBytes, toBytes32, unhex } from './secp256k1_helpers.js';
 
 const SK = unhex('b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef');
 const MSG = unhex('243f6a8885a308d313198a2e03707344a4093822299f31d0082efa98ec4e6c89');
@@ -23,11 +24,9 @@ function split(sig: Uint8Array): { r: Uint8Array; s: Uint8Array } {
   return { r, s: sig.subarray(6 + rLen, 6 + rLen + sLen) };
 }
 
+// The minimal DER INTEGER body of a non-negative value: big-endian, with a 0x00 only where the sign needs it.
 function minimal(v: bigint): Uint8Array {
-  let b = toBytes32(v);
-  let i = 0;
-  while (i < 31 && b[i] === 0) i++;
-  b = b.subarray(i);
+  const b = toBytes(v);
   return b[0]! & 0x80 ? Uint8Array.from([0, ...b]) : b;
 }
 
@@ -123,7 +122,18 @@ for (const [name, get] of backends()) {
       it('rejects an R or S that overflows 32 bytes or the group order', () => {
         const { r, s } = strict();
         assert.ok(!verify(der(Uint8Array.from([1, ...toBytes32(toBigInt(r))]), s)));
-        assert.ok(!verify(der(r, minimal(toBigInt(s) + N))));
+        // S = s+N: 33 bytes (0x01 first, so no sign padding) that encode a multiple-of-N alias of a valid S.
+        // Core's lax parser sees more than 32 significant bytes, flags overflow and sets the whole signature
+        // to zero (parsed, not rejected), which libsecp256k1 never verifies; it must not be reduced mod N.
+        const sPlusN = minimal(toBigInt(s) + N);
+        assert.equal(sPlusN.length, 33);
+        assert.equal(sPlusN[0], 0x01);
+        assert.equal(toBigInt(sPlusN), toBigInt(s) + N);
+        assert.throws(() => toBytes32(toBigInt(s) + N), RangeError);
+        const overflowS = der(r, sPlusN);
+        assert.deepEqual(parseDerLax(overflowS), { r: 0n, s: 0n });
+        assert.ok(!verify(overflowS));
+        assert.ok(verify(der(r, minimal(toBigInt(sPlusN) % N))), 'the same S reduced mod N verifies');
         assert.ok(!verify(der(r, minimal(N))));
         assert.ok(!verify(der(r, Uint8Array.of(0))), 'S of zero');
         assert.ok(!verify(der(new Uint8Array(0), s)), 'empty R');

@@ -1,7 +1,7 @@
 // Signed spends through TransactionSignatureChecker (P2WPKH, taproot key path, tapscript) and the ScriptCheckQueue.
 import assert from 'node:assert/strict';
 import { hash160 } from '../../../src/crypto/ripemd160.js';
-import { ecdsaSign, pubkeyCreate, schnorrSign, seckeyTweakAdd, xonlyFromSeckey } from '../../../src/crypto/secp256k1.js';
+import { ecdsaSign, pubkeyCreate, schnorrSign, seckeyTweakAdd, xonlyFromSeckey, xonlyTweakAdd } from '../../../src/crypto/secp256k1.js';
 import { OutPoint, Transaction, TxIn, TxOut } from '../../../src/primitives/transaction.js';
 import { ScriptCheckQueue, makeScriptCheckJob, verifyTransactionScripts } from '../../../src/script/check_queue.js';
 import {
@@ -10,7 +10,6 @@ import {
   computeTapleafHash,
   verifyScript,
 } from '../../../src/script/interpreter.js';
-import { xonlyTweakAdd } from '../../../src/script/interpreter_crypto.js';
 import { MissingDataBehavior, ScriptExecutionData, SigVersion, TAPROOT_LEAF_TAPSCRIPT } from '../../../src/script/interpreter_types.js';
 import { Opcode, ScriptBuilder } from '../../../src/script/script.js';
 import { ScriptError } from '../../../src/script/script_error.js';

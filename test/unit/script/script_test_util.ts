@@ -1,7 +1,7 @@
 // Helpers shared by the script tests: Core's crediting/spending transaction pair, a seeded PRNG, taproot leaves.
+import { xonlyTweakAdd } from '../../../src/crypto/secp256k1.js';
 import { OutPoint, Transaction, TxIn, TxOut } from '../../../src/primitives/transaction.js';
 import { computeTapleafHash, computeTapTweakHash } from '../../../src/script/interpreter.js';
-import { xonlyTweakAdd } from '../../../src/script/interpreter_crypto.js';
 import { TAPROOT_LEAF_TAPSCRIPT } from '../../../src/script/interpreter_types.js';
 import { Opcode } from '../../../src/script/script.js';
 import { hexToBytes } from '../../../src/util/hex.js';

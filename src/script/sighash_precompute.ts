@@ -2,10 +2,8 @@
 import { hash256, sha256 } from '../crypto/sha256.js';
 import type { Transaction, TxOut } from '../primitives/transaction.js';
 import { ByteWriter } from '../util/serialize.js';
-
-/** Size of a witness v1 (taproot) program. */
-const WITNESS_V1_TAPROOT_SIZE = 32;
-const OP_1 = 0x51;
+import { WITNESS_V1_TAPROOT_SIZE } from './interpreter_types.js';
+import { Opcode } from './script.js';
 
 /** Single SHA256 of all prevouts (BIP341 sha_prevouts; BIP143 hashPrevouts is its SHA256 again). */
 export function getPrevoutsSHA256(tx: Transaction): Uint8Array {
@@ -83,7 +81,7 @@ export class PrecomputedTransactionData {
       const spk = this.spentOutputsReady ? this.spentOutputs[i]!.scriptPubKey : undefined;
       // A witness spend of a 34-byte OP_1 output is treated as taproot; everything else as v0 (cheap and safe:
       // a wrong guess only costs a precomputation, real validation decides).
-      if (spk && spk.length === 2 + WITNESS_V1_TAPROOT_SIZE && spk[0] === OP_1) usesBip341 = true;
+      if (spk && spk.length === 2 + WITNESS_V1_TAPROOT_SIZE && spk[0] === Opcode.OP_1) usesBip341 = true;
       else usesBip143 = true;
     }
 

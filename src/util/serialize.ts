@@ -21,6 +21,8 @@ export const VARINT_TOO_LARGE = 'ReadVarInt(): size too large';
 
 /** Number of bytes WriteCompactSize uses for `n`. */
 export function compactSizeLen(n: number | bigint): number {
+  // Lengths are plain numbers on hot paths (witness and script sizes): no bigint needed for those.
+  if (typeof n === 'number' && Number.isSafeInteger(n)) return n < 253 ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9;
   const v = BigInt(n);
   if (v < 253n) return 1;
   if (v <= 0xffffn) return 3;
@@ -182,22 +184,14 @@ export class ByteReader {
   }
 }
 
-// Writers take their first buffer from a shared slab, as Node's Buffer pool does: a typed array of its own
-// over 64 bytes gets an off-heap backing store, which costs several times more than filling it. Slices are
-// handed out once and never reused, so a writer only ever sees zeroed memory of its own.
-const SLAB_SIZE = 8192;
-let slab = new ArrayBuffer(SLAB_SIZE);
-let slabUsed = 0;
-
+/**
+ * `n` uninitialised bytes as a plain Uint8Array over Node's Buffer pool. A typed array of its own costs several
+ * times more: over 64 bytes it gets an off-heap backing store, and below that the DataView's .buffer access
+ * moves it off-heap anyway. Writers only ever expose the bytes they have written.
+ */
 function allocBytes(n: number): Uint8Array {
-  if (n > SLAB_SIZE / 4) return new Uint8Array(n);
-  if (slabUsed + n > SLAB_SIZE) {
-    slab = new ArrayBuffer(SLAB_SIZE);
-    slabUsed = 0;
-  }
-  const out = new Uint8Array(slab, slabUsed, n);
-  slabUsed += (n + 7) & ~7; // keep slices 8-byte aligned
-  return out;
+  const b = Buffer.allocUnsafe(n);
+  return new Uint8Array(b.buffer, b.byteOffset, n);
 }
 
 /** Growable output buffer. */

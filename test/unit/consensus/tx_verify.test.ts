@@ -18,7 +18,7 @@ import {
   sequenceLocks,
 } from '../../../src/consensus/tx_verify.js';
 import { TxValidationResult, TxValidationState } from '../../../src/consensus/validation.js';
-import { hash160 } from '../../../src/script/interpreter_crypto.js';
+import { hash160 } from '../../../src/crypto/ripemd160.js';
 import { OutPoint, Transaction, TxIn, TxOut } from '../../../src/primitives/transaction.js';
 import { SCRIPT_VERIFY_P2SH, SCRIPT_VERIFY_WITNESS } from '../../../src/script/verify_flags.js';
 

@@ -6,15 +6,24 @@ import { OutPoint, Transaction, TxIn, TxOut } from '../../../src/primitives/tran
 import { ScriptCheckQueue, makeScriptCheckJob, verifyTransactionScripts } from '../../../src/script/check_queue.js';
 import {
   TransactionSignatureChecker,
+  checkSignatureEncoding,
   computeTapTweakHash,
   computeTapleafHash,
   verifyScript,
 } from '../../../src/script/interpreter.js';
+import { checkLowS } from '../../../src/script/interpreter_encoding.js';
 import { MissingDataBehavior, ScriptExecutionData, SigVersion, TAPROOT_LEAF_TAPSCRIPT } from '../../../src/script/interpreter_types.js';
 import { Opcode, ScriptBuilder } from '../../../src/script/script.js';
 import { ScriptError } from '../../../src/script/script_error.js';
 import { PrecomputedTransactionData, signatureHashSchnorr, signatureHashWitnessV0 } from '../../../src/script/sighash.js';
-import { ALL_SCRIPT_VERIFY_FLAGS, SCRIPT_VERIFY_NULLFAIL, SCRIPT_VERIFY_P2SH, SCRIPT_VERIFY_WITNESS } from '../../../src/script/verify_flags.js';
+import { bytesToHex, hexToBytes } from '../../../src/util/hex.js';
+import {
+  ALL_SCRIPT_VERIFY_FLAGS,
+  SCRIPT_VERIFY_LOW_S,
+  SCRIPT_VERIFY_NULLFAIL,
+  SCRIPT_VERIFY_P2SH,
+  SCRIPT_VERIFY_WITNESS,
+} from '../../../src/script/verify_flags.js';
 
 const FLAGS = ALL_SCRIPT_VERIFY_FLAGS;
 
@@ -133,6 +142,53 @@ describe('interpreter: signed spends', () => {
     badControl[5]! ^= 1;
     assert.equal(verify(withWitness(tx, [sigB, sigA, leaf, badControl]), spent), ScriptError.SCRIPT_ERR_WITNESS_PROGRAM_MISMATCH);
     assert.equal(verify(withWitness(tx, [sigB, sigA, leaf, control.subarray(0, 32)]), spent), ScriptError.SCRIPT_ERR_TAPROOT_WRONG_CONTROL_SIZE);
+  });
+});
+
+describe('signature encoding: CheckLowS', () => {
+  const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+  const HALF = N >> 1n;
+  // Minimal DER INTEGER body of a non-negative value (a 0x00 only where the sign needs it).
+  const int = (v: bigint): number[] => {
+    const digits = v.toString(16);
+    const b = [...hexToBytes(digits.length % 2 ? '0' + digits : digits)];
+    return b[0]! & 0x80 ? [0, ...b] : b;
+  };
+  const der = (r: number[], s: number[]): Uint8Array => {
+    const body = [0x02, r.length, ...r, 0x02, s.length, ...s];
+    return Uint8Array.from([0x30, body.length, ...body]);
+  };
+  const R = int(0x5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5an);
+
+  it('compares S with N/2 on the bytes, and treats an overflowing R or S as Core\'s zero signature (low)', () => {
+    assert.equal(checkLowS(der(R, int(HALF))), true);
+    assert.equal(checkLowS(der(R, int(HALF + 1n))), false);
+    assert.equal(checkLowS(der(R, int(N - 1n))), false);
+    assert.equal(checkLowS(der(R, int(1n))), true);
+    assert.equal(checkLowS(der(R, [0, 0, ...int(HALF + 1n)])), false, 'zero padding is not part of S');
+    // Overflow (more than 32 significant bytes, or a value of at least N) zeroes the whole signature.
+    const sPlusN = int(HALF + 1n + N);
+    assert.equal(sPlusN.length, 33);
+    assert.equal(checkLowS(der(R, sPlusN)), true);
+    assert.equal(checkLowS(der(R, int(N))), true);
+    assert.equal(checkLowS(der(int(N), int(HALF + 1n))), true, 'R overflow zeroes a high S too');
+    // A signature even the lax parser cannot read is not low-S.
+    assert.equal(checkLowS(new Uint8Array(0)), false);
+    assert.equal(checkLowS(Uint8Array.from([0x31, ...der(R, int(1n)).subarray(1)])), false);
+  });
+
+  it('sends an s+N signature to the signature check under LOW_S (NULLFAIL), and N-s to SIG_HIGH_S', () => {
+    const { tx, spent } = p2wpkhSpend(secret(30));
+    const [sig, pk] = tx.vin[0]!.witness as [Uint8Array, Uint8Array];
+    const rLen = sig[3]!;
+    const r = [...sig.subarray(4, 4 + rLen)];
+    const s = BigInt('0x' + bytesToHex(sig.subarray(6 + rLen, sig.length - 1)));
+    const withS = (v: bigint) => Uint8Array.from([...der(r, int(v)), sig[sig.length - 1]!]);
+    assert.equal(checkSignatureEncoding(withS(s + N), SCRIPT_VERIFY_LOW_S), ScriptError.SCRIPT_ERR_OK);
+    assert.equal(checkSignatureEncoding(withS(N - s), SCRIPT_VERIFY_LOW_S), ScriptError.SCRIPT_ERR_SIG_HIGH_S);
+    assert.equal(verify(withWitness(tx, [withS(s + N), pk]), spent), ScriptError.SCRIPT_ERR_SIG_NULLFAIL);
+    assert.equal(verify(withWitness(tx, [withS(N - s), pk]), spent), ScriptError.SCRIPT_ERR_SIG_HIGH_S);
+    assert.equal(verify(withWitness(tx, [withS(s), pk]), spent), ScriptError.SCRIPT_ERR_OK);
   });
 });
 

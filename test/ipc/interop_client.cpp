@@ -27,19 +27,31 @@ using ipc::capnp::messages::Echo;
 
 constexpr size_t ECHO_BYTES = 1024;
 
+// The std::function-style capability: answers "callback:<value>" and records which of our threads the
+// server asked it to run on (a libmultiprocess server passes the caller's callbackThread back).
 class CallbackImpl final : public Callback::Server {
 public:
+    CallbackImpl(ThreadSet& threads, bool& alive) : m_threads(threads), m_alive(alive) { m_alive = true; }
+    ~CallbackImpl() { m_alive = false; }
     int calls{0};
+    std::string thread;
 
 protected:
     kj::Promise<void> destroy(DestroyContext) override { return kj::READY_NOW; }
     kj::Promise<void> call(CallContext context) override
     {
-        ++calls;
-        KJ_REQUIRE(context.getParams().getContext().hasThread(), "callback called without context.thread");
-        context.getResults().setResult(std::string("callback:") + context.getParams().getValue().cStr());
-        return kj::READY_NOW;
+        auto ctx = context.getParams().getContext();
+        KJ_REQUIRE(ctx.hasThread(), "callback called without context.thread");
+        return LocalThreadName(m_threads, ctx.getThread()).then([this, context](std::string name) mutable {
+            ++calls;
+            thread = std::move(name);
+            context.getResults().setResult(std::string("callback:") + context.getParams().getValue().cStr());
+        });
     }
+
+private:
+    ThreadSet& m_threads;
+    bool& m_alive;
 };
 
 class Checks {
@@ -73,7 +85,8 @@ void SetContext(Builder&& builder, mp::Thread::Client thread, mp::Thread::Client
     context.setCallbackThread(kj::mv(callback_thread));
 }
 
-// Expects `promise` to fail with a remote exception whose description contains `needle`.
+// Expects `promise` to fail with a remote exception whose description contains `needle`; returns
+// "<type>: <description>" (e.g. "failed: remote exception: std::exception: ...") for the caller to print.
 template <typename Promise>
 std::string ExpectFailure(Promise&& promise, kj::WaitScope& ws, const std::string& needle)
 {
@@ -82,14 +95,14 @@ std::string ExpectFailure(Promise&& promise, kj::WaitScope& ws, const std::strin
     } catch (const kj::Exception& e) {
         std::string what = e.getDescription().cStr();
         if (what.find(needle) == std::string::npos) throw std::runtime_error("unexpected exception: " + what);
-        return what;
+        return std::string(kj::str(e.getType()).cStr()) + ": " + what;
     }
     throw std::runtime_error("the call succeeded; expected an exception containing \"" + needle + "\"");
 }
 
-int Main(const std::string& path, bool callback, long bench)
+// Connects, runs the checks (and the benchmark) and returns the number of failed checks.
+int RunChecks(kj::AsyncIoContext& io, ThreadSet& threads, const std::string& path, bool callback, long bench)
 {
-    auto io = kj::setupAsyncIo();
     auto& ws = io.waitScope;
     auto address = io.provider->getNetwork().parseAddress(("unix:" + path).c_str()).wait(ws);
     auto stream = address->connect().wait(ws);
@@ -99,14 +112,14 @@ int Main(const std::string& path, bool callback, long bench)
     // Everything up to the first echo is pipelined: no round trip is waited for before echo is sent.
     auto init = client.bootstrap().castAs<TestInit>();
     auto construct = init.constructRequest();
-    construct.setThreadMap(kj::heap<ThreadMapImpl>("ipc_interop_client"));
+    construct.setThreadMap(kj::heap<ThreadMapImpl>(threads, "ipc_interop_client"));
     auto constructed = construct.send();
     mp::ThreadMap::Client server_threads = constructed.getThreadMap();
     auto make_thread = server_threads.makeThreadRequest();
     make_thread.setName("ipc_interop_client/main");
     auto made_thread = make_thread.send();
     mp::Thread::Client thread = made_thread.getResult();
-    mp::Thread::Client callback_thread = kj::heap<ThreadImpl>("ipc_interop_client/main");
+    mp::Thread::Client callback_thread = AddThread(threads, "ipc_interop_client/main");
 
     auto make_echo = init.makeEchoRequest();
     SetContext(make_echo, thread, callback_thread);
@@ -143,17 +156,29 @@ int Main(const std::string& path, bool callback, long bench)
         auto make_test = init.makeCallbackTestRequest();
         SetContext(make_test, thread, callback_thread);
         CallbackTest::Client test = make_test.send().getResult();
+        bool callback_alive = false;
+        // Our own reference keeps the callback alive however soon the server releases the one it was sent.
+        Callback::Client callback_client(nullptr);
         checks.Run("callback capability called back by the server", [&] {
-            auto impl = kj::heap<CallbackImpl>();
+            auto impl = kj::heap<CallbackImpl>(threads, callback_alive);
             CallbackImpl& cb = *impl;
+            callback_client = kj::mv(impl);
             auto request = test.callBackRequest();
             SetContext(request, thread, callback_thread);
-            request.setCallback(kj::mv(impl));
+            request.setCallback(callback_client);
             request.setValue("ping");
             auto result = request.send().wait(ws);
             if (std::string(result.getResult().cStr()) != "callback:ping" || cb.calls != 1) {
                 throw std::runtime_error(std::string("got \"") + result.getResult().cStr() + "\"");
             }
+            return "ran on thread \"" + cb.thread + "\"";
+        });
+        checks.Run("callback capability released by the server", [&] {
+            // Once we drop our own reference, only the server's import keeps the callback alive; its Release
+            // arrives before the answer to a later call on the same connection.
+            callback_client = nullptr;
+            thread.getNameRequest().send().wait(ws);
+            if (callback_alive) throw std::runtime_error("the server still holds the callback capability");
             return std::string();
         });
         checks.Run("exception thrown by a server method", [&] {
@@ -200,7 +225,17 @@ int Main(const std::string& path, bool callback, long bench)
         request.send().wait(ws);
         return std::string();
     });
-    return checks.failures == 0 ? 0 : 1;
+    return checks.failures;
+}
+
+int Main(const std::string& path, bool callback, long bench)
+{
+    ThreadSet threads; // outlives the event loop: the Threads and the ThreadMap we host refer to it
+    auto io = kj::setupAsyncIo();
+    const int failures = RunChecks(io, threads, path, callback, bench);
+    // Dropping the connection queued events (releases, disconnect handling): run them before the loop goes.
+    io.waitScope.poll();
+    return failures == 0 ? 0 : 1;
 }
 
 } // namespace

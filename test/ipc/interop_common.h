@@ -19,6 +19,7 @@ namespace interop {
 class ThreadImpl final : public mp::Thread::Server {
 public:
     explicit ThreadImpl(std::string name) : m_name(std::move(name)) {}
+    const std::string& name() const { return m_name; }
 
 protected:
     kj::Promise<void> getName(GetNameContext context) override
@@ -31,19 +32,39 @@ private:
     std::string m_name;
 };
 
+// Every Thread this process hosts, so that a Thread capability coming back from the peer can be recognized
+// as one of ours (libmultiprocess looks `context.thread` up the same way before running a call).
+using ThreadSet = capnp::CapabilityServerSet<mp::Thread>;
+
+inline mp::Thread::Client AddThread(ThreadSet& threads, std::string name)
+{
+    return threads.add(kj::heap<ThreadImpl>(std::move(name)));
+}
+
+// The name of `thread` if this process hosts it; fails with libmultiprocess's text otherwise.
+inline kj::Promise<std::string> LocalThreadName(ThreadSet& threads, mp::Thread::Client thread)
+{
+    return threads.getLocalServer(thread).then([](kj::Maybe<mp::Thread::Server&> local) -> std::string {
+        KJ_IF_MAYBE (server, local) {
+            return kj::downcast<ThreadImpl>(*server).name();
+        }
+        KJ_FAIL_REQUIRE("invalid thread handle");
+    });
+}
+
 class ThreadMapImpl final : public mp::ThreadMap::Server {
 public:
-    explicit ThreadMapImpl(std::string owner) : m_owner(std::move(owner)) {}
+    ThreadMapImpl(ThreadSet& threads, std::string owner) : m_threads(threads), m_owner(std::move(owner)) {}
 
 protected:
     kj::Promise<void> makeThread(MakeThreadContext context) override
     {
-        std::string name = m_owner + "/" + context.getParams().getName().cStr();
-        context.getResults().setResult(kj::heap<ThreadImpl>(std::move(name)));
+        context.getResults().setResult(AddThread(m_threads, m_owner + "/" + context.getParams().getName().cStr()));
         return kj::READY_NOW;
     }
 
 private:
+    ThreadSet& m_threads;
     std::string m_owner;
 };
 

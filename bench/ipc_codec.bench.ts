@@ -1,5 +1,5 @@
-// IPC codec throughput: build + serialize + parse + read every field of one message, with the native codec
-// (capnp.node, real libcapnp), the pure-TS message layer the generated codecs use, and capnp-es 0.0.16 (peer).
+// IPC codec throughput (encode, decode, round trip) of one message with the native codec (capnp.node, real
+// libcapnp), the pure-TS message layer the generated codecs use, and capnp-es 0.0.16 (the measured peer).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +14,9 @@ import { measure, report, type BenchmarkSuite } from './lib/bench.js';
 const SCHEMA = `@0xb1e2c3d4e5f60718;
 struct Msg { id @0 :UInt64; height @1 :Int32; version @2 :Int32; time @3 :UInt32; bits @4 :UInt32;
   nonce @5 :UInt32; fee @6 :Int64; weight @7 :UInt32; flag @8 :Bool; name @9 :Text; payload @10 :Data; }
+struct Empty @0xc98dd9aee7f7a5a7 {}
 `;
+const EMPTY_ID = 0xc98dd9aee7f7a5a7n;
 const MSG_ID = 0xf9852061ec751131n;
 const DATA_WORDS = 6;
 const PTRS = 2;
@@ -38,13 +40,17 @@ function consume(m: Msg): void {
 }
 
 /** The pure-TS path: what mpgen-generated encode/decode do on the runtime's builder and reader. */
-function roundTripTs(m: Msg): void {
+function encodeTs(m: Msg): Uint8Array {
   const mb = new MessageBuilder(1200);
   const b = mb.initRoot(DATA_WORDS, PTRS);
   b.setUint64(0, m.id); b.setInt32(2, m.height); b.setInt32(3, m.version); b.setUint32(4, m.time);
   b.setUint32(5, m.bits); b.setUint32(6, m.nonce); b.setUint32(7, m.weight); b.setInt64(4, m.fee);
   b.setBool(320, m.flag); b.setText(0, m.name); b.setData(1, m.payload);
-  const r = decodeFrame(mb.toFrame()).getRoot();
+  return mb.toFrame();
+}
+
+function decodeTs(frame: Uint8Array): void {
+  const r = decodeFrame(frame).getRoot();
   consume({
     id: r.getUint64(0), height: r.getInt32(2), version: r.getInt32(3), time: r.getUint32(4), bits: r.getUint32(5),
     nonce: r.getUint32(6), weight: r.getUint32(7), fee: r.getInt64(4), flag: r.getBool(320), name: r.getText(0),
@@ -79,29 +85,44 @@ class EsMsg extends capnpEs.Struct {
   _initPayload(n: number): capnpEs.Data { return capnpEs.utils.initData(1, n, this); }
 }
 
-function roundTripCapnpEs(m: Msg): void {
+function encodeCapnpEs(m: Msg): ArrayBuffer {
   const message = new capnpEs.Message();
   const w = message.initRoot(EsMsg);
   w.id = m.id; w.height = m.height; w.version = m.version; w.time = m.time; w.bits = m.bits; w.nonce = m.nonce;
   w.weight = m.weight; w.fee = m.fee; w.flag = m.flag; w.name = m.name;
   w._initPayload(m.payload.length).copyBuffer(m.payload);
-  const r = new capnpEs.Message(message.toArrayBuffer(), false).getRoot(EsMsg);
+  return message.toArrayBuffer();
+}
+
+function decodeCapnpEs(frame: ArrayBuffer): void {
+  const r = new capnpEs.Message(frame, false).getRoot(EsMsg);
   consume({
     id: r.id, height: r.height, version: r.version, time: r.time, bits: r.bits, nonce: r.nonce, weight: r.weight,
     fee: r.fee, flag: r.flag, name: r.name, payload: r.payload.toUint8Array().slice(),
   });
 }
 
+interface Encoder {
+  encode(value: object): Uint8Array;
+  encodeInto(value: object, target: Uint8Array, offset?: number): number;
+}
 interface Addon {
   Codec: new () => {
     load(request: Uint8Array): number;
-    encode(typeId: bigint, value: object): Uint8Array;
-    decode(typeId: bigint, frame: Uint8Array): Msg;
+    encoder(typeId: bigint): Encoder;
+    decode<T>(typeId: bigint, frame: Uint8Array): T;
   };
 }
 
+interface Native {
+  msg: Encoder;
+  empty: Encoder;
+  decode(f: Uint8Array): Msg;
+  decodeEmpty(f: Uint8Array): object;
+}
+
 /** The native codec with the benchmark schema loaded, or null when the addon or capnp is missing. */
-function openNative(): { encode(v: Msg): Uint8Array; decode(f: Uint8Array): Msg } | null {
+function openNative(): Native | null {
   const addonPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'native', 'capnp.node');
   if (!fs.existsSync(addonPath)) return null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipc-codec-bench-'));
@@ -112,28 +133,56 @@ function openNative(): { encode(v: Msg): Uint8Array; decode(f: Uint8Array): Msg 
     const addon = createRequire(import.meta.url)(addonPath) as Addon;
     const codec = new addon.Codec();
     codec.load(new Uint8Array(res.stdout));
-    return { encode: (v) => codec.encode(MSG_ID, v), decode: (f) => codec.decode(MSG_ID, f) };
+    return {
+      msg: codec.encoder(MSG_ID), empty: codec.encoder(EMPTY_ID),
+      decode: (f) => codec.decode<Msg>(MSG_ID, f), decodeEmpty: (f) => codec.decode<object>(EMPTY_ID, f),
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const MSG_NO_DATA: Msg = { ...MSG, payload: new Uint8Array(0) };
 
 export const benchmarks: BenchmarkSuite[] = [
   {
     name: 'ipc_codec',
     async run(opts) {
       const native = openNative();
-      const es = await measure('capnp-es 0.0.16: build+serialize+parse+read', () => roundTripCapnpEs(MSG), opts);
-      report(es, undefined, 'msg/s');
-      report(await measure('pure TS (runtime builder/reader)', () => roundTripTs(MSG), opts), es, 'msg/s');
+      const esFrame = encodeCapnpEs(MSG);
+      const tsFrame = encodeTs(MSG).slice();
+      const es = {
+        enc: await measure('capnp-es 0.0.16: encode', () => encodeCapnpEs(MSG), opts),
+        dec: await measure('capnp-es 0.0.16: decode (+read)', () => decodeCapnpEs(esFrame), opts),
+        rt: await measure('capnp-es 0.0.16: encode+decode', () => decodeCapnpEs(encodeCapnpEs(MSG)), opts),
+      };
+      report(es.enc, undefined, 'msg/s');
+      report(es.dec, undefined, 'msg/s');
+      report(es.rt, undefined, 'msg/s');
+      report(await measure('pure TS: encode', () => encodeTs(MSG), opts), es.enc, 'msg/s');
+      report(await measure('pure TS: decode (+read)', () => decodeTs(tsFrame), opts), es.dec, 'msg/s');
+      report(await measure('pure TS: encode+decode', () => decodeTs(encodeTs(MSG)), opts), es.rt, 'msg/s');
       if (native === null) {
         console.log('native codec: not built (configure with -DENABLE_IPC=ON)');
         return;
       }
-      const frame = native.encode(MSG);
-      report(await measure('native codec: encode+decode', () => consume(native.decode(native.encode(MSG))), opts), es, 'msg/s');
-      report(await measure('native codec: encode only', () => native.encode(MSG), opts), es, 'msg/s');
-      report(await measure('native codec: decode only', () => consume(native.decode(frame)), opts), es, 'msg/s');
+      const frame = native.msg.encode(MSG);
+      const scratch = new Uint8Array(4096);
+      report(await measure('native: encode', () => native.msg.encode(MSG), opts), es.enc, 'msg/s');
+      report(await measure('native: encodeInto (caller buffer)', () => native.msg.encodeInto(MSG, scratch), opts), es.enc, 'msg/s');
+      report(await measure('native: decode (+read)', () => consume(native.decode(frame)), opts), es.dec, 'msg/s');
+      report(await measure('native: encode+decode', () => consume(native.decode(native.msg.encode(MSG))), opts), es.rt, 'msg/s');
+      report(await measure('native: encodeInto+decode', () => {
+        const n = native.msg.encodeInto(MSG, scratch);
+        consume(native.decode(scratch.subarray(0, n)));
+      }, opts), es.rt, 'msg/s');
+      // Where the time goes: the fixed cost of a call through Node-API, and the message without its 1 KiB Data.
+      const emptyFrame = native.empty.encode({});
+      const noDataFrame = native.msg.encode(MSG_NO_DATA);
+      report(await measure('native: encode+decode, empty struct (fixed cost)', () => native.decodeEmpty(native.empty.encode({})), opts), es.rt, 'msg/s');
+      report(await measure('native: encode, same message without Data', () => native.msg.encode(MSG_NO_DATA), opts), es.enc, 'msg/s');
+      report(await measure('native: decode, same message without Data', () => consume(native.decode(noDataFrame)), opts), es.dec, 'msg/s');
+      report(await measure('native: decode, empty struct (fixed cost)', () => native.decodeEmpty(emptyFrame), opts), es.dec, 'msg/s');
       if (sink === 0) console.log('(unreachable: keeps the reads alive)');
     },
   },

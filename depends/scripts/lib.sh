@@ -97,6 +97,8 @@ wrap_native_tools() {
 # depends wrapper: runs the unpacked $tool with its libraries and standard schemas.
 here=\$(dirname "\$(readlink -f "\$0")")
 export LD_LIBRARY_PATH="\$here/../usr/lib/$multiarch\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
+# capnp finds its plugins (capnpc-c++, capnpc-capnp) on PATH: make it these wrappers.
+export PATH="\$here:\$PATH"
 case "$tool" in
   capnp)
     if [ \$# -gt 0 ]; then
@@ -118,6 +120,9 @@ WRAP
     mkdir -p "$native/usr/include"
     cp -r "$PREFIX/usr/include/capnp" "$native/usr/include/capnp"
   fi
+  # Tools look for the standard schemas in <bin>/../include, as in an installed prefix.
+  mkdir -p "$native/include"
+  [ -e "$native/include/capnp" ] || ln -s ../usr/include/capnp "$native/include/capnp"
 }
 
 # Builds and installs mpgen (the in-tree libmultiprocess package) for the build machine.

@@ -1,4 +1,5 @@
 // N-API binding of the codec: `new Codec()`, `load(request)`, `encode(typeId, value)`,
+// `encoder(typeId)` (-> { encode(value), encodeInto(value, target, offset) }, the fast path),
 // `decode(typeId, bytes, hint?)`, `findType(displayName)`, `methodTypes(interfaceId, methodId)`.
 #include "codec.h"
 #include "js.h"
@@ -44,13 +45,14 @@ public:
         return DefineClass(env, "Codec", {
             InstanceMethod<&CodecWrap::Load>("load"),
             InstanceMethod<&CodecWrap::Encode>("encode"),
+            InstanceMethod<&CodecWrap::Encoder>("encoder"),
             InstanceMethod<&CodecWrap::Decode>("decode"),
             InstanceMethod<&CodecWrap::FindType>("findType"),
             InstanceMethod<&CodecWrap::MethodTypes>("methodTypes"),
         });
     }
 
-    explicit CodecWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<CodecWrap>(info), m_codec(info.Env()) {}
+    explicit CodecWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<CodecWrap>(info), m_codec(info.Env(), info.This()) {}
 
 private:
     Napi::Value Load(const Napi::CallbackInfo& info)
@@ -66,6 +68,12 @@ private:
         const uint64_t id = TypeIdArg(info, 0, "encode(typeId)");
         napi_value value = info.Length() > 1 ? static_cast<napi_value>(info[1]) : Undefined(info.Env());
         return Guard(info, [&] { return Napi::Value(info.Env(), m_codec.Encode(info.Env(), id, value)); });
+    }
+
+    Napi::Value Encoder(const Napi::CallbackInfo& info)
+    {
+        const uint64_t id = TypeIdArg(info, 0, "encoder(typeId)");
+        return Guard(info, [&] { return Napi::Value(info.Env(), m_codec.Encoder(info.Env(), id)); });
     }
 
     Napi::Value Decode(const Napi::CallbackInfo& info)

@@ -104,16 +104,4 @@ inline bool GetBytes(napi_env env, napi_value v, const uint8_t*& data, size_t& l
     return true;
 }
 
-// A new Uint8Array (not a Buffer, so that values compare equal to pure-JS decoders' output).
-inline napi_value NewUint8Array(napi_env env, const void* data, size_t length, uint8_t** out = nullptr)
-{
-    void* dst;
-    napi_value buffer, array;
-    Check(env, napi_create_arraybuffer(env, length, &dst, &buffer));
-    if (data != nullptr && length > 0) std::memcpy(dst, data, length);
-    Check(env, napi_create_typedarray(env, napi_uint8_array, length, buffer, 0, &array));
-    if (out != nullptr) *out = static_cast<uint8_t*>(dst);
-    return array;
-}
-
 } // namespace capnp_codec

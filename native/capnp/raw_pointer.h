@@ -1,12 +1,10 @@
 // Raw pointer words for capabilities. In our value representation a capability is its index in
 // the RPC payload's cap table, which libcapnp only exposes through a live capability table, so the
-// codec reads and writes those pointer words (and the list pointers leading to them) itself.
+// decoder reads those pointer words (and the list pointers leading to them) itself.
 #pragma once
 
 #include "codec.h"
 
-#include <capnp/any.h>
-#include <capnp/dynamic.h>
 #include <capnp/message.h>
 
 #include <cstdint>
@@ -30,41 +28,6 @@ inline uint32_t HighHalf(const capnp::word* p)
     uint32_t v;
     std::memcpy(&v, reinterpret_cast<const uint8_t*>(p) + 4, 4);
     return v;
-}
-
-inline bool IsNullWord(const capnp::word* p) { return LowHalf(p) == 0 && HighHalf(p) == 0; }
-
-// Pointer section of a struct: it directly follows the data section in every struct encoding.
-inline capnp::word* SlotAddress(capnp::DynamicStruct::Builder& builder, uint32_t slot)
-{
-    capnp::AnyStruct::Builder any = builder;
-    return reinterpret_cast<capnp::word*>(any.getDataSection().end()) + slot;
-}
-
-// Null when the (possibly older, smaller) struct on the wire has no such pointer.
-inline const capnp::word* SlotAddress(const capnp::DynamicStruct::Reader& reader, uint32_t slot)
-{
-    capnp::AnyStruct::Reader any = reader;
-    if (slot >= any.getPointerSection().size()) return nullptr;
-    return reinterpret_cast<const capnp::word*>(any.getDataSection().end()) + slot;
-}
-
-// A capability pointer: kind OTHER with sub-kind 0, the cap-table index in the upper half.
-inline void WriteCapability(capnp::word* p, uint32_t index)
-{
-    const uint32_t low = static_cast<uint32_t>(PointerKind::OTHER);
-    std::memcpy(reinterpret_cast<uint8_t*>(p), &low, 4);
-    std::memcpy(reinterpret_cast<uint8_t*>(p) + 4, &index, 4);
-}
-
-inline bool IsCapability(const capnp::word* p) { return LowHalf(p) == static_cast<uint32_t>(PointerKind::OTHER); }
-
-// First element of a list whose pointer the encoder just wrote into its single segment.
-inline capnp::word* BuiltListElements(capnp::word* p)
-{
-    const uint32_t low = LowHalf(p);
-    if ((low & 3) == static_cast<uint32_t>(PointerKind::FAR)) throw SegmentOverflow{};
-    return p + 1 + (static_cast<int32_t>(low) >> 2);
 }
 
 // First element of a list in a received message (which may have several segments and far pointers).

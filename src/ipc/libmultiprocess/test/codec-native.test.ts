@@ -220,6 +220,81 @@ describe('native codec (capnp.node) vs pure-TS codecs', function () {
     assert.equal((native.decode(capsId, frame) as Record<string, unknown>)['any'], null);
   });
 
+  describe('encoder fast path and robustness', () => {
+    it('encodeInto writes the same bytes into a caller buffer, or reports the size it needs', () => {
+      const expected = native.encode(AllTypes.typeId, full);
+      const target = new Uint8Array(expected.length + 16).fill(0xee);
+      assert.equal(native.encodeInto(AllTypes.typeId, full, target, 16), expected.length);
+      assert.equal(hex(target.subarray(16)), hex(expected));
+      assert.equal(hex(target.subarray(0, 16)), 'ee'.repeat(16));
+      assert.equal(native.encodeInto(AllTypes.typeId, full, new Uint8Array(8)), -expected.length);
+      assert.throws(() => native.encodeInto(AllTypes.typeId, full, target, target.length + 1), { name: 'RangeError' });
+    });
+
+    it('gives every frame and Data value its own bytes', () => {
+      const a = native.encode(Holder.typeId, { blob: new Uint8Array([1, 2, 3]) });
+      const b = native.encode(Holder.typeId, { blob: new Uint8Array([4, 5, 6]) });
+      const da = native.decode<{ blob: Uint8Array }>(Holder.typeId, a).blob;
+      const db = native.decode<{ blob: Uint8Array }>(Holder.typeId, b).blob;
+      da.fill(9);
+      assert.deepEqual([...db], [4, 5, 6]);
+      assert.deepEqual([...native.decode<{ blob: Uint8Array }>(Holder.typeId, a).blob], [1, 2, 3]);
+      assert.ok(!(da instanceof Buffer));
+    });
+
+    it('survives a getter that encodes another message mid-way, and one that throws', () => {
+      const inner = { get label(): string { native.encode(AllTypes.typeId, full); return 'in'; }, id: 3 };
+      const nested = native.encode(AllTypes.typeId, { inner, text: 't' });
+      assert.equal(hex(nested), hex(frameOf((b) => AllTypes.encode(b, { inner: { id: 3, label: 'in' }, text: 't' }), AllTypes.dataWords, AllTypes.ptrCount)));
+      const boom = { get label(): string { throw new Error('boom'); } };
+      assert.throws(() => native.encode(AllTypes.typeId, { inner: boom }), /boom/);
+      assert.equal(hex(native.encode(AllTypes.typeId, full)), hex(frameOf((b) => AllTypes.encode(b, full), AllTypes.dataWords, AllTypes.ptrCount)));
+      assert.throws(() => native.encode(AllTypes.typeId, { inner: 5 } as never), { name: 'TypeError', message: /AllTypes\.inner: expected an object/ });
+      assert.throws(() => native.encode(AllTypes.typeId, { info: 'x' } as never), { name: 'TypeError', message: /AllTypes\.info: expected an object/ });
+      assert.throws(() => native.encode(AllTypes.typeId, null as never), { name: 'TypeError' });
+    });
+
+    it('never crashes on random, truncated or corrupted bytes', () => {
+      let seed = 12345;
+      const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % n; };
+      const samples = [native.encode(AllTypes.typeId, full), ...holders.map((h) => native.encode(Holder.typeId, h))];
+      let decoded = 0;
+      let rejected = 0;
+      const attempt = (id: bigint, bytes: Uint8Array): void => {
+        try {
+          native.decode(id, bytes, AllTypes.typeId);
+          decoded++;
+        } catch (e) {
+          assert.ok(e instanceof Error && /capnp codec/.test(e.message), String(e));
+          rejected++;
+        }
+      };
+      for (let round = 0; round < 3000; round++) {
+        const src = samples[rand(samples.length)]!;
+        const id = src === samples[0] ? AllTypes.typeId : Holder.typeId;
+        const bytes = src.slice();
+        const kind = rand(4);
+        if (kind === 0) {
+          attempt(id, bytes.subarray(0, rand(bytes.length / 8 + 1) * 8));
+        } else if (kind === 1) {
+          for (let k = 0; k < 1 + rand(8); k++) bytes[8 + rand(bytes.length - 8)] = rand(256);
+          attempt(id, bytes);
+        } else if (kind === 2) {
+          // Corrupt a whole word: often a pointer, so far/list/struct pointers with random targets.
+          const w = 1 + rand(bytes.length / 8 - 1);
+          for (let k = 0; k < 8; k++) bytes[w * 8 + k] = rand(256);
+          attempt(id, bytes);
+        } else {
+          const random = new Uint8Array(8 * (1 + rand(40))).map(() => rand(256));
+          if (rand(2) === 0) new DataView(random.buffer).setUint32(0, 0, true);
+          if (rand(2) === 0) new DataView(random.buffer).setUint32(4, random.length / 8 - 1, true);
+          attempt(id, random);
+        }
+      }
+      assert.ok(decoded > 0 && rejected > 0, `decoded ${decoded}, rejected ${rejected}`);
+    });
+  });
+
   describe('rpc.capnp messages', () => {
     it('matches the runtime\'s Bootstrap, Finish, Release and exception Return bytes', () => {
       assert.equal(hex(native.encode(messageId, { bootstrap: { questionId: 5 } })), hex(encodeBootstrap(5)));
@@ -255,6 +330,18 @@ describe('native codec (capnp.node) vs pure-TS codecs', function () {
       assert.equal(hex(native.encode(messageId, value)), hex(ts));
       const decoded = native.decode<{ call: { params: { content: unknown } } }>(messageId, ts);
       assert.deepEqual(decoded.call.params.content, { type: types.params, value: { name: 'codec-thread' } });
+      // Corrupted Calls (caps lists, typed payloads) are rejected with an error, never a crash.
+      let seed = 99;
+      const rand = (n: number): number => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % n; };
+      for (let round = 0; round < 1500; round++) {
+        const bytes = ts.slice();
+        for (let k = 0; k < 1 + rand(4); k++) bytes[8 + rand(bytes.length - 8)] = rand(256);
+        try {
+          native.decode(messageId, bytes, (id) => (id % 2 ? types.results : undefined));
+        } catch (e) {
+          assert.ok(e instanceof Error && /capnp codec/.test(e.message), String(e));
+        }
+      }
     });
 
     it('types Return results with the hint, and decodes a bootstrap capability', () => {

@@ -14,10 +14,19 @@ export type AnyPointerHint = bigint | ((answerId: number) => bigint | undefined)
 /** A decoded or to-be-encoded struct in the shared value representation. */
 export type StructValue = Record<string, unknown>;
 
+/** A compiled encoder of one struct type (see `NativeCodec.encoder`). */
+export interface NativeEncoder {
+  /** The framed message (a view into a shared 64 KiB slab for small frames, like Node's Buffer pool). */
+  encode(value: object): Uint8Array;
+  /** Writes the framed message at `target[offset..]`: the byte count, or -(bytes needed) if it does not fit. */
+  encodeInto(value: object, target: Uint8Array, offset?: number): number;
+}
+
 /** The addon's own class (capnp.node exports `Codec`). */
 interface AddonCodec {
   load(request: Uint8Array): number;
   encode(typeId: bigint, value: object): Uint8Array;
+  encoder(typeId: bigint): NativeEncoder;
   decode(typeId: bigint, frame: Uint8Array, hint?: AnyPointerHint): StructValue;
   findType(displayName: string): bigint | undefined;
   methodTypes(interfaceId: bigint, methodId: number): { params: bigint; results: bigint } | undefined;
@@ -48,6 +57,8 @@ export const NATIVE_CODEC_ENV = 'MP_NATIVE_CODEC';
 
 /** One schema set and its caches: load every schema the messages use before encoding or decoding them. */
 export class NativeCodec {
+  private readonly encoders = new Map<bigint, NativeEncoder>();
+
   private constructor(
     private readonly codec: AddonCodec,
     /** Path of the addon this codec comes from. */
@@ -68,7 +79,22 @@ export class NativeCodec {
 
   /** Encodes `value` as a struct of type `typeId`: one framed, single-segment message. */
   encode(typeId: bigint, value: object): Uint8Array {
-    return this.codec.encode(typeId, value);
+    return this.encoder(typeId).encode(value);
+  }
+
+  /** Writes the framed message at `target[offset..]`: the byte count, or -(bytes needed) if it does not fit. */
+  encodeInto(typeId: bigint, value: object, target: Uint8Array, offset = 0): number {
+    return this.encoder(typeId).encodeInto(value, target, offset);
+  }
+
+  /** The compiled encoder of a struct type (made once; the hot path keeps it instead of looking it up). */
+  encoder(typeId: bigint): NativeEncoder {
+    let e = this.encoders.get(typeId);
+    if (e === undefined) {
+      e = this.codec.encoder(typeId);
+      this.encoders.set(typeId, e);
+    }
+    return e;
   }
 
   /** Decodes a framed message whose root is a struct of type `typeId`. */
@@ -94,13 +120,14 @@ export class NativeCodec {
   structCodec<T>(spec: StructSpec): NativeStructCodec<T> {
     const codec = this.codec;
     const { typeId, dataWords, ptrCount } = spec;
+    const encoder = this.encoder(typeId);
     return {
       typeId,
       name: spec.name,
       dataWords,
       ptrCount,
       encode(b: StructBuilder, value: T): void {
-        const frame = codec.encode(typeId, value as object);
+        const frame = encoder.encode(value as object);
         if (!spliceRoot(b, frame, dataWords, ptrCount)) b.copyFrom(decodeFrame(frame).getRoot());
       },
       decode(r: StructReader): T {

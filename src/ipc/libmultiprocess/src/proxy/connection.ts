@@ -9,7 +9,6 @@ import { RpcError, interfaceNotImplemented, methodNotImplemented } from '../rpc/
 import type { ReaderOptions } from '../message/layout.js';
 import { Logger, type LogOptions } from '../log.js';
 import { SocketTransport, type StreamOptions } from '../transport/stream.js';
-import { formatText } from '../message/text-format.js';
 import { THREAD_MAP_ID, makePool, makeThread } from './proxy-schema.js';
 import { ThreadServer } from './thread.js';
 import type { ServerContext } from './server.js';
@@ -41,16 +40,12 @@ class ThreadMapServer implements ServerTarget {
   dispatch(call: IncomingCall): void {
     if (call.interfaceId !== THREAD_MAP_ID) throw interfaceNotImplemented('ThreadMap', call.interfaceId);
     const log = this.conn.log;
-    const tag = this.conn.loopTag;
     if (call.methodId === makeThread.methodId) {
-      const n = log.counter.next();
+      // Like libmultiprocess's hand-written ThreadMap server: no request lines and no request number for it.
       const p = makeThread.params.decode(call.params);
-      if (log.debug) log.log('debug', `${tag} IPC server recv request  #${n} ${makeThread.params.name}`);
-      if (log.trace) log.log('trace', `${tag} IPC server request data: ${log.escape(formatText(p))}`);
       const t = this.conn.newLane(`${log.exeName}-${process.pid}/${this.conn.nextLaneId()} (from ${p.name})`);
       const b = call.initResults(makeThread.results.dataWords, makeThread.results.ptrCount);
       b.setCapability(0, call.addCap(t));
-      if (log.debug) log.log('debug', `${tag} IPC server send response #${n} ${makeThread.results.name}`);
       return;
     }
     if (call.methodId === makePool.methodId) {

@@ -69,6 +69,10 @@ export class ProxyServer implements ServerTarget {
   private readonly table: Map<bigint, (MethodSpec | undefined)[]>;
   private readonly ifaceIds: Set<bigint>;
   private destroyed = false;
+  /** One shared abort hook for running calls (their request number is in `call.tag`). */
+  private readonly logCanceled = (call: IncomingCall): void => {
+    this.conn.log.log('info', `${this.conn.loopTag} IPC server request #${String(call.tag)} canceled while executing.`);
+  };
 
   constructor(
     readonly iface: InterfaceSpec,
@@ -141,7 +145,7 @@ export class ProxyServer implements ServerTarget {
       lane.post({
         run: () => {
           if (call.aborted) {
-            if (log.debug) log.log('debug', `{${lane.name}} IPC server request #${n} canceled before it could be executed`);
+            if (log.info) log.log('info', `{${lane.name}} IPC server request #${n} canceled before it could be executed`);
             reject(new RpcError('failed', TEXT.canceled));
             return Promise.resolve();
           }
@@ -151,7 +155,7 @@ export class ProxyServer implements ServerTarget {
           return p.then(() => undefined, () => undefined);
         },
         cancel: () => {
-          if (log.debug) log.log('debug', `{${lane.name}} IPC server request #${n} canceled before it could be executed`);
+          if (log.info) log.log('info', `{${lane.name}} IPC server request #${n} canceled before it could be executed`);
           reject(new RpcError('disconnected', TEXT.canceled));
         },
       });
@@ -161,7 +165,14 @@ export class ProxyServer implements ServerTarget {
   private async run(m: MethodSpec, params: Record<string, unknown>, call: IncomingCall, n: number,
     ctxValue: ContextValue | null, tag: string): Promise<void> {
     const log = this.conn.log;
+    // `tag` is where the method runs (the lane); lines Core writes from its event loop carry the loop's tag.
+    const loopTag = this.conn.loopTag;
     const ctx = new ServerContext(call, this.conn, ctxValue);
+    // Logged when the cancellation happens (as Core does), not when the method gets round to noticing it.
+    if (log.info) {
+      call.tag = n;
+      call.onAbort = this.logCanceled;
+    }
     try {
       if (this.destroyed) throw new RpcError('failed', TEXT.destroyed);
       let result: unknown;
@@ -170,22 +181,20 @@ export class ProxyServer implements ServerTarget {
       else if (m.name === 'construct') result = this.conn.handleConstruct(params, ctx);
       else if (m.name !== 'destroy') throw methodNotImplemented(this.iface.name, m.interfaceId, m.methodId);
       if (m.name === 'destroy') await this.destroy();
-      if (call.aborted) {
-        log.log('debug', `${tag} IPC server request #${n} canceled while executing.`);
-        return;
-      }
+      if (call.aborted) return; // the result is discarded
       const b = call.initResults(m.results.dataWords, m.results.ptrCount);
       if (result !== undefined && result !== null) m.results.encode(b, result);
-      if (log.debug) log.log('debug', `${tag} IPC server send response #${n} ${m.results.name}`);
-      if (log.trace) log.log('trace', `${tag} IPC server response data: ${log.escape(formatText(result ?? {}))}`);
+      if (log.debug) log.log('debug', `${loopTag} IPC server send response #${n} ${m.results.name}`);
+      if (log.trace) log.log('trace', `${loopTag} IPC server response data: ${log.escape(formatText(result ?? {}))}`);
     } catch (err) {
       if (call.aborted) {
-        log.log('debug', `${tag} IPC server request #${n} interrupted (${err instanceof Error ? err.message : String(err)})`);
+        if (log.info) log.log('info', `${tag} IPC server request #${n} interrupted (${interruptText(err, call)})`);
       } else {
-        log.log('error', `${tag} IPC server error request #${n} ${m.results.name} kj::Exception: ${reasonFromError(err).reason}`);
+        log.log('error', `${loopTag} IPC server error request #${n} ${m.results.name} kj::Exception: ${reasonFromError(err).reason}`);
       }
       throw err;
     } finally {
+      call.onAbort = null;
       ctx.dispose();
     }
   }
@@ -202,4 +211,13 @@ export class ProxyServer implements ServerTarget {
     // Dropped without destroy (released or disconnected): clean up asynchronously, as libmultiprocess does.
     this.destroy().catch((e: unknown) => this.conn.log.log('error', `IPC server unhandled exception: ${String(e)}`));
   }
+}
+
+/**
+ * What an aborted method died of, for `interrupted (<what>)`: a method that just passed on its AbortSignal (the
+ * signal's reason, or an AbortError from an abortable API) was `canceled`, as Core's interrupted waits say.
+ */
+function interruptText(err: unknown, call: IncomingCall): string {
+  if (err === call.abortReason || (err instanceof Error && err.name === 'AbortError')) return TEXT.canceled;
+  return err instanceof Error ? err.message : String(err);
 }

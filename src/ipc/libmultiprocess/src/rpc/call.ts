@@ -363,9 +363,12 @@ export class IncomingCall {
   /** @internal one reference per entry */ readonly resultCaps: (CapHook | null)[] = [];
   private ac: AbortController | null = null;
   /** @internal */ aborted = false;
+  /** @internal why the call was aborted (the AbortSignal's reason) */ abortReason: Error | null = null;
   /** @internal */ settled = false;
   /** Free slot for the proxy layer (request number for logs etc.). */
   tag: unknown = undefined;
+  /** Runs once when the call is aborted (cheaper than a signal listener on every call; may be shared by calls). */
+  onAbort: ((call: IncomingCall, reason: Error) => void) | null = null;
 
   constructor(
     readonly interfaceId: bigint,
@@ -384,7 +387,7 @@ export class IncomingCall {
   get signal(): AbortSignal {
     if (this.ac === null) {
       this.ac = new AbortController();
-      if (this.aborted) this.ac.abort(new RpcError('disconnected', TEXT.canceled));
+      if (this.aborted) this.ac.abort(this.abortReason);
     }
     return this.ac.signal;
   }
@@ -393,6 +396,10 @@ export class IncomingCall {
   abort(reason: Error): void {
     if (this.aborted) return;
     this.aborted = true;
+    this.abortReason = reason;
+    const f = this.onAbort;
+    this.onAbort = null;
+    f?.(this, reason);
     this.ac?.abort(reason);
   }
 

@@ -1,7 +1,7 @@
 // One two-party Cap'n Proto RPC connection (level 1): question/answer/import/export tables with exact reference
 // counts, Bootstrap, Call/Return/Finish/Release/Abort, promise pipelining both ways, defensive Resolve/Disembargo.
 import { MessageReader, type PointerReader, type StructReader, EMPTY_STRUCT } from '../message/reader.js';
-import type { ReaderOptions } from '../message/layout.js';
+import { MessageError, type ReaderOptions } from '../message/layout.js';
 import { Logger } from '../log.js';
 import {
   Msg, MSG_NAMES, Ret, ExceptionType, beginReturn, encodeAbort, encodeBootstrap,
@@ -158,7 +158,7 @@ export class RpcConnection implements CallSender {
     this.closed = new Promise<Error>((r) => { this.resolveClosed = r; });
     transport.start({
       onMessage: (segments) => this.onMessage(segments),
-      onClose: (err) => this.shutdown(err ?? new RpcError('disconnected', TEXT.disconnected)),
+      onClose: (err) => this.shutdown(closeReason(err)),
     });
   }
 
@@ -618,6 +618,16 @@ export class RpcConnection implements CallSender {
 }
 
 const NONE_DESC: Descriptor = { kind: 'none' };
+
+/**
+ * Why the stream ended, as calls see it. A socket error (ECONNRESET, EPIPE, ...) is a disconnect, as KJ reports it
+ * (type DISCONNECTED), so callers can tell "the peer went away" from protocol failures (RpcError, MessageError).
+ */
+function closeReason(err: Error | null): Error {
+  if (err === null) return new RpcError('disconnected', TEXT.disconnected);
+  if (err instanceof RpcError || err instanceof MessageError) return err;
+  return new RpcError('disconnected', err.message);
+}
 
 function sameTarget(a: Target, b: Target): boolean {
   if (a.kind === 'imported') return b.kind === 'imported' && a.id === b.id;

@@ -1,5 +1,6 @@
 // IPC benchmarks: call round trips between two processes (context-less and Context calls, 1 KiB string) against a
-// bare socket ping-pong of the same size, 64 calls in flight, and message codec speed (pure TS vs capnp-es).
+// bare socket ping-pong of the same size, 64 calls in flight, the generated Echo with the selected codec, and
+// message codec speed (pure TS vs capnp-es).
 // Run as a child (`ipc.bench.js [raw] -ipcfd 3`) this file is the server side.
 import fs from 'node:fs';
 import type net from 'node:net';
@@ -7,8 +8,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as capnp from 'capnp-es';
 import {
   ContextCodec, MessageBuilder, ProxyClient, ProxyConnection, ProxyServer, decodeFrame, parseIpcFd, socketFromFd,
-  spawnProcess, type CapRef, type ContextValue, type InterfaceSpec, type MethodSpec, type StructCodec,
+  CodecSelector, spawnProcess, type CapRef, type ContextValue, type InterfaceSpec, type MethodSpec, type StructCodec,
 } from '@smithcoin/libmultiprocess';
+import type { Echo } from '../src/interfaces/echo.js';
+import type { Init } from '../src/interfaces/init.js';
+import type { EchoClient } from '../src/ipc/capnp/echo.capnp.js';
+import { InitClient, InitServer } from '../src/ipc/capnp/init.capnp.js';
 import { measure, median, report, reportLatency, type BenchmarkSuite, type BenchOptions } from './lib/bench.js';
 
 // ---- a small Echo-like schema, written the way mpgen generates it --------------------------------------------
@@ -79,6 +84,11 @@ async function serveChild(argv: string[]): Promise<void> {
     await new Promise((r) => socket.on('close', r));
     process.exit(0);
   }
+  if (argv.includes('generated')) {
+    const gen = ProxyConnection.serve(socket, (c) => new InitServer(c, new BenchInitImpl()));
+    await gen.closed;
+    process.exit(0);
+  }
   const conn = ProxyConnection.serve(socket, (c) => new ProxyServer(BenchInitInterface, c, {
     makeBench: (_p, ctx) => ({
       result: ctx.export(new ProxyServer(BenchInterface, c, {
@@ -89,6 +99,14 @@ async function serveChild(argv: string[]): Promise<void> {
   }));
   await conn.closed;
   process.exit(0);
+}
+
+/** The real Init/Echo (mpgen output, with its schema): the path on which the codec choice applies. */
+class BenchInitImpl implements Init {
+  async makeEcho(): Promise<Echo> { return { echo: async (s: string) => s, destroy: async () => undefined }; }
+  async makeMiningOld2(): Promise<void> { throw new Error('unused'); }
+  async makeMining(): Promise<null> { return null; }
+  async makeRpc(): Promise<null> { return null; }
 }
 
 // ---- parent side ----------------------------------------------------------------------------------------------
@@ -139,13 +157,32 @@ async function withServer<T>(fn: (bench: BenchClient, conn: ProxyConnection) => 
   }
 }
 
+/** A child serving the generated Init/Echo; `MP_CODEC` (inherited) picks the codec on both sides. */
+async function withGeneratedEcho<T>(fn: (echo: EchoClient) => Promise<T>): Promise<T> {
+  const child = spawnProcess(process.execPath, [SELF, 'generated'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const conn = ProxyConnection.connect(child.socket);
+  const init = conn.bootstrap((cap, c) => new InitClient(cap, c));
+  try {
+    await init.construct();
+    const echo = (await init.makeEcho())!;
+    return await fn(echo);
+  } finally {
+    conn.close();
+    await child.exited;
+  }
+}
+
+async function inFlightCtx(echo: EchoClient, window: number, ms: number, data: string): Promise<number> {
+  return inFlight({ echo: (s: string) => echo.echo(s) }, window, ms, data);
+}
+
 class ProxyClientBase extends ProxyClient {
   make(): Promise<BenchClient> {
     return this.$call(makeBench, {}, null, (v, resp) => new BenchClient(resp.cap(v.result!.cap)!, this.$conn));
   }
 }
 
-async function inFlight(bench: BenchClient, window: number, ms: number, data: string): Promise<number> {
+async function inFlight(bench: { echo(data: string): Promise<string> }, window: number, ms: number, data: string): Promise<number> {
   let done = 0;
   let stop = false;
   const start = process.hrtime.bigint();
@@ -212,6 +249,15 @@ async function run(opts: BenchOptions): Promise<void> {
     reportLatency('IPC call, Context (server lane), 1 KiB Text round trip', ctx, 'bare socket', rawUs);
     const rate = await inFlight(bench, 64, opts.quick ? 200 : 1500, 'ping');
     report({ name: 'IPC calls, 64 in flight, no Context (calls/s)', opsPerSec: rate }, undefined, 'calls/s');
+  });
+  // Generated Init/Echo (Context calls) with the connection's codec: run with MP_CODEC=ts / MP_CODEC=native to
+  // compare (auto picks per AUTO_PREFERS_NATIVE; see the package README).
+  const kind = CodecSelector.resolve().kind;
+  await withGeneratedEcho(async (echo) => {
+    const ctx = await latencies(n, () => echo.echo(kib));
+    reportLatency(`generated Echo.echo, Context, 1 KiB, ${kind} codec`, ctx, 'bare socket', rawUs);
+    const rate = await inFlightCtx(echo, 64, opts.quick ? 200 : 1500, 'ping');
+    report({ name: `generated Echo.echo, 64 in flight (calls/s), ${kind} codec`, opsPerSec: rate }, undefined, 'calls/s');
   });
   const payload = new Uint8Array(1024).fill(7);
   const es = await measure('codec: capnp-es 0.0.16 build+serialize+parse', () => codecCapnpEs(payload), { quick: opts.quick });

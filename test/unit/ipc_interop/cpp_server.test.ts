@@ -162,12 +162,9 @@ describe('ipc_interop: TS client -> C++ server', function () {
       s.lines.join('\n'));
   });
 
-  // KNOWN FAILURE (runtime bug, reported): when the peer dies with our call unread in its socket buffer, the kernel
-  // resets the connection and the pending call rejects with the raw `read ECONNRESET` socket error instead of
-  // libmultiprocess's "IPC client method call interrupted by disconnect." (kj reports ECONNRESET/EPIPE as
-  // DISCONNECTED). Set SMITHCOIN_RUN_KNOWN_FAILURES=1 to run it.
-  const knownFailure = process.env['SMITHCOIN_RUN_KNOWN_FAILURES'] === '1' ? it : it.skip;
-  knownFailure('KNOWN FAILURE: a server killed with our call unread: the call is interrupted by disconnect', async () => {
+  // The peer dies with our call unread in its socket buffer: the kernel resets the connection (ECONNRESET), which
+  // the runtime treats as a disconnect (as kj reports ECONNRESET/EPIPE as DISCONNECTED).
+  it('a server killed with our call unread: the call is interrupted by disconnect', async () => {
     const s = await connect();
     await s.init.construct();
     const lane = s.conn.makeThread('w');
@@ -179,5 +176,8 @@ describe('ipc_interop: TS client -> C++ server', function () {
     s.server.kill('SIGKILL');
     await gone;
     await assert.rejects(pending, (e) => e instanceof IpcError && e.message === CLIENT_TEXT.interruptedByDisconnect);
+    await s.conn.closed;
+    await assert.rejects(echo.withThread(lane).echo('late'),
+      (e) => e instanceof IpcError && e.message === CLIENT_TEXT.calledAfterDisconnect);
   });
 });

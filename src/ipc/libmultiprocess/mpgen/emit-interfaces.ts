@@ -19,6 +19,9 @@ interface Shape {
 }
 
 export class InterfaceEmitter {
+  /** Name of the module's embedded schema constant, referenced by every method spec (null: none). */
+  schemaRef: string | null = null;
+
   constructor(private readonly names: NameScope) {}
 
   private isProxyInterface(t: SchemaType): boolean {
@@ -170,7 +173,8 @@ export class InterfaceEmitter {
     const specs = shapes.map((s) =>
       `{ interfaceId: ${hexId(iface.id)}, interfaceName: ${str(iface.shortName)}, methodId: ${s.method.ordinal}, ` +
       `name: ${str(s.method.name)}, params: ${s.paramsRef}, results: ${s.resultsRef}` +
-      `${s.contextField ? `, contextField: ${str(s.contextField)}` : ''} },`);
+      `${s.contextField ? `, contextField: ${str(s.contextField)}` : ''}` +
+      `${this.schemaRef ? `, schema: ${this.schemaRef}` : ''} },`);
     const spec = `/** Method table of ${iface.shortName} (interface id ${hexId(iface.id).slice(0, -1)}); index = ordinal. */\n` +
       `export const ${name} = {\n  id: ${hexId(iface.id)},\n  name: ${str(iface.shortName)},\n` +
       `  methods: [\n${indent(specs.join('\n'), '    ')}\n  ],\n` +

@@ -15,13 +15,19 @@ function nodesOfFile(names: NameScope, file: SchemaNode, request: SchemaRequest)
   return out.sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0));
 }
 
-/** Generates the TypeScript module for the requested file `fileId`. `sourceName` is shown in the header. */
-export function generateModule(request: SchemaRequest, fileId: bigint, sourceName: string): string {
+/**
+ * Generates the TypeScript module for the requested file `fileId`. `sourceName` is shown in the header.
+ * `requestBytes` (the CodeGeneratorRequest itself) is embedded so the runtime can load the schema into the
+ * native codec (see the runtime's CodecSelector); without it the module only has its pure-TS codecs.
+ */
+export function generateModule(request: SchemaRequest, fileId: bigint, sourceName: string,
+  requestBytes?: Uint8Array): string {
   const file = request.nodes.get(fileId);
   if (!file) throw new SchemaError(`the compiler output has no node for ${sourceName}`);
   const names = new NameScope(request, fileId, file.displayName);
   const structs = new StructEmitter(names);
   const ifaces = new InterfaceEmitter(names);
+  if (requestBytes !== undefined) ifaces.schemaRef = '$schema';
 
   const nodes = nodesOfFile(names, file, request);
   const parts: string[] = [];
@@ -68,6 +74,10 @@ export function generateModule(request: SchemaRequest, fileId: bigint, sourceNam
       'void $capIn; void $clientOf;',
     ] : []),
     'void $capOf;',
+    ...(hasInterfaces && requestBytes !== undefined ? [
+      '/** This file\'s schema as `capnp compile -o-` gave it (base64), for the native codec. */',
+      `const $schema: $M.CapnpSchema = { name: ${JSON.stringify(sourceName)}, request: ${JSON.stringify(Buffer.from(requestBytes).toString('base64'))} };`,
+    ] : []),
     ...parts,
     ...structs.lists.code.values(),
   ]);

@@ -34,7 +34,7 @@ function main(argv: string[]): number {
     process.stderr.write(`mpgen: capnp returned no file for ${file}\n`);
     return 1;
   }
-  const code = generateModule(request, requested.id, rel.split(path.sep).join('/'));
+  const code = generateModule(request, requested.id, rel.split(path.sep).join('/'), frame);
   const out = `${rel}.ts`;
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, code);

@@ -62,16 +62,22 @@ function defaultExeName(): string {
 
 const HEX = '0123456789abcdef';
 
-/** `\` → `\\`, bytes outside 0x20-0x7e → `\xx` (hex), cut at `maxChars` output characters followed by `...`. */
+/**
+ * `\` → `\\`, bytes outside 0x20-0x7e → `\xx` (hex). As libmultiprocess's LogEscape: once the output is longer
+ * than `maxChars` (after a whole escape sequence), `...` is appended and the rest dropped, so a cut line carries
+ * maxChars+1 to maxChars+3 characters before the `...`.
+ */
 export function logEscape(text: string, maxChars: number): string {
   let out = '';
-  const bytes = Buffer.from(text, 'utf8');
+  // Every UTF-16 unit gives at least one output character, so units past maxChars+2 (room for a surrogate pair
+  // straddling the cut) can never show; do not encode them.
+  const bytes = Buffer.from(text.length > maxChars + 2 ? text.slice(0, maxChars + 2) : text, 'utf8');
   for (let i = 0; i < bytes.length; i++) {
-    if (out.length >= maxChars) return out + '...';
     const c = bytes[i]!;
     if (c === 0x5c) out += '\\\\';
     else if (c < 0x20 || c > 0x7e) out += '\\' + HEX[c >>> 4]! + HEX[c & 15]!;
     else out += String.fromCharCode(c);
+    if (out.length > maxChars) return out + '...';
   }
   return out;
 }

@@ -3,7 +3,7 @@
 // UNIMPLEMENTED, disconnect mid-call (AbortSignal), log lines.
 import assert from 'node:assert/strict';
 import {
-  IpcError, Logger, ProxyConnection, RequestCounter, RpcError, type LogLevelName,
+  IpcError, Logger, ProxyConnection, RequestCounter, RpcError, logEscape, type LogLevelName,
 } from '../src/index.js';
 import {
   EchoClient, InitClient, Init_construct, makeInitServer, type EchoImplState,
@@ -127,12 +127,19 @@ describe('rpc proxy conventions', () => {
     assert.ok(recv?.startsWith(`debug ${tag} IPC server recv request  #`), recv);
     assert.ok(lines.some((l) => /IPC server post request {2}#\d+ \{test-\d+\/\d+ \(from test-\d+\/main\)\}/.test(l)),
       lines.join('\n'));
-    const data = lines.find((l) => l.includes('IPC server request data: (context') && l.includes('echo = '))!;
-    assert.ok(data.startsWith('trace '), data);
+    // Server trace lines carry the loop tag (MP_LOG), client ones none (MP_LOGPLAIN), as in libmultiprocess.
+    const data = lines.find((l) => l.includes(' request data: (context') && l.includes('echo = '))!;
+    assert.ok(data.startsWith(`trace ${tag} request data: (context = `), data);
     const payload = data.slice(data.indexOf('data: ') + 6);
     assert.ok(payload.includes('x\\\\\\\\y\\\\001'), payload); // "\\" in text format, then escaped for the log
-    assert.ok(payload.endsWith('...'));
-    assert.equal(payload.length, 203);
+    // LogEscape appends "..." once the output exceeds 200 characters: the cut falls in the z run, so 201 + 3.
+    assert.equal(payload, payload.slice(0, 201) + '...');
+    assert.equal(payload.length, 204);
+    const resp = lines.find((l) => l.includes(' response data: ') && l.includes('zzz'))!;
+    assert.ok(resp.startsWith(`trace ${tag} response data: (result = "x`), resp);
+    assert.ok(lines.some((l) => l.startsWith('trace send data: (context = ')), lines.join('\n'));
+    assert.ok(lines.some((l) => l.startsWith('trace recv data: (result = "x')), lines.join('\n'));
+    assert.ok(!lines.some((l) => / IPC (server|client) (request|response|send|recv) data: /.test(l)), lines.join('\n'));
     assert.ok(lines.some((l) => /IPC server send response #\d+ Echo\.echo\$Results/.test(l)));
     assert.ok(lines.some((l) => l.includes('IPC client send Echo.echo$Params')));
     const nums = lines.filter((l) => l.includes('recv request  #')).map((l) => Number(/#(\d+)/.exec(l)![1]));
@@ -146,5 +153,17 @@ describe('rpc proxy conventions', () => {
     await echo.destroy();
     client.close();
     assert.deepEqual(lines, []);
+  });
+});
+
+describe('logEscape (libmultiprocess LogEscape)', () => {
+  it('cuts once the escaped output exceeds max_chars, after a whole escape', () => {
+    assert.equal(logEscape('a'.repeat(200), 200), 'a'.repeat(200));
+    assert.equal(logEscape('a'.repeat(201), 200), 'a'.repeat(201) + '...');
+    assert.equal(logEscape('a'.repeat(500), 200), 'a'.repeat(201) + '...');
+    assert.equal(logEscape('a'.repeat(199) + '\\b', 200), 'a'.repeat(199) + '\\\\...');
+    assert.equal(logEscape('a'.repeat(200) + '\u0001b', 200), 'a'.repeat(200) + '\\01...');
+    assert.equal(logEscape('a'.repeat(200) + '\u{1F600}', 200), 'a'.repeat(200) + '\\f0...');
+    assert.equal(logEscape('\\\u007f\u00e9', 200), '\\\\\\7f\\c3\\a9');
   });
 });

@@ -38,6 +38,16 @@ function amplifiedCall(n: number): Buffer {
   return Buffer.concat([Buffer.from(encodeBootstrap(0)), Buffer.from(mb.toFrame())]);
 }
 
+/** A Call on the bootstrap answer whose transform is a VOID list of `n` ops (amplification). */
+function amplifiedTransform(n: number): Buffer {
+  const { mb, call } = beginCall({ kind: 'answer', questionId: 0, path: [] }, 1n, 0, 0, 0, 128);
+  call.setUint32(0, 1);
+  const target = call.initStruct(0, 1, 1); // replaces the target written by beginCall
+  target.setUint16(2, 1);
+  target.initStruct(0, 1, 1).initList(0, 0, n);
+  return Buffer.concat([Buffer.from(encodeBootstrap(0)), Buffer.from(mb.toFrame())]);
+}
+
 /** A Return for a question never asked (protocol violation). */
 function strayReturn(): Buffer {
   const mb = new MessageBuilder();
@@ -75,7 +85,9 @@ const KINDS: Kind[] = [
   { name: 'question id reused', serverCloses: true,
     bytes: () => Buffer.concat([Buffer.from(encodeBootstrap(0)), Buffer.from(encodeBootstrap(0))]) },
   { name: 'Abort', serverCloses: true, bytes: () => Buffer.from(encodeAbort('bye', 0)) },
-  { name: 'amplified cap table', serverCloses: false, bytes: () => amplifiedCall(1 << 20) },
+  // ~40 bytes claiming 8M VOID cap descriptors / transform ops: refused before any per-element work.
+  { name: 'amplified cap table', serverCloses: true, bytes: () => amplifiedCall(8_000_000) },
+  { name: 'amplified transform', serverCloses: true, bytes: () => amplifiedTransform(8_000_000) },
   { name: 'truncated frame, then end', serverCloses: false,
     bytes: () => Buffer.from(encodeBootstrap(0)).subarray(0, 20) },
 ];
@@ -157,6 +169,8 @@ describe('stress: garbage from many connections', function () {
       assert.ok(server.lines.some((l) => l.includes('Timed out waiting for the rest of a message.')));
       assert.ok(server.lines.some((l) => l.includes('Message has too many segments.')));
       assert.ok(server.lines.some((l) => l.includes('Message is too large.')));
+      assert.ok(server.lines.some((l) => l.includes('IPC connection error: Payload.capTable of 8000000 elements')));
+      assert.ok(server.lines.some((l) => l.includes('IPC connection error: PromisedAnswer.transform of 8000000 elements')));
     } finally {
       stop = true;
       await goodLoop.catch(() => undefined);

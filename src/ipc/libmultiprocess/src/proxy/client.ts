@@ -43,7 +43,8 @@ export class ProxyClient {
     const conn = this.$conn;
     if (conn.rpc.isDisconnected()) return Promise.reject(new IpcError(CLIENT_TEXT.calledAfterDisconnect));
     const log = conn.log;
-    const req = this.$cap.newCall(m.interfaceId, m.methodId, m.params.dataWords, m.params.ptrCount);
+    const c = conn.codecs.codecs(m);
+    const req = this.$cap.newCall(m.interfaceId, m.methodId, c.params.dataWords, c.params.ptrCount);
     if (caps) for (const c of caps) req.addCap(c);
     if (m.contextField !== undefined) {
       const lane = this.$thread ?? conn.defaultThread();
@@ -54,14 +55,14 @@ export class ProxyClient {
         callbackThread: cb === null ? null : { cap: cb },
       };
     }
-    m.params.encode(req.params, params);
+    c.params.encode(req.params, params);
     const tag = conn.clientTag;
     if (log.debug) log.log('debug', `${tag} IPC client send ${m.params.name}`);
-    if (log.trace) log.log('trace', `${tag} IPC client send data: ${log.escape(formatText(params))}`);
+    if (log.trace) log.log('trace', `send data: ${log.escape(formatText(params))}`);
     const pending = req.send((resp) => {
-      const value = m.results.decode(resp.results);
+      const value = c.results.decode(resp.results) as R;
       if (log.debug) log.log('debug', `${tag} IPC client recv ${m.results.name}`);
-      if (log.trace) log.log('trace', `${tag} IPC client recv data: ${log.escape(formatText(value))}`);
+      if (log.trace) log.log('trace', `recv data: ${log.escape(formatText(value))}`);
       return pick ? pick(value, resp) : (value as unknown as X);
     });
     return pending.then(undefined, (err: unknown) => {

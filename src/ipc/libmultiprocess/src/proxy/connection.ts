@@ -8,6 +8,7 @@ import type { ServerTarget } from '../rpc/capability.js';
 import { RpcError, interfaceNotImplemented, methodNotImplemented } from '../rpc/errors.js';
 import type { ReaderOptions } from '../message/layout.js';
 import { Logger, type LogOptions } from '../log.js';
+import { CodecSelector, type CodecChoice } from '../codec/select.js';
 import { SocketTransport, type StreamOptions } from '../transport/stream.js';
 import { THREAD_MAP_ID, makePool, makeThread } from './proxy-schema.js';
 import { ThreadServer } from './thread.js';
@@ -23,6 +24,8 @@ export interface ConnectionOptions {
   threadName?: string;
   /** Send our own Thread as `context.callbackThread` in every Context call (default true, as C++ clients do). */
   sendCallbackThread?: boolean;
+  /** Struct codecs: `auto` (default, or `$MP_CODEC`), `native` (the capnp.node addon; throws if not built), `ts`. */
+  codec?: CodecChoice;
 }
 
 /** A lane on the peer: a Thread capability made by the peer's ThreadMap. */
@@ -73,6 +76,8 @@ export class ProxyConnection {
   /** The peer's ThreadMap (from construct). */
   peerThreadMap: Capability | null = null;
   readonly loopTag: string;
+  /** The codecs calls on this connection use (see ConnectionOptions.codec). */
+  readonly codecs: CodecSelector;
   readonly clientTag: string;
   private readonly threadMap: ThreadMapServer;
   private cbThread: ThreadServer | null = null;
@@ -83,6 +88,7 @@ export class ProxyConnection {
   private constructor(socket: net.Socket, bootstrap: ((c: ProxyConnection) => ServerTarget) | null,
     options: ConnectionOptions, readonly side: 'client' | 'server') {
     this.options = options;
+    this.codecs = CodecSelector.resolve(options.codec);
     this.log = options.log instanceof Logger ? options.log : new Logger(options.log ?? null);
     this.loopTag = this.log.tag('capnp-loop');
     this.clientTag = this.log.tag(options.threadName ?? 'main');

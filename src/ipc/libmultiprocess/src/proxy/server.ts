@@ -98,9 +98,9 @@ export class ProxyServer implements ServerTarget {
     }
     const log = this.conn.log;
     const n = log.counter.next();
-    const params = m.params.decode(call.params) as Record<string, unknown>;
+    const params = this.conn.codecs.codecs(m).params.decode(call.params) as Record<string, unknown>;
     if (log.debug) log.log('debug', `${this.conn.loopTag} IPC server recv request  #${n} ${m.params.name}`);
-    if (log.trace) log.log('trace', `${this.conn.loopTag} IPC server request data: ${log.escape(formatText(params))}`);
+    if (log.trace) log.log('trace', `${this.conn.loopTag} request data: ${log.escape(formatText(params))}`);
     if (m.contextField === undefined) return this.run(m, params, call, n, null, this.conn.loopTag);
     const ctxValue = (params[m.contextField] ?? null) as ContextValue | null;
     const threadRef = ctxValue?.thread ?? null;
@@ -182,10 +182,11 @@ export class ProxyServer implements ServerTarget {
       else if (m.name !== 'destroy') throw methodNotImplemented(this.iface.name, m.interfaceId, m.methodId);
       if (m.name === 'destroy') await this.destroy();
       if (call.aborted) return; // the result is discarded
-      const b = call.initResults(m.results.dataWords, m.results.ptrCount);
-      if (result !== undefined && result !== null) m.results.encode(b, result);
+      const rc = this.conn.codecs.codecs(m).results;
+      const b = call.initResults(rc.dataWords, rc.ptrCount);
+      if (result !== undefined && result !== null) rc.encode(b, result);
       if (log.debug) log.log('debug', `${loopTag} IPC server send response #${n} ${m.results.name}`);
-      if (log.trace) log.log('trace', `${loopTag} IPC server response data: ${log.escape(formatText(result ?? {}))}`);
+      if (log.trace) log.log('trace', `${loopTag} response data: ${log.escape(formatText(result ?? {}))}`);
     } catch (err) {
       if (call.aborted) {
         if (log.info) log.log('info', `${tag} IPC server request #${n} interrupted (${interruptText(err, call)})`);

@@ -1,6 +1,7 @@
 // The shapes generated code hands to the runtime: struct codecs, method and interface descriptions.
 import type { StructBuilder } from '../message/builder.js';
 import type { StructReader } from '../message/reader.js';
+import type { CapnpSchema } from '../codec/select.js';
 
 /** Encodes/decodes one struct type in the value representation (caps as `{ cap: index }`). */
 export interface StructCodec<T = unknown> {
@@ -23,6 +24,8 @@ export interface MethodSpec<P = any, R = any> {
   readonly results: StructCodec<R>;
   /** Name of the `context :Proxy.Context` parameter, when the method has one. */
   readonly contextField?: string;
+  /** The schema (set by mpgen): lets a connection swap in the native codec for this method. */
+  readonly schema?: CapnpSchema;
 }
 
 /** An interface: its own methods plus the interfaces it extends (whose methods keep their own interface id). */

@@ -1,7 +1,7 @@
 // Hand-written codec for capnp/rpc.capnp (Cap'n Proto 0.9.2 layout) on top of the message reader/builder.
 // Offsets come from `capnp compile -ocapnp /usr/include/capnp/rpc.capnp`; the writer follows the canonical rule
 // (pointer slots in order, depth-first).
-import { ElementSize } from '../message/layout.js';
+import { ElementSize, MessageError } from '../message/layout.js';
 import { MessageBuilder, type StructBuilder } from '../message/builder.js';
 import type { ListReader, StructReader } from '../message/reader.js';
 
@@ -82,7 +82,24 @@ export function writeTarget(parent: StructBuilder, idx: number, t: Target): void
   }
 }
 
+/**
+ * Most elements a cap table or transform may have when they take less than a word each. A VOID (or zero-sized
+ * struct) list costs nothing on the wire, so a ~40-byte message could otherwise claim 8 Mi descriptors and make
+ * us build them all (~250 ms of CPU and ~128 MB). Real encoders write full-size structs, which the traversal
+ * limit already bounds by the message's own size; no real message has more than a few such elements.
+ */
+export const MAX_SUBWORD_ELEMENTS = 64;
+
+/** Throws (closing the connection as any malformed message) when `list` amplifies work past the bound above. */
+function checkAmplification(list: ListReader, what: string): void {
+  if (list.stepBits < 64 && list.length > MAX_SUBWORD_ELEMENTS) {
+    throw new MessageError(`${what} of ${list.length} elements of ${list.stepBits} bits each exceeds the limit of ` +
+      `${MAX_SUBWORD_ELEMENTS} elements smaller than a word.`);
+  }
+}
+
 export function readPath(list: ListReader): number[] {
+  checkAmplification(list, 'PromisedAnswer.transform');
   const n = list.length;
   const path: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -139,6 +156,7 @@ export function readDescriptor(s: StructReader): Descriptor {
 
 export function readCapTable(payload: StructReader): Descriptor[] {
   const list = payload.getList(1, ElementSize.INLINE_COMPOSITE);
+  checkAmplification(list, 'Payload.capTable');
   const out: Descriptor[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) out[i] = readDescriptor(list.getStruct(i));
   return out;

@@ -67,4 +67,9 @@ Napi::Value NewBytes(Napi::Env env, const uint8_t* data, size_t size)
     return array;
 }
 
+void ExportFunction(Napi::Env env, Napi::Object exports, const char* name, Napi::Value (*callback)(const Napi::CallbackInfo&))
+{
+    exports.Set(name, Napi::Function::New(env, callback, name));
+}
+
 } // namespace smithcoin::crypto

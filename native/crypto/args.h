@@ -1,4 +1,4 @@
-// Argument and result helpers shared by the crypto addon's bindings (bytes are Uint8Arrays).
+// Argument, result and export helpers shared by the crypto addon's bindings (bytes are Uint8Arrays).
 #ifndef SMITHCOIN_NATIVE_CRYPTO_ARGS_H
 #define SMITHCOIN_NATIVE_CRYPTO_ARGS_H
 
@@ -31,6 +31,9 @@ Napi::Value NewBytes(Napi::Env env, const uint8_t* data, size_t size);
 
 // A fresh zero-filled Uint8Array whose storage the caller writes into.
 Napi::Uint8Array NewBytesUninit(Napi::Env env, size_t size, uint8_t** out);
+
+// Sets exports[name] to a JS function of that name that runs `callback`.
+void ExportFunction(Napi::Env env, Napi::Object exports, const char* name, Napi::Value (*callback)(const Napi::CallbackInfo&));
 
 } // namespace smithcoin::crypto
 

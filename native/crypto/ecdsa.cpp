@@ -123,10 +123,10 @@ Napi::Value EcdsaRecover(const Napi::CallbackInfo& info)
 
 void RegisterEcdsa(Napi::Env env, Napi::Object exports)
 {
-    exports.Set("ecdsaVerify", Napi::Function::New(env, EcdsaVerify, "ecdsaVerify"));
-    exports.Set("ecdsaSign", Napi::Function::New(env, EcdsaSign, "ecdsaSign"));
-    exports.Set("ecdsaSignRecoverable", Napi::Function::New(env, EcdsaSignRecoverable, "ecdsaSignRecoverable"));
-    exports.Set("ecdsaRecover", Napi::Function::New(env, EcdsaRecover, "ecdsaRecover"));
+    ExportFunction(env, exports, "ecdsaVerify", EcdsaVerify);
+    ExportFunction(env, exports, "ecdsaSign", EcdsaSign);
+    ExportFunction(env, exports, "ecdsaSignRecoverable", EcdsaSignRecoverable);
+    ExportFunction(env, exports, "ecdsaRecover", EcdsaRecover);
 }
 
 } // namespace smithcoin::crypto

@@ -104,9 +104,9 @@ void RegisterHash(Napi::Env env, Napi::Object exports)
     const bool available = HaveOpensslSha256();
     exports.Set("hasSha256", Napi::Boolean::New(env, available));
     if (!available) return;
-    exports.Set("sha256d", Napi::Function::New(env, Sha256dOne, "sha256d"));
-    exports.Set("sha256dBatch", Napi::Function::New(env, Sha256dBatch, "sha256dBatch"));
-    exports.Set("sha256dPairs", Napi::Function::New(env, Sha256dPairs, "sha256dPairs"));
+    ExportFunction(env, exports, "sha256d", Sha256dOne);
+    ExportFunction(env, exports, "sha256dBatch", Sha256dBatch);
+    ExportFunction(env, exports, "sha256dPairs", Sha256dPairs);
 }
 
 } // namespace smithcoin::crypto

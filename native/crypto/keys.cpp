@@ -90,12 +90,12 @@ Napi::Value SeckeyVerify(const Napi::CallbackInfo& info)
 
 void RegisterKeys(Napi::Env env, Napi::Object exports)
 {
-    exports.Set("isValidPubKey", Napi::Function::New(env, IsValidPubKey, "isValidPubKey"));
-    exports.Set("pubkeyCompress", Napi::Function::New(env, PubkeyCompress, "pubkeyCompress"));
-    exports.Set("pubkeyCreate", Napi::Function::New(env, PubkeyCreate, "pubkeyCreate"));
-    exports.Set("pubkeyTweakAdd", Napi::Function::New(env, PubkeyTweakAdd, "pubkeyTweakAdd"));
-    exports.Set("seckeyTweakAdd", Napi::Function::New(env, SeckeyTweakAdd, "seckeyTweakAdd"));
-    exports.Set("seckeyVerify", Napi::Function::New(env, SeckeyVerify, "seckeyVerify"));
+    ExportFunction(env, exports, "isValidPubKey", IsValidPubKey);
+    ExportFunction(env, exports, "pubkeyCompress", PubkeyCompress);
+    ExportFunction(env, exports, "pubkeyCreate", PubkeyCreate);
+    ExportFunction(env, exports, "pubkeyTweakAdd", PubkeyTweakAdd);
+    ExportFunction(env, exports, "seckeyTweakAdd", SeckeyTweakAdd);
+    ExportFunction(env, exports, "seckeyVerify", SeckeyVerify);
 }
 
 } // namespace smithcoin::crypto

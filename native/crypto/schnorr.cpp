@@ -133,14 +133,14 @@ Napi::Value XOnlyFromSeckey(const Napi::CallbackInfo& info)
 
 void RegisterSchnorr(Napi::Env env, Napi::Object exports)
 {
-    exports.Set("schnorrVerify", Napi::Function::New(env, SchnorrVerify, "schnorrVerify"));
-    exports.Set("schnorrSign", Napi::Function::New(env, SchnorrSign, "schnorrSign"));
-    exports.Set("schnorrVerifyMessage", Napi::Function::New(env, SchnorrVerifyMessage, "schnorrVerifyMessage"));
-    exports.Set("schnorrSignMessage", Napi::Function::New(env, SchnorrSignMessage, "schnorrSignMessage"));
-    exports.Set("isValidXOnly", Napi::Function::New(env, IsValidXOnly, "isValidXOnly"));
-    exports.Set("xonlyTweakAddCheck", Napi::Function::New(env, XOnlyTweakAddCheck, "xonlyTweakAddCheck"));
-    exports.Set("xonlyTweakAdd", Napi::Function::New(env, XOnlyTweakAdd, "xonlyTweakAdd"));
-    exports.Set("xonlyFromSeckey", Napi::Function::New(env, XOnlyFromSeckey, "xonlyFromSeckey"));
+    ExportFunction(env, exports, "schnorrVerify", SchnorrVerify);
+    ExportFunction(env, exports, "schnorrSign", SchnorrSign);
+    ExportFunction(env, exports, "schnorrVerifyMessage", SchnorrVerifyMessage);
+    ExportFunction(env, exports, "schnorrSignMessage", SchnorrSignMessage);
+    ExportFunction(env, exports, "isValidXOnly", IsValidXOnly);
+    ExportFunction(env, exports, "xonlyTweakAddCheck", XOnlyTweakAddCheck);
+    ExportFunction(env, exports, "xonlyTweakAdd", XOnlyTweakAdd);
+    ExportFunction(env, exports, "xonlyFromSeckey", XOnlyFromSeckey);
 }
 
 } // namespace smithcoin::crypto

@@ -2,7 +2,7 @@
 import { hash256 } from '../crypto/sha256.js';
 import { WITNESS_SCALE_FACTOR } from '../consensus/consensus.js';
 import { Transaction, type TxReadOptions } from './transaction.js';
-import { ByteReader, ByteWriter, SerializationError } from '../util/serialize.js';
+import { ByteReader, ByteWriter, deserializeExact } from '../util/serialize.js';
 import { bytesToHex, hashToHex, hexToBytes } from '../util/hex.js';
 
 export interface BlockHeaderFields {
@@ -50,10 +50,7 @@ export class BlockHeader {
   }
 
   static fromBytes(bytes: Uint8Array): BlockHeader {
-    const r = new ByteReader(bytes);
-    const h = BlockHeader.read(r);
-    if (!r.eof()) throw new SerializationError('Data after block header');
-    return h;
+    return deserializeExact(bytes, (r) => BlockHeader.read(r), 'Data after block header');
   }
 
   static fromHex(hex: string): BlockHeader {
@@ -113,10 +110,7 @@ export class Block {
 
   /** Parses exactly one block; trailing bytes are an error. */
   static fromBytes(bytes: Uint8Array, opts: TxReadOptions = {}): Block {
-    const r = new ByteReader(bytes);
-    const b = Block.read(r, opts);
-    if (!r.eof()) throw new SerializationError('Data after block');
-    return b;
+    return deserializeExact(bytes, (r) => Block.read(r, opts), 'Data after block');
   }
 
   static fromHex(hex: string, opts: TxReadOptions = {}): Block {

@@ -1,6 +1,6 @@
 // OutPoint, TxIn, TxOut and the immutable Transaction (BIP144 wire format, cached txid/wtxid, weight).
 import { hash256 } from '../crypto/sha256.js';
-import { ByteReader, ByteWriter, SerializationError } from '../util/serialize.js';
+import { ByteReader, ByteWriter, SerializationError, deserializeExact } from '../util/serialize.js';
 import { bytesEqual, bytesToHex, hashToHex, hexToBytes } from '../util/hex.js';
 import { WITNESS_SCALE_FACTOR } from '../consensus/consensus.js';
 
@@ -204,10 +204,7 @@ export class Transaction {
 
   /** Parses exactly one transaction; trailing bytes are an error (as in Core's DecodeHexTx). */
   static fromBytes(bytes: Uint8Array, opts: TxReadOptions = {}): Transaction {
-    const r = new ByteReader(bytes);
-    const tx = Transaction.read(r, opts);
-    if (!r.eof()) throw new SerializationError('Data after transaction');
-    return tx;
+    return deserializeExact(bytes, (r) => Transaction.read(r, opts), 'Data after transaction');
   }
 
   static fromHex(hex: string, opts: TxReadOptions = {}): Transaction {

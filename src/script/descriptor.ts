@@ -7,7 +7,7 @@ import { encodeDestination } from '../key_io.js';
 import { bytesToHex } from '../util/hex.js';
 import { addChecksum } from './descriptor_checksum.js';
 import { SigningProvider, type KeyStringType, type PubkeyProvider } from './descriptor_keys.js';
-import { taprootMerkleRoot, taprootOutputKey } from './descriptor_tr.js';
+import { TAPROOT_LEAF_TAPSCRIPT } from './interpreter_types.js';
 import { Opcode, ScriptBuilder } from './script.js';
 import {
   extractDestination,
@@ -18,6 +18,7 @@ import {
   witnessScriptHashOf,
   type Destination,
 } from './standard.js';
+import { TaprootBuilder, TaprootBuilderError } from './taproot_builder.js';
 
 /** Core's OutputType names. */
 export type OutputType = 'legacy' | 'p2sh-segwit' | 'bech32' | 'bech32m';
@@ -328,12 +329,19 @@ export class TRDescriptor extends Descriptor {
     super('tr', [internalKey], subs);
   }
   protected makeScripts(keys: Uint8Array[], scripts: Uint8Array[]): Uint8Array[] {
-    const root = taprootMerkleRoot(scripts.map((script, i) => ({ depth: this.depths[i]!, script })));
-    if (root === null) return [];
+    const builder = new TaprootBuilder();
+    scripts.forEach((script, i) => builder.add(this.depths[i]!, script, TAPROOT_LEAF_TAPSCRIPT));
+    if (!builder.isComplete()) return [];
     const internal = xonlyFromPubkey(keys[0]!);
     if (!xonlyIsFullyValid(internal)) return [];
-    const output = taprootOutputKey(internal, root);
-    return output ? [getScriptForDestination({ type: 'witness_v1_taproot', program: output })] : [];
+    try {
+      const output = builder.finalize(internal);
+      return [getScriptForDestination({ type: 'witness_v1_taproot', program: output.outputKey })];
+    } catch (e) {
+      // Only a tweak off the curve gets here (negligibly rare); it yields no script.
+      if (e instanceof TaprootBuilderError) return [];
+      throw e;
+    }
   }
   /** Writes the script tree with braces: {A,B} for each branch. */
   protected override subscriptString(arg: SigningProvider | undefined, type: StringType): { ok: boolean; str: string } {

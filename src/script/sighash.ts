@@ -151,37 +151,32 @@ export function signatureHashWitnessV0(
   return hash256(w.peek());
 }
 
+/** What the BIP341/342 message commits to, shared by the message and hash entry points; mdb defaults to FAIL. */
+export type SchnorrSighashArgs = [
+  tx: Transaction,
+  nIn: number,
+  hashType: number,
+  sigversion: SchnorrSigVersion,
+  txdata: PrecomputedTransactionData,
+  execdata: SchnorrExecData,
+  mdb?: MissingDataBehavior,
+];
+
 /**
  * The BIP341 signature message (SigMsg with its epoch byte, before the TapSighash tagged hash), or null where
  * Core's SignatureHashSchnorr returns false: an invalid hash type, or SIGHASH_SINGLE without a matching output.
  * Missing precomputed data returns null with MissingDataBehavior.FAIL and throws MissingDataError with ASSERT_FAIL.
  */
-export function signatureMessageSchnorr(
-  tx: Transaction,
-  nIn: number,
-  hashType: number,
-  sigversion: SchnorrSigVersion,
-  txdata: PrecomputedTransactionData,
-  execdata: SchnorrExecData,
-  mdb: MissingDataBehavior = MissingDataBehavior.FAIL,
-): Uint8Array | null {
+export function signatureMessageSchnorr(...args: SchnorrSighashArgs): Uint8Array | null {
   const w = new ByteWriter(SCHNORR_MSG_CAPACITY);
-  return writeSchnorrMessage(w, tx, nIn, hashType, sigversion, txdata, execdata, mdb) ? w.toBytes() : null;
+  return writeSchnorrMessage(w, ...args) ? w.toBytes() : null;
 }
 
 /** BIP341/342 signature hash (Core's SignatureHashSchnorr); null where Core returns false. */
-export function signatureHashSchnorr(
-  tx: Transaction,
-  nIn: number,
-  hashType: number,
-  sigversion: SchnorrSigVersion,
-  txdata: PrecomputedTransactionData,
-  execdata: SchnorrExecData,
-  mdb: MissingDataBehavior = MissingDataBehavior.FAIL,
-): Uint8Array | null {
+export function signatureHashSchnorr(...args: SchnorrSighashArgs): Uint8Array | null {
   const w = new ByteWriter(64 + SCHNORR_MSG_CAPACITY);
   w.writeBytes(taggedHashPrefix('TapSighash'));
-  if (!writeSchnorrMessage(w, tx, nIn, hashType, sigversion, txdata, execdata, mdb)) return null;
+  if (!writeSchnorrMessage(w, ...args)) return null;
   return sha256(w.peek());
 }
 
@@ -190,13 +185,7 @@ const SCHNORR_MSG_CAPACITY = 1 + 1 + 8 + 5 * 32 + 1 + 36 + 8 + 10 + 4 + 32 + 32 
 
 function writeSchnorrMessage(
   w: ByteWriter,
-  tx: Transaction,
-  nIn: number,
-  hashType: number,
-  sigversion: SchnorrSigVersion,
-  txdata: PrecomputedTransactionData,
-  execdata: SchnorrExecData,
-  mdb: MissingDataBehavior,
+  ...[tx, nIn, hashType, sigversion, txdata, execdata, mdb = MissingDataBehavior.FAIL]: SchnorrSighashArgs
 ): boolean {
   checkInput(tx, nIn);
   const tapscript = sigversion === 'tapscript' || sigversion === SigVersion.TAPSCRIPT;

@@ -194,6 +194,14 @@ function allocBytes(n: number): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, n);
 }
 
+/** Reads exactly one object from `bytes`; trailing bytes throw SerializationError(`trailingMessage`). */
+export function deserializeExact<T>(bytes: Uint8Array, read: (r: ByteReader) => T, trailingMessage: string): T {
+  const r = new ByteReader(bytes);
+  const value = read(r);
+  if (!r.eof()) throw new SerializationError(trailingMessage);
+  return value;
+}
+
 /** Growable output buffer. */
 export class ByteWriter {
   private buf: Uint8Array;

@@ -165,7 +165,8 @@ def main():
     if not args.keepcache:
         shutil.rmtree(cache_dir, ignore_errors=True)
 
-    tmpdir = "%s/test_runner_₿_🏃_%s" % (args.tmpdirprefix, datetime.datetime.now().strftime("%Y%m%d_%H%M%S"))
+    # The pid keeps two runners started in the same second (ctest -j) apart.
+    tmpdir = "%s/test_runner_₿_🏃_%s_%d" % (args.tmpdirprefix, datetime.datetime.now().strftime("%Y%m%d_%H%M%S"), os.getpid())
     os.makedirs(tmpdir)
     logging.debug("Temporary test directory at %s" % tmpdir)
 

@@ -3,7 +3,7 @@ import { sha256d } from './crypto/sha256.js';
 import { sipHash24 } from './crypto/siphash.js';
 import { Opcode } from './script/script.js';
 import { BitReader, BitWriter, golombRiceDecode, golombRiceEncode } from './util/golombrice.js';
-import { ByteReader, ByteWriter } from './util/serialize.js';
+import { ByteReader, ByteWriter, SerializationError } from './util/serialize.js';
 import { bytesEqual, bytesToHex } from './util/hex.js';
 
 /** BlockFilterType: only BASIC (0) is defined. */
@@ -65,35 +65,36 @@ export class GCSFilter {
     return new GCSFilter(params, n, w.toBytes());
   }
 
-  /** Wraps a serialized filter; throws if N does not fit 32 bits (Core's "N must be <2^32"). */
+  /**
+   * Wraps a serialized filter, as Core's GCSFilter constructor does: N is read with the usual CompactSize
+   * range check, then (unless skipped) exactly N codes must decode and no whole byte may follow them.
+   * Failures throw SerializationError with Core's text.
+   */
   static fromEncoded(params: GCSParams, encoded: Uint8Array, skipDecodeCheck = false): GCSFilter {
     const r = new ByteReader(encoded);
-    const n = r.readCompactSizeBig();
-    if (n > 0xffffffffn) throw new RangeError('N must be <2^32');
-    const filter = new GCSFilter(params, Number(n), encoded.slice());
-    if (!skipDecodeCheck) filter.decodeAll();
+    const n = r.readCompactSize();
+    // Unreachable after the range check (MAX_SIZE < 2^32), kept because Core checks it too.
+    if (n > 0xffffffff) throw new SerializationError('N must be <2^32');
+    const filter = new GCSFilter(params, n, encoded.slice());
+    if (skipDecodeCheck) return filter;
+    const bits = new BitReader(filter.encoded, r.pos);
+    for (let i = 0; i < n; i++) golombRiceDecode(bits, params.p);
+    // Only the zero padding of the last partly used byte may remain.
+    if (bits.bytePos !== filter.encoded.length) throw new SerializationError('encoded_filter contains excess data');
     return filter;
   }
 
-  private decodeAll(): bigint[] {
+  /** The bit stream after N. */
+  private bitsAfterN(): BitReader {
     const r = new ByteReader(this.encoded);
-    r.readCompactSizeBig();
-    const bits = new BitReader(this.encoded, r.pos);
-    const out: bigint[] = [];
-    let value = 0n;
-    for (let i = 0; i < this.n; i++) {
-      value += golombRiceDecode(bits, this.params.p);
-      out.push(value);
-    }
-    return out;
+    r.readCompactSize();
+    return new BitReader(this.encoded, r.pos);
   }
 
   /** Whether any of the sorted query hashes is in the set (a merge of two sorted lists). */
   private matchSorted(queries: bigint[]): boolean {
     if (this.n === 0 || queries.length === 0) return false;
-    const r = new ByteReader(this.encoded);
-    r.readCompactSizeBig();
-    const bits = new BitReader(this.encoded, r.pos);
+    const bits = this.bitsAfterN();
     let value = 0n;
     let qi = 0;
     for (let i = 0; i < this.n; i++) {

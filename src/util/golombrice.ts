@@ -1,4 +1,5 @@
 // Golomb-Rice coding over an MSB-first bit stream (Core's util/golombrice.h and streams.h bit readers).
+import { END_OF_DATA, SerializationError } from './serialize.js';
 
 /** Appends bits most-significant first (BitStreamWriter). */
 export class BitWriter {
@@ -31,7 +32,7 @@ export class BitWriter {
   }
 }
 
-/** Reads bits most-significant first (BitStreamReader); throws past the end. */
+/** Reads bits most-significant first (BitStreamReader); throws past the end as the byte stream under it does. */
 export class BitReader {
   private pos: number;
   private buffer = 0;
@@ -44,11 +45,16 @@ export class BitReader {
     this.pos = start;
   }
 
+  /** Index of the next whole byte not yet loaded: the bytes consumed so far end here. */
+  get bytePos(): number {
+    return this.pos;
+  }
+
   read(nbits: number): bigint {
     let out = 0n;
     while (nbits > 0) {
       if (this.offset === 8) {
-        if (this.pos >= this.data.length) throw new RangeError('BitStreamReader::Read(): end of data');
+        if (this.pos >= this.data.length) throw new SerializationError(END_OF_DATA);
         this.buffer = this.data[this.pos++]!;
         this.offset = 0;
       }

@@ -152,6 +152,40 @@ describe('CheckBlock', () => {
     assert.ok(check(mine([coinbase(1), light], chain(1))).isValid());
   });
 
+  it('bad-blk-length: stripped size exactly at the limit passes, one byte over fails', () => {
+    // One transaction padded with a large zero-filled (sigop-free) output script, tuned so the block's stripped
+    // size is exactly MAX_BLOCK_WEIGHT / 4 = 1,000,000 bytes, then one byte more.
+    const sized = (extra: number) => {
+      const draft = (n: number) =>
+        new Transaction({ vin: [new TxIn({ prevout: new OutPoint(new Uint8Array(32).fill(8), 0) })], vout: [new TxOut(1n, new Uint8Array(n))] });
+      const probe = mine([coinbase(1), draft(990_000)], chain(1)).getStrippedSize();
+      return mine([coinbase(1), draft(990_000 + 1_000_000 - probe + extra)], chain(1));
+    };
+    const atLimit = sized(0);
+    assert.equal(atLimit.getStrippedSize(), 1_000_000);
+    assert.ok(check(atLimit).isValid(), check(atLimit).toString());
+    const over = sized(1);
+    assert.equal(over.getStrippedSize(), 1_000_001);
+    assert.equal(check(over).toString(), 'bad-blk-length, size limits failed');
+  });
+
+  it('IsBlockMutated: without a coinbase, any 64-byte transaction makes the block mutated', () => {
+    // 60 bytes of fixed fields with one input and one output, plus the output script's length.
+    const sized = (spkLen: number, seed = 9) =>
+      new Transaction({ vin: [new TxIn({ prevout: new OutPoint(new Uint8Array(32).fill(seed), 0) })], vout: [new TxOut(1n, new Uint8Array(spkLen).fill(0x51))] });
+    const tx64 = sized(4);
+    const tx65 = sized(5);
+    assert.equal(tx64.getStrippedSize(), 64);
+    assert.equal(tx65.getStrippedSize(), 65);
+    const withRoot = (vtx: Transaction[]) => new Block(new BlockHeader({ hashMerkleRoot: merkleRootOfBlock(new Block(new BlockHeader(), vtx)).root }), vtx);
+    assert.ok(isBlockMutated(withRoot([tx64]), false));
+    assert.ok(isBlockMutated(withRoot([tx65, tx64]), true), 'any position counts, not only the first');
+    assert.ok(!isBlockMutated(withRoot([tx65]), false));
+    assert.ok(!isBlockMutated(withRoot([tx65, sized(6, 10)]), false));
+    // With a coinbase first the rule is not applied (Core neglects the 224-bit-work case).
+    assert.ok(!isBlockMutated(withRoot([coinbase(1), tx64]), false));
+  });
+
   it('signet blocks need the solution check', () => {
     const signet = createChainParams('signet');
     assert.throws(() => checkBlock(signet.genesis, new BlockValidationState(), signet.consensus));
@@ -291,6 +325,18 @@ describe('ContextualCheckBlock', () => {
     const block = witnessBlock(height, [fat], prev);
     assert.ok(check(block).isValid(), 'CheckBlock ignores witness bytes');
     assert.equal(run(block).toString(), 'bad-blk-weight, ContextualCheckBlock : weight limit failed');
+  });
+
+  it('bad-blk-weight: exactly MAX_BLOCK_WEIGHT passes, one unit more fails', () => {
+    // Each witness byte weighs 1, so the witness item is tuned to land on the limit (its length prefix stays 5 bytes).
+    const withWitnessBytes = (n: number) => witnessBlock(height, [spendTx(1, { witness: [new Uint8Array(n)] })], prev);
+    const probe = withWitnessBytes(3_900_000).getWeight();
+    const atLimit = withWitnessBytes(3_900_000 + 4_000_000 - probe);
+    assert.equal(atLimit.getWeight(), 4_000_000);
+    assert.ok(run(atLimit).isValid(), run(atLimit).toString());
+    const over = withWitnessBytes(3_900_000 + 4_000_000 - probe + 1);
+    assert.equal(over.getWeight(), 4_000_001);
+    assert.equal(run(over).toString(), 'bad-blk-weight, ContextualCheckBlock : weight limit failed');
   });
 
   it('the genesis block passes with no parent', () => {

@@ -101,6 +101,12 @@ describe('descriptors', () => {
     console.log(`      descriptor_vectors.json: ${counts.valid}/${v.valid.length} valid, ${counts.multipath}/${v.multipath.length} multipath, ${counts.invalid}/${v.invalid.length} invalid`),
   );
 
+  it('has every case of the vector file', () => {
+    assert.equal(v.valid.length, 36);
+    assert.equal(v.multipath.length, 4);
+    assert.equal(v.invalid.length, 42);
+  });
+
   it("parses, prints and expands the valid cases of Core's descriptor_tests", () => {
     for (const c of v.valid) {
       // Core's Check(): as given, and with every ' written as h.

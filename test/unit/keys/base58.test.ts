@@ -10,6 +10,7 @@ describe('base58', () => {
   after(() => console.log(`      base58_encode_decode.json: ${checked}/${vectors.length} cases`));
 
   it('encodes and decodes every vector of base58_encode_decode.json', () => {
+    assert.equal(vectors.length, 21);
     for (let [hex, b58] of vectors) {
       assert.equal(encodeBase58(hexToBytes(hex)), b58, `encode ${hex}`);
       hex = hex.toLowerCase();

@@ -24,6 +24,12 @@ describe('BIP32', () => {
   const counts = { chains: 0, invalid: 0 };
   after(() => console.log(`      bip32_vectors.json: ${counts.chains} derivations in ${vectors.valid.length} vectors, ${counts.invalid} invalid keys`));
 
+  it('has every vector of the BIP', () => {
+    assert.equal(vectors.valid.length, 4);
+    assert.equal(vectors.valid.reduce((n, v) => n + v.chains.length, 0), 17);
+    assert.equal(vectors.invalid.length, 16);
+  });
+
   for (const v of vectors.valid) {
     it(`derives ${v.name}`, () => {
       const master = ExtKey.fromSeed(hexToBytes(v.seed));

@@ -25,6 +25,11 @@ describe('key_io', () => {
     console.log(`      key_io_invalid.json: ${counts.invalid}/${invalid.length} rejected on ${ADDRESS_CHAINS.length} chains`);
   });
 
+  it('has every case of the vector files', () => {
+    assert.equal(valid.length, 70);
+    assert.equal(invalid.length, 70);
+  });
+
   it('parses every key_io_valid.json case (key_io_valid_parse)', () => {
     for (const [str, payloadHex, meta] of valid) {
       const params = addressParams(meta.chain);

@@ -82,7 +82,8 @@ describe('primitives/transaction', () => {
       if (tx.hasWitness()) witness++;
       n++;
     }
-    assert.ok(n > 100);
+    assert.equal(n, 121);
+    assert.equal(witness, 28);
     counts.push(`tx_valid.json: ${n} transactions (${witness} with witness) round-tripped`);
   });
 

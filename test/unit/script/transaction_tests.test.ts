@@ -116,7 +116,7 @@ describe('transaction_tests (tx_valid.json, tx_invalid.json)', function () {
     const rng = new TestRng(0x7a11d);
     const failures: string[] = [];
     const cases = loadCases('tx_valid.json');
-    assert.ok(cases.length > 100);
+    assert.equal(cases.length, 121);
     for (const c of cases) {
       validCount++;
       const state = new TxValidationState();
@@ -156,7 +156,7 @@ describe('transaction_tests (tx_valid.json, tx_invalid.json)', function () {
     const rng = new TestRng(0xbad7);
     const failures: string[] = [];
     const cases = loadCases('tx_invalid.json');
-    assert.ok(cases.length > 90);
+    assert.equal(cases.length, 93);
     for (const c of cases) {
       invalidCount++;
       const state = new TxValidationState();
@@ -191,6 +191,7 @@ describe('transaction_tests (tx_valid.json, tx_invalid.json)', function () {
       }
     }
     assert.deepEqual(failures, []);
+    assert.equal(badTxCount, 9);
   });
 
   it('uses every flag bit Core defines', () => {

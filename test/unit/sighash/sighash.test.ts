@@ -126,64 +126,81 @@ describe('sighash: witness v0 (BIP143)', () => {
   });
 });
 
-interface KeyPathVectors {
-  keyPathSpending: Array<{
-    given: { rawUnsignedTx: string; utxosSpent: Array<{ scriptPubKey: string; amountSats: number }> };
-    intermediary: Record<'hashAmounts' | 'hashOutputs' | 'hashPrevouts' | 'hashScriptPubkeys' | 'hashSequences', string>;
-    inputSpending: Array<{
-      given: { txinIndex: number; hashType: number };
-      intermediary: { sigMsg: string; sigHash: string; precomputedUsed?: string[] };
-    }>;
+interface KeyPathGroup {
+  given: { rawUnsignedTx: string; utxosSpent: Array<{ scriptPubKey: string; amountSats: number }> };
+  intermediary: Record<'hashAmounts' | 'hashOutputs' | 'hashPrevouts' | 'hashScriptPubkeys' | 'hashSequences', string>;
+  inputSpending: Array<{
+    given: { txinIndex: number; hashType: number };
+    intermediary: { sigMsg: string; sigHash: string; precomputedUsed?: string[] };
   }>;
+  auxiliary: { fullySignedTx: string };
+}
+
+function keyPathGroup(spend: KeyPathGroup): { tx: Transaction; spent: TxOut[] } {
+  const tx = Transaction.fromHex(spend.given.rawUnsignedTx);
+  return { tx, spent: spend.given.utxosSpent.map((u) => new TxOut(BigInt(u.amountSats), hexToBytes(u.scriptPubKey))) };
 }
 
 describe('sighash: taproot (BIP341 wallet vectors)', () => {
-  const vectors = readTestJson<KeyPathVectors>('bip341_wallet_vectors.json');
-  const spend = vectors.keyPathSpending[0]!;
-  const tx = Transaction.fromHex(spend.given.rawUnsignedTx);
-  const spent = spend.given.utxosSpent.map((u) => new TxOut(BigInt(u.amountSats), hexToBytes(u.scriptPubKey)));
+  const groups = readTestJson<{ keyPathSpending: KeyPathGroup[] }>('bip341_wallet_vectors.json').keyPathSpending;
+  let inputs = 0;
+  after(() => console.log(`      bip341_wallet_vectors.json: ${groups.length} key-path group(s), ${inputs} key-path inputs`));
 
-  after(() => console.log(`      bip341_wallet_vectors.json: ${spend.inputSpending.length} key-path inputs`));
-
-  it('computes the intermediary hashes', () => {
-    const d = PrecomputedTransactionData.from(tx, spent, true);
-    assert.equal(d.bip341Ready, true);
-    assert.equal(bytesToHex(d.spentAmountsSingleHash), spend.intermediary.hashAmounts);
-    assert.equal(bytesToHex(d.outputsSingleHash), spend.intermediary.hashOutputs);
-    assert.equal(bytesToHex(d.prevoutsSingleHash), spend.intermediary.hashPrevouts);
-    assert.equal(bytesToHex(d.spentScriptsSingleHash), spend.intermediary.hashScriptPubkeys);
-    assert.equal(bytesToHex(d.sequencesSingleHash), spend.intermediary.hashSequences);
+  it('has every key-path group and input of the vector file', () => {
+    assert.equal(groups.length, 1);
+    assert.equal(groups.reduce((n, g) => n + g.inputSpending.length, 0), 7);
   });
 
-  it('computes every input sigMsg and sigHash', () => {
-    const d = PrecomputedTransactionData.from(tx, spent, true);
-    const names = Object.keys(spend.intermediary) as Array<keyof typeof spend.intermediary>;
-    for (const inp of spend.inputSpending) {
-      const { txinIndex, hashType } = inp.given;
-      const msg = signatureMessageSchnorr(tx, txinIndex, hashType, 'taproot', d, { annexPresent: false });
-      assert.ok(msg);
-      assert.equal(bytesToHex(msg), inp.intermediary.sigMsg, `sigMsg of input ${txinIndex}`);
-      const hash = signatureHashSchnorr(tx, txinIndex, hashType, SigVersion.TAPROOT, d, { annexPresent: false });
-      assert.ok(hash);
-      assert.equal(bytesToHex(hash), inp.intermediary.sigHash, `sigHash of input ${txinIndex}`);
-      // The message contains exactly the precomputed hashes the vector says were used.
-      const used = new Set(inp.intermediary.precomputedUsed ?? []);
-      for (const name of names) {
-        assert.equal(inp.intermediary.sigMsg.includes(spend.intermediary[name]), used.has(name), `${name} in input ${txinIndex}`);
+  groups.forEach((spend, g) => {
+    const { tx, spent } = keyPathGroup(spend);
+
+    it(`group ${g}: computes the intermediary hashes`, () => {
+      const d = PrecomputedTransactionData.from(tx, spent, true);
+      assert.equal(d.bip341Ready, true);
+      assert.equal(bytesToHex(d.spentAmountsSingleHash), spend.intermediary.hashAmounts);
+      assert.equal(bytesToHex(d.outputsSingleHash), spend.intermediary.hashOutputs);
+      assert.equal(bytesToHex(d.prevoutsSingleHash), spend.intermediary.hashPrevouts);
+      assert.equal(bytesToHex(d.spentScriptsSingleHash), spend.intermediary.hashScriptPubkeys);
+      assert.equal(bytesToHex(d.sequencesSingleHash), spend.intermediary.hashSequences);
+    });
+
+    it(`group ${g}: computes every input sigMsg and sigHash`, () => {
+      const d = PrecomputedTransactionData.from(tx, spent, true);
+      const names = Object.keys(spend.intermediary) as Array<keyof typeof spend.intermediary>;
+      for (const inp of spend.inputSpending) {
+        const { txinIndex, hashType } = inp.given;
+        const msg = signatureMessageSchnorr(tx, txinIndex, hashType, 'taproot', d, { annexPresent: false });
+        assert.ok(msg);
+        assert.equal(bytesToHex(msg), inp.intermediary.sigMsg, `sigMsg of input ${txinIndex}`);
+        const hash = signatureHashSchnorr(tx, txinIndex, hashType, SigVersion.TAPROOT, d, { annexPresent: false });
+        assert.ok(hash);
+        assert.equal(bytesToHex(hash), inp.intermediary.sigHash, `sigHash of input ${txinIndex}`);
+        // The message contains exactly the precomputed hashes the vector says were used.
+        const used = new Set(inp.intermediary.precomputedUsed ?? []);
+        for (const name of names) {
+          assert.equal(inp.intermediary.sigMsg.includes(spend.intermediary[name]), used.has(name), `${name} in input ${txinIndex}`);
+        }
+        inputs++;
       }
-    }
-  });
+    });
 
-  it('precomputes taproot data from the witnesses alone when spent outputs are given', () => {
-    const signedHex = (vectors as unknown as { keyPathSpending: Array<{ auxiliary: { fullySignedTx: string } }> })
-      .keyPathSpending[0]!.auxiliary.fullySignedTx;
-    const signed = Transaction.fromHex(signedHex);
-    const d = PrecomputedTransactionData.from(signed, spent);
-    assert.equal(d.bip341Ready, true);
-    assert.equal(d.bip143Ready, true, 'the P2WPKH input needs BIP143 data too');
-    const none = PrecomputedTransactionData.from(tx, spent);
-    assert.equal(none.bip341Ready, false, 'no witnesses: nothing to precompute');
-    assert.equal(none.bip143Ready, false);
+    it(`group ${g}: precomputes taproot data from the witnesses alone when spent outputs are given`, () => {
+      const signed = Transaction.fromHex(spend.auxiliary.fullySignedTx);
+      const d = PrecomputedTransactionData.from(signed, spent);
+      assert.equal(d.bip341Ready, true);
+      const none = PrecomputedTransactionData.from(tx, spent);
+      assert.equal(none.bip341Ready, false, 'no witnesses: nothing to precompute');
+      assert.equal(none.bip143Ready, false);
+    });
+  });
+});
+
+describe('sighash: taproot edge cases (on the first BIP341 key-path transaction)', () => {
+  const group = readTestJson<{ keyPathSpending: KeyPathGroup[] }>('bip341_wallet_vectors.json').keyPathSpending[0]!;
+  const { tx, spent } = keyPathGroup(group);
+
+  it('precomputes BIP143 data too for the P2WPKH input of the signed transaction', () => {
+    assert.equal(PrecomputedTransactionData.from(Transaction.fromHex(group.auxiliary.fullySignedTx), spent).bip143Ready, true);
   });
 
   it('fails exactly where Core returns false', () => {

@@ -33,6 +33,10 @@ describe('BIP341 wallet vectors: scriptPubKey', () => {
   let ran = 0;
   after(() => console.log(`      bip341_wallet_vectors.json: ${ran} scriptPubKey cases`));
 
+  it('has every scriptPubKey case of the vector file', () => {
+    assert.equal(vectors.length, 7);
+  });
+
   vectors.forEach((v, i) => {
     it(`case ${i}`, () => {
       const internal = hexToBytes(v.given.internalPubkey);

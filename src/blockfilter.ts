@@ -112,7 +112,7 @@ export class GCSFilter {
     return this.matchSorted([GCSFilter.hashToRange(this.params, f, element)]);
   }
 
-  /** Whether any of the elements may be in the set. */
+  /** True if at least one element matches (false positives possible, as with match). */
   matchAny(elements: readonly Uint8Array[]): boolean {
     const f = GCSFilter.range(this.params, this.n);
     const qs = elements.map((e) => GCSFilter.hashToRange(this.params, f, e)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

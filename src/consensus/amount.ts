@@ -3,12 +3,12 @@
 /** Amount in satoshis (Core's CAmount, an int64). */
 export type Amount = bigint;
 
-/** The amount of satoshis in one BTC. */
+/** Satoshis per bitcoin. */
 export const COIN: Amount = 100_000_000n;
 
 /**
- * No amount larger than this (in satoshi) is valid. It is not the total supply (slightly under 21M BTC
- * because of rounding in the subsidy halvings) but a sanity bound used by consensus checks.
+ * Upper bound (21 million BTC, in satoshis) on any single amount the consensus checks accept. The real
+ * supply ends a little below it, since each halving rounds the subsidy down; this is a sanity limit only.
  */
 export const MAX_MONEY: Amount = 21_000_000n * COIN;
 

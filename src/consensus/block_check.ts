@@ -15,7 +15,7 @@ import { BlockValidationResult, BlockValidationState, TxValidationState } from '
 
 /** No witness commitment in the coinbase (GetWitnessCommitmentIndex). */
 export const NO_WITNESS_COMMITMENT = -1;
-/** Minimum size of a witness commitment structure: OP_RETURN, push 36, 4-byte header, 32-byte hash. */
+/** Bytes a witness commitment output script needs at least: OP_RETURN, push 36, 4-byte header, 32-byte hash. */
 export const MINIMUM_WITNESS_COMMITMENT = 38;
 const WITNESS_COMMITMENT_HEADER = Uint8Array.of(0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed);
 
@@ -94,7 +94,7 @@ export function checkWitnessMalleation(block: Block, expectWitnessCommitment: bo
       return true;
     }
   }
-  // No witness data is allowed in blocks that don't commit to witness data, as this would otherwise leave room for spam.
+  // Without a commitment (or before segwit) witness bytes would be unaccounted-for payload, so none are allowed.
   for (const tx of block.vtx) {
     if (tx.hasWitness()) {
       return state.invalid(BlockValidationResult.BLOCK_MUTATED, 'unexpected-witness', 'CheckWitnessMalleation : unexpected witness data found');
@@ -141,7 +141,7 @@ export function checkBlock(block: Block, state: BlockValidationState, params: Co
     return state.invalid(BlockValidationResult.BLOCK_CONSENSUS, 'bad-blk-length', 'size limits failed');
   }
 
-  // First transaction must be coinbase, the rest must not be.
+  // Exactly one coinbase, in position 0.
   if (!block.vtx[0]!.isCoinBase()) return state.invalid(BlockValidationResult.BLOCK_CONSENSUS, 'bad-cb-missing', 'first tx is not coinbase');
   for (let i = 1; i < block.vtx.length; i++) {
     if (block.vtx[i]!.isCoinBase()) return state.invalid(BlockValidationResult.BLOCK_CONSENSUS, 'bad-cb-multiple', 'more than one coinbase');
@@ -200,8 +200,8 @@ export function contextualCheckBlockHeader(
   if (header.time <= getMedianTimePast(prev)) {
     return state.invalid(BlockValidationResult.BLOCK_INVALID_HEADER, 'time-too-old', "block's timestamp is too early");
   }
-  // BIP94 (testnet4, and regtest with -test=bip94): the first block of a difficulty period may not go
-  // back in time much, which closes the timewarp attack.
+  // BIP94 (testnet4, and regtest with -test=bip94): a period's opening block may precede its parent by at
+  // most MAX_TIMEWARP seconds, which closes the timewarp attack.
   if (params.enforceBIP94 && height % difficultyAdjustmentInterval(params) === 0) {
     if (header.time < prev.time - MAX_TIMEWARP) {
       return state.invalid(
@@ -214,7 +214,7 @@ export function contextualCheckBlockHeader(
   if (header.time > now + MAX_FUTURE_BLOCK_TIME) {
     return state.invalid(BlockValidationResult.BLOCK_TIME_FUTURE, 'time-too-new', 'block timestamp too far in the future');
   }
-  // Reject blocks with outdated version.
+  // Once BIP34, BIP66 and BIP65 are active, header versions below 2, 3 and 4 respectively are refused.
   const active = (dep: BuriedDeployment): boolean => deploymentActiveAfter(prev.height, params, dep);
   if (
     (header.version < 2 && active(BuriedDeployment.DEPLOYMENT_HEIGHTINCB)) ||
@@ -237,7 +237,7 @@ export function contextualCheckBlock(block: Block, state: BlockValidationState, 
   const height = prevHeight + 1;
   const active = (dep: BuriedDeployment): boolean => deploymentActiveAfter(prevHeight, params, dep);
 
-  // Enforce BIP113 (Median Time Past).
+  // BIP113: with CSV active, lock times are judged against the parent's median time past.
   const lockTimeCutoff = active(BuriedDeployment.DEPLOYMENT_CSV) && prev ? getMedianTimePast(prev) : block.header.time;
   for (const tx of block.vtx) {
     if (!isFinalTx(tx, height, lockTimeCutoff)) {
@@ -245,7 +245,7 @@ export function contextualCheckBlock(block: Block, state: BlockValidationState, 
     }
   }
 
-  // Enforce rule that the coinbase starts with serialized block height.
+  // BIP34: the coinbase scriptSig opens with a push of this block's height.
   if (active(BuriedDeployment.DEPLOYMENT_HEIGHTINCB)) {
     const expect = pushIntBytes(height);
     const scriptSig = block.vtx[0]?.vin[0]?.scriptSig ?? new Uint8Array(0);
@@ -256,8 +256,8 @@ export function contextualCheckBlock(block: Block, state: BlockValidationState, 
 
   if (!checkWitnessMalleation(block, active(BuriedDeployment.DEPLOYMENT_SEGWIT), state)) return false;
 
-  // Only now that the witness reserved value and commitment are verified is the weight meaningful:
-  // before, a stuffed coinbase witness could make a valid block look too heavy.
+  // The weight is checked last on purpose: until the commitment and the coinbase's reserved value are
+  // known good, padding in the coinbase witness could make an honest block appear overweight.
   if (block.getWeight() > MAX_BLOCK_WEIGHT) {
     return state.invalid(BlockValidationResult.BLOCK_CONSENSUS, 'bad-blk-weight', 'ContextualCheckBlock : weight limit failed');
   }

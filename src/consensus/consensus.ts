@@ -1,30 +1,30 @@
 // Consensus-wide constants: block limits, coinbase maturity, lock-time flags (Core's consensus/consensus.h, chain.h).
 
-/** The maximum allowed size for a serialized block, in bytes (only for buffer size limits). */
+/** Largest serialized block in bytes; used to size buffers, not as a validity rule. */
 export const MAX_BLOCK_SERIALIZED_SIZE = 4_000_000;
-/** The maximum allowed weight for a block, see BIP 141 (network rule). */
+/** Block weight limit of BIP141, a consensus rule. */
 export const MAX_BLOCK_WEIGHT = 4_000_000;
-/** The maximum allowed number of signature check operations in a block (network rule), as sigop cost. */
+/** Consensus limit on a block's total sigop cost (signature checks, scaled by the witness factor). */
 export const MAX_BLOCK_SIGOPS_COST = 80_000;
-/** Coinbase transaction outputs can only be spent after this number of new blocks (network rule). */
+/** Blocks that must be built on top of a coinbase before its outputs may be spent (consensus). */
 export const COINBASE_MATURITY = 100;
 /** Factor between non-witness bytes and witness bytes in block weight. */
 export const WITNESS_SCALE_FACTOR = 4;
-/** 60 is the lower bound for the size of a valid serialized transaction. */
+/** Weight of the smallest transaction that can be valid (60 bytes, all non-witness). */
 export const MIN_TRANSACTION_WEIGHT = WITNESS_SCALE_FACTOR * 60;
-/** 10 is the lower bound for the size of a serialized transaction. */
+/** Weight of the smallest byte string that can parse as a transaction (10 bytes). */
 export const MIN_SERIALIZABLE_TRANSACTION_WEIGHT = WITNESS_SCALE_FACTOR * 10;
 
-/** Interpret sequence numbers as relative lock-time constraints (BIP 68); a LockTimeFlags bit. */
+/** LockTimeFlags bit: enforce nSequence as a BIP68 relative lock time. */
 export const LOCKTIME_VERIFY_SEQUENCE = 1 << 0;
 
 /**
- * Maximum number of seconds that the timestamp of the first block of a difficulty adjustment
- * period may be earlier than the last block of the previous period (BIP94).
+ * BIP94: how many seconds a difficulty period's opening block may go back in time relative to the
+ * block that closed the period before it.
  */
 export const MAX_TIMEWARP = 600;
 
-/** Maximum amount of time that a block timestamp may be ahead of the node's clock (chain.h). */
+/** How far (seconds) a block's timestamp may run ahead of the node's adjusted time (chain.h). */
 export const MAX_FUTURE_BLOCK_TIME = 2 * 60 * 60;
 
 /** Number of previous blocks whose median time is a block's median-time-past (chain.h). */

@@ -22,28 +22,28 @@ export const MAX_VERSION_BITS_DEPLOYMENTS = 2;
 
 /** One BIP9 deployment. Times are median-time-past seconds. */
 export interface BIP9Deployment {
-  /** Bit position to select the particular bit in nVersion. */
+  /** Which nVersion bit signals this deployment. */
   bit: number;
-  /** Start MedianTime for version bits miner confirmation (or ALWAYS_ACTIVE / NEVER_ACTIVE). */
+  /** Median time past from which signalling counts (or ALWAYS_ACTIVE / NEVER_ACTIVE). */
   startTime: number;
-  /** Timeout/expiry MedianTime for the deployment attempt. */
+  /** Median time past at which an attempt that has not locked in fails. */
   timeout: number;
-  /** If lock in occurs, delay activation until at least this block height (on a period boundary). */
+  /** Earliest height at which a locked-in deployment may become active (checked at period boundaries). */
   minActivationHeight: number;
-  /** Period of blocks to check signalling in. */
+  /** Length in blocks of each signalling window. */
   period: number;
   /** Minimum number of signalling blocks in a period for lock-in. */
   threshold: number;
 }
 
-/** Constant for nTimeout very far in the future (INT64_MAX in Core). */
+/** A timeout that never arrives (Core uses INT64_MAX). */
 export const NO_TIMEOUT = Number.MAX_SAFE_INTEGER;
-/** nStartTime value meaning the deployment is always active. */
+/** Start time marking a deployment that is active from genesis. */
 export const ALWAYS_ACTIVE = -1;
-/** nStartTime value meaning the deployment is never active. */
+/** Start time marking a deployment that can never activate. */
 export const NEVER_ACTIVE = -2;
 
-/** Parameters that influence chain consensus. Hashes are 32 bytes in internal (little-endian) order. */
+/** The consensus settings of one chain. Hashes are 32 bytes in internal (little-endian) order. */
 export interface ConsensusParams {
   hashGenesisBlock: Uint8Array;
   subsidyHalvingInterval: number;
@@ -52,34 +52,34 @@ export interface ConsensusParams {
    * hash -> the script verification flags to use for that block instead.
    */
   scriptFlagExceptions: ReadonlyMap<string, number>;
-  /** Block height and hash at which BIP34 becomes active. */
+  /** First block (height, then hash) that enforces BIP34. */
   BIP34Height: number;
   BIP34Hash: Uint8Array;
-  /** Block height at which BIP65 becomes active. */
+  /** First height enforcing BIP65 (CHECKLOCKTIMEVERIFY). */
   BIP65Height: number;
-  /** Block height at which BIP66 becomes active. */
+  /** First height enforcing BIP66 (strict DER). */
   BIP66Height: number;
-  /** Block height at which CSV (BIP68, BIP112 and BIP113) becomes active. */
+  /** First height enforcing the CSV bundle: BIP68, BIP112, BIP113. */
   CSVHeight: number;
-  /** Block height at which Segwit (BIP141, BIP143 and BIP147) becomes active. */
+  /** First height enforcing segwit: BIP141, BIP143, BIP147. */
   SegwitHeight: number;
-  /** Don't warn about unknown BIP 9 activations below this height. */
+  /** Unknown version-bits signalling is not warned about before this height. */
   MinBIP9WarningHeight: number;
   /** Indexed by DeploymentPos. */
   deployments: BIP9Deployment[];
-  /** Proof of work parameters. */
+  /** Mining difficulty settings from here on. */
   powLimit: bigint;
   powAllowMinDifficultyBlocks: boolean;
-  /** Enforce BIP94 timewarp attack mitigation. On testnet4 this also enforces the block storm mitigation. */
+  /** BIP94's timewarp rule is enforced (on testnet4 this also switches on the block-storm fix). */
   enforceBIP94: boolean;
   powNoRetargeting: boolean;
   powTargetSpacing: number;
   powTargetTimespan: number;
-  /** The best chain should have at least this much work. */
+  /** Minimum total work a chain needs before it is trusted as the best one. */
   minimumChainWork: bigint;
-  /** By default assume that the signatures in ancestors of this block are valid (zero hash: none). */
+  /** Default assumevalid block: script checks may be skipped for its ancestors (zero hash: none). */
   defaultAssumeValid: Uint8Array;
-  /** If true, witness commitments contain a payload equal to a Bitcoin Script solution to the signet challenge. */
+  /** Signet: blocks carry, in the witness commitment, a script solution that satisfies signetChallenge. */
   signetBlocks: boolean;
   signetChallenge: Uint8Array;
 }

@@ -33,8 +33,8 @@ export interface CompactDecoded {
 }
 
 /**
- * Core's arith_uint256::SetCompact. The compact format is a 1-byte exponent (size in bytes) and a
- * 23-bit mantissa with a sign bit, like a floating point number; bits shifted past 256 are lost.
+ * Core's arith_uint256::SetCompact. nBits packs a byte count (top byte) with a 23-bit mantissa and a sign
+ * bit, a base-256 floating point form; bits shifted past 256 are lost.
  */
 export function setCompact(compact: number): CompactDecoded {
   const c = compact >>> 0;
@@ -66,7 +66,7 @@ export function getCompact(target: bigint, negative = false): number {
   } else {
     compact = Number((target >> BigInt(8 * (size - 3))) & 0xffffffffn);
   }
-  // The 0x00800000 bit denotes the sign, so a mantissa with it set moves one byte into the exponent.
+  // Bit 23 of the mantissa is the sign flag; a value that would set it is shifted right by a byte instead.
   if (compact & 0x00800000) {
     compact >>>= 8;
     size++;
@@ -105,12 +105,12 @@ export function getNextWorkRequired(last: ChainEntry, blockTime: number, params:
   const proofOfWorkLimit = getCompact(params.powLimit);
   const interval = difficultyAdjustmentInterval(params);
 
-  // Only change once per difficulty adjustment interval.
+  // Between retarget heights the difficulty carries over.
   if ((last.height + 1) % interval !== 0) {
     if (params.powAllowMinDifficultyBlocks) {
       // Testnet rule: a block more than twice the target spacing after its parent must be min-difficulty.
       if (blockTime > last.time + params.powTargetSpacing * 2) return proofOfWorkLimit;
-      // Otherwise return the last non-special-min-difficulty-rules block.
+      // Else use the bits of the nearest earlier block that was not mined under that exception.
       let walk: ChainEntry = last;
       while (walk.prev && walk.height % interval !== 0 && walk.bits === proofOfWorkLimit) walk = walk.prev;
       return walk.bits;
@@ -118,7 +118,7 @@ export function getNextWorkRequired(last: ChainEntry, blockTime: number, params:
     return last.bits;
   }
 
-  // Go back by what we want to be 14 days worth of blocks.
+  // The period's first block: interval - 1 blocks back (two weeks on mainnet).
   const heightFirst = last.height - (interval - 1);
   if (heightFirst < 0) throw new RangeError('GetNextWorkRequired: not enough blocks before the retarget');
   const first = getAncestor(last, heightFirst);
@@ -138,8 +138,8 @@ export function calculateNextWorkRequired(last: ChainEntry, firstBlockTime: numb
 
   let bitsBase = last.bits;
   if (params.enforceBIP94) {
-    // BIP94: start from the first block of the period, which can never use the min-difficulty exception,
-    // so the real difficulty survives a period that ended with min-difficulty blocks.
+    // BIP94: scale the bits of the period's opening block instead of its last one. The opening block never
+    // qualifies for the min-difficulty exception, so a period ending in easy blocks cannot drag the target down.
     const heightFirst = last.height - (difficultyAdjustmentInterval(params) - 1);
     const first = getAncestor(last, heightFirst);
     if (!first) throw new RangeError(`CalculateNextWorkRequired: missing ancestor at height ${heightFirst}`);

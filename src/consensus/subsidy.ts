@@ -6,8 +6,8 @@ import type { ConsensusParams } from './params.js';
 /** The new coins a block at `height` may create: 50 BTC halved every interval, and 0 after 64 halvings. */
 export function getBlockSubsidy(height: number, params: Pick<ConsensusParams, 'subsidyHalvingInterval'>): Amount {
   const halvings = Math.floor(height / params.subsidyHalvingInterval);
-  // Force block reward to zero when right shift is undefined.
+  // After 64 halvings the shift would exceed the width of a 64-bit amount; the subsidy is simply zero.
   if (halvings >= 64) return 0n;
-  // Subsidy is cut in half every subsidyHalvingInterval blocks, which will occur approximately every 4 years.
+  // One halving per subsidyHalvingInterval blocks (about four years on mainnet).
   return (50n * COIN) >> BigInt(halvings);
 }

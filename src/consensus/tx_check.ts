@@ -5,7 +5,7 @@ import { MAX_MONEY, moneyRange } from './amount.js';
 import { MAX_BLOCK_WEIGHT, WITNESS_SCALE_FACTOR } from './consensus.js';
 import { TxValidationResult, type TxValidationState } from './validation.js';
 
-/** Basic checks that don't depend on any context. Returns false and fills `state` on failure. */
+/** The checks that need nothing but the transaction itself. Returns false and fills `state` on failure. */
 export function checkTransaction(tx: Transaction, state: TxValidationState): boolean {
   const fail = (reason: string): false => state.invalid(TxValidationResult.TX_CONSENSUS, reason);
 
@@ -14,7 +14,7 @@ export function checkTransaction(tx: Transaction, state: TxValidationState): boo
   // Size limits (the witness is not counted: it has not been checked for malleability yet).
   if (tx.getStrippedSize() * WITNESS_SCALE_FACTOR > MAX_BLOCK_WEIGHT) return fail('bad-txns-oversize');
 
-  // Check for negative or overflow output values (see CVE-2010-5139).
+  // Output values: each and their running sum must stay within [0, MAX_MONEY] (CVE-2010-5139 was an overflow here).
   let valueOut = 0n;
   for (const out of tx.vout) {
     if (out.value < 0n) return fail('bad-txns-vout-negative');
@@ -23,8 +23,8 @@ export function checkTransaction(tx: Transaction, state: TxValidationState): boo
     if (!moneyRange(valueOut)) return fail('bad-txns-txouttotal-toolarge');
   }
 
-  // Check for duplicate inputs (see CVE-2018-17144): spending the same coin twice in one transaction
-  // is not caught by the coins view, which only checks that each input exists.
+  // No outpoint may be spent twice by one transaction (CVE-2018-17144). The coins view would not notice:
+  // it only confirms that each input exists.
   const seen = new Set<string>();
   for (const input of tx.vin) {
     const key = input.prevout.key();

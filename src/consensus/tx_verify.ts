@@ -12,7 +12,7 @@ import { TxValidationResult, type TxValidationState } from './validation.js';
 /** An unspent output as the coins view returns it (Core's Coin). */
 export interface Coin {
   readonly out: TxOut;
-  /** Height of the block that created it. */
+  /** Height of the block that holds the creating transaction. */
   readonly height: number;
   readonly coinbase: boolean;
 }
@@ -51,8 +51,8 @@ export interface LockPair {
 }
 
 /**
- * Core's CalculateSequenceLocks. `prevHeights[i]` is the height of the block that created input i's coin;
- * like Core, entries of inputs that opted out of relative lock-times are set to 0.
+ * Core's CalculateSequenceLocks. `prevHeights[i]` is where input i's coin was confirmed; as in Core, the
+ * entries of inputs without a relative lock are overwritten with 0.
  */
 export function calculateSequenceLocks(tx: Transaction, flags: number, prevHeights: number[], block: SequenceLockBlock): LockPair {
   if (prevHeights.length !== tx.vin.length) throw new RangeError('CalculateSequenceLocks: prevHeights size mismatch');
@@ -65,7 +65,7 @@ export function calculateSequenceLocks(tx: Transaction, flags: number, prevHeigh
 
   for (let i = 0; i < tx.vin.length; i++) {
     const sequence = tx.vin[i]!.sequence;
-    // Sequence numbers with the most significant bit set are not treated as relative lock-times.
+    // Bit 31 set: this input has no relative lock.
     if ((sequence & TxIn.SEQUENCE_LOCKTIME_DISABLE_FLAG) !== 0) {
       prevHeights[i] = 0;
       continue;
@@ -73,8 +73,8 @@ export function calculateSequenceLocks(tx: Transaction, flags: number, prevHeigh
     const coinHeight = prevHeights[i]!;
     const value = sequence & TxIn.SEQUENCE_LOCKTIME_MASK;
     if ((sequence & TxIn.SEQUENCE_LOCKTIME_TYPE_FLAG) !== 0) {
-      // Time locks count from the median time past of the block before the one that created the coin,
-      // which is the earliest timestamp that block could have had.
+      // A time lock starts at the coin's block's parent's median time past: the lowest timestamp the coin's
+      // own block was allowed to have.
       const ancestor = ancestorForLock(block, Math.max(coinHeight - 1, 0));
       const coinTime = getMedianTimePast(ancestor);
       // Subtract 1: BIP68 gives the first valid time, nLockTime semantics want the last invalid one.
@@ -159,7 +159,7 @@ export function checkTxInputs(tx: Transaction, state: TxValidationState, inputs:
 
   let valueIn = 0n;
   for (const coin of coins) {
-    // If prev is coinbase, check that it's matured.
+    // Coinbase outputs need COINBASE_MATURITY confirmations first.
     if (coin.coinbase && spendHeight - coin.height < COINBASE_MATURITY) {
       state.invalid(
         TxValidationResult.TX_PREMATURE_SPEND,
@@ -168,7 +168,7 @@ export function checkTxInputs(tx: Transaction, state: TxValidationState, inputs:
       );
       return undefined;
     }
-    // Check for negative or overflow input values.
+    // Each input value and the running total must stay within [0, MAX_MONEY].
     valueIn += coin.out.value;
     if (!moneyRange(coin.out.value) || !moneyRange(valueIn)) {
       state.invalid(TxValidationResult.TX_CONSENSUS, 'bad-txns-inputvalues-outofrange');
@@ -185,7 +185,7 @@ export function checkTxInputs(tx: Transaction, state: TxValidationState, inputs:
     );
     return undefined;
   }
-  // Tally transaction fees.
+  // The fee is what the inputs leave over; it must be a valid amount too.
   const fee = valueIn - valueOut;
   if (!moneyRange(fee)) {
     state.invalid(TxValidationResult.TX_CONSENSUS, 'bad-txns-fee-outofrange');

@@ -2,53 +2,53 @@
 
 /** Why a transaction was rejected, so callers can decide how to treat the peer that sent it. */
 export enum TxValidationResult {
-  /** Initial value. The tx has not yet been rejected. */
+  /** Nothing rejected (yet); the default. */
   TX_RESULT_UNSET = 0,
-  /** Invalid by consensus rules. */
+  /** Breaks a consensus rule. */
   TX_CONSENSUS,
-  /** Inputs (covered by txid) failed policy rules. */
+  /** An input (committed to by the txid) is non-standard. */
   TX_INPUTS_NOT_STANDARD,
-  /** Otherwise didn't meet our local policy rules. */
+  /** Fails some other rule of this node's policy. */
   TX_NOT_STANDARD,
-  /** Transaction was missing some of its inputs. */
+  /** One or more spent coins are unknown. */
   TX_MISSING_INPUTS,
-  /** Transaction spends a coinbase too early, or violates locktime/sequence locks. */
+  /** Spends an immature coinbase, or is not yet final under nLockTime / sequence locks. */
   TX_PREMATURE_SPEND,
-  /** Transaction might have a witness prior to SegWit activation, or the witness may have been malleated. */
+  /** Carries a witness before segwit is active, or a witness that may have been tampered with. */
   TX_WITNESS_MUTATED,
-  /** Transaction is missing a witness. */
+  /** Needs a witness but arrived without one. */
   TX_WITNESS_STRIPPED,
-  /** Tx already in mempool or conflicts with a tx in the chain. */
+  /** Already known to the mempool, or double-spends something confirmed. */
   TX_CONFLICT,
-  /** Violated mempool's fee/size/descendant/RBF/etc limits. */
+  /** Exceeds a mempool limit (fees, size, descendants, replacement rules, ...). */
   TX_MEMPOOL_POLICY,
-  /** This node does not have a mempool so can't validate the transaction. */
+  /** Running without a mempool, so no transaction can be accepted. */
   TX_NO_MEMPOOL,
-  /** Fails some policy, but might be acceptable if submitted in a (different) package. */
+  /** Rejected alone, yet could pass as part of some package. */
   TX_RECONSIDERABLE,
-  /** Transaction was not validated because package failed. */
+  /** Skipped: the package it came in failed first. */
   TX_UNKNOWN,
 }
 
 /** Why a block was rejected, so callers can decide whether to ban or ignore the provider. */
 export enum BlockValidationResult {
-  /** Initial value. Block has not yet been rejected. */
+  /** Nothing rejected (yet); the default. */
   BLOCK_RESULT_UNSET = 0,
-  /** Invalid by consensus rules (excluding any below reasons). */
+  /** Breaks a consensus rule not covered by a more specific value below. */
   BLOCK_CONSENSUS,
-  /** This block was cached as being invalid and we didn't store the reason why. */
+  /** Known invalid from an earlier check whose reason was not kept. */
   BLOCK_CACHED_INVALID,
-  /** Invalid proof of work or time too old. */
+  /** Header fails: proof of work, or a timestamp that is too early. */
   BLOCK_INVALID_HEADER,
-  /** The block's data didn't match the data committed to by the PoW. */
+  /** Contents differ from what the header's proof of work commits to (merkle or witness mismatch). */
   BLOCK_MUTATED,
-  /** We don't have the previous block the checked one is built on. */
+  /** Its parent block is unknown here. */
   BLOCK_MISSING_PREV,
-  /** A block this one builds on is invalid. */
+  /** Descends from a block already found invalid. */
   BLOCK_INVALID_PREV,
-  /** Block timestamp was > 2 hours in the future (or our clock is bad). */
+  /** Timestamp more than two hours past this node's clock (or the clock is wrong). */
   BLOCK_TIME_FUTURE,
-  /** The block header may be on a too-little-work chain. */
+  /** The header could belong to a chain with too little work. */
   BLOCK_HEADER_LOW_WORK,
 }
 

@@ -31,21 +31,21 @@ export class ChainParamsError extends Error {
 
 export interface AssumeutxoData {
   height: number;
-  /** The expected hash of the deserialized UTXO set (display hex). */
+  /** Hash (display hex) the loaded snapshot's coins must serialize to. */
   hashSerialized: string;
-  /** Used to populate the m_chain_tx_count value of the snapshot block. */
+  /** Transactions from genesis through the snapshot block (its m_chain_tx_count once loaded). */
   chainTxCount: number;
-  /** The hash of the base block for this snapshot (display hex). */
+  /** Display hex of the block the snapshot was taken at. */
   blockhash: string;
 }
 
-/** Estimates of transaction counts for progress reporting. */
+/** Figures for estimating sync progress from transaction counts. */
 export interface ChainTxData {
-  /** UNIX timestamp of last known number of transactions. */
+  /** When txCount was sampled (UNIX seconds). */
   time: number;
-  /** Total number of transactions between genesis and that timestamp. */
+  /** How many transactions the chain held at that moment, genesis included. */
   txCount: number;
-  /** Estimated number of transactions per second after that timestamp. */
+  /** Assumed transactions per second since then. */
   txRate: number;
 }
 
@@ -194,8 +194,8 @@ function mainParams(): ChainParams {
       hashGenesisBlock: genesis.hash,
       subsidyHalvingInterval: 210000,
       scriptFlagExceptions: new Map([
-        ['00000000000002dc756eebf4f49723ed8d30cc28a5f108eb94b1ba88ac4f9c22', SCRIPT_VERIFY_NONE], // BIP16 exception
-        ['0000000000000000000f14c35b2d841e986ab5441de8c585d5ffe55ea1e395ad', SCRIPT_VERIFY_P2SH | SCRIPT_VERIFY_WITNESS], // Taproot exception
+        ['00000000000002dc756eebf4f49723ed8d30cc28a5f108eb94b1ba88ac4f9c22', SCRIPT_VERIFY_NONE], // violates BIP16: no P2SH checks
+        ['0000000000000000000f14c35b2d841e986ab5441de8c585d5ffe55ea1e395ad', SCRIPT_VERIFY_P2SH | SCRIPT_VERIFY_WITNESS], // fails taproot rules: no taproot checks
       ]),
       BIP34Height: 227931,
       BIP34Hash: h('000000000000024b89b42a942fe0d9fea3bb44ab7bd1b19115dd6a759c0808b8'),
@@ -203,7 +203,7 @@ function mainParams(): ChainParams {
       BIP66Height: 363725,
       CSVHeight: 419328,
       SegwitHeight: 481824,
-      MinBIP9WarningHeight: 483840, // segwit activation height + miner confirmation window
+      MinBIP9WarningHeight: 483840, // 481824 (segwit) + one 2016-block signalling window
       deployments: [
         deployment(28, NEVER_ACTIVE, NO_TIMEOUT, 0, 1815, 2016),
         deployment(2, 1619222400, 1628640000, 709632, 1815, 2016), // taproot: activated at 709632
@@ -257,7 +257,7 @@ function testNetParams(): ChainParams {
     consensus: {
       hashGenesisBlock: genesis.hash,
       subsidyHalvingInterval: 210000,
-      scriptFlagExceptions: new Map([['00000000dd30457c001f4095d208cc1296b0eed002427aa599874af7a432b105', SCRIPT_VERIFY_NONE]]), // BIP16 exception
+      scriptFlagExceptions: new Map([['00000000dd30457c001f4095d208cc1296b0eed002427aa599874af7a432b105', SCRIPT_VERIFY_NONE]]), // violates BIP16
       BIP34Height: 21111,
       BIP34Hash: h('0000000023b3a96d3484e5abb3755c413e7d41500f8e2a5c3f0dd01299cd8ef8'),
       BIP65Height: 581885,
@@ -427,7 +427,8 @@ function regTestParams(opts: ChainParamsOptions): ChainParams {
     hashGenesisBlock: genesis.hash,
     subsidyHalvingInterval: 150,
     scriptFlagExceptions: new Map(),
-    BIP34Height: 1, // Always active unless overridden
+    // The buried deployments are on from the start here; -testactivationheight can move them.
+    BIP34Height: 1,
     BIP34Hash: ZERO_HASH,
     BIP65Height: 1,
     BIP66Height: 1,

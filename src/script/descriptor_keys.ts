@@ -60,7 +60,7 @@ export enum DeriveType {
 
 /** A key expression: one public key, or one per position for ranged keys. */
 export interface PubkeyProvider {
-  /** Index of this key expression in the descriptor. */
+  /** Position of the key expression among the descriptor's keys, counting from 0. */
   readonly exprIndex: number;
   /** Derives the key at `pos`, recording it and its origin in `out`; null if that needs a missing private key. */
   getPubKey(pos: number, arg: SigningProvider, out: SigningProvider): Uint8Array | null;

@@ -227,7 +227,7 @@ export function verifyScript(
   if (e !== OK) return e;
   if (stack.length === 0 || !castToBool(stack[stack.length - 1]!)) return ScriptError.SCRIPT_ERR_EVAL_FALSE;
 
-  // Bare witness programs.
+  // A scriptPubKey that is itself a witness program (native segwit).
   if (flags & SCRIPT_VERIFY_WITNESS) {
     const wp = isWitnessProgram(scriptPubKey);
     if (wp) {

@@ -63,8 +63,8 @@ export function checkMinimalPush(data: Uint8Array, opcode: number): boolean {
 }
 
 /**
- * The IF/ELSE nesting as Core's ConditionStack: only the depth and the position of the first false entry
- * matter, so evaluation stays linear however deep the nesting.
+ * The IF/ELSE nesting as Core's ConditionStack keeps it: a depth and the index of the outermost false
+ * level are all that is needed, so each IF, ELSE and ENDIF costs O(1) however deep the nesting.
  */
 class ConditionStack {
   private size = 0;
@@ -117,7 +117,7 @@ const vTrue = (): Uint8Array => {
 };
 const vFalse = (): Uint8Array => new Uint8Array(0);
 
-/** Result of a checksig helper: a script failure, or whether the signature check itself passed. */
+/** What a checksig helper reports: an error that ends the script, and otherwise the verdict on the signature. */
 type ChecksigResult = { error: ScriptError; success: boolean };
 
 function evalChecksigPreTapscript(
@@ -225,10 +225,10 @@ function evalLoop(
     // OP_RESERVED (and the pushes) do not count towards the limit; tapscript has no limit.
     if (legacy && opcode > Opcode.OP_16 && ++nOpCount > MAX_OPS_PER_SCRIPT) return ScriptError.SCRIPT_ERR_OP_COUNT;
 
-    // Disabled opcodes fail even in an unexecuted branch (CVE-2010-5137).
+    // Disabled opcodes fail on sight, executed or not (CVE-2010-5137).
     if (DISABLED_OPCODES.has(opcode)) return ScriptError.SCRIPT_ERR_DISABLED_OPCODE;
 
-    // With CONST_SCRIPTCODE, OP_CODESEPARATOR fails legacy scripts even in an unexecuted branch.
+    // Under CONST_SCRIPTCODE any OP_CODESEPARATOR in a legacy script fails, inside a skipped branch too.
     if (opcode === Opcode.OP_CODESEPARATOR && sigversion === SigVersion.BASE && flags & SCRIPT_VERIFY_CONST_SCRIPTCODE) {
       return ScriptError.SCRIPT_ERR_OP_CODESEPARATOR;
     }
@@ -649,7 +649,7 @@ function evalLoop(
         case Opcode.OP_CHECKMULTISIG:
         case Opcode.OP_CHECKMULTISIGVERIFY: {
           if (sigversion === SigVersion.TAPSCRIPT) return ScriptError.SCRIPT_ERR_TAPSCRIPT_CHECKMULTISIG;
-          // ([sig ...] num_of_signatures [pubkey ...] num_of_pubkeys -- bool)
+          // Stack, top first: key count, keys, signature count, signatures, then the extra dummy element.
           let i = 1;
           if (stack.length < i) return ScriptError.SCRIPT_ERR_INVALID_STACK_OPERATION;
           let nKeysCount = scriptNumGetInt(num(top(-i)));
@@ -691,7 +691,7 @@ function evalLoop(
             }
             ikey++;
             nKeysCount--;
-            // More signatures left than keys: the rest cannot all match.
+            // Fewer keys than signatures remain, so the check can no longer succeed.
             if (nSigsCount > nKeysCount) fSuccess = false;
           }
 

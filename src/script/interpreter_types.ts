@@ -2,13 +2,13 @@
 
 /** Which rule set a script runs under (Core's SigVersion). */
 export enum SigVersion {
-  /** Bare scripts and BIP16 P2SH-wrapped redeemscripts. */
+  /** Legacy rules: scriptPubKeys, scriptSigs and P2SH redeem scripts (BIP16). */
   BASE = 0,
-  /** Witness v0 (P2WPKH and P2WSH), BIP141. */
+  /** Segwit v0 rules (BIP141/143): P2WPKH and P2WSH. */
   WITNESS_V0 = 1,
-  /** Witness v1 key path spending, BIP341. */
+  /** Taproot key-path signature (BIP341); no script runs. */
   TAPROOT = 2,
-  /** Witness v1 script path spending with leaf version 0xc0, BIP342. */
+  /** Tapscript rules (BIP342): a taproot script-path leaf of version 0xc0. */
   TAPSCRIPT = 3,
 }
 
@@ -56,11 +56,11 @@ export class MissingDataError extends Error {
 export class ScriptExecutionData {
   /** BIP341 tapleaf hash of the executed leaf (script path only). */
   tapleafHash: Uint8Array | undefined = undefined;
-  /** Opcode position of the last executed OP_CODESEPARATOR, 0xffffffff if none. */
+  /** Index (counted in opcodes) of the most recent OP_CODESEPARATOR run, or 0xffffffff before any. */
   codeseparatorPos: number | undefined = undefined;
   /** Whether annexPresent (and annexHash) have been set from the witness. */
   annexInit = false;
-  /** Whether an annex is present. */
+  /** True when the witness ends in an annex. */
   annexPresent = false;
   /** SHA256 of the compact-size-prefixed annex. */
   annexHash: Uint8Array | undefined = undefined;

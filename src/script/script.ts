@@ -129,24 +129,24 @@ export enum Opcode {
   OP_NOP8 = 0xb7,
   OP_NOP9 = 0xb8,
   OP_NOP10 = 0xb9,
-  // Opcode added by BIP 342 (Tapscript)
+  // Tapscript only (BIP342)
   OP_CHECKSIGADD = 0xba,
   OP_INVALIDOPCODE = 0xff,
 }
 
 /** Highest opcode that has a meaning (Core's MAX_OPCODE). */
 export const MAX_OPCODE = Opcode.OP_CHECKSIGADD;
-/** Maximum number of bytes pushable to the stack. */
+/** Largest stack element a push (or the witness) may carry, in bytes. */
 export const MAX_SCRIPT_ELEMENT_SIZE = 520;
-/** Maximum number of non-push operations per script. */
+/** Per-script cap on counted (non-push) opcodes, legacy and segwit v0 only. */
 export const MAX_OPS_PER_SCRIPT = 201;
-/** Maximum number of public keys per multisig. */
+/** Most keys a CHECKMULTISIG may name. */
 export const MAX_PUBKEYS_PER_MULTISIG = 20;
-/** The limit of keys in OP_CHECKSIGADD-based scripts (policy, BIP342 bound). */
+/** Most keys a multi_a (CHECKSIGADD) script may have; the BIP342 stack limit bounds it. */
 export const MAX_PUBKEYS_PER_MULTI_A = 999;
-/** Maximum script length in bytes. */
+/** Size cap for legacy and segwit v0 scripts, in bytes. */
 export const MAX_SCRIPT_SIZE = 10000;
-/** Maximum number of values on script interpreter stack. */
+/** Cap on the element count of the main and alt stacks together. */
 export const MAX_STACK_SIZE = 1000;
 /** nLockTime values below this are block heights, at or above it UNIX timestamps. */
 export const LOCKTIME_THRESHOLD = 500000000;
@@ -154,9 +154,9 @@ export const LOCKTIME_THRESHOLD = 500000000;
 export const LOCKTIME_MAX = 0xffffffff;
 /** Tag byte of a taproot annex (BIP341). */
 export const ANNEX_TAG = 0x50;
-/** Validation weight per passing signature (tapscript, BIP342). */
+/** What each signature check with a non-empty signature costs from the BIP342 budget. */
 export const VALIDATION_WEIGHT_PER_SIGOP_PASSED = 50;
-/** How much weight budget is added to the witness size (tapscript, BIP342). */
+/** BIP342 budget = serialized witness size plus this. */
 export const VALIDATION_WEIGHT_OFFSET = 50;
 
 // ---------------------------------------------------------------------------------------------

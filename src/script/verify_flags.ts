@@ -4,7 +4,7 @@
 export type ScriptVerifyFlags = number;
 
 export const SCRIPT_VERIFY_NONE = 0;
-/** Evaluate P2SH subscripts (BIP16). */
+/** Run the redeem script of P2SH outputs (BIP16). */
 export const SCRIPT_VERIFY_P2SH = 1 << 0;
 /** Strict DER, defined hash types and well-formed pubkeys in checksig (policy only). */
 export const SCRIPT_VERIFY_STRICTENC = 1 << 1;
@@ -20,7 +20,7 @@ export const SCRIPT_VERIFY_SIGPUSHONLY = 1 << 5;
 export const SCRIPT_VERIFY_MINIMALDATA = 1 << 6;
 /** Executing NOP1, NOP4-NOP10 fails. */
 export const SCRIPT_VERIFY_DISCOURAGE_UPGRADABLE_NOPS = 1 << 7;
-/** Exactly one stack element must remain (BIP62 rule 6); requires P2SH and WITNESS. */
+/** The stack must end with a single element (BIP62 rule 6); only valid together with P2SH and WITNESS. */
 export const SCRIPT_VERIFY_CLEANSTACK = 1 << 8;
 /** OP_CHECKLOCKTIMEVERIFY (BIP65). */
 export const SCRIPT_VERIFY_CHECKLOCKTIMEVERIFY = 1 << 9;

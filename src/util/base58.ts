@@ -14,7 +14,7 @@ function isSpace(c: number): boolean {
 export function encodeBase58(data: Uint8Array): string {
   let zeroes = 0;
   while (zeroes < data.length && data[zeroes] === 0) zeroes++;
-  // log(256)/log(58), rounded up
+  // 138/100 > ln 256 / ln 58: enough base-58 digits for every byte
   const size = Math.floor(((data.length - zeroes) * 138) / 100) + 1;
   const b58 = new Uint8Array(size);
   let length = 0;
@@ -49,7 +49,7 @@ export function decodeBase58(str: string, maxRetLen: number): Uint8Array | null 
     if (zeroes > maxRetLen) return null;
     p++;
   }
-  // log(58)/log(256), rounded up
+  // 733/1000 > ln 58 / ln 256: enough bytes for every base-58 digit
   const size = Math.floor(((str.length - p) * 733) / 1000) + 1;
   const b256 = new Uint8Array(size);
   let length = 0;

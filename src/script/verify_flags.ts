@@ -51,6 +51,18 @@ export const SCRIPT_VERIFY_DISCOURAGE_UPGRADABLE_PUBKEYTYPE = 1 << 20;
 export const MAX_SCRIPT_VERIFY_FLAGS_BITS = 21;
 /** Every defined flag. */
 export const ALL_SCRIPT_VERIFY_FLAGS = (1 << MAX_SCRIPT_VERIFY_FLAGS_BITS) - 1;
+/**
+ * The flags that blocks enforce once every soft fork up to taproot is active, with no policy flags
+ * (Core's MANDATORY_SCRIPT_VERIFY_FLAGS in policy/policy.h).
+ */
+export const MANDATORY_SCRIPT_VERIFY_FLAGS =
+  SCRIPT_VERIFY_P2SH |
+  SCRIPT_VERIFY_DERSIG |
+  SCRIPT_VERIFY_NULLDUMMY |
+  SCRIPT_VERIFY_CHECKLOCKTIMEVERIFY |
+  SCRIPT_VERIFY_CHECKSEQUENCEVERIFY |
+  SCRIPT_VERIFY_WITNESS |
+  SCRIPT_VERIFY_TAPROOT;
 
 /** Core's g_verify_flag_names, in the same (std::map, so name-sorted) order. */
 export const SCRIPT_VERIFY_FLAG_NAMES: ReadonlyMap<string, number> = new Map(

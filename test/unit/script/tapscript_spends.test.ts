@@ -13,27 +13,13 @@ import { PrecomputedTransactionData, signatureHashSchnorr } from '../../../src/s
 import { TaprootBuilder, controlBlock, type TaprootLeaf, type TaprootOutput } from '../../../src/script/taproot_builder.js';
 import {
   ALL_SCRIPT_VERIFY_FLAGS,
-  SCRIPT_VERIFY_CHECKLOCKTIMEVERIFY,
-  SCRIPT_VERIFY_CHECKSEQUENCEVERIFY,
-  SCRIPT_VERIFY_DERSIG,
+  MANDATORY_SCRIPT_VERIFY_FLAGS,
   SCRIPT_VERIFY_DISCOURAGE_OP_SUCCESS,
   SCRIPT_VERIFY_DISCOURAGE_UPGRADABLE_TAPROOT_VERSION,
-  SCRIPT_VERIFY_NULLDUMMY,
-  SCRIPT_VERIFY_P2SH,
-  SCRIPT_VERIFY_TAPROOT,
-  SCRIPT_VERIFY_WITNESS,
 } from '../../../src/script/verify_flags.js';
 import { ByteWriter, compactSizeLen } from '../../../src/util/serialize.js';
 
-/** The flags every block enforces once taproot is active (no policy flags). */
-const CONSENSUS =
-  SCRIPT_VERIFY_P2SH |
-  SCRIPT_VERIFY_DERSIG |
-  SCRIPT_VERIFY_NULLDUMMY |
-  SCRIPT_VERIFY_CHECKLOCKTIMEVERIFY |
-  SCRIPT_VERIFY_CHECKSEQUENCEVERIFY |
-  SCRIPT_VERIFY_WITNESS |
-  SCRIPT_VERIFY_TAPROOT;
+const CONSENSUS = MANDATORY_SCRIPT_VERIFY_FLAGS;
 const ALL = ALL_SCRIPT_VERIFY_FLAGS;
 const OK = ScriptError.SCRIPT_ERR_OK;
 

@@ -11,13 +11,7 @@ import { ScriptError, scriptErrorName } from '../../../src/script/script_error.j
 import { PrecomputedTransactionData } from '../../../src/script/sighash.js';
 import {
   ALL_SCRIPT_VERIFY_FLAGS,
-  SCRIPT_VERIFY_CHECKLOCKTIMEVERIFY,
-  SCRIPT_VERIFY_CHECKSEQUENCEVERIFY,
-  SCRIPT_VERIFY_DERSIG,
-  SCRIPT_VERIFY_NULLDUMMY,
-  SCRIPT_VERIFY_P2SH,
-  SCRIPT_VERIFY_TAPROOT,
-  SCRIPT_VERIFY_WITNESS,
+  MANDATORY_SCRIPT_VERIFY_FLAGS,
 } from '../../../src/script/verify_flags.js';
 import { bytesToHex, hexToBytes } from '../../../src/util/hex.js';
 import { readTestJson } from '../util/paths.js';
@@ -31,14 +25,7 @@ interface KeyPathGroup {
   auxiliary: { fullySignedTx: string };
 }
 
-const CONSENSUS =
-  SCRIPT_VERIFY_P2SH |
-  SCRIPT_VERIFY_DERSIG |
-  SCRIPT_VERIFY_NULLDUMMY |
-  SCRIPT_VERIFY_CHECKLOCKTIMEVERIFY |
-  SCRIPT_VERIFY_CHECKSEQUENCEVERIFY |
-  SCRIPT_VERIFY_WITNESS |
-  SCRIPT_VERIFY_TAPROOT;
+const CONSENSUS = MANDATORY_SCRIPT_VERIFY_FLAGS;
 
 function verifyInput(tx: Transaction, spent: TxOut[], nIn: number, flags: number): ScriptError {
   const txdata = PrecomputedTransactionData.from(tx, spent);

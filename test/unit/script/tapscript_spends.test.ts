@@ -201,6 +201,12 @@ describe('tapscript script-path spends', () => {
           'OP_IF/NOTIF argument must be minimal in tapscript',
         );
       }
+      // With no argument at all the stack check comes first (current Core: INVALID_STACK_OPERATION).
+      expectResult(
+        verify(tx, spent, [ifScript, controlBlock(out, ifLeaf)], CONSENSUS),
+        ScriptError.SCRIPT_ERR_INVALID_STACK_OPERATION,
+        'Operation not valid with the current stack size',
+      );
       // non-minimal false values (zero bytes, negative zero) take NOTIF's first branch (B):
       for (const arg of [Uint8Array.of(0), Uint8Array.of(0, 0), Uint8Array.of(0x80)]) {
         expectResult(verify(tx, spent, [notifSigB, arg, notifScript, controlBlock(out, notifLeaf)], CONSENSUS), ScriptError.SCRIPT_ERR_TAPSCRIPT_MINIMALIF);

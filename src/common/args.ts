@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import { ChainSelectionError, chainDataDir, interpretBool, isChainName, type ChainName } from './chaintype.js';
 import type { SectionInfo } from './config_file.js';
 import { helpMessageGroup, helpMessageOpt } from './args_help.js';
-import { absPathJoin, absolute, defaultDataDir, normalizePathArg, type PathEnv } from './args_paths.js';
+import { absPathJoin, absolute, defaultDataDir, isDirectory, normalizePathArg, type PathEnv } from './args_paths.js';
 import {
   ArgsError, ArgsFlags, interpretKey, interpretValue, settingToArg, settingToBool, settingToInt, settingToString,
 } from './args_value.js';
 import { readConfigFiles, readConfigStream } from './config.js';
-import { emptySettings, getSetting, getSettingsList, onlyHasDefaultSectionSetting, type Settings } from './settings.js';
+import { emptySettings, getSetting, getSettingsList, onlyHasDefaultSectionSetting, SettingsSpan, type Settings } from './settings.js';
 import { compareBytes, readSettings, writeSettings } from './settings_file.js';
 import { writeJson, type SettingsValue } from './settings_json.js';
 
@@ -212,7 +212,7 @@ export class ArgsManager {
     // -includeconf only belongs in config files; -noincludeconf is allowed.
     const includes = this.state.settings.commandLineOptions.get('includeconf');
     if (includes) {
-      const live = includes.slice(negatedCount(includes));
+      const live = new SettingsSpan(includes).values();
       if (live.length > 0) throw new ArgsError('-includeconf cannot be used from commandline; -includeconf=' + writeJson(live[0]!));
     }
   }
@@ -470,7 +470,7 @@ export class ArgsManager {
     this.state.configPath = path;
   }
 
-  /** @internal absolute path of a config value relative to the (network) data directory */
+  /** @internal the home/cwd/platform the path rules use */
   pathEnv(): PathEnv {
     return this.env;
   }
@@ -600,18 +600,6 @@ function settingName(arg: string): string {
   return arg.startsWith('-') ? arg.slice(1) : arg;
 }
 
-function negatedCount(values: readonly SettingsValue[]): number {
-  for (let i = values.length; i > 0; i--) if (values[i - 1] === false) return i;
-  return 0;
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /** True when -?, -h, -help or -help-debug is set. */
 export function helpRequested(args: ArgsManager): boolean {

@@ -1,5 +1,6 @@
 // Path rules of the argument manager: Core's lexically_normal path options, fs::absolute and AbsPathJoin
 // (plain joins, no normalization), and the default data directory per platform.
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** What the path rules read from the process; tests pass their own. */
@@ -36,4 +37,13 @@ export function defaultDataDir(env: PathEnv): string {
   const base = home === '' ? '/' : home;
   const platform = env.platform ?? process.platform;
   return absPathJoin(base, platform === 'darwin' ? 'Library/Application Support/Smithcoin' : '.smithcoin');
+}
+
+/** fs::is_directory: false for anything missing or unreadable. */
+export function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

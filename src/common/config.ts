@@ -3,7 +3,8 @@
 // datadir check after a config file may have changed -datadir.
 import fs from 'node:fs';
 import { absPathForConfigVal, ArgsError, checkDataDirOption, CONF_FILENAME, type ArgsManager } from './args.js';
-import { absPathJoin } from './args_paths.js';
+import { absPathJoin, isDirectory } from './args_paths.js';
+import { SettingsSpan } from './settings.js';
 import { interpretKey, interpretValue, type KeyInfo } from './args_value.js';
 import { ConfigParseError, getConfigOptions } from './config_file.js';
 import { getStr } from './settings_json.js';
@@ -49,14 +50,6 @@ export function readConfigStream(args: ArgsManager, text: string, filepath: stri
   }
 }
 
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** File text, or undefined when it cannot be opened (Core's `stream.good()` is false). */
 function tryRead(p: string): string | undefined {
   try {
@@ -99,9 +92,7 @@ function readIncludes(args: ArgsManager, ignoreInvalidKeys: boolean): void {
   const addIncludes = (network: string, skip = 0): number => {
     const values = args.state.settings.roConfig.get(network)?.get('includeconf');
     if (!values) return 0;
-    let negated = 0;
-    for (let i = values.length; i > 0; i--) if (values[i - 1] === false) { negated = i; break; }
-    for (let i = Math.max(skip, negated); i < values.length; i++) names.push(getStr(values[i]!));
+    for (let i = Math.max(skip, new SettingsSpan(values).negated()); i < values.length; i++) names.push(getStr(values[i]!));
     return values.length;
   };
   const chainIncludes = addIncludes(chainId);

@@ -36,6 +36,33 @@ export function selectChain(lookup: (name: string) => string | undefined): strin
 /** Core's InterpretBool: an empty value means true, otherwise the leading integer decides. */
 export function interpretBool(value: string): boolean {
   if (value === '') return true;
-  const n = Number.parseInt(value, 10);
-  return Number.isFinite(n) && n !== 0;
+  return localeIndependentAtoi(value, 32) !== 0n;
+}
+
+/**
+ * Core's LocaleIndependentAtoi for a signed `bits`-wide integer: trims whitespace, accepts one leading
+ * '+', reads the leading digits (nothing readable gives 0) and saturates out-of-range values.
+ */
+export function localeIndependentAtoi(value: string, bits: 32 | 64): bigint {
+  let s = value.replace(/^[ \f\n\r\t\v]+|[ \f\n\r\t\v]+$/g, '');
+  if (s.startsWith('+')) {
+    if (s.startsWith('+-')) return 0n;
+    s = s.slice(1);
+  }
+  const m = /^-?[0-9]+/.exec(s);
+  if (!m) return 0n;
+  const n = BigInt(m[0]);
+  const max = (1n << BigInt(bits - 1)) - 1n;
+  const min = -(1n << BigInt(bits - 1));
+  return n > max ? max : n < min ? min : n;
+}
+
+export function isChainName(name: string): name is ChainName {
+  return (CHAIN_NAMES as readonly string[]).includes(name);
+}
+
+/** The chain's subdirectory of the data directory (Core's CBaseChainParams::DataDir()). */
+export function chainDataDir(chain: ChainName): string {
+  const dirs: Record<ChainName, string> = { main: '', test: 'testnet3', testnet4: 'testnet4', signet: 'signet', regtest: 'regtest' };
+  return dirs[chain];
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { capnpIncludeDirs, compileSchema } from './capnp.js';
+import { capnpIncludeDirs, compileSchema, modulePathResolver } from './capnp.js';
 import { generateModule } from './generate.js';
 import { decodeCodeGeneratorRequest } from './schema.js';
 
@@ -26,15 +26,16 @@ function main(argv: string[]): number {
   const capnp = process.env['CAPNP_EXECUTABLE'] || 'capnp';
   // This package's include dir holds /mp/proxy.capnp wherever the package is installed.
   const packageInclude = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'include');
-  const importPaths = [...imports.map((p) => path.resolve(p)), includePrefix, packageInclude, ...capnpIncludeDirs(capnp)];
-  const frame = compileSchema({ capnp, srcPrefix, importPaths: [...new Set(importPaths)], file });
+  const importPaths = [...new Set([...imports.map((p) => path.resolve(p)), includePrefix, packageInclude, ...capnpIncludeDirs(capnp)])];
+  const frame = compileSchema({ capnp, srcPrefix, importPaths, file });
   const request = decodeCodeGeneratorRequest(frame);
   const requested = request.requestedFiles.find((f) => path.resolve(srcPrefix, f.filename) === file) ?? request.requestedFiles[0];
   if (!requested) {
     process.stderr.write(`mpgen: capnp returned no file for ${file}\n`);
     return 1;
   }
-  const code = generateModule(request, requested.id, rel.split(path.sep).join('/'), frame);
+  const code = generateModule(request, requested.id, rel.split(path.sep).join('/'),
+    { requestBytes: frame, modulePath: modulePathResolver(srcPrefix, importPaths) });
   const out = `${rel}.ts`;
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, code);

@@ -42,6 +42,8 @@ typescript_add_depends(smithcoin_ts "${Libmultiprocess_JS_PACKAGE_DIR}/dist/inde
 target_capnp_sources(smithcoin_ts ${PROJECT_SOURCE_DIR}
   src/ipc/capnp/common.capnp src/ipc/capnp/echo.capnp src/ipc/capnp/init.capnp
   src/ipc/capnp/mining.capnp src/ipc/capnp/rpc.capnp)
+# The IPC interop tests' schema (its TestInit extends Init, imported as /init.capnp).
+target_capnp_sources(smithcoin_ts ${PROJECT_SOURCE_DIR} test/ipc/interop_test.capnp IMPORT_PATHS src/ipc/capnp)
 
 # The installed programs reach the runtime the way the build tree does: by its package name.
 install(FILES "${Libmultiprocess_JS_PACKAGE_DIR}/package.json"

@@ -1,5 +1,5 @@
 // C++ client -> TS server: ipc_interop_client (plain libcapnp, driving Init the way libmultiprocess does) against the
-// runtime + generated InitServer/EchoServer and the TestInit/CallbackTest servers of interop_schema.ts.
+// runtime + generated servers (InitServer/EchoServer, and TestInitServer/CallbackTestServer from interop_test.capnp).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ProxyClient, type Capability } from '@smithcoin/libmultiprocess';
@@ -8,7 +8,7 @@ import type { Mining } from '../../../src/interfaces/mining.js';
 import type { Rpc } from '../../../src/interfaces/rpc.js';
 import { OLD_MINING_INTERFACE_ERROR } from '../../../src/ipc/capnp/init-types.js';
 import { Resources, interopProgram, runProgram, startTsServer, type TsServer } from './harness.js';
-import { TestInitServer, type Callback, type CallbackTest, type TestInit } from './interop_schema.js';
+import { TestInitServer, type Callback, type CallbackTest, type TestInit } from '../../ipc/interop_test.capnp.js';
 
 class LocalEcho implements Echo {
   calls = 0;

@@ -1,5 +1,5 @@
-// TS client -> C++ server: the runtime + generated InitClient/EchoClient (and the TestInit/CallbackTest clients of
-// interop_schema.ts) driving ipc_interop_server, a libcapnp server that checks every context.thread like
+// TS client -> C++ server: the runtime + generated clients (InitClient/EchoClient, and TestInitClient/CallbackTestClient
+// from interop_test.capnp) driving ipc_interop_server, a libcapnp server that checks every context.thread like
 // libmultiprocess does.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -11,7 +11,7 @@ import {
 import { OLD_MINING_INTERFACE_ERROR } from '../../../src/ipc/capnp/init-types.js';
 import { Init } from '../../../src/ipc/capnp/init.capnp.js';
 import { Resources, startCppServer } from './harness.js';
-import { TestInitClient, type Callback } from './interop_schema.js';
+import { TestInitClient, type Callback } from '../../ipc/interop_test.capnp.js';
 
 const PAYLOAD = Array.from({ length: 1024 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
 

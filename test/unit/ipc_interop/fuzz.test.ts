@@ -7,7 +7,7 @@ import { PARTIAL_FRAME_TIMEOUT_TEXT, frameSize, type ProxyConnection } from '@sm
 import type { Echo } from '../../../src/interfaces/echo.js';
 import { OLD_MINING_INTERFACE_ERROR } from '../../../src/ipc/capnp/init-types.js';
 import { Resources, interopProgram, runProgram, startTsServer, type TsServer } from './harness.js';
-import { TestInitServer, type CallbackTest, type TestInit } from './interop_schema.js';
+import { TestInitServer, type CallbackTest, type TestInit } from '../../ipc/interop_test.capnp.js';
 
 const SEED = Number(process.env['SMITHCOIN_FUZZ_SEED'] ?? 0x5eed1);
 const PARTIAL_TIMEOUT_MS = 150;
@@ -33,7 +33,7 @@ const impl: TestInit = {
   makeMining: async () => null,
   makeRpc: async () => null,
   makeCallbackTest: async (): Promise<CallbackTest> => ({
-    callBack: (cb, v) => cb.call(v),
+    callBack: (cb, v) => cb!.call(v),
     fail: async (m) => { throw new Error(m); },
     destroy: async () => {},
   }),

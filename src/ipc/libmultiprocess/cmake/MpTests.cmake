@@ -20,10 +20,23 @@ file(GLOB_RECURSE MP_TEST_SOURCES CONFIGURE_DEPENDS
   "${CMAKE_CURRENT_SOURCE_DIR}/test/*.ts" "${CMAKE_CURRENT_SOURCE_DIR}/test/*.capnp")
 file(GLOB MP_TEST_SCHEMAS CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/test/*.capnp")
 
-# Tests import generated code and the runtime by package name, like Smithcoin does.
-file(MAKE_DIRECTORY "${MP_TEST_STAGE}/test" "${MP_TEST_OUT}/node_modules/@smithcoin")
-if(NOT EXISTS "${MP_TEST_OUT}/node_modules/@smithcoin/libmultiprocess")
-  file(CREATE_LINK "${MP_PACKAGE_DIR}" "${MP_TEST_OUT}/node_modules/@smithcoin/libmultiprocess" SYMBOLIC)
+# Generated code imports the runtime by package name, tests by path ('../src/index.js'). Both must reach the same
+# module instance (one ProxyClient, RpcError, ... class each), so in the test tree the package name resolves to the
+# tests' own compiled copy of src/: a package whose src/ links there (Node loads modules by their real path).
+set(_mp_test_pkg "${MP_TEST_OUT}/node_modules/@smithcoin/libmultiprocess")
+if(IS_SYMLINK "${_mp_test_pkg}")
+  file(REMOVE "${_mp_test_pkg}") # earlier builds linked the whole package here
+endif()
+file(MAKE_DIRECTORY "${MP_TEST_STAGE}/test" "${_mp_test_pkg}")
+file(CONFIGURE OUTPUT "${_mp_test_pkg}/package.json" CONTENT [=[{
+  "name": "@smithcoin/libmultiprocess",
+  "private": true,
+  "type": "module",
+  "exports": { ".": "./src/index.js" }
+}
+]=])
+if(NOT IS_SYMLINK "${_mp_test_pkg}/src")
+  file(CREATE_LINK "${MP_TEST_OUT}/src" "${_mp_test_pkg}/src" SYMBOLIC)
 endif()
 file(CONFIGURE OUTPUT "${MP_TEST_STAGE}/tsconfig.json" @ONLY CONTENT [=[{
   "extends": "@CMAKE_CURRENT_SOURCE_DIR@/tsconfig.json",
@@ -34,7 +47,7 @@ file(CONFIGURE OUTPUT "${MP_TEST_STAGE}/tsconfig.json" @ONLY CONTENT [=[{
     "typeRoots": ["@MP_NODE_MODULES@/@types"],
     "incremental": true,
     "tsBuildInfoFile": "@CMAKE_CURRENT_BINARY_DIR@/tests.tsbuildinfo",
-    "paths": { "@smithcoin/libmultiprocess": ["@MP_PACKAGE_DIR@/dist/index.d.ts"] }
+    "paths": { "@smithcoin/libmultiprocess": ["@MP_TEST_STAGE@/src/index.ts"] }
   },
   "include": ["src/**/*.ts", "test/**/*.ts"]
 }

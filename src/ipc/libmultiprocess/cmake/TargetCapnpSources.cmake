@@ -3,18 +3,61 @@
 # Runs mpgen on each schema and writes <file>.ts (path relative to <include_prefix>) into the
 # directory named by the TypeScript target's TS_STAGE_DIR property, then appends the outputs to
 # its TS_GENERATED_SOURCES property so that the TypeScript compile depends on them. Relative
-# schema paths are taken from CMAKE_CURRENT_SOURCE_DIR. The mpgen used is MPGEN_EXECUTABLE if set,
-# else the package's own (built in-tree or installed).
+# schema paths are taken from CMAKE_CURRENT_SOURCE_DIR. The mpgen used is MPGEN_EXECUTABLE if set
+# and built from the same sources as the package's own mpgen (see mp_effective_mpgen), else the
+# package's own (built in-tree or installed).
 include_guard(GLOBAL)
 
-# Records where mpgen, capnp and proxy.capnp are; called by the package build and its config file.
+# Records where mpgen (the package's own), its source id, capnp and proxy.capnp are; called by the package build and
+# its config file.
 function(mp_set_package)
-  cmake_parse_arguments(PARSE_ARGV 0 MP "" "MPGEN;MPGEN_TARGET;CAPNP;INCLUDE_DIR" "MPGEN_DEPENDS")
+  cmake_parse_arguments(PARSE_ARGV 0 MP "" "MPGEN;MPGEN_TARGET;SOURCE_ID;CAPNP;INCLUDE_DIR" "MPGEN_DEPENDS")
   set_property(GLOBAL PROPERTY LIBMULTIPROCESS_MPGEN "${MP_MPGEN}")
   set_property(GLOBAL PROPERTY LIBMULTIPROCESS_MPGEN_TARGET "${MP_MPGEN_TARGET}")
   set_property(GLOBAL PROPERTY LIBMULTIPROCESS_MPGEN_DEPENDS "${MP_MPGEN_DEPENDS}")
+  set_property(GLOBAL PROPERTY LIBMULTIPROCESS_MPGEN_SOURCE_ID "${MP_SOURCE_ID}")
   set_property(GLOBAL PROPERTY LIBMULTIPROCESS_CAPNP "${MP_CAPNP}")
   set_property(GLOBAL PROPERTY LIBMULTIPROCESS_INCLUDE_DIR "${MP_INCLUDE_DIR}")
+endfunction()
+
+# Sets <out_var> to the mpgen that generates code: MPGEN_EXECUTABLE when it was built from the same sources as the
+# package's own mpgen (its `--source-id` matches), else the package's own, which matches the runtime and proxy.capnp
+# it comes with. An MPGEN_EXECUTABLE that does not match (e.g. depends' mpgen from before a source update) is
+# reported once and not used.
+function(mp_effective_mpgen out_var)
+  get_property(own GLOBAL PROPERTY LIBMULTIPROCESS_MPGEN)
+  get_property(own_id GLOBAL PROPERTY LIBMULTIPROCESS_MPGEN_SOURCE_ID)
+  if(NOT MPGEN_EXECUTABLE OR MPGEN_EXECUTABLE STREQUAL own)
+    set(${out_var} "${own}" PARENT_SCOPE)
+    return()
+  endif()
+  if(NOT own OR NOT own_id)
+    set(${out_var} "${MPGEN_EXECUTABLE}" PARENT_SCOPE)
+    return()
+  endif()
+  set(key "LIBMULTIPROCESS_SOURCE_ID_OF:${MPGEN_EXECUTABLE}")
+  get_property(checked GLOBAL PROPERTY "${key}" SET)
+  if(checked)
+    get_property(id GLOBAL PROPERTY "${key}")
+  else()
+    # An mpgen older than the option prints its usage instead (exit 1): that counts as a mismatch.
+    execute_process(COMMAND "${MPGEN_EXECUTABLE}" --source-id
+      OUTPUT_VARIABLE id RESULT_VARIABLE rc ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE TIMEOUT 120)
+    if(NOT rc EQUAL 0)
+      set(id "")
+    endif()
+    set_property(GLOBAL PROPERTY "${key}" "${id}")
+    if(NOT id STREQUAL own_id)
+      message(WARNING "MPGEN_EXECUTABLE (${MPGEN_EXECUTABLE}) was not built from the mpgen sources of this "
+        "libmultiprocess (its --source-id is \"${id}\", this package's is ${own_id}), so generated code comes from "
+        "${own} instead. Rebuild that mpgen (for depends: make -C depends) to use it again.")
+    endif()
+  endif()
+  if(id STREQUAL own_id)
+    set(${out_var} "${MPGEN_EXECUTABLE}" PARENT_SCOPE)
+  else()
+    set(${out_var} "${own}" PARENT_SCOPE)
+  endif()
 endfunction()
 
 function(target_capnp_sources target include_prefix)
@@ -26,13 +69,13 @@ function(target_capnp_sources target include_prefix)
   if(NOT stage_dir)
     message(FATAL_ERROR "target_capnp_sources: target ${target} has no TS_STAGE_DIR property.")
   endif()
-  get_property(mpgen GLOBAL PROPERTY LIBMULTIPROCESS_MPGEN)
+  get_property(own GLOBAL PROPERTY LIBMULTIPROCESS_MPGEN)
   get_property(mpgen_depends GLOBAL PROPERTY LIBMULTIPROCESS_MPGEN_DEPENDS)
   get_property(mpgen_target GLOBAL PROPERTY LIBMULTIPROCESS_MPGEN_TARGET)
   get_property(capnp GLOBAL PROPERTY LIBMULTIPROCESS_CAPNP)
   get_property(mp_include GLOBAL PROPERTY LIBMULTIPROCESS_INCLUDE_DIR)
-  if(MPGEN_EXECUTABLE)
-    set(mpgen "${MPGEN_EXECUTABLE}")
+  mp_effective_mpgen(mpgen)
+  if(NOT mpgen STREQUAL own)
     set(mpgen_depends "")
     set(mpgen_target "")
   endif()

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SchemaError } from './schema.js';
 
 export interface CompileOptions {
   capnp: string;
@@ -36,4 +37,25 @@ export function compileSchema(opts: CompileOptions): Uint8Array {
   if (res.stderr.length > 0) process.stderr.write(res.stderr);
   if (res.status !== 0) throw new Error(`mpgen: ${opts.capnp} compile failed for ${opts.file} (exit ${res.status ?? 'signal'})`);
   return new Uint8Array(res.stdout.buffer, res.stdout.byteOffset, res.stdout.byteLength);
+}
+
+/**
+ * Maps the display name of a schema file in the compiler output to its path relative to `srcPrefix`, which is
+ * where its generated module goes. capnp names the requested file (and what it imports by relative path) relative
+ * to --src-prefix, and a file found through an import dir relative to that dir (`/init.capnp` -> `init.capnp`).
+ */
+export function modulePathResolver(srcPrefix: string, importPaths: readonly string[]): (displayName: string) => string {
+  return (displayName) => {
+    if (fs.existsSync(path.join(srcPrefix, displayName))) return displayName;
+    for (const dir of importPaths) {
+      const file = path.join(dir, displayName);
+      if (!fs.existsSync(file)) continue;
+      const rel = path.relative(srcPrefix, file);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) {
+        throw new SchemaError(`mpgen: ${file} is not under SRC_PREFIX ${srcPrefix}, so the module generated from it has no path relative to this one`);
+      }
+      return rel.split(path.sep).join('/');
+    }
+    throw new SchemaError(`mpgen: cannot find ${displayName} under SRC_PREFIX ${srcPrefix} or the import path`);
+  };
 }

@@ -1,5 +1,6 @@
 // Emits, per schema interface: its TS interface type, the method table (InterfaceSpec), an `XClient` proxy
 // class and an `XServer` dispatcher, mapping params/results the way libmultiprocess maps C++ signatures.
+import { firstByName, membersOf, type Member } from './inherit.js';
 import { NameScope, PROXY_FILE_ID, hexId, str } from './names.js';
 import { indent, isPointer, outputType } from './emit-structs.js';
 import { SchemaError, type SchemaField, type SchemaMethod, type SchemaNode, type SchemaType } from './schema.js';
@@ -21,6 +22,8 @@ interface Shape {
 export class InterfaceEmitter {
   /** Name of the module's embedded schema constant, referenced by every method spec (null: none). */
   schemaRef: string | null = null;
+  /** Shapes by `interfaceId:ordinal`. */
+  private readonly shapes = new Map<string, Shape>();
 
   constructor(private readonly names: NameScope) {}
 
@@ -143,7 +146,7 @@ export class InterfaceEmitter {
   private fromWireServer(t: SchemaType, x: string): string {
     if (t.kind === 'interface') {
       if (this.isProxyInterface(t)) return `ctx.cap(${x})`;
-      return `$clientOf(ctx.cap(${x}), (c) => new ${this.names.ref(t.id)}Client(c, ctx.connection))`;
+      return `$lend(ctx, lent, ${x}, (c) => new ${this.names.ref(t.id)}Client(c, ctx.connection))`;
     }
     return isPointer(t) ? `${x} ?? ${this.absent(t)}` : x;
   }
@@ -157,20 +160,49 @@ export class InterfaceEmitter {
     return x;
   }
 
+  /** The shape of a method of `owner`, computed once (it registers the imports its types need). */
+  private shapeOf(m: Member): Shape {
+    const key = `${m.owner.id}:${m.method.ordinal}`;
+    let s = this.shapes.get(key);
+    if (s === undefined) this.shapes.set(key, s = this.shape(m.owner, m.method));
+    return s;
+  }
+
+  /** The TS API member of a method: its signature and return type (`client`: as a generated client returns it). */
+  private apiMember(s: Shape, client = false): string {
+    return `${s.method.name}(${this.signature(s)}): Promise<${this.returnType(s, client)}>`;
+  }
+
+  /** construct and destroy may be inherited from several interfaces; one implementation serves them all. */
+  private checkShared(iface: SchemaNode, members: readonly Member[]): void {
+    const first = new Map<string, Member>();
+    for (const m of members) {
+      const f = first.get(m.method.name);
+      if (f === undefined) { first.set(m.method.name, m); continue; }
+      if (this.apiMember(this.shapeOf(f)) !== this.apiMember(this.shapeOf(m))) {
+        throw new SchemaError(`${iface.displayName}: ${f.owner.shortName}.${m.method.name} and ` +
+          `${m.owner.shortName}.${m.method.name} differ in signature; the runtime answers both with one ${m.method.name}`);
+      }
+    }
+  }
+
   code(iface: SchemaNode): string {
     const name = this.names.localName(iface.id);
-    const supers = iface.superclasses ?? [];
-    if (supers.length > 1) throw new SchemaError(`${iface.displayName}: mpgen supports at most one superclass`);
-    const base = supers.length === 1 ? this.names.ref(supers[0]!) : undefined;
-    const shapes = (iface.methods ?? []).map((m) => this.shape(iface, m));
+    const supers = (iface.superclasses ?? []).map((id) => this.names.ref(id));
+    const members = membersOf(this.names, iface);
+    this.checkShared(iface, members);
+    const own = members.filter((m) => m.owner === iface);
     const doc = iface.docComment ? `/** ${iface.docComment.trim().replace(/\n/g, '\n * ')} */\n` : '';
 
     // The TS interface type: construct is the runtime's (ThreadMap exchange), so it is not part of the API.
-    const apiMembers = shapes.filter((s) => s.method.name !== 'construct')
-      .map((s) => `${this.methodDoc(iface, s.method)}${s.method.name}(${this.signature(s)}): Promise<${this.returnType(s)}>;`);
-    const typeDecl = `${doc}export interface ${name}${base ? ` extends ${base}` : ''} {\n${indent(apiMembers.join('\n'))}\n}`;
+    // Extending the superclasses' types lets a derived object go wherever a base one is expected.
+    const apiMembers = own.filter((m) => m.method.name !== 'construct')
+      .map((m) => `${this.methodDoc(iface, m.method)}${this.apiMember(this.shapeOf(m))};`);
+    const typeDecl = `${doc}export interface ${name}${supers.length > 0 ? ` extends ${supers.join(', ')}` : ''} {\n` +
+      `${indent(apiMembers.join('\n'))}\n}`;
 
-    const specs = shapes.map((s) =>
+    // Inherited methods are not listed: they keep their own interface's id and spec (reached through `extends`).
+    const specs = own.map((m) => this.shapeOf(m)).map((s) =>
       `{ interfaceId: ${hexId(iface.id)}, interfaceName: ${str(iface.shortName)}, methodId: ${s.method.ordinal}, ` +
       `name: ${str(s.method.name)}, params: ${s.paramsRef}, results: ${s.resultsRef}` +
       `${s.contextField ? `, contextField: ${str(s.contextField)}` : ''}` +
@@ -178,9 +210,9 @@ export class InterfaceEmitter {
     const spec = `/** Method table of ${iface.shortName} (interface id ${hexId(iface.id).slice(0, -1)}); index = ordinal. */\n` +
       `export const ${name} = {\n  id: ${hexId(iface.id)},\n  name: ${str(iface.shortName)},\n` +
       `  methods: [\n${indent(specs.join('\n'), '    ')}\n  ],\n` +
-      `${base ? `  extends: [${base}],\n` : ''}} as const satisfies $M.InterfaceSpec;`;
+      `${supers.length > 0 ? `  extends: [${supers.join(', ')}],\n` : ''}} as const satisfies $M.InterfaceSpec;`;
 
-    return [typeDecl, spec, this.clientCode(iface, name, base, shapes), this.serverCode(name, base, shapes)].join('\n\n');
+    return [typeDecl, spec, this.clientCode(iface, name, members), this.serverCode(name, members)].join('\n\n');
   }
 
   /** `construct` is the runtime's ThreadMap exchange; check that it has the shape the runtime writes. */
@@ -212,71 +244,50 @@ export class InterfaceEmitter {
     return `(v${/\bresp\b/.test(body) ? ', resp' : ''}) => ${body}`;
   }
 
-  private clientCode(iface: SchemaNode, name: string, base: string | undefined, shapes: Shape[]): string {
-    const methods: string[] = [];
-    shapes.forEach((s, i) => {
-      const m = s.method;
-      const spec = `${name}.methods[${i}]`;
-      if (m.name === 'construct') {
-        this.checkConstruct(iface, s);
-        methods.push('/** Hands the peer our ThreadMap and keeps theirs (pipelined: makeThread may follow at once). */\n' +
-          `construct(): Promise<void> {\n  return this.$conn.construct(this.$cap, ${spec});\n}`);
-        return;
-      }
-      if (m.name === 'destroy') {
-        methods.push(`${this.methodDoc(iface, m)}destroy(): Promise<void> {\n  return this.$destroy(${spec});\n}`);
-        return;
-      }
-      const fields = s.params.map((p) => {
-        const wire = this.toWire(p.type, p.field.name);
-        if (p.hasField) return `${p.field.name}: ${p.field.name} === undefined ? undefined : ${wire}, ${p.hasField}: ${p.field.name} !== undefined`;
-        return `${p.field.name}: ${wire}`;
-      });
-      const needsCaps = s.params.some((p) => p.type.kind === 'interface');
-      const body: string[] = [];
-      if (needsCaps) body.push('const caps: ($M.Capability | $M.ServerTarget | null)[] = [];');
-      body.push(`return this.$call<${s.paramsRef}$Init, ${s.resultsRef}, ${this.returnType(s, true)}>(${spec}, ` +
-        `{ ${fields.join(', ')} }, ${needsCaps ? 'caps' : 'null'}, ${this.picker(s)});`);
-      methods.push(`${this.methodDoc(iface, m)}${m.name}(${this.signature(s)}): Promise<${this.returnType(s, true)}> {\n${indent(body.join('\n'))}\n}`);
-    });
+  private clientCode(iface: SchemaNode, name: string, members: readonly Member[]): string {
+    const first = iface.superclasses?.[0];
+    // A class has one base: the first superclass's client brings its methods; the other superclasses' are
+    // written out here again (calling them with their own interface's id, as Cap'n Proto requires).
+    const inherited = new Set(first === undefined ? [] : membersOf(this.names, this.names.node(first)).map((m) => m.method.name));
+    const methods = firstByName(members).filter((m) => !inherited.has(m.method.name)).map((m) => this.clientMethod(m));
+    const base = first === undefined ? '$M.ProxyClient' : `${this.names.ref(first)}Client`;
     return `/** Calls a remote ${name}. Methods with a context run on this client's lane (see withThread). */\n` +
-      `export class ${name}Client extends ${base ? `${base}Client` : '$M.ProxyClient'} implements ${name} {\n${indent(methods.join('\n\n'))}\n}`;
+      `export class ${name}Client extends ${base} implements ${name} {\n${indent(methods.join('\n\n'))}\n}`;
   }
 
-  private serverCode(name: string, base: string | undefined, shapes: Shape[]): string {
-    if (base) throw new SchemaError(`${name}: servers of derived interfaces are not supported by mpgen`);
+  private clientMethod(member: Member): string {
+    const s = this.shapeOf(member);
+    const m = s.method;
+    const spec = `${this.names.ref(member.owner.id)}.methods[${m.ordinal}]`;
+    if (m.name === 'construct') {
+      this.checkConstruct(member.owner, s);
+      return '/** Hands the peer our ThreadMap and keeps theirs (pipelined: makeThread may follow at once). */\n' +
+        `construct(): Promise<void> {\n  return this.$conn.construct(this.$cap, ${spec});\n}`;
+    }
+    if (m.name === 'destroy') return `${this.methodDoc(member.owner, m)}destroy(): Promise<void> {\n  return this.$destroy(${spec});\n}`;
+    const fields = s.params.map((p) => {
+      const wire = this.toWire(p.type, p.field.name);
+      if (p.hasField) return `${p.field.name}: ${p.field.name} === undefined ? undefined : ${wire}, ${p.hasField}: ${p.field.name} !== undefined`;
+      return `${p.field.name}: ${wire}`;
+    });
+    const needsCaps = s.params.some((p) => p.type.kind === 'interface');
+    const body: string[] = [];
+    if (needsCaps) body.push('const caps: ($M.Capability | $M.ServerTarget | null)[] = [];');
+    body.push(`return this.$call<${s.paramsRef}$Init, ${s.resultsRef}, ${this.returnType(s, true)}>(${spec}, ` +
+      `{ ${fields.join(', ')} }, ${needsCaps ? 'caps' : 'null'}, ${this.picker(s)});`);
+    return `${this.methodDoc(member.owner, m)}${this.apiMember(s, true)} {\n${indent(body.join('\n'))}\n}`;
+  }
+
+  /** Serves every method of the interface, inherited ones included (the runtime routes each by interface id). */
+  private serverCode(name: string, members: readonly Member[]): string {
     const handlers: string[] = [];
     let hasDestroy = false;
-    for (const s of shapes) {
-      const m = s.method;
+    for (const member of firstByName(members)) {
+      const m = member.method;
       // construct is answered by the runtime; destroy is the runtime's too and reaches impl through onDestroy.
       if (m.name === 'construct') continue;
       if (m.name === 'destroy') { hasDestroy = true; continue; }
-      const args = s.params.map((p) => {
-        const v = this.fromWireServer(p.type, `p.${p.field.name}`);
-        return p.hasField ? `p.${p.hasField} ? ${v} : undefined` : v;
-      }).join(', ');
-      const call = `await impl.${m.name}(${args})`;
-      let body: string;
-      switch (s.ret.kind) {
-        case 'void': body = `${call};\nreturn {};`; break;
-        case 'result': {
-          const f = s.ret.field;
-          const t = f.slot!.type;
-          if (s.ret.hasField) {
-            body = `const r = ${call};\nreturn r === undefined ? { ${s.ret.hasField}: false } : { ${f.name}: ${this.toWireServer(t, 'r')}, ${s.ret.hasField}: true };`;
-          } else {
-            body = `const r = ${call};\nreturn { ${f.name}: ${this.toWireServer(t, 'r')} };`;
-          }
-          break;
-        }
-        case 'object':
-          body = `const r = ${call};\nreturn { ${s.ret.fields.map((f) => `${f.name}: ${this.toWireServer(f.slot!.type, `r.${f.name}`)}`).join(', ')} };`;
-          break;
-      }
-      const used = /\bctx\b/.test(body) || /\bctx\b/.test(args);
-      const pUsed = /\bp\./.test(args);
-      handlers.push(`${m.name}: async (${pUsed ? 'p' : '_p'}: ${s.paramsRef}, ${used ? 'ctx' : '_ctx'}: $M.ServerContext) => {\n${indent(body)}\n},`);
+      handlers.push(this.handler(this.shapeOf(member)));
     }
     // The object goes away once: by destroy, or when the peer drops it / disconnects; impl.destroy runs then.
     const options = hasDestroy
@@ -286,6 +297,39 @@ export class InterfaceEmitter {
       `export class ${name}Server extends $M.ProxyServer {\n` +
       `  constructor(conn: $M.ProxyConnection, impl: ${name}, options?: $M.ProxyServerOptions) {\n` +
       `    super(${name}, conn, {\n${indent(handlers.join('\n'), '      ')}\n    }, ${indent(options, '    ').trimStart()});\n  }\n}`;
+  }
+
+  private handler(s: Shape): string {
+    const m = s.method;
+    const args = s.params.map((p) => {
+      const v = this.fromWireServer(p.type, `p.${p.field.name}`);
+      return p.hasField ? `p.${p.hasField} ? ${v} : undefined` : v;
+    }).join(', ');
+    const call = `await impl.${m.name}(${args})`;
+    let body: string;
+    switch (s.ret.kind) {
+      case 'void': body = `${call};\nreturn {};`; break;
+      case 'result': {
+        const f = s.ret.field;
+        const t = f.slot!.type;
+        if (s.ret.hasField) {
+          body = `const r = ${call};\nreturn r === undefined ? { ${s.ret.hasField}: false } : { ${f.name}: ${this.toWireServer(t, 'r')}, ${s.ret.hasField}: true };`;
+        } else {
+          body = `const r = ${call};\nreturn { ${f.name}: ${this.toWireServer(t, 'r')} };`;
+        }
+        break;
+      }
+      case 'object':
+        body = `const r = ${call};\nreturn { ${s.ret.fields.map((f) => `${f.name}: ${this.toWireServer(f.slot!.type, `r.${f.name}`)}`).join(', ')} };`;
+        break;
+    }
+    // Capabilities lent to impl for the call (see $lend) are released however the call ends.
+    if (/\$lend\(/.test(args)) {
+      body = `const lent: $M.ProxyClient[] = [];\ntry {\n${indent(body)}\n} finally {\n  for (const c of lent) c.release();\n}`;
+    }
+    const used = /\bctx\b/.test(body) || /\bctx\b/.test(args);
+    const pUsed = /\bp\./.test(args);
+    return `${m.name}: async (${pUsed ? 'p' : '_p'}: ${s.paramsRef}, ${used ? 'ctx' : '_ctx'}: $M.ServerContext) => {\n${indent(body)}\n},`;
   }
 }
 

@@ -350,8 +350,11 @@ export class StructEmitter {
           }
         }
       }
+      // Keys keep the schema's field order (logged values print in that order, as capnp's text format does): a
+      // literal for the leading fields that are always there, then assignments.
       if (inUnion) union.push(`case ${f.discriminantValue}: ${guard ? `if (${guard}) ` : ''}v.${f.name} = ${expr}; break;`);
       else if (guard) later.push(`if (${guard}) v.${f.name} = ${expr};`);
+      else if (later.length > 0) later.push(`v.${f.name} = ${expr};`);
       else fixed.push(`${f.name}: ${expr},`);
     }
     const lines = [`const v: ${name} = {${fixed.length ? `\n${indent(fixed.join('\n'))}\n` : ''}} as ${name};`, ...later];

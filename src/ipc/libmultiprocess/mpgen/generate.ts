@@ -5,6 +5,24 @@ import { StructEmitter } from './emit-structs.js';
 import { NameScope, PROXY_FILE_ID, RUNTIME_MODULE } from './names.js';
 import { SchemaError, type SchemaNode, type SchemaRequest } from './schema.js';
 
+/**
+ * How a server hands a capability parameter to its implementation, as libmultiprocess does: for the call only
+ * (released when the call returns; keep one with `new XClient(x.$cap.dup(), x.$conn)`), and while the call runs,
+ * calls on it go to the caller's callbackThread, the thread that is waiting for this call to return.
+ */
+const LEND_CODE = [
+  '/** A capability parameter lent to the implementation for this call (released by the handler when it ends). */',
+  'function $lend<T extends $M.ProxyClient>(ctx: $M.ServerContext, lent: $M.ProxyClient[], ref: $CapRef | null | undefined,\n' +
+  '  make: (c: $M.Capability) => T): T | null {\n' +
+  '  const cap = ctx.cap(ref);\n' +
+  '  if (cap === null) return null;\n' +
+  '  const client = make(cap);\n' +
+  '  lent.push(client);\n' +
+  '  const thread = ctx.callbackThread();\n' +
+  "  return thread === null ? client : client.withThread(new $M.ThreadHandle(thread, 'callbackThread'));\n" +
+  '}',
+];
+
 /** All nodes declared in a file (including param/result structs), in a stable order: by display name. */
 function nodesOfFile(names: NameScope, file: SchemaNode, request: SchemaRequest): SchemaNode[] {
   const out: SchemaNode[] = [];
@@ -16,15 +34,40 @@ function nodesOfFile(names: NameScope, file: SchemaNode, request: SchemaRequest)
 }
 
 /**
+ * Interfaces in an order where each comes after the ones of this file it extends: a derived client class and spec
+ * refer to their bases while the module loads. Otherwise the given order is kept.
+ */
+function basesFirst(names: NameScope, ifaces: readonly SchemaNode[]): SchemaNode[] {
+  const local = new Set(ifaces.map((n) => n.id));
+  const out: SchemaNode[] = [];
+  const done = new Set<bigint>();
+  const visit = (n: SchemaNode): void => {
+    if (done.has(n.id)) return;
+    done.add(n.id);
+    for (const id of n.superclasses ?? []) if (local.has(id)) visit(names.node(id));
+    out.push(n);
+  };
+  for (const n of ifaces) visit(n);
+  return out;
+}
+
+export interface GenerateOptions {
+  /** The CodeGeneratorRequest itself, embedded so the runtime can load the schema into the native codec. */
+  requestBytes?: Uint8Array;
+  /** Module path (relative to the source prefix) of an imported schema file, from its display name. */
+  modulePath?: (displayName: string) => string;
+}
+
+/**
  * Generates the TypeScript module for the requested file `fileId`. `sourceName` is shown in the header.
- * `requestBytes` (the CodeGeneratorRequest itself) is embedded so the runtime can load the schema into the
- * native codec (see the runtime's CodecSelector); without it the module only has its pure-TS codecs.
+ * Without `options.requestBytes` the module only has its pure-TS codecs (see the runtime's CodecSelector).
  */
 export function generateModule(request: SchemaRequest, fileId: bigint, sourceName: string,
-  requestBytes?: Uint8Array): string {
+  options: GenerateOptions = {}): string {
+  const { requestBytes } = options;
   const file = request.nodes.get(fileId);
   if (!file) throw new SchemaError(`the compiler output has no node for ${sourceName}`);
-  const names = new NameScope(request, fileId, file.displayName);
+  const names = new NameScope(request, fileId, file.displayName, options.modulePath);
   const structs = new StructEmitter(names);
   const ifaces = new InterfaceEmitter(names);
   if (requestBytes !== undefined) ifaces.schemaRef = '$schema';
@@ -41,8 +84,9 @@ export function generateModule(request: SchemaRequest, fileId: bigint, sourceNam
     else if (n.kind === 'const') parts.push(structs.constCode(n));
   }
   for (const n of nodes) if (n.kind === 'struct') emitStruct(n);
-  const hasInterfaces = nodes.some((n) => n.kind === 'interface');
-  for (const n of nodes) if (n.kind === 'interface') parts.push(ifaces.code(n));
+  const interfaces = basesFirst(names, nodes.filter((n) => n.kind === 'interface'));
+  const hasInterfaces = interfaces.length > 0;
+  for (const n of interfaces) parts.push(ifaces.code(n));
   // Codecs of proxy.capnp structs used here (e.g. Context), emitted locally; they may pull in more.
   const done = new Set<bigint>();
   for (let more = true; more;) {
@@ -71,7 +115,8 @@ export function generateModule(request: SchemaRequest, fileId: bigint, sourceNam
     ...(hasInterfaces ? [
       'function $capIn(caps: ($M.Capability | $M.ServerTarget | null)[], c: $M.Capability | $M.ServerTarget | null): $CapRef | null {\n  if (c === null) return null;\n  caps.push(c);\n  return { cap: caps.length - 1 };\n}',
       'function $clientOf<T>(c: $M.Capability | null, make: (c: $M.Capability) => T): T | null {\n  return c === null ? null : make(c);\n}',
-      'void $capIn; void $clientOf;',
+      ...LEND_CODE,
+      'void $capIn; void $clientOf; void $lend;',
     ] : []),
     'void $capOf;',
     ...(hasInterfaces && requestBytes !== undefined ? [

@@ -1,15 +1,25 @@
 // mpgen command line: `mpgen SRC_PREFIX INCLUDE_PREFIX FILE [IMPORT_PATH...]`, as libmultiprocess's mpgen.
 // Writes FILE's generated module to <FILE relative to SRC_PREFIX>.ts under the current directory.
+// `mpgen --source-id` prints the id of the sources this mpgen was built from (cmake/MpSourceId.cmake).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { capnpIncludeDirs, compileSchema } from './capnp.js';
-import { generateModule } from './generate.js';
-import { decodeCodeGeneratorRequest } from './schema.js';
 
 const USAGE = 'Usage: mpgen SRC_PREFIX INCLUDE_PREFIX SRC_FILE [IMPORT_PATH...]';
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-function main(argv: string[]): number {
+function sourceId(): number {
+  const file = path.join(HERE, 'source-id');
+  if (!fs.existsSync(file)) {
+    process.stderr.write(`mpgen: ${file} is missing (the build writes it)\n`);
+    return 1;
+  }
+  process.stdout.write(`${fs.readFileSync(file, 'utf8').trim()}\n`);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length === 1 && argv[0] === '--source-id') return sourceId();
   if (argv.length < 3 || argv.includes('--help') || argv.includes('-h')) {
     process.stderr.write(`${USAGE}\n`);
     return argv.includes('--help') || argv.includes('-h') ? 0 : 1;
@@ -23,18 +33,23 @@ function main(argv: string[]): number {
     process.stderr.write(`mpgen: ${file} is not under SRC_PREFIX ${srcPrefix}\n`);
     return 1;
   }
+  // Loaded here: ts-morph takes a while to load, and --source-id must stay quick (configure runs it).
+  const { capnpIncludeDirs, compileSchema, modulePathResolver } = await import('./capnp.js');
+  const { generateModule } = await import('./generate.js');
+  const { decodeCodeGeneratorRequest } = await import('./schema.js');
   const capnp = process.env['CAPNP_EXECUTABLE'] || 'capnp';
   // This package's include dir holds /mp/proxy.capnp wherever the package is installed.
-  const packageInclude = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'include');
-  const importPaths = [...imports.map((p) => path.resolve(p)), includePrefix, packageInclude, ...capnpIncludeDirs(capnp)];
-  const frame = compileSchema({ capnp, srcPrefix, importPaths: [...new Set(importPaths)], file });
+  const packageInclude = path.join(HERE, '..', 'include');
+  const importPaths = [...new Set([...imports.map((p) => path.resolve(p)), includePrefix, packageInclude, ...capnpIncludeDirs(capnp)])];
+  const frame = compileSchema({ capnp, srcPrefix, importPaths, file });
   const request = decodeCodeGeneratorRequest(frame);
   const requested = request.requestedFiles.find((f) => path.resolve(srcPrefix, f.filename) === file) ?? request.requestedFiles[0];
   if (!requested) {
     process.stderr.write(`mpgen: capnp returned no file for ${file}\n`);
     return 1;
   }
-  const code = generateModule(request, requested.id, rel.split(path.sep).join('/'), frame);
+  const code = generateModule(request, requested.id, rel.split(path.sep).join('/'),
+    { requestBytes: frame, modulePath: modulePathResolver(srcPrefix, importPaths) });
   const out = `${rel}.ts`;
   fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   fs.writeFileSync(out, code);
@@ -42,7 +57,7 @@ function main(argv: string[]): number {
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;

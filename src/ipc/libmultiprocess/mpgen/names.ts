@@ -19,6 +19,8 @@ export class NameScope {
     readonly fileId: bigint,
     /** Output module path of this file, relative to the source prefix (e.g. src/ipc/capnp/init.capnp). */
     readonly fileName: string,
+    /** Output module path of another file from its display name (which is relative to the import dir it was found in). */
+    private readonly modulePath: (displayName: string) => string = (d) => d,
   ) {}
 
   node(id: bigint): SchemaNode {
@@ -82,7 +84,7 @@ export class NameScope {
         out.push({ alias, module: RUNTIME_MODULE });
         continue;
       }
-      const target = this.node(id).displayName;
+      const target = this.modulePath(this.node(id).displayName);
       let rel = path.posix.relative(path.posix.dirname(this.fileName), target);
       if (!rel.startsWith('.')) rel = `./${rel}`;
       out.push({ alias, module: `${rel}.js` });

@@ -1,7 +1,7 @@
 // Child process for rpc-transport.test.ts: serves the test Init/Echo schema on `-ipcfd N` and exits when the
 // parent goes away (as a spawned bitcoin-node child does).
 import { ProxyConnection, parseIpcFd, socketFromFd } from '../src/index.js';
-import { makeInitServer } from './rpc-testschema.js';
+import { makeInitServer } from './rpc-test-impl.js';
 
 const i = process.argv.indexOf('-ipcfd');
 if (i < 0 || i + 1 >= process.argv.length) {

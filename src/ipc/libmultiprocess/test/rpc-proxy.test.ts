@@ -7,7 +7,7 @@ import {
 } from '../src/index.js';
 import {
   EchoClient, InitClient, Init_construct, makeInitServer, type EchoImplState,
-} from './rpc-testschema.js';
+} from './rpc-test-impl.js';
 import { socketPair, waitFor } from './rpc-helpers.js';
 
 interface Setup {

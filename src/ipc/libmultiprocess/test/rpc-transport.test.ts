@@ -11,7 +11,7 @@ import {
   Logger, MessageBuilder, ProxyConnection, RpcConnection, connectUnix, decodeFrame, listenUnix,
   spawnProcess, type FrameTransport,
 } from '../src/index.js';
-import { InitClient, Init_construct, makeInitServer } from './rpc-testschema.js';
+import { InitClient, Init_construct, makeInitServer } from './rpc-test-impl.js';
 import { socketPair, sleep, waitFor } from './rpc-helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

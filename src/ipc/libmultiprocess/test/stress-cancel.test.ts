@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { IpcError, ProxyServer, type ProxyConnection, type ServerContext } from '../src/index.js';
-import { EchoInterface, InitInterface } from './rpc-testschema.js';
+import { EchoInterface, InitInterface } from './rpc-test-impl.js';
 import {
   StressServer, connectClient, fdCount, getGc, inBatches, settledHeap, until,
 } from './stress-helpers.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IpcError, Logger, ProxyConnection, RequestCounter, spawnProcess } from '../src/index.js';
-import { InitClient, Init_construct, makeInitServer, type EchoImplState } from './rpc-testschema.js';
+import { InitClient, Init_construct, makeInitServer, type EchoImplState } from './rpc-test-impl.js';
 import { StressServer, connectClient, fdCount, until, type StressClient } from './stress-helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

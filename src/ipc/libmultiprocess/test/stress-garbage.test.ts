@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { MessageBuilder, type ProxyConnection } from '../src/index.js';
 import { Msg, beginCall, encodeAbort, encodeBootstrap } from '../src/rpc/messages.js';
-import { makeInitServer, type EchoImplState } from './rpc-testschema.js';
+import { makeInitServer, type EchoImplState } from './rpc-test-impl.js';
 import { StressServer, connectClient, fdCount, inBatches, sleep, until } from './stress-helpers.js';
 
 const PARTIAL_TIMEOUT_MS = 300;

@@ -10,7 +10,7 @@ import {
   Logger, ProxyConnection, RequestCounter, connectUnix, listenUnix, type LogLevelName, type ServerTarget,
   type StreamOptions,
 } from '../src/index.js';
-import { EchoClient, InitClient, Init_construct } from './rpc-testschema.js';
+import { EchoClient, InitClient, Init_construct } from './rpc-test-impl.js';
 
 /** Open file descriptors of this process. */
 export function fdCount(): number {

@@ -2,7 +2,7 @@
 // queues and open fds back to baseline), and 3 + 3 waits queued on one server Thread (FIFO, all answered).
 import assert from 'node:assert/strict';
 import { ProxyServer, type ProxyConnection, type ServerContext } from '../src/index.js';
-import { EchoInterface, InitInterface, makeInitServer, type EchoImplState } from './rpc-testschema.js';
+import { EchoInterface, InitInterface, makeInitServer, type EchoImplState } from './rpc-test-impl.js';
 import { StressServer, connectClient, fdCount, until, type StressClient } from './stress-helpers.js';
 
 const CLIENTS = 16;

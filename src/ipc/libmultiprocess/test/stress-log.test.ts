@@ -6,7 +6,7 @@ import {
   Logger, ProxyClient, ProxyConnection, ProxyServer, RequestCounter, type InterfaceSpec, type LogLevelName,
   type MethodSpec, type StructCodec,
 } from '../src/index.js';
-import { EchoInterface, Echo_echo, InitClient, Init_construct, InitInterface } from './rpc-testschema.js';
+import { EchoInterface, Echo_echo, InitClient, Init_construct, InitInterface } from './rpc-test-impl.js';
 import { socketPair } from './rpc-helpers.js';
 
 interface Probe { names: number; renders: number }

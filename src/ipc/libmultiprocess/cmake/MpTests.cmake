@@ -73,15 +73,28 @@ add_custom_command(
 add_custom_target(libmultiprocess_test_js ${_mp_tests_all} DEPENDS "${stamp}")
 add_dependencies(libmultiprocess_test_js libmultiprocess_test_ts libmultiprocess_js)
 
+# The wire-compatibility tests check bytes with the capnp tool against Cap'n Proto's own rpc.capnp: both come from
+# what CMake found (CAPNP_EXECUTABLE, CAPNP_INCLUDE_DIR), never from PATH or a fixed /usr/include.
+if(NOT CAPNP_INCLUDE_DIR)
+  get_filename_component(_mp_capnp_bin_dir "${CAPNP_EXECUTABLE}" DIRECTORY)
+  find_path(CAPNP_INCLUDE_DIR capnp/rpc.capnp HINTS "${_mp_capnp_bin_dir}/../include")
+endif()
+# An including project may choose the mocha reporter (MP_TEST_MOCHA_REPORTER) and add environment entries for
+# the tests (MP_TEST_ENVIRONMENT) and for their in-tree compile step (MP_TEST_BUILD_ENVIRONMENT).
+if(NOT MP_TEST_MOCHA_REPORTER)
+  set(MP_TEST_MOCHA_REPORTER dot)
+endif()
 add_test(NAME libmultiprocess.tests
-  COMMAND "${NODE_EXECUTABLE}" --no-warnings "${MP_NODE_MODULES}/mocha/bin/mocha.js" --reporter dot --timeout 60000
-          "${MP_TEST_OUT}/test/**/*.test.js")
-set_tests_properties(libmultiprocess.tests PROPERTIES
-  ENVIRONMENT "MP_SOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR};CAPNP_EXECUTABLE=${CAPNP_EXECUTABLE};MPGEN_EXECUTABLE=${CMAKE_CURRENT_BINARY_DIR}/bin/mpgen;MP_PACKAGE_DIR=${MP_PACKAGE_DIR}"
-  LABELS unit)
+  COMMAND "${NODE_EXECUTABLE}" --no-warnings "${MP_NODE_MODULES}/mocha/bin/mocha.js" --reporter "${MP_TEST_MOCHA_REPORTER}"
+          --timeout 60000 "${MP_TEST_OUT}/test/**/*.test.js")
+set(_mp_test_env "MP_SOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR}" "CAPNP_EXECUTABLE=${CAPNP_EXECUTABLE}"
+  "CAPNP_INCLUDE_DIR=${CAPNP_INCLUDE_DIR}" "MPGEN_EXECUTABLE=${CMAKE_CURRENT_BINARY_DIR}/bin/mpgen"
+  "MP_PACKAGE_DIR=${MP_PACKAGE_DIR}" ${MP_TEST_ENVIRONMENT})
+set_tests_properties(libmultiprocess.tests PROPERTIES ENVIRONMENT "${_mp_test_env}" LABELS unit)
 if(NOT MP_STANDALONE)
   add_test(NAME libmultiprocess.tests.build
     COMMAND "${CMAKE_COMMAND}" --build "${CMAKE_BINARY_DIR}" --target libmultiprocess_test_js)
-  set_tests_properties(libmultiprocess.tests.build PROPERTIES FIXTURES_SETUP libmultiprocess_tests LABELS unit)
+  set_tests_properties(libmultiprocess.tests.build PROPERTIES FIXTURES_SETUP libmultiprocess_tests LABELS unit
+    ENVIRONMENT "${MP_TEST_BUILD_ENVIRONMENT}")
   set_tests_properties(libmultiprocess.tests PROPERTIES FIXTURES_REQUIRED libmultiprocess_tests)
 endif()

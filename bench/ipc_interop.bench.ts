@@ -12,7 +12,7 @@ import type { Echo } from '../src/interfaces/echo.js';
 import type { Init } from '../src/interfaces/init.js';
 import { OLD_MINING_INTERFACE_ERROR } from '../src/ipc/capnp/init-types.js';
 import { InitServer } from '../src/ipc/capnp/init.capnp.js';
-import { median, reportLatency, type BenchmarkSuite, type BenchOptions } from './lib/bench.js';
+import { BenchSkipped, median, reportLatency, type BenchmarkSuite, type BenchOptions } from './lib/bench.js';
 
 /** Bitcoin Core's bitcoin-node, same call, same kind of machine (µs): default logging and -debug=ipc; our target. */
 const CORE_US = 170;
@@ -88,8 +88,7 @@ async function run(opts: BenchOptions): Promise<void> {
   const client = path.join(buildDir(), 'test', 'ipc', 'ipc_interop_client');
   const cppServer = path.join(buildDir(), 'test', 'ipc', 'ipc_interop_server');
   if (!fs.existsSync(client) || !fs.existsSync(cppServer)) {
-    console.log(`skipped: ${client} is not built (it needs -DENABLE_IPC=ON with BUILD_TESTS)`);
-    return;
+    throw new BenchSkipped(`${client} is not built (it needs -DENABLE_IPC=ON with BUILD_TESTS)`);
   }
   const n = opts.quick ? 200 : 5000;
   const rounds = opts.quick ? 1 : 5;

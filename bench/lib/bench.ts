@@ -64,6 +64,14 @@ export function reportLatency(name: string, micros: number, baselineName?: strin
   console.log(line);
 }
 
+/**
+ * Thrown by a suite that cannot run in this build (a part it measures was not built). bench_smithcoin prints
+ * the reason and counts the suite as skipped, which ctest's skip summary reports.
+ */
+export class BenchSkipped extends Error {
+  override readonly name = 'BenchSkipped';
+}
+
 /** A benchmark module: bench/<area>.bench.ts exports `benchmarks`. */
 export interface BenchmarkSuite {
   name: string;

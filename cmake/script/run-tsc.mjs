@@ -1,13 +1,17 @@
 // Runs the pinned tsc on the staged tree and maps diagnostics back to the real source paths,
-// so that compiler errors point at files a developer can open.
+// so that compiler errors point at files a developer can open. First it removes the outputs of sources
+// that are gone from the program (in the output folders of DIRS).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pruneOutputs } from './prune-outputs.mjs';
 
-const [project, stageRoot, srcRoot, stamp] = process.argv.slice(2);
+const [project, stageRoot, srcRoot, stamp, ...dirs] = process.argv.slice(2);
 const require = createRequire(path.join(srcRoot, 'package.json'));
 const tsc = require.resolve('typescript/bin/tsc');
+const removed = pruneOutputs(require('typescript'), project, dirs);
+if (removed) console.log(`removed ${removed} compiled file(s) whose source is gone`);
 // Run from the stage so diagnostics name paths relative to it, which are the source-relative paths.
 const res = spawnSync(process.execPath, [tsc, '-p', project, '--pretty', 'false'], { encoding: 'utf8', cwd: stageRoot });
 const mapLine = (line) => line.replace(/^((?:src|test|bench)\/[^(]*\.ts)\(/, (_m, file) => `${path.join(srcRoot, file)}(`);

@@ -26,7 +26,8 @@ function sameFile(a, b) {
   try {
     const sa = fs.statSync(a);
     const sb = fs.statSync(b);
-    return sa.size === sb.size && sa.mtimeMs === sb.mtimeMs;
+    // utimes below sets the time through a Date, to the millisecond at best: compare at that precision.
+    return sa.size === sb.size && Math.abs(sa.mtimeMs - sb.mtimeMs) < 1;
   } catch {
     return false;
   }

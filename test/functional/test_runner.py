@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-# Distributed under the MIT software license, see the accompanying
-# file COPYING or http://www.opensource.org/licenses/mit-license.php.
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The Smithcoin Core developers; the licence text is in LICENSE.
 """Run the functional test suite.
 
 Runs the listed test scripts as subprocesses, several at a time, and prints a result table. Arguments
@@ -11,6 +11,7 @@ name the tests to run. For the options of a test script, run it with -h.
 import argparse
 import configparser
 import datetime
+import json
 import logging
 import os
 import re
@@ -67,6 +68,9 @@ NON_SCRIPTS = [
 # A test script's name says what it exercises.
 GOOD_PREFIXES_RE = re.compile("^(example|feature|interface|mempool|mining|p2p|rpc|wallet|tool)_")
 
+# The framework's log line for a skipped test (test_framework.py main()).
+SKIP_REASON_RE = re.compile(r"Test Skipped: (.*)")
+
 # Warn below this much free space in the temp directory.
 MIN_FREE_SPACE = 1100 * 1024 * 1024
 
@@ -116,6 +120,7 @@ def main():
     if not config["components"].getboolean("ENABLE_BITCOIND", fallback=False):
         print("No functional tests to run.")
         print("Re-compile with the -DBUILD_DAEMON=ON build option")
+        write_counts([], [("all functional tests", "smithcoind is not built (BUILD_DAEMON=OFF)")])
         sys.exit(0)
 
     test_list = []
@@ -202,9 +207,13 @@ def run_tests(*, test_list, build_dir, tmpdir, jobs, args, failfast, use_term_co
         suite.addTest(unittest.TestLoader().loadTestsFromName("test_framework.{}".format(module)))
     # The unittest report goes to stdout: any stderr output would read as a failure to CI tooling.
     result = unittest.TextTestRunner(stream=sys.stdout, verbosity=1, failfast=True).run(suite)
+    unit_skips = [(case.id(), reason) for case, reason in result.skipped]
+    unit_passed = result.testsRun - len(result.skipped) - len(result.failures) - len(result.errors)
     if not result.wasSuccessful():
         print("Early exiting after failure in TestFramework unit tests")
-        print_summary([TestResult("test_framework unit tests", "Failed", 0)])
+        failed = [TestResult("test_framework unit tests", "Failed", 0)]
+        print_summary(failed)
+        write_counts(failed, unit_skips, unit_passed)
         return False
 
     tests_dir = os.path.join(build_dir, "test", "functional") + "/"
@@ -226,7 +235,7 @@ def run_tests(*, test_list, build_dir, tmpdir, jobs, args, failfast, use_term_co
             if test_result.status == "Passed":
                 logging.debug("%s passed, Duration: %s s" % (done_str, test_result.time))
             elif test_result.status == "Skipped":
-                logging.debug("%s skipped" % done_str)
+                logging.debug("%s skipped (%s)" % (done_str, test_result.skip_reason))
             else:
                 all_passed = False
                 print("%s failed, Duration: %s s\n" % (done_str, test_result.time))
@@ -243,6 +252,7 @@ def run_tests(*, test_list, build_dir, tmpdir, jobs, args, failfast, use_term_co
 
     print_results(test_results, max_len_name, int(time.time() - start_time))
     print_summary(test_results)
+    write_counts(test_results, unit_skips, unit_passed)
 
     # Remove the temp directory when every test cleaned up after itself.
     if not os.listdir(tmpdir):
@@ -274,6 +284,34 @@ def print_summary(test_results):
     """One plain line for CI: counts without colours or glyphs."""
     count = {status: sum(1 for r in test_results if r.status == status) for status in ("Passed", "Failed", "Skipped")}
     print("%d passed, %d failed, %d skipped" % (count["Passed"], count["Failed"], count["Skipped"]))
+
+
+def write_counts(test_results, other_skips, other_passed=0):
+    """Write the counts for ctest's skip summary to $SMITHCOIN_TEST_COUNTS (cmake/module/TestCounts.cmake).
+
+    other_skips: (name, reason) pairs skipped outside the scripts (framework unit tests, the whole suite);
+    other_passed: the framework unit tests that passed.
+    """
+    path = os.environ.get("SMITHCOIN_TEST_COUNTS")
+    if not path:
+        return
+    skipped = ["%s: %s" % (r.name, r.skip_reason) for r in test_results if r.status == "Skipped"]
+    skipped += ["%s: %s" % pair for pair in other_skips]
+    counts = {
+        "passed": other_passed + sum(1 for r in test_results if r.status == "Passed"),
+        "failed": sum(1 for r in test_results if r.status == "Failed"),
+        "skipped": skipped,
+    }
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf8") as f:
+        json.dump(counts, f, indent=1)
+        f.write("\n")
+
+
+def skip_reason(stdout):
+    """The reason a test script gave for skipping (the framework logs "Test Skipped: <reason>")."""
+    match = SKIP_REASON_RE.search(stdout)
+    return match.group(1).strip() if match else "no reason given"
 
 
 class TestHandler:
@@ -333,7 +371,10 @@ class TestHandler:
                 if self.use_term_control:
                     print("\r" + " " * dot_count + "\r", end="", flush=True)
                 dot_count = 0
-                finished.append((TestResult(name, status, int(time.time() - start_time)), testdir, stdout, stderr))
+                result = TestResult(name, status, int(time.time() - start_time))
+                if status == "Skipped":
+                    result.skip_reason = skip_reason(stdout)
+                finished.append((result, testdir, stdout, stderr))
             if finished:
                 return finished
             if self.use_term_control:
@@ -359,6 +400,7 @@ class TestResult:
         self.status = status
         self.time = time
         self.padding = 0
+        self.skip_reason = None
 
     def sort_key(self):
         order = {"Passed": 0, "Skipped": 1, "Failed": 2}

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-# Distributed under the MIT software license, see the accompanying
-# file COPYING or http://www.opensource.org/licenses/mit-license.php.
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The Smithcoin Core developers; the licence text is in LICENSE.
 """Base class of every functional test: options, temp dir, logging, nodes, skips and exit codes."""
 
 import argparse

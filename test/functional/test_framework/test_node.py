@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-# Distributed under the MIT software license, see the accompanying
-# file COPYING or http://www.opensource.org/licenses/mit-license.php.
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The Smithcoin Core developers; the licence text is in LICENSE.
 """One node under test: its command line and datadir, starting it, expected start failures, stopping it.
 
 Talking to the node (RPC, the CLI, P2P) is added when the node serves them.

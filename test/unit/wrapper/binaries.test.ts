@@ -3,20 +3,25 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { suiteTempDirs } from './temp_dirs.js';
 
 const buildDir = process.env.SMITHCOIN_BUILD_DIR;
 const bin = (name: string) => path.join(buildDir ?? '', 'bin', name);
 
-function run(exe: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const res = spawnSync(exe, args, { encoding: 'utf8', env: { ...process.env, HOME: os.tmpdir(), ...env } });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr, pid: res.pid };
-}
-
 describe('built executables', function () {
+  const tempDir = suiteTempDirs('smithcoin-binaries-');
+  // The programs run with a home of their own, so nothing they might write lands in the real one or in /tmp.
+  let home = '';
+
+  function run(exe: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+    const res = spawnSync(exe, args, { encoding: 'utf8', env: { ...process.env, HOME: home, ...env } });
+    return { code: res.status, stdout: res.stdout, stderr: res.stderr, pid: res.pid };
+  }
+
   before(function () {
     if (!buildDir) throw new Error('SMITHCOIN_BUILD_DIR is not set (ctest sets it)');
+    home = tempDir();
   });
 
   it('smithcoin without a command prints usage and exits 1', () => {
@@ -51,7 +56,7 @@ describe('built executables', function () {
   it('runs the chosen program in the wrapper\'s own process', () => {
     // SMITHCOIN_NODE replaces the node binary the launchers exec: this one reports its PID and
     // arguments for the daemon's entry point and behaves as node for everything else.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smithcoin-pid-'));
+    const dir = tempDir();
     const fake = path.join(dir, 'node');
     fs.writeFileSync(fake, `#!/bin/sh\ncase "$2" in */smithcoind.js) shift 2; echo "pid $$ args $*"; exit 7;; esac\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
     const r = run(bin('smithcoin'), ['node', '-regtest', '-m'], { SMITHCOIN_NODE: fake });

@@ -1,22 +1,25 @@
 // Where the wrapper finds the program to exec: libexec/ beside bin/, its own dir, then PATH.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execCandidates, resolveExec } from '../../../src/common/exec_lookup.js';
-
-function makeTree(): string {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'smithcoin-lookup-')));
-  for (const d of ['bin', 'libexec', 'other']) fs.mkdirSync(path.join(root, d));
-  fs.writeFileSync(path.join(root, 'bin', 'smithcoin'), '', { mode: 0o755 });
-  return root;
-}
+import { suiteTempDirs } from './temp_dirs.js';
 
 function exe(file: string, mode = 0o755): void {
   fs.writeFileSync(file, '#!/bin/sh\n', { mode });
 }
 
 describe('wrapper executable lookup', () => {
+  const tempDir = suiteTempDirs('smithcoin-lookup-');
+
+  /** A fresh <root> with bin/smithcoin, libexec/ and other/ (symlinks resolved: the lookup compares real paths). */
+  function makeTree(): string {
+    const root = fs.realpathSync(tempDir());
+    for (const d of ['bin', 'libexec', 'other']) fs.mkdirSync(path.join(root, d));
+    fs.writeFileSync(path.join(root, 'bin', 'smithcoin'), '', { mode: 0o755 });
+    return root;
+  }
+
   it('tries libexec first when the wrapper is in bin/', () => {
     const root = makeTree();
     const env = { pathVar: '', cwd: root };
@@ -62,10 +65,8 @@ describe('wrapper executable lookup', () => {
     const root = makeTree();
     exe(path.join(root, 'libexec', 'smithcoin-tx'), 0o644);
     exe(path.join(root, 'bin', 'smithcoin-tx'));
+    // Even for root, access(X_OK) fails on a file with no x bit at all (mode 0644).
     const env = { pathVar: '', cwd: root };
-    if (process.getuid?.() === 0) {
-      // root may execute nothing without an x bit either; access(X_OK) still fails for mode 0644.
-    }
     assert.throws(() => resolveExec(execCandidates('smithcoin-tx', path.join(root, 'bin', 'smithcoin'), env), env), {
       message: `execvp failed to execute '${path.join(root, 'libexec', 'smithcoin-tx')}': Permission denied`,
     });

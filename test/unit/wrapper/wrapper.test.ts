@@ -1,25 +1,12 @@
 // The smithcoin wrapper's command-line parsing, command mapping and multiprocess detection.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   parseWrapperCommandLine, targetArgv, useMultiprocess, WrapperError, helpUsage,
 } from '../../../src/common/wrapper.js';
+import { suiteTempDirs } from './temp_dirs.js';
 
-function tmpHome(conf?: string, sub = '.smithcoin'): string {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'smithcoin-wrapper-'));
-  if (conf !== undefined) {
-    fs.mkdirSync(path.join(home, sub), { recursive: true });
-    fs.writeFileSync(path.join(home, sub, 'smithcoin.conf'), conf);
-  }
-  return home;
-}
-
-function detect(args: string[], home = tmpHome(), warnings: string[] = []): boolean {
-  const cmd = parseWrapperCommandLine(args);
-  return useMultiprocess(cmd, { home, cwd: home, warn: (m) => warnings.push(m) });
-}
 
 describe('wrapper command line', () => {
   it('stops parsing options at the command', () => {
@@ -79,6 +66,23 @@ describe('wrapper command line', () => {
 });
 
 describe('multiprocess auto-detection', () => {
+  const tempDir = suiteTempDirs('smithcoin-wrapper-');
+
+  /** A home directory, with ~/.smithcoin/smithcoin.conf holding `conf` if given. */
+  function tmpHome(conf?: string): string {
+    const home = tempDir();
+    if (conf !== undefined) {
+      fs.mkdirSync(path.join(home, '.smithcoin'), { recursive: true });
+      fs.writeFileSync(path.join(home, '.smithcoin', 'smithcoin.conf'), conf);
+    }
+    return home;
+  }
+
+  function detect(args: string[], home = tmpHome(), warnings: string[] = []): boolean {
+    const cmd = parseWrapperCommandLine(args);
+    return useMultiprocess(cmd, { home, cwd: home, warn: (m) => warnings.push(m) });
+  }
+
   it('follows -m and -M without looking further', () => {
     assert.equal(detect(['-m', 'node']), true);
     assert.equal(detect(['-M', 'node', '-ipcbind=unix']), false);

@@ -97,11 +97,35 @@ function(mp_node_deps out)
   set(${out} "${deps}" PARENT_SCOPE)
 endfunction()
 
+# Removes compiled files in OUT_DIR whose TypeScript source under ROOT is gone, so that a deleted module can
+# neither be loaded from the build tree nor installed. tsc never deletes an output; this runs at configure
+# time, which deleting a source triggers through the CONFIGURE_DEPENDS globs. When it removes anything it
+# also drops BUILD_INFO, tsc's incremental record, so that the next compile emits the program afresh.
+function(mp_prune_stale_outputs)
+  cmake_parse_arguments(PARSE_ARGV 0 MP "" "OUT_DIR;ROOT;BUILD_INFO" "")
+  file(GLOB_RECURSE outputs RELATIVE "${MP_OUT_DIR}"
+    "${MP_OUT_DIR}/*.js" "${MP_OUT_DIR}/*.js.map" "${MP_OUT_DIR}/*.d.ts" "${MP_OUT_DIR}/*.d.ts.map")
+  set(removed 0)
+  foreach(rel IN LISTS outputs)
+    string(REGEX REPLACE "\\.(js|js\\.map|d\\.ts|d\\.ts\\.map)$" ".ts" source "${rel}")
+    if(NOT EXISTS "${MP_ROOT}/${source}")
+      file(REMOVE "${MP_OUT_DIR}/${rel}")
+      math(EXPR removed "${removed} + 1")
+    endif()
+  endforeach()
+  if(removed GREATER 0)
+    message(STATUS "libmultiprocess: removed ${removed} compiled file(s) in ${MP_OUT_DIR} whose source is gone")
+    if(MP_BUILD_INFO)
+      file(REMOVE "${MP_BUILD_INFO}")
+    endif()
+  endif()
+endfunction()
+
 # Writes a tsconfig that inherits this package's compiler options and compiles one folder.
 # PATHS entries are "module=path" pairs for modules that live outside the usual lookup.
 function(mp_write_tsconfig file)
   cmake_parse_arguments(PARSE_ARGV 1 TS "" "ROOT_DIR;OUT_DIR" "INCLUDE;PATHS")
-  get_filename_component(name "${file}" NAME_WE)
+  get_filename_component(name "${file}" NAME_WLE)
   set(include_json "")
   set(sep "")
   foreach(glob IN LISTS TS_INCLUDE)

@@ -20,7 +20,20 @@ file(GLOB_RECURSE MP_TEST_SOURCES CONFIGURE_DEPENDS
   "${CMAKE_CURRENT_SOURCE_DIR}/test/*.ts" "${CMAKE_CURRENT_SOURCE_DIR}/test/*.capnp")
 file(GLOB MP_TEST_SCHEMAS CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/test/*.capnp")
 
-<<<<<<< HEAD
+# The stage is filled by copying, which never deletes: drop staged copies whose source is gone (a generated
+# <schema>.ts goes with its schema), then their compiled files, so that a deleted test cannot still run.
+file(GLOB_RECURSE _mp_staged RELATIVE "${MP_TEST_STAGE}" "${MP_TEST_STAGE}/src/*.ts" "${MP_TEST_STAGE}/test/*.ts")
+foreach(rel IN LISTS _mp_staged)
+  string(REGEX REPLACE "(\\.capnp)\\.ts$" "\\1" source "${rel}")
+  if(NOT EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${source}")
+    file(REMOVE "${MP_TEST_STAGE}/${rel}")
+  endif()
+endforeach()
+mp_prune_stale_outputs(OUT_DIR "${MP_TEST_OUT}/src" ROOT "${MP_TEST_STAGE}/src"
+  BUILD_INFO "${CMAKE_CURRENT_BINARY_DIR}/tests.tsbuildinfo")
+mp_prune_stale_outputs(OUT_DIR "${MP_TEST_OUT}/test" ROOT "${MP_TEST_STAGE}/test"
+  BUILD_INFO "${CMAKE_CURRENT_BINARY_DIR}/tests.tsbuildinfo")
+
 # Generated code imports the runtime by package name, tests by path ('../src/index.js'). Both must reach the same
 # module instance (one ProxyClient, RpcError, ... class each), so in the test tree the package name resolves to the
 # tests' own compiled copy of src/: a package whose src/ links there (Node loads modules by their real path).
@@ -38,26 +51,6 @@ file(CONFIGURE OUTPUT "${_mp_test_pkg}/package.json" CONTENT [=[{
 ]=])
 if(NOT IS_SYMLINK "${_mp_test_pkg}/src")
   file(CREATE_LINK "${MP_TEST_OUT}/src" "${_mp_test_pkg}/src" SYMBOLIC)
-=======
-# The stage is filled by copying, which never deletes: drop staged copies whose source is gone (a generated
-# <schema>.ts goes with its schema), then their compiled files, so that a deleted test cannot still run.
-file(GLOB_RECURSE _mp_staged RELATIVE "${MP_TEST_STAGE}" "${MP_TEST_STAGE}/src/*.ts" "${MP_TEST_STAGE}/test/*.ts")
-foreach(rel IN LISTS _mp_staged)
-  string(REGEX REPLACE "(\\.capnp)\\.ts$" "\\1" source "${rel}")
-  if(NOT EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${source}")
-    file(REMOVE "${MP_TEST_STAGE}/${rel}")
-  endif()
-endforeach()
-mp_prune_stale_outputs(OUT_DIR "${MP_TEST_OUT}/src" ROOT "${MP_TEST_STAGE}/src"
-  BUILD_INFO "${CMAKE_CURRENT_BINARY_DIR}/tests.tsbuildinfo")
-mp_prune_stale_outputs(OUT_DIR "${MP_TEST_OUT}/test" ROOT "${MP_TEST_STAGE}/test"
-  BUILD_INFO "${CMAKE_CURRENT_BINARY_DIR}/tests.tsbuildinfo")
-
-# Tests import generated code and the runtime by package name, like Smithcoin does.
-file(MAKE_DIRECTORY "${MP_TEST_STAGE}/test" "${MP_TEST_OUT}/node_modules/@smithcoin")
-if(NOT EXISTS "${MP_TEST_OUT}/node_modules/@smithcoin/libmultiprocess")
-  file(CREATE_LINK "${MP_PACKAGE_DIR}" "${MP_TEST_OUT}/node_modules/@smithcoin/libmultiprocess" SYMBOLIC)
->>>>>>> h/hygiene
 endif()
 file(CONFIGURE OUTPUT "${MP_TEST_STAGE}/tsconfig.json" @ONLY CONTENT [=[{
   "extends": "@CMAKE_CURRENT_SOURCE_DIR@/tsconfig.json",

@@ -728,4 +728,7 @@ function forwardCall(call: IncomingCall, hook: CapHook): void {
     for (const h of resp.hooks) call.resultCaps.push(h === null ? null : h.addRef());
   });
   pending.then(() => call.sink.returnResults(call), (e: unknown) => call.sink.returnError(call, e));
+  // Our caller canceled (Finish, nothing pipelined on our answer): drop the forwarded call the same way.
+  if (call.aborted) pending.cancel(call.abortReason);
+  else call.signal.addEventListener('abort', () => pending.cancel(call.abortReason), { once: true });
 }

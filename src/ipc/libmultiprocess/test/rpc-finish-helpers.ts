@@ -61,6 +61,7 @@ export class Obj implements ServerTarget {
         return;
       }
       case M.ping:
+        ctl.events.push(`${this.name}: ping`);
         call.initResults(1, 0).setInt32(0, call.params.getInt32(0) + 1);
         return;
       case M.hold: {

@@ -80,6 +80,8 @@ describe('rpc Finish and Release (server side)', () => {
     const used = await peer.returnFor(2);
     assert.equal(used.ret, 'results', used.reason);
     assert.equal(used.results!.getInt32(0), 2);
+    // The promise held its own reference: the child lived until useCap was done with it.
+    assert.deepEqual(ctl.events.filter((e) => e.startsWith('root.child1')), ['root.child1: ping', 'root.child1: released']);
     peer.send(encodeFinish(2, true));
 
     // dropCap holds the promise without using it; once it returns (releasing its params), nothing needs make.

@@ -60,14 +60,6 @@ void Check(const std::string& name, const std::function<std::string()>& check)
     std::fflush(stdout);
 }
 
-template <typename Builder>
-void SetContext(Builder&& builder, mp::Thread::Client& thread, mp::Thread::Client& callback_thread)
-{
-    auto context = builder.initContext();
-    context.setThread(thread);
-    context.setCallbackThread(callback_thread);
-}
-
 // One connection with its Init and the Threads this side hosts for it.
 struct Session {
     kj::AsyncIoContext& io;
@@ -85,6 +77,16 @@ struct Session {
         client = kj::heap<capnp::TwoPartyClient>(*stream);
         init = client->bootstrap().castAs<Init>();
         callback_thread = AddThread(threads, std::string(OWNER) + "/" + scenario);
+    }
+
+    // `request` with a Context naming `thread` (and our callback thread), as a libmultiprocess client sends it.
+    template <typename Request>
+    Request On(Request request, mp::Thread::Client& thread)
+    {
+        auto context = request.initContext();
+        context.setThread(thread);
+        context.setCallbackThread(callback_thread);
+        return request;
     }
 
     // Init.makeMiningOld2, which always fails: the marker that ends a server's hold (see the usage above).
@@ -135,14 +137,9 @@ std::string Payload()
 void Pipelined(Session& s)
 {
     mp::Thread::Client thread = PipelinedThread(s, "pipelined");
-    Echo::Client echo = [&] {
-        auto request = s.init.makeEchoRequest();
-        SetContext(request, thread, s.callback_thread);
-        return request.send().getResult();
-    }();
+    Echo::Client echo = s.On(s.init.makeEchoRequest(), thread).send().getResult();
     const std::string payload = Payload();
-    auto echo_request = echo.echoRequest();
-    SetContext(echo_request, thread, s.callback_thread);
+    auto echo_request = s.On(echo.echoRequest(), thread);
     echo_request.setEcho(payload);
     auto echoed = echo_request.send();
     echo = nullptr; // Finish(makeEcho) while echo is pipelined on its result
@@ -156,18 +153,12 @@ void Pipelined(Session& s)
     Check("thread handle made after Finish(construct)", [&] { return "\"" + ThreadName(s, thread) + "\""; });
     s.CheckMarker(marker, "marker");
     Check("makeEcho, echo and destroy on the same thread afterwards", [&] {
-        auto make = s.init.makeEchoRequest();
-        SetContext(make, thread, s.callback_thread);
-        auto response = make.send().wait(s.io.waitScope);
-        Echo::Client again = response.getResult();
-        auto request = again.echoRequest();
-        SetContext(request, thread, s.callback_thread);
+        Echo::Client again = s.On(s.init.makeEchoRequest(), thread).send().wait(s.io.waitScope).getResult();
+        auto request = s.On(again.echoRequest(), thread);
         request.setEcho("again");
         const std::string got = request.send().wait(s.io.waitScope).getResult().cStr();
         if (got != "again") throw std::runtime_error("echo returned \"" + got + "\"");
-        auto destroy = again.destroyRequest();
-        SetContext(destroy, thread, s.callback_thread);
-        destroy.send().wait(s.io.waitScope);
+        s.On(again.destroyRequest(), thread).send().wait(s.io.waitScope);
         return std::string();
     });
 }
@@ -186,26 +177,15 @@ std::string Hex(capnp::Data::Reader data)
 void MiningPath(Session& s)
 {
     mp::Thread::Client thread = PipelinedThread(s, "mining");
-    Mining::Client mining = [&] {
-        auto request = s.init.makeMiningRequest();
-        SetContext(request, thread, s.callback_thread);
-        return request.send().getResult();
-    }();
-    auto test_chain_request = mining.isTestChainRequest();
-    SetContext(test_chain_request, thread, s.callback_thread);
-    auto test_chain = test_chain_request.send();
-    auto tip_request = mining.getTipRequest();
-    SetContext(tip_request, thread, s.callback_thread);
-    auto tip = tip_request.send();
+    Mining::Client mining = s.On(s.init.makeMiningRequest(), thread).send().getResult();
+    auto test_chain = s.On(mining.isTestChainRequest(), thread).send();
+    auto tip = s.On(mining.getTipRequest(), thread).send();
     BlockTemplate::Client block_template = [&] {
-        auto request = mining.createNewBlockRequest();
-        SetContext(request, thread, s.callback_thread);
+        auto request = s.On(mining.createNewBlockRequest(), thread);
         request.initOptions();
         return request.send().getResult();
     }();
-    auto header_request = block_template.getBlockHeaderRequest();
-    SetContext(header_request, thread, s.callback_thread);
-    auto header = header_request.send();
+    auto header = s.On(block_template.getBlockHeaderRequest(), thread).send();
     block_template = nullptr; // Finish(createNewBlock) while getBlockHeader is pipelined on it
     mining = nullptr;         // Finish(makeMining) while three calls are pipelined on it
     auto marker = s.Marker();
@@ -251,29 +231,18 @@ void Released(Session& s)
         return "\"" + ThreadName(s, thread) + "\", \"" + ThreadName(s, waiter) + "\"";
     });
 
-    Echo::Client echo = [&] {
-        auto request = s.init.makeEchoRequest();
-        SetContext(request, thread, s.callback_thread);
-        return request.send().wait(ws).getResult();
-    }();
-    Mining::Client mining = [&] {
-        auto request = s.init.makeMiningRequest();
-        SetContext(request, thread, s.callback_thread);
-        return request.send().wait(ws).getResult();
-    }();
+    Echo::Client echo = s.On(s.init.makeEchoRequest(), thread).send().wait(ws).getResult();
+    Mining::Client mining = s.On(s.init.makeMiningRequest(), thread).send().wait(ws).getResult();
     BlockTemplate::Client block_template = [&] {
-        auto request = mining.createNewBlockRequest();
-        SetContext(request, thread, s.callback_thread);
+        auto request = s.On(mining.createNewBlockRequest(), thread);
         request.initOptions();
         return request.send().wait(ws).getResult();
     }();
 
-    auto hold = echo.echoRequest();
-    SetContext(hold, thread, s.callback_thread);
+    auto hold = s.On(echo.echoRequest(), thread);
     hold.setEcho("hold");
     auto held = hold.send();
-    auto wait_request = block_template.waitNextRequest();
-    SetContext(wait_request, waiter, s.callback_thread);
+    auto wait_request = s.On(block_template.waitNextRequest(), waiter);
     wait_request.initOptions().setTimeout(60000);
     auto waiting = wait_request.send();
     echo = nullptr;           // Release(Echo) while echo("hold") runs

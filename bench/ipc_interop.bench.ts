@@ -3,6 +3,11 @@
 // baseline measured in the same run, against ipc_interop_server (plain libcapnp). Median and p99, both warm (servers
 // that already answered WARMUP_CALLS calls) and cold (the first COLD_CALLS calls to a freshly started server process,
 // JIT warm-up included). Bitcoin Core's own figures are shown as a reference with their source, not compared.
+//
+// The cold window is V8 tiering up the per-call path: TurboFan compilations complete through the first ~2,000-3,000
+// calls (node --trace-opt), before which a call costs ~150 µs of CPU instead of ~35 µs (node --no-opt shows the
+// interpreted cost), and the compiler threads compete with the server and the client for the machine's two cores.
+// Its p99 therefore depends a lot on how busy the machine is; the fresh C++ server is the same-run reference.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

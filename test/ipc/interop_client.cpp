@@ -1,9 +1,10 @@
 // ipc_interop_client: a C++ Cap'n Proto client (TwoPartyClient on a unix socket) that drives an Init
 // server the way a libmultiprocess client does, printing one line per check.
 //
-// Usage: ipc_interop_client <socket path> [--callback] [--bench N]
+// Usage: ipc_interop_client <socket path> [--callback] [--bench N [--dump FILE]]
 //   --callback  also run the TestInit callback and exception checks (interop_test.capnp)
 //   --bench N   after the checks, time N blocking 1 KiB Echo calls and print the median round trip
+//   --dump FILE also write each of those round trips (µs, in call order, one per line) to FILE
 // Exits 1 if any check fails.
 #include "interop_common.h"
 
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -101,7 +103,8 @@ std::string ExpectFailure(Promise&& promise, kj::WaitScope& ws, const std::strin
 }
 
 // Connects, runs the checks (and the benchmark) and returns the number of failed checks.
-int RunChecks(kj::AsyncIoContext& io, ThreadSet& threads, const std::string& path, bool callback, long bench)
+int RunChecks(kj::AsyncIoContext& io, ThreadSet& threads, const std::string& path, bool callback, long bench,
+              const std::string& dump)
 {
     auto& ws = io.waitScope;
     auto address = io.provider->getNetwork().parseAddress(("unix:" + path).c_str()).wait(ws);
@@ -211,11 +214,16 @@ int RunChecks(kj::AsyncIoContext& io, ThreadSet& threads, const std::string& pat
             }
             micros.push_back(std::chrono::duration<double, std::micro>(stop - start).count());
         }
+        if (!dump.empty()) {
+            std::ofstream out(dump);
+            for (double us : micros) out << us << "\n";
+            if (!out) checks.Fail("bench", "cannot write " + dump);
+        }
         if (!micros.empty()) {
             std::sort(micros.begin(), micros.end());
             auto at = [&](double q) { return micros[static_cast<size_t>(q * static_cast<double>(micros.size() - 1))]; };
-            std::printf("bench echo 1024 bytes: median %.1f us (p10 %.1f, p90 %.1f) over %zu calls\n",
-                        at(0.5), at(0.1), at(0.9), micros.size());
+            std::printf("bench echo 1024 bytes: median %.1f us (p10 %.1f, p90 %.1f, p99 %.1f) over %zu calls\n",
+                        at(0.5), at(0.1), at(0.9), at(0.99), micros.size());
         }
     }
 
@@ -228,11 +236,11 @@ int RunChecks(kj::AsyncIoContext& io, ThreadSet& threads, const std::string& pat
     return checks.failures;
 }
 
-int Main(const std::string& path, bool callback, long bench)
+int Main(const std::string& path, bool callback, long bench, const std::string& dump)
 {
     ThreadSet threads; // outlives the event loop: the Threads and the ThreadMap we host refer to it
     auto io = kj::setupAsyncIo();
-    const int failures = RunChecks(io, threads, path, callback, bench);
+    const int failures = RunChecks(io, threads, path, callback, bench, dump);
     // Dropping the connection queued events (releases, disconnect handling): run them before the loop goes.
     io.waitScope.poll();
     return failures == 0 ? 0 : 1;
@@ -244,23 +252,26 @@ int Main(const std::string& path, bool callback, long bench)
 int main(int argc, char** argv)
 {
     if (argc < 2) {
-        std::fprintf(stderr, "Usage: %s <socket path> [--callback] [--bench N]\n", argv[0]);
+        std::fprintf(stderr, "Usage: %s <socket path> [--callback] [--bench N [--dump FILE]]\n", argv[0]);
         return 2;
     }
     bool callback = false;
     long bench = 0;
+    std::string dump;
     for (int i = 2; i < argc; ++i) {
         if (std::strcmp(argv[i], "--callback") == 0) {
             callback = true;
         } else if (std::strcmp(argv[i], "--bench") == 0 && i + 1 < argc) {
             bench = std::strtol(argv[++i], nullptr, 10);
+        } else if (std::strcmp(argv[i], "--dump") == 0 && i + 1 < argc) {
+            dump = argv[++i];
         } else {
             std::fprintf(stderr, "Unknown argument %s\n", argv[i]);
             return 2;
         }
     }
     try {
-        return interop::Main(argv[1], callback, bench);
+        return interop::Main(argv[1], callback, bench, dump);
     } catch (const kj::Exception& e) {
         std::printf("FAIL connection: %s\n", e.getDescription().cStr());
         return 1;

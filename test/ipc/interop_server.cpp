@@ -1,5 +1,5 @@
 // ipc_interop_server: a C++ Cap'n Proto server (TwoPartyServer on a unix socket) bootstrapping TestInit,
-// an Init with Echo and the callback test object, so TypeScript clients can be tested against libcapnp.
+// an Init with Echo, a small Mining (fixed tip, BlockTemplates) and the callback test object, so TypeScript clients can be tested against libcapnp.
 // Like libmultiprocess, every method with a Context only runs if context.thread names a Thread this
 // server made (else "invalid thread handle").
 //
@@ -7,8 +7,10 @@
 // Prints "listening <path>" once it accepts connections.
 #include "interop_common.h"
 
+#include <common.capnp.h>
 #include <echo.capnp.h>
 #include <init.capnp.h>
+#include <mining.capnp.h>
 
 #include <unistd.h>
 
@@ -20,7 +22,9 @@
 namespace interop {
 namespace {
 
+using ipc::capnp::messages::BlockTemplate;
 using ipc::capnp::messages::Echo;
+using ipc::capnp::messages::Mining;
 
 // Checks a call's `context.thread` the way libmultiprocess does before running it: it must name a Thread
 // this server made (pipelined makeThread results included).
@@ -89,6 +93,68 @@ private:
     ThreadSet& m_threads;
 };
 
+// A fixed chain for clients of the Mining path: a tip, and templates whose header is 80 bytes of 0x01.
+constexpr int TIP_HEIGHT = 840000;
+constexpr kj::byte TIP_HASH_BYTE = 7;
+
+class BlockTemplateImpl final : public BlockTemplate::Server {
+public:
+    explicit BlockTemplateImpl(ThreadSet& threads) : m_threads(threads) {}
+
+protected:
+    kj::Promise<void> destroy(DestroyContext context) override
+    {
+        return CheckThread(m_threads, context.getParams()).ignoreResult();
+    }
+    kj::Promise<void> getBlockHeader(GetBlockHeaderContext context) override
+    {
+        return CheckThread(m_threads, context.getParams()).then([context](std::string) mutable {
+            auto header = context.getResults().initResult(80);
+            for (auto& b : header) b = 1;
+        });
+    }
+    // No new template ever comes: answers at once with none (a real node would wait up to the timeout).
+    kj::Promise<void> waitNext(WaitNextContext context) override
+    {
+        return CheckThread(m_threads, context.getParams()).ignoreResult();
+    }
+
+private:
+    ThreadSet& m_threads;
+};
+
+class MiningImpl final : public Mining::Server {
+public:
+    explicit MiningImpl(ThreadSet& threads) : m_threads(threads) {}
+
+protected:
+    kj::Promise<void> isTestChain(IsTestChainContext context) override
+    {
+        return CheckThread(m_threads, context.getParams()).then([context](std::string) mutable {
+            context.getResults().setResult(true);
+        });
+    }
+    kj::Promise<void> getTip(GetTipContext context) override
+    {
+        return CheckThread(m_threads, context.getParams()).then([context](std::string) mutable {
+            auto results = context.getResults();
+            results.setHasResult(true);
+            auto tip = results.initResult();
+            tip.setHeight(TIP_HEIGHT);
+            for (auto& b : tip.initHash(32)) b = TIP_HASH_BYTE;
+        });
+    }
+    kj::Promise<void> createNewBlock(CreateNewBlockContext context) override
+    {
+        return CheckThread(m_threads, context.getParams()).then([this, context](std::string) mutable {
+            context.getResults().setResult(kj::heap<BlockTemplateImpl>(m_threads));
+        });
+    }
+
+private:
+    ThreadSet& m_threads;
+};
+
 class TestInitImpl final : public TestInit::Server {
 public:
     explicit TestInitImpl(ThreadSet& threads) : m_threads(threads) {}
@@ -105,6 +171,12 @@ protected:
     {
         return CheckThread(m_threads, context.getParams()).then([this, context](std::string) mutable {
             context.getResults().setResult(kj::heap<EchoImpl>(m_threads));
+        });
+    }
+    kj::Promise<void> makeMining(MakeMiningContext context) override
+    {
+        return CheckThread(m_threads, context.getParams()).then([this, context](std::string) mutable {
+            context.getResults().setResult(kj::heap<MiningImpl>(m_threads));
         });
     }
     // Bitcoin Core's answer to pre-v31 clients, so clients can test the exception path.

@@ -114,7 +114,7 @@ describe('ipc_interop: C++ client -> TS server', function () {
     }
     const bench = runs[2]!;
     assert.equal(bench.code, 0, bench.lines.join('\n'));
-    assert.ok(bench.lines.some((l) => /^bench echo 1024 bytes: median [0-9.]+ us \(p10 [0-9.]+, p90 [0-9.]+\) over 200 calls$/.test(l)),
+    assert.ok(bench.lines.some((l) => /^bench echo 1024 bytes: median [0-9.]+ us \(p10 [0-9.]+, p90 [0-9.]+, p99 [0-9.]+\) over 200 calls$/.test(l)),
       bench.lines.join('\n'));
     assert.equal(ts.connections.length, 3);
     await Promise.all(ts.connections.map((c) => c.closed));

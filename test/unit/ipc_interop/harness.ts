@@ -28,9 +28,13 @@ export function sourceDir(): string {
   return m[1]!;
 }
 
-/** Path of a C++ interop program (`client` or `server`); throws a clear error when it was not built. */
-export function interopProgram(which: 'client' | 'server'): string {
-  const exe = path.join(buildDir(), 'test', 'ipc', `ipc_interop_${which}`);
+/**
+ * Path of a C++ interop program (`client`, `server` or `early_release_client`); throws a clear error when it was not
+ * built.
+ */
+export function interopProgram(which: 'client' | 'server' | 'early_release_client'): string {
+  const name = which === 'early_release_client' ? `ipc_${which}` : `ipc_interop_${which}`;
+  const exe = path.join(buildDir(), 'test', 'ipc', name);
   if (!fs.existsSync(exe)) {
     throw new Error(`${exe} not found: build with -DENABLE_IPC=ON and BUILD_TESTS (it is made by test/ipc/CMakeLists.txt)`);
   }

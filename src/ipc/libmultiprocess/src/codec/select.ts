@@ -77,7 +77,8 @@ export class CodecSelector {
     if (raw !== 'auto' && raw !== 'native' && raw !== 'ts') {
       throw new Error(`Invalid ${CODEC_ENV} / codec value '${raw}' (expected auto, native or ts)`);
     }
-    if (raw === 'ts') return shared.ts ??= new CodecSelector('ts', null);
+    // `auto` without a preference for the addon needs no addon: loading it (3-11 ms) would only delay the first call.
+    if (raw === 'ts' || (raw === 'auto' && !AUTO_PREFERS_NATIVE)) return shared.ts ??= new CodecSelector('ts', null);
     const native = sharedNative();
     if (raw === 'native') {
       if (native === null) throw new Error('native codec requested, but capnp.node was not built (or not found)');

@@ -20,9 +20,17 @@ export function decodeText(bytes: Uint8Array, start: number, end: number): strin
   return decoder.decode(bytes.subarray(start, end));
 }
 
-/** Number of UTF-8 bytes needed for `s`. */
+/**
+ * Strings at least this long are measured and encoded natively. For a 1 KiB ASCII string the two per-character loops
+ * below cost ~120 µs interpreted and 4–18 µs once optimized; Buffer.byteLength + encodeInto cost ~0.6 µs from the
+ * first call on. Below this length the native call overhead outweighs the loops.
+ */
+const NATIVE_TEXT_MIN = 64;
+
+/** Number of UTF-8 bytes needed for `s` (a lone surrogate counts 3, as it is written as U+FFFD). */
 export function utf8Length(s: string): number {
   const n = s.length;
+  if (n >= NATIVE_TEXT_MIN) return Buffer.byteLength(s, 'utf8');
   let bytes = n;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
@@ -38,7 +46,7 @@ export function utf8Length(s: string): number {
 
 /** Writes `s` as UTF-8 at bytes[off]; `len` must be utf8Length(s). */
 export function encodeTextInto(s: string, bytes: Uint8Array, off: number, len: number): void {
-  if (len === s.length) {
+  if (len === s.length && len < NATIVE_TEXT_MIN) {
     for (let i = 0; i < len; i++) bytes[off + i] = s.charCodeAt(i);
     return;
   }

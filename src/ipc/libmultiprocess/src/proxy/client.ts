@@ -1,6 +1,6 @@
 // ProxyClient: the base of generated clients. Encodes params, fills `context` (lane thread + callbackThread),
 // sends, decodes results, and maps disconnects to libmultiprocess's client errors.
-import { Capability, type Response } from '../rpc/call.js';
+import { Capability, type CallOptions, type Response } from '../rpc/call.js';
 import type { ServerTarget } from '../rpc/capability.js';
 import { RpcError } from '../rpc/errors.js';
 import { formatText } from '../message/text-format.js';
@@ -24,6 +24,8 @@ export const CLIENT_TEXT = {
 export class ProxyClient {
   /** @internal the lane used for Context calls (null: the connection's default lane) */
   protected $thread: ThreadHandle | null = null;
+  /** @internal cancellation of this view's calls (null: none) */
+  protected $callOptions: CallOptions | null = null;
 
   constructor(readonly $cap: Capability, readonly $conn: ProxyConnection) {}
 
@@ -31,6 +33,18 @@ export class ProxyClient {
   withThread(thread: ThreadHandle): this {
     const view = Object.create(this) as this;
     view.$thread = thread;
+    return view;
+  }
+
+  /**
+   * A view of this client whose calls can be canceled: by `options.signal` (the call rejects with its reason) or
+   * after `options.timeout` ms (OVERLOADED "operation timed out"). A canceled call's capability results that were
+   * not pipelined on are released by the peer, which is told with Finish and may stop the call, as when a C++
+   * client drops its promise.
+   */
+  withCallOptions(options: CallOptions): this {
+    const view = Object.create(this) as this;
+    view.$callOptions = options;
     return view;
   }
 
@@ -64,7 +78,7 @@ export class ProxyClient {
       if (log.debug) log.log('debug', `${tag} IPC client recv ${m.results.name}`);
       if (log.trace) log.log('trace', `recv data: ${log.escape(formatText(value))}`);
       return pick ? pick(value, resp) : (value as unknown as X);
-    });
+    }, this.$callOptions ?? undefined);
     return pending.then(undefined, (err: unknown) => {
       if (err instanceof RpcError && err.type === 'disconnected' && !err.remote) {
         throw new IpcError(CLIENT_TEXT.interruptedByDisconnect);

@@ -99,6 +99,17 @@ export class Response {
 
 type Settle<T> = { resolve: (v: T) => void; reject: (e: unknown) => void };
 
+/** How a caller can give up on a call (see `PendingCall.cancel`). */
+export interface CallOptions {
+  /** Cancels the call when it aborts: the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Cancels the call after this many milliseconds: it rejects with OVERLOADED "operation timed out" (KJ's text). */
+  timeout?: number;
+}
+
+/** KJ's timeoutAfter() exception text. */
+export const TIMED_OUT = 'operation timed out';
+
 /** A sent call. Await it for the decoded results; `pipeline()` gives capabilities inside the future results. */
 export class PendingCall<T = unknown> implements Promise<T> {
   readonly [Symbol.toStringTag] = 'PendingCall';
@@ -111,8 +122,16 @@ export class PendingCall<T = unknown> implements Promise<T> {
   /** @internal */
   done = false;
   private pipelines: PromiseHook[] | null = null;
+  /** Pipelined capabilities taken before the results came and not released yet. */
+  private livePipelines = 0;
+  private canceled = false;
   /** @internal the promise this call was routed through (embargo accounting), if any */
   via: PromiseHook | null = null;
+  /**
+   * @internal set by whoever carries the call: tells the callee nobody wants the results any more (the connection
+   * sends Finish; a local call is aborted). Runs once the call is canceled and no pipelined capability is held.
+   */
+  onDrop: (() => void) | null = null;
 
   constructor(private readonly decode: (r: Response) => T) {
     this.promise = new Promise<T>((resolve, reject) => { this.settle = { resolve, reject }; });
@@ -130,9 +149,41 @@ export class PendingCall<T = unknown> implements Promise<T> {
   /** A capability found at `pointerPath` in the results, usable before they arrive (promise pipelining). */
   pipeline(...pointerPath: number[]): Capability {
     const hook = new PromiseHook(this as unknown as PendingCall<unknown>, pointerPath);
-    if (this.done) hook.resolveFrom(this.lastResponse, this.lastError);
-    else (this.pipelines ??= []).push(hook);
+    if (this.done) {
+      hook.resolveFrom(this.lastResponse, this.lastError);
+    } else {
+      (this.pipelines ??= []).push(hook);
+      this.livePipelines++;
+    }
     return new Capability(hook.addRef());
+  }
+
+  /**
+   * Gives up on the results, as a C++ caller does by dropping its promise: the call rejects with `reason` at once.
+   * Capabilities already pipelined on it stay valid; once none is held any more, the callee is told (Finish) and
+   * may stop the call. No effect once the results have arrived.
+   */
+  cancel(reason: unknown = new RpcError('failed', TEXT.canceled)): void {
+    if (this.done || this.canceled) return;
+    this.canceled = true;
+    this.settle.reject(reason);
+    this.dropIfUnused();
+  }
+
+  /** @internal canceled and no pipelined capability held: nothing needs the results */
+  get abandoned(): boolean { return this.canceled && this.livePipelines === 0; }
+
+  /** @internal a pipelined capability taken before the results came was released */
+  pipelineReleased(): void {
+    this.livePipelines--;
+    this.dropIfUnused();
+  }
+
+  private dropIfUnused(): void {
+    if (this.done || !this.abandoned) return;
+    const f = this.onDrop;
+    this.onDrop = null;
+    f?.();
   }
 
   private lastResponse: Response | null = null;
@@ -142,12 +193,20 @@ export class PendingCall<T = unknown> implements Promise<T> {
   complete(resp: Response): void {
     if (this.done) { resp.dispose(); return; }
     this.done = true;
+    this.onDrop = null;
     const hooks = this.pipelines;
     this.pipelines = null;
     if (hooks !== null) {
       // Pipelined capabilities may outlive this call: keep the result hooks they need.
       this.lastResponse = resp;
       for (const h of hooks) h.resolveFrom(resp, null);
+    }
+    if (this.canceled) {
+      // Already rejected: only the pipelined capabilities wanted the results.
+      this.lastResponse = null;
+      resp.dispose();
+      this.via?.callDone();
+      return;
     }
     let value: T;
     try {
@@ -169,6 +228,7 @@ export class PendingCall<T = unknown> implements Promise<T> {
   fail(err: Error): void {
     if (this.done) return;
     this.done = true;
+    this.onDrop = null;
     this.lastError = err;
     const hooks = this.pipelines;
     this.pipelines = null;
@@ -256,6 +316,7 @@ export class PromiseHook extends CapHook {
   protected disposed(): void {
     this.resolution?.decRef();
     this.resolution = null;
+    if (!this.pending.done) this.pending.pipelineReleased();
   }
 }
 
@@ -303,11 +364,15 @@ export class Request {
   /** @internal the connection rewrote the target (routing changed between newCall and send) */
   setWrittenTarget(t: Target): void { this.routedTarget = t; }
 
-  /** Sends the call. `decode` runs when the results arrive; caps it does not take are released after it. */
-  send<T>(decode: (r: Response) => T): PendingCall<T> {
+  /**
+   * Sends the call. `decode` runs when the results arrive; caps it does not take are released after it. `options`
+   * can cancel it (see `PendingCall.cancel`); a signal that has already aborted keeps it from being sent at all.
+   */
+  send<T>(decode: (r: Response) => T, options?: CallOptions): PendingCall<T> {
     if (this.sent) throw new RpcError('failed', 'Request already sent.');
     this.sent = true;
     const pending = new PendingCall<T>(decode);
+    if (options !== undefined) cancelOn(pending as PendingCall<unknown>, options);
     dispatchRequest(this, pending as PendingCall<unknown>);
     return pending;
   }
@@ -319,8 +384,32 @@ export class Request {
   }
 }
 
+/** Cancels `pending` when `options.signal` aborts or `options.timeout` passes, whichever comes first. */
+function cancelOn(pending: PendingCall<unknown>, { signal, timeout }: CallOptions): void {
+  if (signal?.aborted) {
+    pending.cancel(signal.reason);
+    return;
+  }
+  const onAbort = (): void => pending.cancel(signal!.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = timeout === undefined ? undefined
+    : setTimeout(() => pending.cancel(new RpcError('overloaded', TIMED_OUT)), timeout);
+  const stop = (): void => {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  };
+  pending.then(stop, stop);
+}
+
 /** Routes a request by the current state of its target hook. */
 export function dispatchRequest(req: Request, pending: PendingCall<unknown>): void {
+  if (pending.abandoned) {
+    // Canceled before it could be sent (e.g. while waiting for a promise to resolve) and nothing pipelined on it.
+    req.dropCaps();
+    pending.fail(new RpcError('failed', TEXT.canceled));
+    req.hook.decRef();
+    return;
+  }
   const r = req.hook.route();
   switch (r.kind) {
     case 'remote':
@@ -365,6 +454,8 @@ export class IncomingCall {
   /** @internal */ aborted = false;
   /** @internal why the call was aborted (the AbortSignal's reason) */ abortReason: Error | null = null;
   /** @internal */ settled = false;
+  /** @internal the capability the call was made on: kept alive until the call settles, as Cap'n Proto does */
+  private target: CapHook | null = null;
   /** Free slot for the proxy layer (request number for logs etc.). */
   tag: unknown = undefined;
   /** Runs once when the call is aborted (cheaper than a signal listener on every call; may be shared by calls). */
@@ -438,10 +529,24 @@ export class IncomingCall {
     return h === null ? null : this.resultCaps.length - 1;
   }
 
-  /** @internal release params caps (after the call settled) */
-  releaseParams(): void {
+  /**
+   * @internal keeps the object the call is delivered to alive while the call runs: its caller may release it (or
+   * Finish the answer it came from) before the call returns.
+   */
+  holdTarget(hook: CapHook): void {
+    if (this.target === hook) return;
+    const old = this.target;
+    this.target = this.settled ? null : hook.addRef();
+    old?.decRef();
+  }
+
+  /** @internal the call settled: release the params caps and the target */
+  release(): void {
     for (const h of this.capHooks) h?.decRef();
     this.capHooks.length = 0;
+    const t = this.target;
+    this.target = null;
+    t?.decRef();
   }
   /** @internal */
   dropResults(): void {
@@ -472,7 +577,7 @@ class LocalSink implements CallSink {
   returnResults(call: IncomingCall): void {
     if (call.settled) return;
     call.settled = true;
-    call.releaseParams();
+    call.release();
     const { mb } = call.payload();
     const payload = mb.asReader().getRoot().getStruct(0).getStruct(0);
     const content = payload.getPointer(0);
@@ -482,7 +587,7 @@ class LocalSink implements CallSink {
   returnError(call: IncomingCall, err: unknown): void {
     if (call.settled) return;
     call.settled = true;
-    call.releaseParams();
+    call.release();
     call.dropResults();
     const { reason, type } = reasonFromError(err);
     this.pending.fail(err instanceof RpcError ? err : new RpcError(type, reason));
@@ -494,6 +599,8 @@ function dispatchLocal(req: Request, server: ServerTarget, pending: PendingCall<
   const content = payload.getPointer(0);
   const call = new IncomingCall(req.interfaceId, req.methodId, content.isNull() ? EMPTY_STRUCT : content.getStruct(),
     content, req.caps.splice(0), new LocalSink(pending), -1);
+  call.holdTarget(req.hook);
+  pending.onDrop = () => call.abort(new RpcError('failed', TEXT.canceled));
   // Deliver asynchronously, as a remote call would be: callers can rely on send() never re-entering them.
   queueMicrotask(() => invokeServer(server, call));
 }

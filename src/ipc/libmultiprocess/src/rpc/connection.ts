@@ -2,6 +2,7 @@
 // counts, Bootstrap, Call/Return/Finish/Release/Abort, promise pipelining both ways, defensive Resolve/Disembargo.
 import { MessageReader, type PointerReader, type StructReader, EMPTY_STRUCT } from '../message/reader.js';
 import { MessageError, type ReaderOptions } from '../message/layout.js';
+import type { MessageBuilder } from '../message/builder.js';
 import { Logger } from '../log.js';
 import {
   Msg, MSG_NAMES, Ret, ExceptionType, beginReturn, encodeAbort, encodeBootstrap,
@@ -55,6 +56,8 @@ interface Question {
   /** Export ids we wrote as senderHosted in the params (for Return.releaseParamCaps). */
   paramExports: number[] | null;
   isBootstrap: boolean;
+  /** Finish went out before the Return (the caller canceled): the id stays taken until the Return comes. */
+  finishSent: boolean;
 }
 
 interface Answer {
@@ -70,7 +73,8 @@ interface Answer {
   /** Calls that arrived for this answer before it returned. */
   queued: IncomingCall[] | null;
   queuedPaths: (readonly number[])[] | null;
-  waiters: (() => void)[] | null;
+  /** Live capabilities the peer passed as receiverAnswer before this answer returned. */
+  promiseHooks: Set<AnswerPromiseHook> | null;
   error: Error | null;
 }
 
@@ -94,29 +98,39 @@ class ImportHook extends CapHook {
   protected disposed(): void { this.conn.releaseImport(this); }
 }
 
-/** A capability inside one of *our* answers that has not returned yet (peer sent receiverAnswer). */
+/**
+ * A capability inside one of *our* answers that has not returned yet (peer sent receiverAnswer). It takes its own
+ * reference when the answer settles, so it stays valid after the answer's Finish releases the answer's references.
+ */
 class AnswerPromiseHook extends CapHook {
   private resolution: CapHook | null = null;
-  constructor(private readonly conn: RpcConnection, private readonly answer: Answer,
-    private readonly path: readonly number[]) { super(); }
-  private resolveNow(): CapHook | null {
-    if (this.resolution === null && (this.answer.returned || this.answer.error !== null)) {
-      this.resolution = this.conn.answerCap(this.answer, this.path).addRef();
-    }
-    return this.resolution;
+  private waiters: (() => void)[] | null = null;
+  constructor(private readonly conn: RpcConnection, private readonly answer: Answer, readonly path: readonly number[]) {
+    super();
+    (answer.promiseHooks ??= new Set()).add(this);
   }
-  override resolved(): CapHook { return this.resolveNow()?.resolved() ?? this; }
+  /** @internal the answer settled: `cap` (no reference added) is what this promise stands for from now on */
+  settle(cap: CapHook): void {
+    this.resolution = cap.addRef();
+    const w = this.waiters;
+    this.waiters = null;
+    if (w !== null) for (const f of w) f();
+  }
+  override resolved(): CapHook { return this.resolution?.resolved() ?? this; }
   route(): Route {
-    const r = this.resolveNow();
-    if (r !== null) return r.route();
+    if (this.resolution !== null) return this.resolution.route();
     return { kind: 'wait', ready: this.whenResolved() };
   }
   override whenResolved(): Promise<void> {
-    if (this.resolveNow() !== null) return Promise.resolve();
-    return new Promise<void>((resolve) => { (this.answer.waiters ??= []).push(resolve); });
+    if (this.resolution !== null) return this.resolution.whenResolved();
+    return new Promise<void>((resolve) => { (this.waiters ??= []).push(resolve); });
   }
   protected disposed(): void {
-    this.resolution?.decRef();
+    if (this.resolution === null) {
+      this.conn.answerPromiseGone(this.answer, this);
+      return;
+    }
+    this.resolution.decRef();
     this.resolution = null;
   }
 }
@@ -189,7 +203,8 @@ export class RpcConnection implements CallSender {
       const qid = this.questionIds.take();
       pending.questionId = qid;
       pending.sender = this;
-      this.questions.set(qid, { pending: pending as PendingCall<unknown>, paramExports: null, isBootstrap: true });
+      this.questions.set(qid, { pending: pending as PendingCall<unknown>, paramExports: null, isBootstrap: true,
+        finishSent: false });
       this.transport.send(encodeBootstrap(qid));
     }
     pending.then(undefined, () => undefined); // failures surface through the capability
@@ -230,8 +245,20 @@ export class RpcConnection implements CallSender {
     for (const h of caps) h?.decRef();
     pending.questionId = qid;
     pending.sender = this;
-    this.questions.set(qid, { pending, paramExports, isBootstrap: false });
+    pending.onDrop = () => this.finishEarly(qid, pending);
+    this.questions.set(qid, { pending, paramExports, isBootstrap: false, finishSent: false });
     this.transport.send(req.mb.toFrame());
+  }
+
+  /**
+   * The caller canceled a call and holds no capability pipelined on it: send Finish now, as Cap'n Proto does when the
+   * last reference to a promise goes. releaseResultCaps: we will not read the results, so the callee releases them.
+   */
+  private finishEarly(qid: number, pending: PendingCall<unknown>): void {
+    const q = this.questions.get(qid);
+    if (q === undefined || q.pending !== pending || q.finishSent || this.closedError !== null) return;
+    q.finishSent = true;
+    this.transport.send(encodeFinish(qid, true));
   }
 
   /** Descriptor for sending `hook` to the peer; exports it (one more reference) when we host it. */
@@ -294,7 +321,8 @@ export class RpcConnection implements CallSender {
       }
       case 'receiverAnswer': {
         const a = this.answers.get(d.questionId);
-        if (a === undefined) return new BrokenHook(new RpcError('failed', TEXT.badPipeline)).addRef();
+        // After Finish the question id is no longer the peer's to name (Cap'n Proto drops the answer's pipeline).
+        if (a === undefined || a.finished) return new BrokenHook(new RpcError('failed', TEXT.badPipeline)).addRef();
         if (a.returned || a.error !== null) return this.answerCap(a, d.path).addRef();
         return new AnswerPromiseHook(this, a, d.path).addRef();
       }
@@ -361,7 +389,7 @@ export class RpcConnection implements CallSender {
 
   private newAnswer(call: IncomingCall | null): Answer {
     return { call, returned: false, finished: false, content: null, hooks: [], resultExports: null, queued: null,
-      queuedPaths: null, waiters: null, error: null };
+      queuedPaths: null, promiseHooks: null, error: null };
   }
 
   private handleBootstrap(b: StructReader): void {
@@ -382,7 +410,7 @@ export class RpcConnection implements CallSender {
     writeCapTable(payload, 1, [this.describe(this.bootstrapHook, (id) => exportsWritten.push(id))]);
     a.resultExports = exportsWritten;
     a.hooks = [this.bootstrapHook.addRef()];
-    a.content = mb.asReader().getRoot().getStruct(0).getStruct(0).getPointer(0);
+    a.content = resultsContent(mb);
     a.returned = true;
     this.transport.send(mb.toFrame());
     this.wakeAnswer(a);
@@ -414,7 +442,10 @@ export class RpcConnection implements CallSender {
       return;
     }
     const pa = this.answers.get(target.questionId);
-    if (pa === undefined || pa === a) { this.sendReturn(call, new RpcError('failed', TEXT.badPipeline)); return; }
+    if (pa === undefined || pa === a || pa.finished) {
+      this.sendReturn(call, new RpcError('failed', TEXT.badPipeline));
+      return;
+    }
     if (pa.returned || pa.error !== null) {
       this.deliver(call, this.answerCap(pa, target.path));
       return;
@@ -425,6 +456,7 @@ export class RpcConnection implements CallSender {
 
   /** Delivers a call to whatever `hook` is now: a local server, a forward, or an error. */
   private deliver(call: IncomingCall, hook: CapHook): void {
+    call.holdTarget(hook);
     const r = hook.route();
     switch (r.kind) {
       case 'local': invokeServer(r.server, call); return;
@@ -440,7 +472,7 @@ export class RpcConnection implements CallSender {
   sendReturn(call: IncomingCall, err: unknown): void {
     if (call.settled) return;
     call.settled = true;
-    call.releaseParams();
+    call.release();
     const a = this.answers.get(call.answerId);
     if (a === undefined || a.call !== call || this.closedError !== null) {
       call.dropResults();
@@ -448,12 +480,7 @@ export class RpcConnection implements CallSender {
     }
     a.returned = true;
     if (a.finished) {
-      // The caller already sent Finish: whatever the method produced is discarded.
-      call.dropResults();
-      this.transport.send(encodeReturnException(call.answerId, false, null, 0));
-      this.answers.delete(call.answerId);
-      a.error = new RpcError('failed', TEXT.canceled);
-      this.wakeAnswer(a);
+      this.returnAfterFinish(a, call, err);
       return;
     }
     if (err !== null) {
@@ -475,23 +502,56 @@ export class RpcConnection implements CallSender {
     writeCapTable(payload, 1, descs);
     a.resultExports = exportsWritten;
     a.hooks = caps; // keep for pipelined calls until Finish
-    if (caps.length > 0 || a.queued !== null || a.waiters !== null) {
-      a.content = mb.asReader().getRoot().getStruct(0).getStruct(0).getPointer(0);
-    }
+    if (caps.length > 0 || a.queued !== null || a.promiseHooks !== null) a.content = resultsContent(mb);
     this.transport.send(mb.toFrame());
     this.wakeAnswer(a);
   }
 
-  /** Runs calls queued on an answer and wakes AnswerPromiseHooks. */
+  /**
+   * The call returned after the caller's Finish. The caller gets `canceled` (Cap'n Proto sends no results once
+   * Finish came), but calls pipelined on the results before the Finish still get them: rpc.capnp lets the callee
+   * drop the results only if nothing else cares about them.
+   */
+  private returnAfterFinish(a: Answer, call: IncomingCall, err: unknown): void {
+    this.transport.send(encodeReturnException(call.answerId, false, null, 0));
+    this.answers.delete(call.answerId);
+    if (err !== null) {
+      call.dropResults();
+      const { reason, type } = reasonFromError(err);
+      a.error = err instanceof RpcError ? err : new RpcError(type, reason);
+    } else {
+      a.hooks = call.resultCaps.splice(0);
+      a.content = resultsContent(call.payload().mb);
+    }
+    this.wakeAnswer(a);
+    // Each waiting call and promise now holds what it needs; nothing was exported, so the rest can go.
+    for (const h of a.hooks) h?.decRef();
+    a.hooks = [];
+    a.content = null;
+  }
+
+  /** Runs calls queued on an answer and settles its AnswerPromiseHooks (each takes its own reference). */
   private wakeAnswer(a: Answer): void {
     const q = a.queued;
     const paths = a.queuedPaths;
     a.queued = null;
     a.queuedPaths = null;
     if (q !== null && paths !== null) for (let i = 0; i < q.length; i++) this.deliver(q[i]!, this.answerCap(a, paths[i]!));
-    const w = a.waiters;
-    a.waiters = null;
-    if (w !== null) for (const f of w) f();
+    const hooks = a.promiseHooks;
+    a.promiseHooks = null;
+    if (hooks !== null) for (const h of hooks) h.settle(this.answerCap(a, h.path));
+  }
+
+  /** @internal an AnswerPromiseHook was released before its answer settled */
+  answerPromiseGone(a: Answer, hook: AnswerPromiseHook): void {
+    a.promiseHooks?.delete(hook);
+    this.cancelIfUnwanted(a);
+  }
+
+  /** After Finish, a call still running is aborted only once no pipelined call or promise waits for its results. */
+  private cancelIfUnwanted(a: Answer): void {
+    if (!a.finished || a.returned || a.queued !== null || (a.promiseHooks !== null && a.promiseHooks.size > 0)) return;
+    a.call?.abort(new RpcError('failed', TEXT.canceled));
   }
 
   private handleReturn(r: StructReader): void {
@@ -501,6 +561,13 @@ export class RpcConnection implements CallSender {
     this.questions.delete(id);
     if (r.getBool(32, true) && q.paramExports !== null) {
       for (const e of q.paramExports) this.releaseExport(e, 1);
+    }
+    if (q.finishSent) {
+      // Canceled by the caller: our Finish asked the callee to release the result caps itself; the id is free now.
+      this.questionIds.give(id);
+      q.pending.questionId = -1;
+      q.pending.fail(new RpcError('failed', TEXT.canceled));
+      return;
     }
     const tag = r.getUint16(3);
     let resp: Response | null = null;
@@ -532,10 +599,11 @@ export class RpcConnection implements CallSender {
   private handleFinish(f: StructReader): void {
     const qid = f.getUint32(0);
     const a = this.answers.get(qid);
-    if (a === undefined) return;
+    if (a === undefined || a.finished) return;
     a.finished = true;
     if (!a.returned) {
-      a.call?.abort(new RpcError('failed', TEXT.canceled));
+      // The caller dropped its promise, but calls pipelined on the results may still need them.
+      this.cancelIfUnwanted(a);
       return;
     }
     this.answers.delete(qid);
@@ -589,12 +657,12 @@ export class RpcConnection implements CallSender {
       a.error ??= err;
       const q = a.queued;
       a.queued = null;
-      if (q !== null) for (const c of q) { c.settled = true; c.releaseParams(); }
+      if (q !== null) for (const c of q) { c.settled = true; c.release(); }
+      const promises = a.promiseHooks;
+      a.promiseHooks = null;
+      if (promises !== null) for (const h of promises) h.settle(new BrokenHook(err));
       for (const h of a.hooks) h?.decRef();
       a.hooks = [];
-      const w = a.waiters;
-      a.waiters = null;
-      if (w !== null) for (const f of w) f();
     }
     const exports = [...this.exports.values()];
     this.exports.clear();
@@ -618,6 +686,11 @@ export class RpcConnection implements CallSender {
 }
 
 const NONE_DESC: Descriptor = { kind: 'none' };
+
+/** Payload.content of a Return being built (its results), readable for pipelined calls. */
+function resultsContent(mb: MessageBuilder): PointerReader {
+  return mb.asReader().getRoot().getStruct(0).getStruct(0).getPointer(0);
+}
 
 /**
  * Why the stream ended, as calls see it. A socket error (ECONNRESET, EPIPE, ...) is a disconnect, as KJ reports it
@@ -655,4 +728,7 @@ function forwardCall(call: IncomingCall, hook: CapHook): void {
     for (const h of resp.hooks) call.resultCaps.push(h === null ? null : h.addRef());
   });
   pending.then(() => call.sink.returnResults(call), (e: unknown) => call.sink.returnError(call, e));
+  // Our caller canceled (Finish, nothing pipelined on our answer): drop the forwarded call the same way.
+  if (call.aborted) pending.cancel(call.abortReason);
+  else call.signal.addEventListener('abort', () => pending.cancel(call.abortReason), { once: true });
 }

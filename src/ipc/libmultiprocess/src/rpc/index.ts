@@ -1,6 +1,6 @@
 // Public surface of the RPC layer.
 export { RpcConnection, type FrameTransport, type RpcOptions } from './connection.js';
 export { CapHook, LocalHook, BrokenHook, type ServerTarget, type Route } from './capability.js';
-export { Capability, Request, PendingCall, Response, IncomingCall } from './call.js';
+export { Capability, Request, PendingCall, Response, IncomingCall, TIMED_OUT, type CallOptions } from './call.js';
 export { RpcError, methodNotImplemented, interfaceNotImplemented, reasonFromError } from './errors.js';
 export { EXCEPTION_TYPE_NAMES, type ExceptionTypeName } from './messages.js';

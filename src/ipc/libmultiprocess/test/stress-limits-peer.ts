@@ -117,7 +117,7 @@ export class RawPeer {
     });
   }
 
-  write(bytes: Uint8Array): void { this.socket.write(bytes); }
+  write(bytes: Uint8Array): void { if (this.socket.writable) this.socket.write(bytes); }
 
   /** The Abort the server sent, if any. */
   get abort(): Received['abort'] | undefined { return this.received.find((m) => m.tag === Msg.abort)?.abort; }

@@ -6,7 +6,7 @@
 // back near where it was.
 import assert from 'node:assert/strict';
 import { MAKE_POOL_TWICE, MAX_POOL_SIZE, RpcError, connectionRefusedText, makePoolTooLarge } from '../src/index.js';
-import { Msg, encodeBootstrap } from '../src/rpc/messages.js';
+import { Msg, encodeBootstrap, encodeFinish } from '../src/rpc/messages.js';
 import type { ChildConfig, ChildStats } from './stress-limits-child.js';
 import { ChildServer, RawPeer } from './stress-limits-peer.js';
 import { connectClient, sleep, until, type StressClient } from './stress-helpers.js';
@@ -153,7 +153,13 @@ describe('stress: hostile peers against each limit', function () {
     await scene({ limits: { maxAnswers: 64 } }, async ({ server }) => {
       const peer = await RawPeer.connect(server.socketPath);
       peer.write(Buffer.concat(Array.from({ length: 200 }, (_, q) => encodeBootstrap(q))));
-      await within(peer.closed, 10_000, 'the server to abort the connection');
+      // It keeps writing while it is aborted: it must still get to read the Abort (the server lingers).
+      const more = setInterval(() => peer.write(encodeFinish(100_000, false)), 1);
+      try {
+        await within(peer.closed, 10_000, 'the server to abort the connection');
+      } finally {
+        clearInterval(more);
+      }
       assert.equal(peer.count(Msg.return), 64);
       assert.deepEqual(peer.abort, { type: 'overloaded', reason: REASON.maxAnswers(64) });
       assert.ok(peer.endedByServer);
@@ -174,6 +180,20 @@ describe('stress: hostile peers against each limit', function () {
 
   it('pipelined calls: calls queued on an unreturned answer past maxPipelinedCalls abort that connection', async () => {
     await scene({ limits: { maxPipelinedCalls: 32 } }, async ({ server }) => {
+      // Within the limit, pipelined calls are served and stop counting once delivered: 2 x 20 > 32 pass.
+      const ok = await connectClient(server.socketPath);
+      assert.equal(await ok.echo.echo('hi'), 'hi');
+      for (let round = 0; round < 2; round++) {
+        const block = ok.echo.wait(1000, `block ${round}`);
+        const late = ok.init.makeEcho();
+        const sums = Array.from({ length: 20 }, (_, i) => late.add(i, round));
+        await server.waitFor((s) => s.pipelinedCalls === 20, 'the calls to wait on the unreturned answer');
+        assert.deepEqual(await Promise.all(sums), Array.from({ length: 20 }, (_, i) => i + round));
+        assert.equal(await block, `block ${round}`);
+        assert.equal((await server.stats(true)).pipelinedCalls, 0);
+        late.release();
+      }
+      ok.conn.close();
       const bad = await connectClient(server.socketPath);
       assert.equal(await bad.echo.echo('hi'), 'hi');
       fire([bad.echo.wait(60_000, 'holds the lane')]);

@@ -33,12 +33,14 @@ export const DEFAULT_SEND_LIMITS: Readonly<Required<SendLimits>> = {
 export interface StreamOptions extends FrameLimits, SendLimits {
   /** How long the rest of a started frame may take to arrive (default 30 s). */
   partialFrameTimeoutMs?: number;
+  /** After close(), how long to wait for the peer to close its side before destroying the socket (default 1 s). */
+  closeLingerMs?: number;
   log?: Logger;
 }
 
 export const PARTIAL_FRAME_TIMEOUT_TEXT = 'Timed out waiting for the rest of a message.';
 
-/** How long a closed connection waits for the peer to close its side before the socket is destroyed. */
+/** Default StreamOptions.closeLingerMs. */
 export const CLOSE_LINGER_MS = 1000;
 
 /** FrameTransport over a connected stream socket. */
@@ -47,6 +49,7 @@ export class SocketTransport implements FrameTransport {
   private readonly limits: FrameLimits;
   private readonly sendLimits: Readonly<Required<SendLimits>>;
   private readonly timeoutMs: number;
+  private readonly lingerMs: number;
   private readonly log: Logger;
   /** Received bytes not yet parsed: the start of a partial frame, or everything held while throttled. */
   private pending: Buffer[] = [];
@@ -83,6 +86,7 @@ export class SocketTransport implements FrameTransport {
     this.limits = { maxSegments: options.maxSegments, maxWords: options.maxWords };
     this.sendLimits = resolveLimits(DEFAULT_SEND_LIMITS, options, 'StreamOptions');
     this.timeoutMs = options.partialFrameTimeoutMs ?? 30_000;
+    this.lingerMs = options.closeLingerMs ?? CLOSE_LINGER_MS;
     this.log = options.log ?? new Logger(null);
     socket.setNoDelay?.(true);
   }
@@ -128,9 +132,9 @@ export class SocketTransport implements FrameTransport {
     this.flush();
     // Half-close and keep reading (dropping what comes) until the peer closes its side too: a peer still writing
     // then reads our last message (an Abort) instead of failing its write first. A peer that does not close gets
-    // CLOSE_LINGER_MS, so it cannot keep the fd open.
+    // closeLingerMs, so it cannot keep the fd open.
     this.socket.end();
-    const t = setTimeout(() => this.socket.destroy(), CLOSE_LINGER_MS);
+    const t = setTimeout(() => this.socket.destroy(), this.lingerMs);
     t.unref();
     this.socket.once('close', () => clearTimeout(t));
   }

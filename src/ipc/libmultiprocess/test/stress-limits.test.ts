@@ -158,6 +158,7 @@ describe('stress: hostile peers against each limit', function () {
       await server.waitFor((s) => s.conns === 1, 'the server to abort the connection');
       // The peer writes once more before it reads anything: the server still takes it (a destroyed socket would
       // fail the write, EPIPE, and the peer would never read the Abort waiting for it).
+      await sleep(50);
       peer.write(encodeFinish(100_000, false));
       await sleep(50);
       peer.socket.resume();

@@ -154,7 +154,10 @@ describe('stress: hostile peers against each limit', function () {
     await scene({ limits: { maxAnswers: 64 }, stream: { closeLingerMs: 30_000 } }, async ({ server }) => {
       const peer = await RawPeer.connect(server.socketPath);
       peer.socket.pause();
-      peer.write(Buffer.concat(Array.from({ length: 200 }, (_, q) => encodeBootstrap(q))));
+      // 65 Bootstraps (the last one is over the limit), then Finishes that would make room for more Bootstraps:
+      // once a limit is hit nothing more from the peer is processed, so there are only 64 Returns.
+      const after = Array.from({ length: 64 }, (_, q) => [encodeFinish(q, false), encodeBootstrap(100 + q)]).flat();
+      peer.write(Buffer.concat([...Array.from({ length: 65 }, (_, q) => encodeBootstrap(q)), ...after]));
       await server.waitFor((s) => s.conns === 1, 'the server to abort the connection');
       // The peer writes once more before it reads anything: the server still takes it (a destroyed socket would
       // fail the write, EPIPE, and the peer would never read the Abort waiting for it).

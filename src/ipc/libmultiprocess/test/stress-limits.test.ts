@@ -77,11 +77,18 @@ async function scene(config: Omit<ChildConfig, 'dir'>, attack: (s: Scene) => Pro
   }
 }
 
-/** The connection ended by the server's Abort: the reason the client saw. */
-async function abortedWith(c: StressClient, reason: string): Promise<void> {
-  const err = await within(c.conn.closed, 10_000, 'the server to abort the connection');
+/**
+ * A client connects, is served, then misbehaves with `attack`: the server must abort it with an Abort of type
+ * overloaded carrying `reason` (the reason its `closed` reports) and log the reason.
+ */
+async function abortsClient(server: ChildServer, reason: string, attack: (bad: StressClient) => void): Promise<void> {
+  const bad = await connectClient(server.socketPath);
+  assert.equal(await bad.echo.echo('hi'), 'hi');
+  attack(bad);
+  const err = await within(bad.conn.closed, 10_000, 'the server to abort the connection');
   assert.ok(err instanceof RpcError, String(err));
   assert.deepEqual({ type: err.type, reason: err.reason, remote: err.remote }, { type: 'overloaded', reason, remote: true });
+  assert.ok(await server.logged(`error IPC connection error: ${reason}`));
 }
 
 /** `p`, or a failure naming `what` after `ms` (a bound on waiting, not a timing assertion). */
@@ -176,11 +183,8 @@ describe('stress: hostile peers against each limit', function () {
   it('call words: calls in flight past maxCallWords abort that connection', async () => {
     const maxCallWords = 64 * KiB; // 512 KiB
     await scene({ limits: { maxCallWords } }, async ({ server }) => {
-      const bad = await connectClient(server.socketPath);
-      assert.equal(await bad.echo.echo('hi'), 'hi');
-      fire(Array.from({ length: 20 }, (_, i) => bad.echo.wait(60_000, `${i}:${'w'.repeat(64 * KiB)}`)));
-      await abortedWith(bad, REASON.maxCallWords(maxCallWords));
-      assert.ok(await server.logged(`error IPC connection error: ${REASON.maxCallWords(maxCallWords)}`));
+      await abortsClient(server, REASON.maxCallWords(maxCallWords), (bad) =>
+        fire(Array.from({ length: 20 }, (_, i) => bad.echo.wait(60_000, `${i}:${'w'.repeat(64 * KiB)}`))));
     });
   });
 
@@ -200,35 +204,27 @@ describe('stress: hostile peers against each limit', function () {
         late.release();
       }
       ok.conn.close();
-      const bad = await connectClient(server.socketPath);
-      assert.equal(await bad.echo.echo('hi'), 'hi');
-      fire([bad.echo.wait(60_000, 'holds the lane')]);
-      const late = bad.init.makeEcho(); // queued behind the wait on the lane: its answer does not return
-      fire(Array.from({ length: 100 }, (_, i) => late.add(i, 1)));
-      await abortedWith(bad, REASON.maxPipelinedCalls(32));
-      assert.ok(await server.logged(`error IPC connection error: ${REASON.maxPipelinedCalls(32)}`));
+      await abortsClient(server, REASON.maxPipelinedCalls(32), (bad) => {
+        fire([bad.echo.wait(60_000, 'holds the lane')]);
+        const late = bad.init.makeEcho(); // queued behind the wait on the lane: its answer does not return
+        fire(Array.from({ length: 100 }, (_, i) => late.add(i, 1)));
+      });
     });
   });
 
   it('exports: capabilities exported past maxExports abort that connection', async () => {
     await scene({ limits: { maxExports: 64 } }, async ({ server }) => {
-      const bad = await connectClient(server.socketPath);
-      assert.equal(await bad.echo.echo('hi'), 'hi');
-      for (let i = 0; i < 200; i++) bad.conn.makeThread(`t${i}`); // each one a lane exported to us, never released
-      await abortedWith(bad, REASON.maxExports(64));
-      assert.ok(await server.logged(`error IPC connection error: ${REASON.maxExports(64)}`));
+      await abortsClient(server, REASON.maxExports(64), (bad) => {
+        for (let i = 0; i < 200; i++) bad.conn.makeThread(`t${i}`); // each a lane exported to us, never released
+      });
     });
   });
 
   it('questions: callbacks the peer never returns past maxQuestions abort that connection', async () => {
     await scene({ limits: { maxQuestions: 16 } }, async ({ server }) => {
-      const bad = await connectClient(server.socketPath);
-      assert.equal(await bad.echo.echo('hi'), 'hi');
       // Each callback runs on its own lane and calls back into a function that never answers.
-      fire(Array.from({ length: 40 }, (_, i) =>
-        bad.echo.withThread(bad.conn.makeThread(`cb${i}`)).callback(() => new Promise<number>(() => undefined), i)));
-      await abortedWith(bad, REASON.maxQuestions(16));
-      assert.ok(await server.logged(`error IPC connection error: ${REASON.maxQuestions(16)}`));
+      await abortsClient(server, REASON.maxQuestions(16), (bad) => fire(Array.from({ length: 40 }, (_, i) =>
+        bad.echo.withThread(bad.conn.makeThread(`cb${i}`)).callback(() => new Promise<number>(() => undefined), i))));
     });
   });
 

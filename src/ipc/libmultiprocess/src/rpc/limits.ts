@@ -21,7 +21,7 @@ export interface RpcLimits {
   maxPipelinedCalls?: number;
 }
 
-export type LimitName = keyof RpcLimits | 'maxPoolSize' | 'maxSendBufferBytes' | 'maxHeldBytes';
+export type LimitName = keyof RpcLimits | 'maxSendBufferBytes' | 'maxHeldBytes';
 
 /**
  * Defaults. A libmultiprocess peer keeps one blocking call per client thread and a handful of exports (lanes,
@@ -37,7 +37,7 @@ export const DEFAULT_RPC_LIMITS: Readonly<Required<RpcLimits>> = {
   maxPipelinedCalls: 4096,
 };
 
-/** A peer made a connection exceed one of its limits. Type OVERLOADED: "a request queue overflowed". */
+/** A peer made a connection exceed one of its limits. Type overloaded: rpc.capnp's "temporary lack of resources". */
 export class LimitError extends RpcError {
   constructor(readonly limit: LimitName, reason: string) {
     super('overloaded', reason);

@@ -7,8 +7,8 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import {
-  Logger, ProxyConnection, RequestCounter, connectUnix, listenUnix, type LogLevelName, type ServerTarget,
-  type StreamOptions,
+  Logger, ProxyConnection, RequestCounter, connectUnix, listenUnix, type ConnectionLimits, type ConnectionOptions,
+  type LogLevelName, type ServerTarget, type StreamOptions,
 } from '../src/index.js';
 import { EchoClient, InitClient, Init_construct } from './rpc-test-impl.js';
 
@@ -71,6 +71,18 @@ export async function inBatches<T>(items: readonly T[], width: number, fn: (item
 export interface TableTotals { conns: number; questions: number; answers: number; exports: number; imports: number;
   lanes: number; queued: number }
 
+export interface StressServerOptions {
+  logLevel?: LogLevelName | 'off';
+  stream?: StreamOptions;
+  keepLines?: (line: string) => boolean;
+  /** Per-connection limits (ConnectionOptions.limits). */
+  limits?: ConnectionLimits;
+  /** The listener's connection cap (ListenOptions.maxConnections). */
+  maxConnections?: number;
+  /** An existing empty directory for the socket (removed by close()); default: a fresh temp dir. */
+  dir?: string;
+}
+
 /** A listening unix socket in a fresh temp dir that serves `makeInit` on every connection and tracks them. */
 export class StressServer {
   readonly conns = new Set<ProxyConnection>();
@@ -81,10 +93,9 @@ export class StressServer {
   private constructor(readonly dir: string, readonly socketPath: string, readonly log: Logger,
     readonly lines: string[]) {}
 
-  static async start(makeInit: (conn: ProxyConnection) => ServerTarget,
-    options: { logLevel?: LogLevelName | 'off'; stream?: StreamOptions; keepLines?: (line: string) => boolean } = {}):
+  static async start(makeInit: (conn: ProxyConnection) => ServerTarget, options: StressServerOptions = {}):
     Promise<StressServer> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipc-stress-'));
+    const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ipc-stress-'));
     const socketPath = path.join(dir, 'node.sock');
     const keep = options.keepLines ?? (() => true);
     const lines: string[] = [];
@@ -93,9 +104,11 @@ export class StressServer {
     const s = new StressServer(dir, socketPath, log, lines);
     s.server = await listenUnix(socketPath, {
       backlog: 511,
+      maxConnections: options.maxConnections,
+      log,
       onConnection: (sock) => {
         s.accepted++;
-        const conn = ProxyConnection.serve(sock, makeInit, { log, stream: options.stream });
+        const conn = ProxyConnection.serve(sock, makeInit, { log, stream: options.stream, limits: options.limits });
         s.conns.add(conn);
         s.sockets.set(conn, sock);
         void conn.closed.then(() => { s.conns.delete(conn); s.sockets.delete(conn); });
@@ -131,9 +144,10 @@ export class StressServer {
 /** A test client connected to a StressServer: Init bootstrapped and constructed, one Echo made (pipelined). */
 export interface StressClient { socket: net.Socket; conn: ProxyConnection; init: InitClient; echo: EchoClient }
 
-export async function connectClient(socketPath: string, log?: Logger): Promise<StressClient> {
+export async function connectClient(socketPath: string, log?: Logger, options: ConnectionOptions = {}):
+  Promise<StressClient> {
   const socket = await connectUnix(socketPath);
-  const conn = ProxyConnection.connect(socket, { log, threadName: 'client' });
+  const conn = ProxyConnection.connect(socket, { log, threadName: 'client', ...options });
   const init = conn.bootstrap((cap, c) => new InitClient(cap, c));
   void conn.construct(init.$cap, Init_construct).catch(() => undefined); // pipelined; failures show on later calls
   const echo = init.makeEcho();

@@ -2,8 +2,12 @@
 import { DEFAULT_TRAVERSAL_LIMIT_IN_WORDS, ERR, MessageError, type ReaderOptions } from './layout.js';
 import { MessageReader } from './reader.js';
 
-/** Like C++ InputStreamMessageReader: more segments than this is rejected outright. */
-export const MAX_SEGMENTS = 512;
+/**
+ * Most segments a frame may have: C++ Cap'n Proto's readers require `segmentCount < 512` ("Message has too many
+ * segments."). The count field is a UInt32 holding count-1; its largest value, which wraps to 0 in C++'s `uint`, is
+ * 2^32 here and refused like any other count over the limit.
+ */
+export const MAX_SEGMENTS = 511;
 
 /** Bytes taken by the segment table for `segmentCount` segments (always a multiple of 8). */
 export function segmentTableBytes(segmentCount: number): number {
@@ -11,7 +15,7 @@ export function segmentTableBytes(segmentCount: number): number {
 }
 
 export interface FrameLimits {
-  /** Maximum number of segments (default 512, as Cap'n Proto). */
+  /** Maximum number of segments (default MAX_SEGMENTS = 511, as Cap'n Proto). */
   maxSegments?: number;
   /** Maximum total words of all segments (default: the traversal limit, 8 Mi words). */
   maxWords?: number;
@@ -24,9 +28,7 @@ export interface FrameLimits {
 export function frameSize(buf: Uint8Array, start: number, available: number, limits?: FrameLimits): number {
   if (available < 8) return -1;
   const count = u32(buf, start) + 1;
-  if (count > (limits?.maxSegments ?? MAX_SEGMENTS) || count === 0 || count > 0xffffffff) {
-    throw new MessageError(ERR.tooManySegments);
-  }
+  if (count > (limits?.maxSegments ?? MAX_SEGMENTS)) throw new MessageError(ERR.tooManySegments);
   const table = segmentTableBytes(count);
   if (available < table) return -1;
   const maxWords = limits?.maxWords ?? DEFAULT_TRAVERSAL_LIMIT_IN_WORDS;
@@ -46,7 +48,7 @@ function u32(b: Uint8Array, o: number): number {
 export function splitFrame(frame: Uint8Array): Uint8Array[] {
   if (frame.length < 8) throw new MessageError(ERR.prematureTable);
   const count = u32(frame, 0) + 1;
-  if (count > MAX_SEGMENTS || count === 0) throw new MessageError(ERR.tooManySegments);
+  if (count > MAX_SEGMENTS) throw new MessageError(ERR.tooManySegments);
   let off = segmentTableBytes(count);
   if (frame.length < off) throw new MessageError(ERR.prematureTable);
   if (count === 1) {

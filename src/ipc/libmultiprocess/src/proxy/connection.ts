@@ -6,6 +6,7 @@ import { Capability } from '../rpc/call.js';
 import type { IncomingCall } from '../rpc/call.js';
 import type { ServerTarget } from '../rpc/capability.js';
 import { RpcError, interfaceNotImplemented, methodNotImplemented } from '../rpc/errors.js';
+import { checkLimit, type RpcLimits } from '../rpc/limits.js';
 import type { ReaderOptions } from '../message/layout.js';
 import { Logger, type LogOptions } from '../log.js';
 import { CodecSelector, type CodecChoice } from '../codec/select.js';
@@ -26,6 +27,13 @@ export interface ConnectionOptions {
   sendCallbackThread?: boolean;
   /** Struct codecs: `auto` (default, or `$MP_CODEC`), `native` (the capnp.node addon; throws if not built), `ts`. */
   codec?: CodecChoice;
+  /** What the peer may make this connection hold (defaults: DEFAULT_RPC_LIMITS, MAX_POOL_SIZE). */
+  limits?: ConnectionLimits;
+}
+
+export interface ConnectionLimits extends RpcLimits {
+  /** Largest `count` a peer's ThreadMap.makePool may ask for (default MAX_POOL_SIZE). */
+  maxPoolSize?: number;
 }
 
 /** A lane on the peer: a Thread capability made by the peer's ThreadMap. */
@@ -35,6 +43,17 @@ export class ThreadHandle {
 }
 
 export const MAKE_POOL_TWICE = 'makePool called on connection with existing pool';
+
+/**
+ * Default cap on makePool's count (a UInt32 from the peer; the lanes are made at once, ~200 bytes each here and an
+ * OS thread each in the C++ runtime). Pools are sized to a machine's parallelism, far below this.
+ */
+export const MAX_POOL_SIZE = 1024;
+
+/** Why a makePool call was refused: nothing was made. */
+export function makePoolTooLarge(count: number, max: number): string {
+  return `makePool count ${count} exceeds the maximum pool size ${max}`;
+}
 
 /** The ThreadMap we host on a connection: makeThread / makePool create lanes the peer may name in `context`. */
 class ThreadMapServer implements ServerTarget {
@@ -54,6 +73,8 @@ class ThreadMapServer implements ServerTarget {
     if (call.methodId === makePool.methodId) {
       const { count } = makePool.params.decode(call.params);
       if (this.conn.pool !== null) throw new RpcError('failed', `std::exception: ${MAKE_POOL_TWICE}`);
+      const max = this.conn.maxPoolSize;
+      if (count > max) throw new RpcError('failed', makePoolTooLarge(count, max));
       const pool: ThreadServer[] = [];
       for (let i = 0; i < count; i++) pool.push(this.conn.newLane(`pool/${i}`, false));
       this.conn.pool = pool;
@@ -79,6 +100,10 @@ export class ProxyConnection {
   /** The codecs calls on this connection use (see ConnectionOptions.codec). */
   readonly codecs: CodecSelector;
   readonly clientTag: string;
+  /** @internal the framed socket under `rpc` */
+  readonly transport: SocketTransport;
+  /** Largest pool the peer may ask for (ConnectionLimits.maxPoolSize). */
+  readonly maxPoolSize: number;
   private readonly threadMap: ThreadMapServer;
   private cbThread: ThreadServer | null = null;
   private lane: ThreadHandle | null = null;
@@ -92,13 +117,16 @@ export class ProxyConnection {
     this.log = options.log instanceof Logger ? options.log : new Logger(options.log ?? null);
     this.loopTag = this.log.tag('capnp-loop');
     this.clientTag = this.log.tag(options.threadName ?? 'main');
+    this.maxPoolSize = checkLimit('ConnectionLimits.maxPoolSize', options.limits?.maxPoolSize ?? MAX_POOL_SIZE);
     this.threadMap = new ThreadMapServer(this);
     const transport = new SocketTransport(socket, { ...options.stream, log: options.stream?.log ?? this.log });
+    this.transport = transport;
     let boot: ServerTarget | null = null;
     this.rpc = new RpcConnection(transport, {
       bootstrap: { dispatch: (call) => boot!.dispatch(call), onRelease: () => boot?.onRelease?.() },
       log: this.log,
       readerOptions: options.readerOptions,
+      limits: options.limits,
     });
     if (bootstrap === null) boot = { dispatch: () => { throw new RpcError('failed', 'This vat has no bootstrap interface.'); } };
     else boot = bootstrap(this);

@@ -1,5 +1,8 @@
 // Public surface of the libmultiprocess conventions layer used by generated code.
-export { ProxyConnection, ThreadHandle, MAKE_POOL_TWICE, type ConnectionOptions } from './connection.js';
+export {
+  ProxyConnection, ThreadHandle, MAKE_POOL_TWICE, MAX_POOL_SIZE, makePoolTooLarge, type ConnectionOptions,
+  type ConnectionLimits,
+} from './connection.js';
 export { ProxyClient, IpcError, CLIENT_TEXT } from './client.js';
 export { ProxyServer, ServerContext, TEXT as SERVER_TEXT, type Handler, type ProxyServerOptions } from './server.js';
 export { ThreadServer, type LaneTask } from './thread.js';

@@ -14,15 +14,25 @@ import {
   Capability, IncomingCall, PendingCall, PromiseHook, Request, Response, capIndexAtPath, invokeServer, type CallSink,
 } from './call.js';
 import { RpcError, TEXT, reasonFromError } from './errors.js';
+import { LimitError, LimitTracker, type RpcLimits } from './limits.js';
 
 /** A message-framed byte stream (see transport/). */
 export interface FrameTransport {
   /** Queues one framed message (the bytes are not modified afterwards). */
   send(frame: Uint8Array): void;
-  /** Starts delivering messages (as segment lists) and the close notification. */
-  start(handlers: { onMessage(segments: Uint8Array[]): void; onClose(err: Error | null): void }): void;
+  /**
+   * Starts delivering messages (as segment lists) and the close notification. `onError`: the stream broke a rule
+   * (malformed frame, a transport limit); the connection aborts. Without it the transport closes itself.
+   */
+  start(handlers: TransportHandlers): void;
   /** Closes the stream; onClose follows. */
   close(err?: Error): void;
+}
+
+export interface TransportHandlers {
+  onMessage(segments: Uint8Array[]): void;
+  onClose(err: Error | null): void;
+  onError?(err: Error): void;
 }
 
 export interface RpcOptions {
@@ -30,6 +40,8 @@ export interface RpcOptions {
   bootstrap?: ServerTarget | null;
   log?: Logger;
   readerOptions?: ReaderOptions;
+  /** Table limits (defaults: DEFAULT_RPC_LIMITS). */
+  limits?: RpcLimits;
 }
 
 /** Smallest-first id allocator (ids are reused as soon as they are freed, like Cap'n Proto's ExportTable). */
@@ -157,6 +169,8 @@ export class RpcConnection implements CallSender {
   private readonly imports = new Map<number, ImportHook>();
   private readonly sink: RemoteSink;
   private readonly disconnectFns: ((err: Error) => void)[] = [];
+  /** @internal what the peer makes this connection hold, against RpcOptions.limits */
+  readonly limits: LimitTracker;
   /** @internal null while connected */
   closedError: Error | null = null;
   /** Resolves with the reason once the connection has ended. */
@@ -169,10 +183,12 @@ export class RpcConnection implements CallSender {
     this.readerOptions = options.readerOptions;
     this.bootstrapHook = options.bootstrap ? LocalHook.of(options.bootstrap).addRef() : null;
     this.sink = new RemoteSink(this);
+    this.limits = new LimitTracker(options.limits, (err) => this.abortForPeer(err));
     this.closed = new Promise<Error>((r) => { this.resolveClosed = r; });
     transport.start({
       onMessage: (segments) => this.onMessage(segments),
       onClose: (err) => this.shutdown(closeReason(err)),
+      onError: (err) => this.abortForPeer(err),
     });
   }
 
@@ -232,6 +248,11 @@ export class RpcConnection implements CallSender {
       writeTarget(req.callSb, 0, target);
       req.setWrittenTarget(target);
     }
+    if (!this.limits.admitQuestion(this.questions.size)) {
+      req.dropCaps();
+      pending.fail(this.limits.tripped!);
+      return;
+    }
     const qid = this.questionIds.take();
     req.callSb.setUint32(0, qid);
     const caps = req.caps.splice(0);
@@ -276,6 +297,7 @@ export class RpcConnection implements CallSender {
       id = this.exportIds.take();
       this.exports.set(id, { hook: hook.addRef(), refcount: 1 });
       this.exportIdByHook.set(hook, id);
+      this.limits.exportAdded(this.exports.size);
     } else {
       this.exports.get(id)!.refcount++;
     }
@@ -347,16 +369,21 @@ export class RpcConnection implements CallSender {
   // ---- incoming messages -----------------------------------------------------------------------------------
 
   private onMessage(segments: Uint8Array[]): void {
-    if (this.closedError !== null) return;
+    if (this.closedError !== null || this.limits.tripped !== null) return;
     try {
       const root = new MessageReader(segments, this.readerOptions).getRoot();
       this.handle(root);
     } catch (err) {
       // A malformed message or protocol violation ends this connection only.
-      const e = err instanceof Error ? err : new Error(String(err));
-      this.log.log('error', `IPC connection error: ${e.message}`);
-      this.close(new RpcError('failed', e.message));
+      this.abortForPeer(err instanceof Error ? err : new Error(String(err)));
     }
+  }
+
+  /** Ends this connection because of the peer (protocol violation, a limit): log line, Abort, close. */
+  private abortForPeer(e: Error): void {
+    if (this.closedError !== null) return;
+    this.log.log('error', `IPC connection error: ${e.message}`);
+    this.close(e instanceof LimitError ? e : new RpcError('failed', e.message));
   }
 
   private handle(root: StructReader): void {
@@ -395,6 +422,7 @@ export class RpcConnection implements CallSender {
   private handleBootstrap(b: StructReader): void {
     const qid = b.getUint32(0);
     if (this.answers.has(qid)) throw new RpcError('failed', TEXT.questionInUse);
+    if (!this.limits.admitCall(qid, this.answers.size, null)) return;
     const a = this.newAnswer(null);
     this.answers.set(qid, a);
     if (this.bootstrapHook === null) {
@@ -419,6 +447,7 @@ export class RpcConnection implements CallSender {
   private handleCall(c: StructReader): void {
     const qid = c.getUint32(0);
     if (this.answers.has(qid)) throw new RpcError('failed', TEXT.questionInUse);
+    if (!this.limits.admitCall(qid, this.answers.size, c)) return;
     const target = readTarget(c.getStruct(0));
     const interfaceId = c.getUint64(1);
     const methodId = c.getUint16(2);
@@ -450,6 +479,7 @@ export class RpcConnection implements CallSender {
       this.deliver(call, this.answerCap(pa, target.path));
       return;
     }
+    if (!this.limits.admitPipelined()) { this.sendReturn(call, this.limits.tripped); return; }
     (pa.queued ??= []).push(call);
     (pa.queuedPaths ??= []).push(target.path);
   }
@@ -472,6 +502,7 @@ export class RpcConnection implements CallSender {
   sendReturn(call: IncomingCall, err: unknown): void {
     if (call.settled) return;
     call.settled = true;
+    this.limits.callSettled(call.answerId);
     call.release();
     const a = this.answers.get(call.answerId);
     if (a === undefined || a.call !== call || this.closedError !== null) {
@@ -536,6 +567,7 @@ export class RpcConnection implements CallSender {
     const paths = a.queuedPaths;
     a.queued = null;
     a.queuedPaths = null;
+    if (q !== null) this.limits.pipelinedDone(q.length);
     if (q !== null && paths !== null) for (let i = 0; i < q.length; i++) this.deliver(q[i]!, this.answerCap(a, paths[i]!));
     const hooks = a.promiseHooks;
     a.promiseHooks = null;

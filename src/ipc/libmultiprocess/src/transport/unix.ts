@@ -1,7 +1,10 @@
-// Unix-domain sockets: connect to a path, listen on a path (owner-only, stale socket removed), adopt an inherited fd.
+// Unix-domain sockets: connect to a path, listen on a path (owner-only, stale socket removed, bounded number of
+// connections), adopt an inherited fd.
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Logger } from '../log.js';
+import { checkLimit } from '../rpc/limits.js';
 
 /** Connects to a listening unix socket. Rejects with the system error (ENOENT, ECONNREFUSED, ...). */
 export function connectUnix(socketPath: string): Promise<net.Socket> {
@@ -18,6 +21,26 @@ export interface ListenOptions {
   onConnection: (socket: net.Socket) => void;
   /** Listen backlog (Bitcoin Core uses 5). */
   backlog?: number;
+  /**
+   * Connections served at once (default DEFAULT_MAX_CONNECTIONS; Infinity: no limit, as libmultiprocess's
+   * ListenConnections without max_connections). Past it a new connection is accepted and closed at once, with a
+   * log line, so that it waits neither in the kernel's backlog nor in memory.
+   */
+  maxConnections?: number;
+  /** Where the refusal lines go. */
+  log?: Logger;
+}
+
+/**
+ * Default connection cap of a listener: Core's IPC clients are a few local processes (wallets, GUI, mining
+ * clients); 128 leaves room for them while bounding the descriptors and per-connection budgets a local process
+ * can claim.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 128;
+
+/** The line logged for each refused connection. */
+export function connectionRefusedText(max: number): string {
+  return `IPC server: connection refused: already serving ${max} connections (maxConnections).`;
 }
 
 /**
@@ -31,7 +54,14 @@ export async function listenUnix(socketPath: string, options: ListenOptions): Pr
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   if (st !== null && st.isSocket()) fs.unlinkSync(socketPath);
+  const max = checkLimit('ListenOptions.maxConnections', options.maxConnections ?? DEFAULT_MAX_CONNECTIONS);
   const server = net.createServer(options.onConnection);
+  if (max !== Infinity) {
+    // Node counts the server's open sockets and closes the accepted fd itself past the cap ('drop').
+    server.maxConnections = max;
+    const log = options.log ?? new Logger(null);
+    server.on('drop', () => log.log('warning', connectionRefusedText(max)));
+  }
   // Bind with a restrictive umask so there is no window where the socket is reachable by others.
   const oldMask = process.umask(0o077);
   try {

@@ -9,7 +9,7 @@ import {
 import { TEXT } from '../src/rpc/errors.js';
 import { Control, Gate, M, OBJ, Obj, ping, tappedPair, type Seen, type Tap } from './rpc-finish-helpers.js';
 import { socketPair, waitFor } from './rpc-helpers.js';
-import { InitClient, Init_construct, makeInitServer, type EchoImplState } from './rpc-testschema.js';
+import { InitClient, Init_construct, makeInitServer, type EchoImplState } from './rpc-test-impl.js';
 
 const canceled = (e: unknown): boolean => e instanceof RpcError && e.type === 'failed' && e.message === TEXT.canceled;
 const calls = (tap: Tap): Seen[] => tap.sent.filter((m) => m.type === 'call');

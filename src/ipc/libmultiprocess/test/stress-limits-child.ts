@@ -2,7 +2,7 @@
 // "stats" line on stdin with one JSON line (RSS and heap after a full gc, its tables, the log lines since the last
 // answer; "peek": the same without the gc), so the parent watches a server that hostile peers may crash from the outside. Exits when stdin ends.
 import readline from 'node:readline';
-import { makeInitServer, type EchoImplState } from './rpc-testschema.js';
+import { makeInitServer, type EchoImplState } from './rpc-test-impl.js';
 import { StressServer, settledHeap, type StressServerOptions } from './stress-helpers.js';
 
 export interface ChildConfig extends Pick<StressServerOptions, 'stream' | 'limits' | 'maxConnections'> {

@@ -16,6 +16,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** A StressServer running in a child process (stress-limits-child.js). */
 export class ChildServer {
+  /** Servers not stopped yet (a test that timed out leaves its server to the suite's afterEach). */
+  static readonly live = new Set<ChildServer>();
   /** Every log line of the server so far (as far as stats() has fetched them). */
   readonly log: string[] = [];
   private readonly replies: ((s: ChildStats) => void)[] = [];
@@ -42,7 +44,9 @@ export class ChildServer {
         child.once('exit', (code) => reject(new Error(`limits child exited (${code}) before it was ready`)));
       });
       const { ready } = JSON.parse(first) as { ready: string };
-      return new ChildServer(child, dir, ready, lines, exited);
+      const server = new ChildServer(child, dir, ready, lines, exited);
+      ChildServer.live.add(server);
+      return server;
     } catch (e) {
       child.kill('SIGKILL');
       fs.rmSync(dir, { recursive: true, force: true });
@@ -82,6 +86,7 @@ export class ChildServer {
   }
 
   async stop(): Promise<void> {
+    ChildServer.live.delete(this);
     this.child.stdin!.end();
     const t = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     await this.exited;

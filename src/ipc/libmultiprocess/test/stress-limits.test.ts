@@ -114,6 +114,7 @@ function spreadOverSegments(oneSegmentFrame: Uint8Array, count: number): Buffer 
 
 describe('stress: hostile peers against each limit', function () {
   this.timeout(30_000);
+  afterEach(async () => { for (const s of [...ChildServer.live]) await s.stop(); });
 
   it('makePool: a count over maxPoolSize fails the call and makes nothing; the process stays up', async () => {
     await scene({}, async ({ server, good, base }) => {
@@ -270,7 +271,8 @@ describe('stress: hostile peers against each limit', function () {
       const peer = await connectClient(server.socketPath, undefined, { stream: { sendHighWaterBytes: hwm } });
       try {
         const big = (i: number): string => `${i}:${'b'.repeat(128 * KiB)}`;
-        const got = await Promise.all(Array.from({ length: 40 }, (_, i) => peer.echo.echo(big(i))));
+        const got = await within(Promise.all(Array.from({ length: 40 }, (_, i) => peer.echo.echo(big(i)))), 20_000,
+          'the calls to complete');
         got.forEach((g, i) => assert.equal(g, big(i)));
         assert.ok(peer.conn.transport.throttles >= 1, 'the client stopped processing at least once');
         assert.ok((await server.stats(true)).throttles >= 1, 'the server stopped processing at least once');

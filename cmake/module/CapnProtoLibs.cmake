@@ -1,6 +1,6 @@
 # Finds Cap'n Proto's headers, libraries and tools without Debian's CapnProtoConfig.cmake, which
 # needs pkg-config and OpenSSL's development files and hard-codes /usr paths (so it does not work
-# for the unpacked packages of a depends prefix or a cross sysroot). Defines the same imported
+# for a depends prefix (static libraries) or a cross sysroot). Defines the same imported
 # targets: CapnProto::kj, CapnProto::kj-async, CapnProto::capnp, CapnProto::capnp-rpc.
 include_guard(GLOBAL)
 
@@ -24,6 +24,8 @@ function(smithcoin_find_capnproto min_version fix_hint)
   foreach(lib IN ITEMS kj kj-async capnp capnp-rpc)
     string(MAKE_C_IDENTIFIER "CAPNP_LIB_${lib}" var)
     find_library(${var} NAMES ${lib})
+    get_filename_component(kind "${${var}}" LAST_EXT)
+    list(APPEND kinds "lib${lib}${kind}")
     if(NOT ${var})
       message(FATAL_ERROR "ENABLE_IPC is ON but the Cap'n Proto library lib${lib} was not found. ${fix_hint}")
     endif()
@@ -37,8 +39,12 @@ function(smithcoin_find_capnproto min_version fix_hint)
     mark_as_advanced(${var})
     set(previous "CapnProto::${lib}")
   endforeach()
-  # capnp-rpc needs capnp and kj-async, which the chain above already links in order.
-  set_property(TARGET CapnProto::kj-async APPEND PROPERTY INTERFACE_LINK_LIBRARIES Threads::Threads)
+  # capnp-rpc needs capnp and kj-async, which the chain above already links in order (the order a
+  # static link needs). kj itself uses threads.
+  set_property(TARGET CapnProto::kj APPEND PROPERTY INTERFACE_LINK_LIBRARIES Threads::Threads)
   set(CapnProto_FOUND TRUE PARENT_SCOPE)
+  list(JOIN kinds " " kinds)
+  get_filename_component(libdir "${CAPNP_LIB_kj}" DIRECTORY)
+  message(STATUS "Cap'n Proto ${version}: ${kinds} (${libdir})")
   mark_as_advanced(CAPNP_INCLUDE_DIR)
 endfunction()

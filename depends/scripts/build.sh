@@ -1,44 +1,48 @@
 #!/usr/bin/env bash
-# Does the work of `make -C depends`: maps HOST to a Debian architecture, fetches and unpacks the
-# packages in packages.txt, wraps the native tools, builds mpgen and writes toolchain.cmake.
-# Inputs come from the Makefile's environment: HOST BUILD PREFIX SOURCES_PATH NO_IPC NO_QT NO_WALLET NO_ZMQ.
+# The last step of `make -C depends`, after package.sh installed the packages: builds the native
+# mpgen (IPC only) and writes depends/<host>/toolchain.cmake, and for the build machine's own host
+# also depends/toolchain.cmake, which includes it.
+# Inputs from the Makefile: HOST BUILD PREFIX NO_IPC NO_QT NO_WALLET NO_ZMQ.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/lib.sh"
 
-host_arch=$(debian_arch "$HOST")
-host_multiarch=$(debian_multiarch "$host_arch")
-build_arch=$(debian_arch "$BUILD")
-build_multiarch=$(debian_multiarch "$build_arch")
-cross=0
-[ "$host_arch" != "$build_arch" ] && cross=1
+# Files of the layout that unpacked Debian binary packages (depends before it built from source).
+rm -rf "$PREFIX/usr" "$PREFIX/native/usr" "$PREFIX"/.unpacked-* "$PREFIX"/native/.unpacked-* "$PREFIX"/.options-*
 
-log "host $HOST (Debian $host_arch), build $BUILD ($build_arch), IPC $([ -n "$NO_IPC" ] && echo off || echo on)"
-mkdir -p "$PREFIX" "$PREFIX/native" "$SOURCES_PATH"
-
-if [ $cross = 1 ]; then
-  ensure_cross_compiler "$host_multiarch"
-  ensure_foreign_arch "$host_arch"
-  cc="$host_multiarch-gcc"; cxx="$host_multiarch-g++"
-else
-  cc=$(command -v gcc || command -v cc); cxx=$(command -v g++ || command -v c++)
-fi
-
-groups="base"
-[ -z "$NO_IPC" ] && groups="$groups ipc"
-while read -r group where pkg; do
-  case "$group" in ''|'#'*) continue ;; esac
-  case " $groups " in *" $group "*) ;; *) continue ;; esac
-  if [ "$where" = host ]; then
-    unpack_package "$pkg" "$host_arch" "$PREFIX"
-  else
-    unpack_package "$pkg" "$build_arch" "$PREFIX/native"
+# Builds mpgen (the in-tree libmultiprocess package) for the build machine. It is rebuilt when its
+# sources or the capnp it runs change: the stamp holds their hash.
+build_mpgen() {
+  local native=$1 top pkg key stamp
+  top=$(cd "$here/.." && pwd)
+  pkg="$top/src/ipc/libmultiprocess"
+  [ -f "$pkg/CMakeLists.txt" ] || die "cannot build mpgen: $pkg/CMakeLists.txt is missing"
+  key=$( { (cd "$pkg" && find . -type f ! -path '*/node_modules/*' -print0 | sort -z | xargs -0 sha256sum)
+           head -n1 "$native/.stamp_native_capnp"; } | sha256sum | cut -c1-16)
+  stamp="$native/.stamp_mpgen"
+  if [ -x "$native/bin/mpgen" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$key" ]; then return 0; fi
+  if [ ! -f "$top/node_modules/.package-lock.json" ]; then
+    log "installing npm packages (mpgen needs them)"
+    (cd "$top" && npm ci --no-audit --no-fund --loglevel=error)
   fi
-done < "$here/packages.txt"
+  log "building mpgen"
+  rm -rf "$native/build-mpgen"
+  { cmake -S "$pkg" -B "$native/build-mpgen" -DCMAKE_INSTALL_PREFIX="$native" \
+      -DCAPNP_EXECUTABLE="$native/bin/capnp" -DMP_NODE_MODULES="$top/node_modules" &&
+    cmake --build "$native/build-mpgen" -j "$JOBS" &&
+    cmake --install "$native/build-mpgen"; } >"$native/mpgen-build.log" 2>&1 ||
+    { tail -30 "$native/mpgen-build.log" >&2; die "mpgen failed to build (full log: $native/mpgen-build.log)"; }
+  [ -x "$native/bin/mpgen" ] || die "mpgen was not installed to $native/bin"
+  echo "$key" > "$stamp"
+}
+
+host_arch=$(debian_arch "$HOST")
+cross=0
+[ "$host_arch" != "$(debian_arch "$BUILD")" ] && cross=1
+select_compilers host
 
 enable_ipc=OFF
 if [ -z "$NO_IPC" ]; then
-  wrap_native_tools "$PREFIX/native" "$build_multiarch"
   build_mpgen "$PREFIX/native"
   enable_ipc=ON
 fi
@@ -48,12 +52,20 @@ sed -e "s|@HOST@|$HOST|g" \
     -e "s|@CROSS@|$cross|g" \
     -e "s|@CC@|$cc|g" -e "s|@CXX@|$cxx|g" \
     -e "s|@SYSTEM_PROCESSOR@|$(cmake_processor "$host_arch")|g" \
-    -e "s|@MULTIARCH@|$host_multiarch|g" \
     -e "s|@ENABLE_IPC@|$enable_ipc|g" \
     -e "s|@BUILD_GUI@|$(onoff "$NO_QT")|g" \
     -e "s|@ENABLE_WALLET@|$(onoff "$NO_WALLET")|g" \
     -e "s|@WITH_ZMQ@|OFF|g" \
-    -e "s|@NO_ZMQ@|$NO_ZMQ|g" \
     "$here/toolchain.cmake.in" > "$PREFIX/toolchain.cmake.tmp"
 mv "$PREFIX/toolchain.cmake.tmp" "$PREFIX/toolchain.cmake"
 log "wrote $PREFIX/toolchain.cmake"
+if [ "$HOST" = "$BUILD" ]; then
+  # A stable name for the build machine's toolchain, so the quick start is the same on every
+  # machine. Cross builds never move it: a build configured with it stays native.
+  printf '# Written by make -C depends: the toolchain of this machine (%s).\ninclude("${CMAKE_CURRENT_LIST_DIR}/%s/toolchain.cmake")\n' \
+    "$HOST" "$HOST" > "$here/toolchain.cmake.tmp"
+  mv "$here/toolchain.cmake.tmp" "$here/toolchain.cmake"
+  log "done. Configure with: cmake -B build --toolchain depends/toolchain.cmake  (the same as depends/$HOST/toolchain.cmake)"
+else
+  log "done. Configure with: cmake -B build --toolchain depends/$HOST/toolchain.cmake"
+fi

@@ -1,4 +1,4 @@
-# Helpers for depends/scripts/build.sh.
+# Helpers for the depends scripts (package.sh, fetch.sh, build.sh, qemu-sysroot.sh).
 
 log() { echo "depends: $*"; }
 die() { echo "depends: error: $*" >&2; exit 1; }
@@ -12,7 +12,7 @@ debian_arch() {
     riscv64-*linux-gnu) echo riscv64 ;;
     powerpc64le-*linux-gnu) echo ppc64el ;;
     i?86-*linux-gnu) echo i386 ;;
-    *) die "HOST=$1 is not supported: depends takes its packages from Debian, which builds for Linux (x86_64-pc-linux-gnu, aarch64-linux-gnu, arm-linux-gnueabihf, riscv64-linux-gnu, powerpc64le-linux-gnu, i686-pc-linux-gnu)" ;;
+    *) die "HOST=$1 is not supported: depends builds for Linux hosts only (x86_64-pc-linux-gnu, aarch64-linux-gnu, arm-linux-gnueabihf, riscv64-linux-gnu, powerpc64le-linux-gnu, i686-pc-linux-gnu)" ;;
   esac
 }
 
@@ -57,6 +57,8 @@ ensure_foreign_arch() {
   apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
 }
 
+# Debian binary packages are used only for the Node.js that runs cross-built addons under qemu
+# (qemu-sysroot.sh); every library is built from source by package.sh.
 # Downloads <pkg>:<arch> into SOURCES_PATH unless a copy is cached there; prints the .deb path.
 fetch_package() {
   local pkg=$1 arch=$2 deb
@@ -86,60 +88,75 @@ unpack_package() {
   touch "$stamp"
 }
 
-# The unpacked capnp tools need their shared libraries and the schema include dir of the prefix.
-wrap_native_tools() {
-  local native=$1 multiarch=$2 tool
-  mkdir -p "$native/bin"
-  for tool in capnp capnpc-c++ capnpc-capnp; do
-    [ -x "$native/usr/bin/$tool" ] || die "$tool missing from the unpacked capnproto package"
-    cat > "$native/bin/$tool" <<WRAP
-#!/bin/sh
-# depends wrapper: runs the unpacked $tool with its libraries and standard schemas.
-here=\$(dirname "\$(readlink -f "\$0")")
-export LD_LIBRARY_PATH="\$here/../usr/lib/$multiarch\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
-# capnp finds its plugins (capnpc-c++, capnpc-capnp) on PATH: make it these wrappers.
-export PATH="\$here:\$PATH"
-case "$tool" in
-  capnp)
-    if [ \$# -gt 0 ]; then
-      sub=\$1; shift
-      case "\$sub" in
-        compile|id|decode|encode|eval|convert) exec "\$here/../usr/bin/capnp" "\$sub" -I "\$here/../usr/include" "\$@" ;;
-        *) exec "\$here/../usr/bin/capnp" "\$sub" "\$@" ;;
-      esac
-    fi
-    exec "\$here/../usr/bin/capnp" ;;
-  *) exec "\$here/../usr/bin/$tool" "\$@" ;;
-esac
-WRAP
-    chmod +x "$native/bin/$tool"
-  done
-  # The standard schemas (/capnp/c++.capnp, rpc.capnp) come with libcapnp-dev of the host, and are
-  # architecture-independent: make them visible to the native capnp too.
-  if [ ! -d "$native/usr/include/capnp" ] && [ -d "$PREFIX/usr/include/capnp" ]; then
-    mkdir -p "$native/usr/include"
-    cp -r "$PREFIX/usr/include/capnp" "$native/usr/include/capnp"
+# The compilers for the host (the cross compiler when HOST is another architecture) or for the
+# build machine; sets cc, cxx and cross (0/1).
+select_compilers() {
+  local kind=$1 host_arch build_arch prefix
+  host_arch=$(debian_arch "$HOST"); build_arch=$(debian_arch "$BUILD")
+  cross=0
+  if [ "$kind" = host ] && [ "$host_arch" != "$build_arch" ]; then
+    cross=1
+    prefix=$(debian_multiarch "$host_arch")
+    ensure_cross_compiler "$prefix"
+    cc="$prefix-gcc"; cxx="$prefix-g++"
+  else
+    cc=$(command -v gcc || command -v cc || true); cxx=$(command -v g++ || command -v c++ || true)
+    [ -n "$cc" ] && [ -n "$cxx" ] || die "no C/C++ compiler for the build machine: install gcc and g++ (Debian: apt-get install build-essential)"
   fi
-  # Tools look for the standard schemas in <bin>/../include, as in an installed prefix.
-  mkdir -p "$native/include"
-  [ -e "$native/include/capnp" ] || ln -s ../usr/include/capnp "$native/include/capnp"
 }
 
-# Builds and installs mpgen (the in-tree libmultiprocess package) for the build machine.
-build_mpgen() {
-  local native=$1 top pkg
-  top=$(cd "$(dirname "$0")/../.." && pwd)
-  pkg="$top/src/ipc/libmultiprocess"
-  [ -f "$pkg/CMakeLists.txt" ] || die "cannot build mpgen: $pkg/CMakeLists.txt is missing"
-  if [ -x "$native/bin/mpgen" ] && [ "$native/bin/mpgen" -nt "$pkg/CMakeLists.txt" ]; then return 0; fi
-  if [ ! -f "$top/node_modules/.package-lock.json" ]; then
-    log "installing npm packages (mpgen needs them)"
-    (cd "$top" && npm ci --no-audit --no-fund --loglevel=error)
+# Mirrors of the Debian archive to take source tarballs from: DEPENDS_MIRRORS (space separated
+# URLs of directories holding pool/), else every repository in the machine's apt configuration.
+source_mirrors() {
+  if [ -n "${DEPENDS_MIRRORS:-}" ]; then
+    tr ' ' '\n' <<<"$DEPENDS_MIRRORS" | sed '/^$/d'
+    return 0
   fi
-  log "building mpgen"
-  cmake -S "$pkg" -B "$native/build-mpgen" -DCMAKE_INSTALL_PREFIX="$native" \
-    -DCAPNP_EXECUTABLE="$native/bin/capnp" -DMP_NODE_MODULES="$top/node_modules" >/dev/null
-  cmake --build "$native/build-mpgen" -j2 >/dev/null
-  cmake --install "$native/build-mpgen" >/dev/null
-  [ -x "$native/bin/mpgen" ] || die "mpgen was not installed to $native/bin"
+  command -v apt-get >/dev/null ||
+    die "no apt configuration to find a Debian archive mirror in: set DEPENDS_MIRRORS to the URL of one (the directory that holds pool/)"
+  apt-get indextargets --no-release-info --format '$(REPO_URI)' 2>/dev/null | awk '!seen[$0]++'
+}
+
+download_url() {
+  if command -v curl >/dev/null; then
+    curl -fsSL --retry 2 --connect-timeout 20 -o "$2" "$1"
+  elif command -v wget >/dev/null; then
+    wget -q -O "$2" "$1"
+  else
+    die "neither curl nor wget is installed: depends needs one to download sources"
+  fi
+}
+
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# Puts PKG_FILE into SOURCES_PATH, checked against PKG_SHA256. A cached copy with another hash is
+# fetched again; a download with another hash is an error.
+fetch_source() {
+  local file="$SOURCES_PATH/$PKG_FILE" what="$PKG_NAME $PKG_VERSION" tried="" mirror url tmp got
+  [ -n "$PKG_SHA256" ] && [ -n "$PKG_FILE" ] && [ -n "$PKG_POOL" ] ||
+    die "$what: the recipe $PKG_RECIPE must set _file_name, _sha256_hash and _pool"
+  if [ -f "$file" ]; then
+    [ "$(sha256_of "$file")" = "$PKG_SHA256" ] && return 0
+    log "$what: $file does not have the pinned sha256; fetching it again"
+    rm -f "$file"
+  fi
+  mkdir -p "$SOURCES_PATH"
+  tmp="$file.part"
+  while read -r mirror; do
+    [ -n "$mirror" ] || continue
+    url="${mirror%/}/pool/$PKG_POOL/$PKG_FILE"
+    tried="$tried $url"
+    log "fetching $url"
+    if download_url "$url" "$tmp" 2>/dev/null; then
+      got=$(sha256_of "$tmp")
+      if [ "$got" != "$PKG_SHA256" ]; then
+        rm -f "$tmp"
+        die "$what: $PKG_FILE from $url has sha256 $got, but $PKG_RECIPE expects $PKG_SHA256"
+      fi
+      mv "$tmp" "$file"
+      return 0
+    fi
+    rm -f "$tmp"
+  done < <(source_mirrors)
+  die "$what: cannot download $PKG_FILE (sha256 $PKG_SHA256), which $PKG_RECIPE expects; tried:${tried:- no mirror configured}"
 }

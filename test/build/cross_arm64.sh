@@ -14,12 +14,23 @@ make -C "$SRC/depends" HOST=$host qemu-sysroot >>"$d/depends.log" 2>&1 || { tail
 cmake -S "$SRC" -B "$d/build" --toolchain "$SRC/depends/$host/toolchain.cmake" >"$d/configure.log" 2>&1 || { tail -30 "$d/configure.log"; fail "configure failed"; }
 expect_in "Cross compiling ....................... TRUE, for Linux, aarch64" "$d/configure.log"
 cmake --build "$d/build" -j2 >"$d/build.log" 2>&1 || { tail -30 "$d/build.log"; fail "cross build failed"; }
-for f in "$d/build/js/native/crypto.node" "$d/build/bin/smithcoind"; do
+addons=("$d/build/js/native/crypto.node")
+[ "${SMITHCOIN_ENABLE_IPC:-ON}" = ON ] && addons+=("$d/build/js/native/capnp.node")
+for f in "${addons[@]}" "$d/build/bin/smithcoind"; do
   file -L "$f" | grep -q 'ARM aarch64' || fail "$f is not an arm64 binary: $(file -L "$f")"
+done
+# depends' libraries are static: the addons need nothing from depends/ at run time.
+for f in "${addons[@]}"; do
+  dyn=$(readelf -d "$f")
+  ! grep -qE 'RPATH|RUNPATH' <<<"$dyn" || fail "$(basename "$f") has a run path: $(grep -E 'RPATH|RUNPATH' <<<"$dyn")"
+  ! grep -qE 'NEEDED.*(secp256k1|capnp|kj)' <<<"$dyn" || fail "$(basename "$f") needs a shared depends library: $(grep NEEDED <<<"$dyn")"
 done
 sysroot="$SRC/depends/$host/qemu-sysroot"
 arm=$(qemu-aarch64 -L "$sysroot" "$sysroot/usr/bin/node" "$SRC/test/build/cross_check.mjs" "$d/build/js") || fail "the arm64 addon did not run under qemu"
 native=$(node "$SRC/test/build/cross_check.mjs" "$SMITHCOIN_BUILD_DIR/js") || fail "the native check failed"
+if [ "${SMITHCOIN_ENABLE_IPC:-ON}" = ON ]; then
+  qemu-aarch64 -L "$sysroot" "$sysroot/usr/bin/node" -e "require('$d/build/js/native/capnp.node')" || fail "the arm64 capnp codec does not load under qemu"
+fi
 echo "arm64:  $arm"
 echo "native: $native"
 node -e '

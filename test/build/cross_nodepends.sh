@@ -7,8 +7,8 @@
 d=$(scratch cross_nodepends)
 host=aarch64-linux-gnu
 ipc=${SMITHCOIN_ENABLE_IPC:-OFF}
-# The arm64 libraries: Debian's packages unpacked into a sysroot (depends' download step reused for
-# them only; the toolchain below is our own).
+# The arm64 libraries: depends' static libraries, built from source with the cross compiler, used as
+# a plain sysroot (include/, lib/); the toolchain below is our own.
 ipc_opt=""; [ "$ipc" = ON ] || ipc_opt="NO_IPC=1"
 make -C "$SRC/depends" HOST=$host NO_QT=1 $ipc_opt >"$d/depends.log" 2>&1 || { tail -20 "$d/depends.log"; fail "fetching the arm64 libraries failed"; }
 sysroot="$SRC/depends/$host"
@@ -17,12 +17,10 @@ set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 set(CMAKE_C_COMPILER $host-gcc)
 set(CMAKE_CXX_COMPILER $host-g++)
-set(CMAKE_LIBRARY_ARCHITECTURE $host)
 set(CMAKE_FIND_ROOT_PATH "$sysroot")
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
-set(CMAKE_BUILD_RPATH "$sysroot/usr/lib/$host")
 TC
 tool_args=(-DENABLE_IPC=$ipc)
 if [ "$ipc" = ON ]; then

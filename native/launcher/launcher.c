@@ -6,6 +6,10 @@
  * Built with -DLAUNCHER_WRAPPER it is the `smithcoin` command: it runs the TypeScript wrapper as
  * a child, reads its decision from fd 3 ("exec\0<path>\0<argv0>\0<args>..." or "exit\0<status>") and then
  * execs the chosen program in this process, as Core's wrapper does with execvp.
+ *
+ * Nothing here depends on where the build ran: the JavaScript is found beside the launcher's own
+ * file, and Node.js is $SMITHCOIN_NODE when set, else the node found at configure time, else the
+ * first `node` on PATH, so an install keeps working after the build machine's node moves.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -51,18 +55,54 @@ static void find_entry(char *out, size_t size)
     exit(127);
 }
 
-static const char *node_path(void)
+/* True for the errors that mean "this file is not there", after which the next node is tried. */
+static int is_missing(int err)
 {
-    const char *env = getenv("SMITHCOIN_NODE");
-    return env && *env ? env : LAUNCHER_NODE;
+    return err == ENOENT || err == ENOTDIR;
 }
 
-/* argv for node: node --no-warnings <entry> <user args...> */
+/*
+ * Execs Node.js with args[1..] (args[0] is set here). The user's choice, SMITHCOIN_NODE, is final:
+ * when it fails there is no fallback. Only a configured node that is gone falls back to PATH; one
+ * that is there but cannot run is an error, as that is a broken installation, not a moved one.
+ * Returns only on failure, after printing why.
+ */
+static void exec_node(char **args)
+{
+    const char *env = getenv("SMITHCOIN_NODE");
+    if (env && *env) {
+        args[0] = (char *)env;
+        execvp(env, args);
+        fprintf(stderr, "Error: cannot run Node.js from SMITHCOIN_NODE=%s: %s\n", env, strerror(errno));
+        return;
+    }
+    const char *configured = LAUNCHER_NODE;
+    if (strchr(configured, '/')) {
+        args[0] = (char *)configured;
+        execv(configured, args);
+        if (!is_missing(errno)) {
+            fprintf(stderr, "Error: cannot run Node.js %s: %s\n", configured, strerror(errno));
+            return;
+        }
+    }
+    args[0] = "node";
+    execvp("node", args);
+    if (!is_missing(errno)) {
+        fprintf(stderr, "Error: cannot run Node.js (node on PATH): %s\n", strerror(errno));
+    } else if (strchr(configured, '/')) {
+        fprintf(stderr, "Error: cannot find Node.js: %s is gone and there is no node on PATH. "
+                        "Install Node.js or set SMITHCOIN_NODE to its path.\n", configured);
+    } else {
+        fprintf(stderr, "Error: cannot find Node.js: there is no node on PATH. "
+                        "Install Node.js or set SMITHCOIN_NODE to its path.\n");
+    }
+}
+
+/* argv for node: node --no-warnings <entry> <user args...>; args[0] is filled in by exec_node. */
 static char **node_argv(const char *entry, int argc, char **argv)
 {
     char **args = calloc((size_t)argc + 3, sizeof(char *));
     if (!args) die("out of memory");
-    args[0] = (char *)node_path();
     args[1] = "--no-warnings";
     args[2] = (char *)entry;
     for (int i = 1; i < argc; ++i) args[i + 2] = argv[i];
@@ -74,9 +114,7 @@ int main(int argc, char **argv)
 {
     char entry[PATH_MAX];
     find_entry(entry, sizeof(entry));
-    char **args = node_argv(entry, argc, argv);
-    execvp(args[0], args);
-    die("cannot run Node.js");
+    exec_node(node_argv(entry, argc, argv));
     return 127;
 }
 #else
@@ -116,9 +154,7 @@ int main(int argc, char **argv)
             close(fds[1]);
         }
         setenv("SMITHCOIN_WRAPPER_ARGV0", argv[0], 1);
-        char **args = node_argv(entry, argc, argv);
-        execvp(args[0], args);
-        fprintf(stderr, "Error: cannot run Node.js: %s\n", strerror(errno));
+        exec_node(node_argv(entry, argc, argv));
         _exit(127);
     }
     close(fds[1]);

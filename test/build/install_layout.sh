@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `cmake --install` of the main build: user commands in bin/, smithcoin-node and smithcoin-gui in
-# libexec/ (as Core does), the JavaScript under lib/smithcoin/js, and the installed programs run,
+# libexec/ (as Core does), the JavaScript under lib/smithcoin/js with the npm packages it imports in
+# lib/smithcoin/js/node_modules, and the installed programs run,
 # with the wrapper finding libexec/ from bin/.
 . "$(dirname "$0")/lib.sh"
 : "${SMITHCOIN_BUILD_DIR:?}"
@@ -13,6 +14,8 @@ done
 [ -f "$p/lib/smithcoin/js/src/smithcoind.js" ] || fail "lib/smithcoin/js/src/smithcoind.js missing"
 [ -f "$p/lib/smithcoin/js/native/crypto.node" ] || fail "the crypto addon was not installed"
 [ ! -e "$p/lib/smithcoin/js/test" ] || fail "tests were installed"
+[ -f "$p/lib/smithcoin/js/node_modules/@noble/curves/package.json" ] || fail "the npm packages of the JS crypto fallback were not installed"
+[ ! -e "$p/lib/smithcoin/js/node_modules/typescript" ] || fail "the TypeScript compiler was installed"
 first_line() { "$@" 2>&1 | head -n1; }
 [ "$(first_line "$p/bin/smithcoind" -version)" = "Smithcoin Core daemon version v0.1.0 smithcoind" ] || fail "installed smithcoind -version: $(first_line "$p/bin/smithcoind" -version)"
 [ "$(first_line "$p/bin/smithcoin" node -version)" = "Smithcoin Core daemon version v0.1.0 smithcoind" ] || fail "installed wrapper did not run smithcoind"

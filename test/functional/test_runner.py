@@ -156,13 +156,13 @@ def count(results, status):
     return sum(1 for r in results if r.status == status)
 
 
-def print_results(test_results, max_len_name, runtime):
-    test_results.sort(key=TestResult.sort_key)
-    header = f"{'TEST'.ljust(max_len_name)} | {'STATUS'.ljust(9)} | DURATION"
-    lines = ["", STYLE.strong(header), ""] + [r.row(max_len_name).rstrip("\n") for r in test_results]
-    ok = all(r.was_successful for r in test_results)
+def print_table(results, width, runtime):
+    results.sort(key=TestResult.sort_key)
+    header = f"{'TEST'.ljust(width)} | {'STATUS'.ljust(9)} | DURATION"
+    lines = ["", STYLE.strong(header), ""] + [r.row(width).rstrip("\n") for r in results]
+    ok = all(r.was_successful for r in results)
     status = STYLE.glyphs["Passed" if ok else "Failed"] + ("Passed" if ok else "Failed")
-    total = f"{'ALL'.ljust(max_len_name)} | {status.ljust(9)} | {sum(r.time for r in test_results)} s (accumulated)"
+    total = f"{'ALL'.ljust(width)} | {status.ljust(9)} | {sum(r.time for r in results)} s (accumulated)"
     total = STYLE.strong(total)
     lines += ["", total if ok else f"{STYLE.red[0]}{total}{STYLE.red[1]}", f"Runtime: {runtime} s", ""]
     print("\n".join(lines))
@@ -216,17 +216,17 @@ class Job:
         return texts
 
 
-class TestHandler:
-    """Keeps up to num_tests_parallel scripts running and hands back those that finish."""
+class JobPool:
+    """Keeps up to `width` scripts running and hands back those that finish."""
 
-    def __init__(self, *, num_tests_parallel, tests_dir, tmpdir, test_list, flags, use_term_control):
-        assert num_tests_parallel >= 1
-        self.num_jobs = num_tests_parallel
+    def __init__(self, *, width, tests_dir, tmpdir, tests, flags, dots):
+        assert width >= 1
+        self.width = width
         self.tests_dir = pathlib.Path(tests_dir)
         self.tmpdir = tmpdir
-        self.queue = list(test_list)
+        self.queue = list(tests)
         self.flags = flags
-        self.use_term_control = use_term_control
+        self.dots = dots
         self.jobs = []
 
     def _launch(self, test):
@@ -241,7 +241,7 @@ class TestHandler:
 
     def get_next(self):
         """Fill the free slots, then block until one or more jobs end; returns (result, testdir, stdout, stderr)s."""
-        while self.queue and len(self.jobs) < self.num_jobs:
+        while self.queue and len(self.jobs) < self.width:
             self._launch(self.queue.pop(0))
         if not self.jobs:
             raise IndexError("no test is queued or running")
@@ -252,10 +252,10 @@ class TestHandler:
             time.sleep(POLL_SECONDS)
             done = [job for job in self.jobs if job.proc.poll() is not None]
             if done:
-                if self.use_term_control and dots:
+                if self.dots and dots:
                     print("\r" + " " * dots + "\r", end="", flush=True)
                 return [self._finish(job) for job in done]
-            if self.use_term_control:
+            if self.dots:
                 print(".", end="", flush=True)
             dots += 1
 
@@ -315,8 +315,8 @@ def run_tests(*, test_list, build_dir, tmpdir, jobs, args, failfast, use_term_co
         write_counts(failed, unit_skips, unit_passed)
         return False
 
-    pool = TestHandler(num_tests_parallel=jobs, tests_dir=os.path.join(build_dir, "test", "functional"),
-                       tmpdir=tmpdir, test_list=test_list, flags=args, use_term_control=use_term_control)
+    pool = JobPool(width=jobs, tests_dir=os.path.join(build_dir, "test", "functional"), tmpdir=tmpdir,
+                   tests=test_list, flags=args, dots=use_term_control)
     started = time.time()
     results = []
     all_passed = True
@@ -324,14 +324,14 @@ def run_tests(*, test_list, build_dir, tmpdir, jobs, args, failfast, use_term_co
         for result, _testdir, stdout, stderr in pool.get_next():
             results.append(result)
             all_passed &= report_progress(result, len(results), len(test_list), stdout, stderr)
-        if failfast and not all_passed:
+        if not all_passed and failfast:
             logging.debug("--failfast: not waiting for the other tests after a failure")
             break
     killed = pool.kill_remaining()
     results += killed
     all_passed &= not killed
 
-    print_results(results, max(len(t) for t in test_list), int(time.time() - started))
+    print_table(results, max(len(t) for t in test_list), int(time.time() - started))
     print_summary(results)
     write_counts(results, unit_skips, unit_passed)
     # Every passing test removes its own directory; an empty tmpdir means nothing is left to look at.
@@ -431,10 +431,9 @@ def main():
     passon = [a for a in unknown if a.startswith("--")]
 
     # ../config.ini as seen from this file's directory in the build tree (a symlink is not followed).
-    configfile = os.path.abspath(os.path.dirname(__file__)) + "/../config.ini"
+    configfile = str(pathlib.Path(os.path.abspath(__file__)).parent.parent / "config.ini")
     config = configparser.ConfigParser()
-    with open(configfile, encoding="utf8") as f:
-        config.read_file(f)
+    config.read_string(pathlib.Path(configfile).read_text(encoding="utf8"), source=configfile)
     env = config["environment"]
     passon.append(f"--configfile={configfile}")
     logging.basicConfig(format="%(message)s", level=logging.INFO if args.quiet else logging.DEBUG)

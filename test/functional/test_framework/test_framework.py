@@ -35,9 +35,9 @@ from .util import (
 
 
 class TestStatus(enum.Enum):
-    PASSED = 1
-    FAILED = 2
-    SKIPPED = 3
+    PASSED = enum.auto()
+    FAILED = enum.auto()
+    SKIPPED = enum.auto()
 
 
 TEST_EXIT_PASSED = 0
@@ -130,7 +130,8 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
         self._logging_started = False
         self.parse_args(test_file)
         self.set_test_params()
-        self.rpc_timeout = int(self.rpc_timeout * self.options.timeout_factor)
+        # The test chose its RPC timeout in set_test_params(); --timeout-factor scales it.
+        self.rpc_timeout = int(self.options.timeout_factor * self.rpc_timeout)
 
     def main(self):
         """Set up, run, tear down, and exit with the status code. Tests call this, never override it."""
@@ -142,14 +143,15 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
             # The runner takes the reason from this line: keep its wording.
             self.log.warning("Test Skipped: %s", skip.message)
             self.success = TestStatus.SKIPPED
-        except subprocess.CalledProcessError as e:
-            self.log.exception("a subprocess failed; its output was %r", e.output)
-            self.success = TestStatus.FAILED
         except (Exception, KeyboardInterrupt) as e:
             # Anything else, Ctrl-C included, is a failure; the traceback goes to the log.
-            what = "interrupted" if isinstance(e, KeyboardInterrupt) else f"{type(e).__name__} raised"
-            self.log.exception("test failed: %s", what)
             self.success = TestStatus.FAILED
+            if isinstance(e, subprocess.CalledProcessError):
+                self.log.exception("a subprocess failed; its output was %r", e.output)
+            elif isinstance(e, KeyboardInterrupt):
+                self.log.exception("test failed: interrupted")
+            else:
+                self.log.exception("test failed: %s raised", type(e).__name__)
         finally:
             sys.exit(self.shutdown())
 
@@ -159,8 +161,8 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
         self.options = parser.parse_args()
         factor = self.options.timeout_factor
         self.options.timeout_factor = NO_TIMEOUT_FACTOR if factor == 0 else (factor or 1)
-        if self.options.v1transport:
-            self.options.v2transport = False
+        # --v1transport overrides a --v2transport given to the whole run.
+        self.options.v2transport = self.options.v2transport and not self.options.v1transport
         self.config = configparser.ConfigParser()
         with open(self.options.configfile, encoding="utf8") as f:
             self.config.read_file(f)
@@ -185,17 +187,18 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
         self.success = TestStatus.PASSED
 
     def _make_tmpdir(self):
-        if self.options.tmpdir:
-            self.options.tmpdir = os.path.abspath(self.options.tmpdir)
-            os.makedirs(self.options.tmpdir)
-        else:
+        """The runner names a fresh directory with --tmpdir; run by hand, the test makes one itself."""
+        if not self.options.tmpdir:
             self.options.tmpdir = tempfile.mkdtemp(prefix=TMPDIR_PREFIX)
+            return
+        chosen = pathlib.Path(self.options.tmpdir).absolute()
+        chosen.mkdir(parents=True, exist_ok=False)
+        self.options.tmpdir = str(chosen)
 
     def _seed_random(self):
         # Repeatable only while one thread draws from the module-level generator.
         seed = self.options.randomseed
-        if seed is None:
-            seed = random.randrange(sys.maxsize)
+        seed = random.SystemRandom().getrandbits(63) if seed is None else seed
         random.seed(seed)
         self.log.info("random seed %d (repeat this run with --randomseed=%d)", seed, seed)
 
@@ -237,10 +240,8 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
             self._kill_leftover_nodes()
 
     def _log_outcome(self, tmpdir):
-        if self.success == TestStatus.PASSED:
-            self.log.info("passed")
-        elif self.success == TestStatus.SKIPPED:
-            self.log.info("skipped")
+        if self.success != TestStatus.FAILED:
+            self.log.info(self.success.name.lower())
         else:
             self.log.error("FAILED; the full log is %s/test_framework.log", tmpdir)
             self.log.error("If this failure is unexpected or comes and goes, please report it with the logs attached: %s",
@@ -291,8 +292,9 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
         self.nodes[i].start(*args, **kwargs)
 
     def start_nodes(self, extra_args=None):
-        for i, node in enumerate(self.nodes):
-            node.start(extra_args[i] if extra_args is not None else None)
+        per_node = extra_args if extra_args is not None else [None] * len(self.nodes)
+        for node, args in zip(self.nodes, per_node):
+            node.start(args)
 
     def stop_node(self, i, expected_stderr=""):
         self.nodes[i].stop_node(expected_stderr)
@@ -317,8 +319,9 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
 
     def _initialize_chain_clean(self):
         """Datadirs holding only smithcoin.conf: every node starts at genesis."""
-        for i in range(self.num_nodes):
-            initialize_datadir(self.options.tmpdir, i, self.chain, self.disable_autoconnect)
+        tmpdir = self.options.tmpdir
+        for n in range(self.num_nodes):
+            initialize_datadir(tmpdir, n, self.chain, disable_autoconnect=self.disable_autoconnect)
 
     def _start_logging(self):
         """Every record to <tmpdir>/test_framework.log; --loglevel and up to stdout.

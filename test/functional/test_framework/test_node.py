@@ -142,21 +142,28 @@ class TestNode:
         explicit = self.has_explicit_bind or any(a.startswith("-bind=") for a in extra_args)
         if explicit or not _will_listen(extra_args):
             return []
-        return [f"-bind=0.0.0.0:{p2p_port(self.index)}", f"-bind=127.0.0.1:{tor_port(self.index)}=onion"]
+        p2p, onion = p2p_port(self.index), tor_port(self.index)
+        return [f"-bind=0.0.0.0:{p2p}", f"-bind=127.0.0.1:{onion}=onion"]
 
     def start(self, extra_args=None, *, cwd=None, stdout=None, stderr=None, env=None):
         """Launch the process and return at once; waiting for it is the caller's business."""
         extra_args = list(self.extra_args or [] if extra_args is None else extra_args)
         extra_args += self._bind_args(extra_args)
-        self.stdout = stdout or tempfile.NamedTemporaryFile(dir=self.stdout_dir, delete=False)
-        self.stderr = stderr or tempfile.NamedTemporaryFile(dir=self.stderr_dir, delete=False)
+        self.stdout = stdout or self._capture_file(self.stdout_dir)
+        self.stderr = stderr or self._capture_file(self.stderr_dir)
         delete_cookie_file(self.datadir_path, self.chain)
         # glibc writes its fatal messages to the tty unless told to use stderr, where we capture them.
         child_env = {**os.environ, "LIBC_FATAL_STDERR_": "1", **(env or {})}
-        self.process = subprocess.Popen(self.args + extra_args, env=child_env, stdout=self.stdout,
-                                        stderr=self.stderr, cwd=cwd or self.cwd)
+        argv = [*self.args, *extra_args]
+        self.process = subprocess.Popen(argv, stdout=self.stdout, stderr=self.stderr, env=child_env,
+                                        cwd=cwd or self.cwd)
         self.running = True
         self.log.debug("launched pid %d", self.process.pid)
+
+    @staticmethod
+    def _capture_file(folder):
+        # Kept after the process ends (delete=False): a failed test leaves them for inspection.
+        return tempfile.NamedTemporaryFile(dir=folder, prefix="run-", delete=False)
 
     def _forget_process(self):
         self.running = False
@@ -166,8 +173,7 @@ class TestNode:
                                        *args, **kwargs):
         """Start the node; it must exit non-zero within the RPC timeout, its stderr matching expected_msg."""
         assert not self.running, "the node is already running"
-        with tempfile.NamedTemporaryFile(dir=self.stderr_dir, delete=False) as err, \
-                tempfile.NamedTemporaryFile(dir=self.stdout_dir, delete=False) as out:
+        with self._capture_file(self.stderr_dir) as err, self._capture_file(self.stdout_dir) as out:
             self.start(extra_args, *args, stdout=out, stderr=err, **kwargs)
             try:
                 code = self.process.wait(timeout=self.rpc_timeout)
@@ -220,7 +226,8 @@ class TestNode:
     def kill_process(self):
         self.process.kill()
         # Windows reports a killed process as exit code 1, POSIX as the negated signal number.
-        self.wait_until_stopped(expected_ret_code=1 if platform.system() == "Windows" else -signal.SIGKILL)
+        killed = -signal.SIGKILL if platform.system() != "Windows" else 1
+        self.wait_until_stopped(expected_ret_code=killed)
         assert self.is_node_stopped()
 
 

@@ -78,7 +78,7 @@ def _make_parser(test_file):
     here = pathlib.Path(test_file).parent
     p = argparse.ArgumentParser(usage="%(prog)s [options]")
     p.add_argument("--nocleanup", action="store_true",
-                   help="keep the temporary directory and leave the nodes running when the test ends")
+                   help="keep the temporary directory (datadirs and logs) when the test ends")
     p.add_argument("--noshutdown", action="store_true",
                    help="leave the nodes running when the test ends")
     p.add_argument("--cachedir", default=os.path.abspath(here / ".." / "cache"),

@@ -3,17 +3,19 @@
 # Copyright (c) 2026 The Smithcoin Core developers; the licence text is in LICENSE.
 """Run the functional test suite.
 
-Runs the listed test scripts as subprocesses, several at a time, and prints a result table. Arguments
-starting with "--" that this runner does not know are passed on to every test script; other arguments
-name the tests to run. For the options of a test script, run it with -h.
+Each test script runs as its own process, several at once; a table of results follows. Arguments that
+start with "--" and are not this runner's own are handed to every test script; the other arguments name
+the tests to run. A script's own options are listed by running it with -h.
 """
 
 import argparse
 import configparser
 import datetime
+import enum
 import json
 import logging
 import os
+import pathlib
 import re
 import shutil
 import subprocess
@@ -21,422 +23,455 @@ import sys
 import tempfile
 import time
 import unittest
+from dataclasses import dataclass, field
+from typing import IO, Optional
 
-# Colours and glyphs, switched off unless --ansi (the default on a terminal).
-BOLD, GREEN, RED, GREY = ("", ""), ("", ""), ("", ""), ("", "")
-try:
-    # Only use the glyphs when stdout can encode them.
-    "\u2713\u2716\u25cb".encode(sys.stdout.encoding or "ascii")
-    TICK = "✓ "
-    CROSS = "✖ "
-    CIRCLE = "○ "
-except (UnicodeEncodeError, LookupError):
-    TICK = "P "
-    CROSS = "x "
-    CIRCLE = "o "
-
-if os.name != "nt":
-    BOLD = ("\033[0m", "\033[1m")
-    GREEN = ("\033[0m", "\033[0;32m")
-    RED = ("\033[0m", "\033[0;31m")
-    GREY = ("\033[0m", "\033[1;30m")
-
+# Exit codes of a test script (test_framework.py).
 TEST_EXIT_PASSED = 0
 TEST_EXIT_SKIPPED = 77
 
-# Framework modules whose unittest cases run before any test script.
+# Framework modules whose self-tests run before any script.
 TEST_FRAMEWORK_MODULES = [
     "util",
     "test_node",
 ]
 
-# Not run by default (--extended). Longest first, so parallel runs finish sooner.
+# Only with --extended. Slowest first, so a parallel run ends sooner.
 EXTENDED_SCRIPTS = []
 
-# Run by default. Longest first, so parallel runs finish sooner.
+# The default run. Slowest first, so a parallel run ends sooner.
 BASE_SCRIPTS = [
     "tool_smithcoin.py",
 ]
 
 ALL_SCRIPTS = EXTENDED_SCRIPTS + BASE_SCRIPTS
 
-# Python files in this directory that are not test scripts.
+# Python files here that are not test scripts.
 NON_SCRIPTS = [
     "test_runner.py",
 ]
 
-# A test script's name says what it exercises.
+# A script's name starts with the area it tests.
 GOOD_PREFIXES_RE = re.compile("^(example|feature|interface|mempool|mining|p2p|rpc|wallet|tool)_")
 
-# The framework's log line for a skipped test (test_framework.py main()).
+# The line test_framework.py logs when a test skips itself.
 SKIP_REASON_RE = re.compile(r"Test Skipped: (.*)")
 
-# Warn below this much free space in the temp directory.
+# Below this much free space in the temp directory, print a warning.
 MIN_FREE_SPACE = 1100 * 1024 * 1024
 
+POLL_SECONDS = 0.5
 
-def main():
-    parser = argparse.ArgumentParser(add_help=False,
-                                     usage="%(prog)s [test_runner.py options] [script options] [scripts]",
-                                     description=__doc__,
-                                     epilog="Help text and arguments for individual test script:",
-                                     formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("--ansi", action="store_true", default=sys.stdout.isatty(),
-                        help="Use ANSI colors and dots in output (enabled by default when standard output is a TTY)")
-    parser.add_argument("--ci", action="store_true",
-                        help="Run checks and code that are usually only enabled in a continuous integration environment")
-    parser.add_argument("--exclude", "-x", help="specify a comma-separated-list of scripts to exclude.")
-    parser.add_argument("--extended", action="store_true", help="run the extended test suite in addition to the basic tests")
-    parser.add_argument("--help", "-h", "-?", action="store_true", help="print help text and exit")
-    parser.add_argument("--jobs", "-j", type=int, default=4, help="how many test scripts to run in parallel. Default=4.")
-    parser.add_argument("--keepcache", "-k", action="store_true",
-                        help="the default behavior is to flush the cache directory on startup. --keepcache retains the cache from the previous testrun.")
-    parser.add_argument("--quiet", "-q", action="store_true", help="only print dots, results summary and failure logs")
-    parser.add_argument("--tmpdirprefix", "-t", default=tempfile.gettempdir(), help="Root directory for datadirs")
-    parser.add_argument("--failfast", "-F", action="store_true", help="stop execution after the first test failure")
-    parser.add_argument("--filter", help="filter scripts to run by regular expression")
 
-    args, unknown_args = parser.parse_known_args()
-    if not args.ansi:
-        global BOLD, GREEN, RED, GREY
-        BOLD = ("", "")
-        GREEN = ("", "")
-        RED = ("", "")
-        GREY = ("", "")
+# --- Output style ------------------------------------------------------------------------------------
 
-    # Options for the tests start with two dashes; everything else names a test.
-    tests = [arg for arg in unknown_args if arg[:2] != "--"]
-    passon_args = [arg for arg in unknown_args if arg[:2] == "--"]
+def _glyphs_encodable():
+    try:
+        "\u2713\u2716\u25cb".encode(sys.stdout.encoding or "ascii")
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False
 
-    # config.ini sits next to this directory in the build tree (not resolved through symlinks).
-    configfile = os.path.abspath(os.path.dirname(__file__)) + "/../config.ini"
-    config = configparser.ConfigParser()
-    with open(configfile, encoding="utf8") as f:
-        config.read_file(f)
-    passon_args.append("--configfile=%s" % configfile)
 
-    logging.basicConfig(format="%(message)s", level=logging.INFO if args.quiet else logging.DEBUG)
+@dataclass
+class Style:
+    """Escape sequences (start, reset) and status glyphs; all escapes are empty without --ansi."""
+    bold: tuple = ("", "")
+    green: tuple = ("", "")
+    red: tuple = ("", "")
+    grey: tuple = ("", "")
+    glyphs: dict = field(default_factory=dict)
 
-    if not config["components"].getboolean("ENABLE_BITCOIND", fallback=False):
-        print("No functional tests to run.")
-        print("Re-compile with the -DBUILD_DAEMON=ON build option")
-        write_counts([], [("all functional tests", "smithcoind is not built (BUILD_DAEMON=OFF)")])
-        sys.exit(0)
+    @classmethod
+    def make(cls, ansi):
+        fancy = _glyphs_encodable()
+        glyphs = {"Passed": "✓ " if fancy else "P ", "Failed": "✖ " if fancy else "x ",
+                  "Skipped": "○ " if fancy else "o "}
+        if not ansi or os.name == "nt":
+            return cls(glyphs=glyphs)
+        reset = "\033[0m"
+        return cls(bold=("\033[1m", reset), green=("\033[0;32m", reset), red=("\033[0;31m", reset),
+                   grey=("\033[1;30m", reset), glyphs=glyphs)
 
-    test_list = []
-    if tests:
-        # Named tests, with or without .py or a leading path; a name also selects its variants with
-        # arguments ("x.py" matches "x.py --opt"). Wildcards are left to the shell.
-        for test in tests:
-            script = test.split("/")[-1]
-            script = script + ".py" if ".py" not in script else script
-            matching = [s for s in ALL_SCRIPTS if s.startswith(script)]
-            if matching:
-                test_list.extend(matching)
-            else:
-                print("{}WARNING!{} Test '{}' not found in full test list.".format(BOLD[1], BOLD[0], test))
-    elif args.extended:
-        test_list += ALL_SCRIPTS
-    else:
-        test_list += BASE_SCRIPTS
+    def strong(self, text):
+        return f"{self.bold[0]}{text}{self.bold[1]}"
 
-    if args.exclude:
-        for exclude_test in [t.split(".py")[0] for t in args.exclude.split(",")]:
-            exclude_list = [t for t in test_list if t.split(".py")[0] == exclude_test]
-            for item in exclude_list:
-                test_list.remove(item)
-            if not exclude_list:
-                print("{}WARNING!{} Test '{}' not found in current test list.".format(BOLD[1], BOLD[0], exclude_test))
+    def colour(self, status):
+        return {"Passed": self.green, "Failed": self.red, "Skipped": self.grey}[status]
 
-    if args.filter:
-        test_list = list(filter(re.compile(args.filter).search, test_list))
 
-    if not test_list:
-        print("No valid test scripts specified. Check that your test is in one of the test lists in test_runner.py, "
-              "or run test_runner.py with no arguments to run all tests")
-        sys.exit(1)
+STYLE = Style.make(ansi=False)
 
-    if args.help:
-        # This runner's help, then the first test's.
-        parser.print_help()
-        subprocess.check_call([sys.executable, os.path.join(config["environment"]["SRCDIR"], "test", "functional",
-                                                            test_list[0].split()[0]), "-h"])
-        sys.exit(0)
 
-    check_script_list(src_dir=config["environment"]["SRCDIR"])
-    check_script_prefixes()
+def warn(text):
+    print(f"{STYLE.strong('WARNING!')} {text}")
 
-    cache_dir = "%s/test/cache" % config["environment"]["BUILDDIR"]
-    if not args.keepcache:
-        shutil.rmtree(cache_dir, ignore_errors=True)
 
-    # The pid keeps two runners started in the same second (ctest -j) apart.
-    tmpdir = "%s/test_runner_₿_🏃_%s_%d" % (args.tmpdirprefix, datetime.datetime.now().strftime("%Y%m%d_%H%M%S"), os.getpid())
-    os.makedirs(tmpdir)
-    logging.debug("Temporary test directory at %s" % tmpdir)
+# --- Results -----------------------------------------------------------------------------------------
 
-    all_passed = run_tests(
-        test_list=test_list,
-        build_dir=config["environment"]["BUILDDIR"],
-        tmpdir=tmpdir,
-        jobs=args.jobs,
-        args=passon_args + ["--cachedir=%s" % cache_dir],
-        failfast=args.failfast,
-        use_term_control=args.ansi,
-    )
-    sys.exit(0 if all_passed else 1)
+class Status(str, enum.Enum):
+    PASSED = "Passed"
+    FAILED = "Failed"
+    SKIPPED = "Skipped"
+
+
+STATUS_ORDER = [Status.PASSED, Status.SKIPPED, Status.FAILED]
+
+
+@dataclass
+class TestResult:
+    name: str
+    status: Status
+    time: int
+    skip_reason: Optional[str] = None
+
+    def sort_key(self):
+        return STATUS_ORDER.index(self.status), self.name.lower()
+
+    @property
+    def was_successful(self):
+        return self.status != Status.FAILED
+
+    def row(self, width):
+        start, end = STYLE.colour(self.status.value)
+        label = STYLE.glyphs[self.status.value] + self.status.value.ljust(7)
+        return f"{start}{self.name.ljust(width)} | {label} | {self.time} s{end}\n"
+
+
+def classify(returncode, stderr):
+    """A pass needs exit code 0 and an empty stderr; 77 is a skip; anything else fails."""
+    if returncode == TEST_EXIT_PASSED and stderr == "":
+        return Status.PASSED
+    if returncode == TEST_EXIT_SKIPPED:
+        return Status.SKIPPED
+    return Status.FAILED
+
+
+def skip_reason(stdout):
+    found = SKIP_REASON_RE.search(stdout)
+    return found.group(1).strip() if found else "no reason given"
+
+
+def count(results, status):
+    return sum(1 for r in results if r.status == status)
+
+
+def print_table(results, width, runtime):
+    results.sort(key=TestResult.sort_key)
+    header = f"{'TEST'.ljust(width)} | {'STATUS'.ljust(9)} | DURATION"
+    lines = ["", STYLE.strong(header), ""] + [r.row(width).rstrip("\n") for r in results]
+    ok = all(r.was_successful for r in results)
+    status = STYLE.glyphs["Passed" if ok else "Failed"] + ("Passed" if ok else "Failed")
+    total = f"{'ALL'.ljust(width)} | {status.ljust(9)} | {sum(r.time for r in results)} s (accumulated)"
+    total = STYLE.strong(total)
+    lines += ["", total if ok else f"{STYLE.red[0]}{total}{STYLE.red[1]}", f"Runtime: {runtime} s", ""]
+    print("\n".join(lines))
+
+
+def print_summary(test_results):
+    """The counts as one plain line (no colour, no glyphs) for CI logs."""
+    print(f"{count(test_results, Status.PASSED)} passed, {count(test_results, Status.FAILED)} failed, "
+          f"{count(test_results, Status.SKIPPED)} skipped")
+
+
+def write_counts(test_results, other_skips, other_passed=0):
+    """Write the counts to $SMITHCOIN_TEST_COUNTS for ctest's skip summary (cmake/module/TestCounts.cmake).
+
+    other_skips: (name, reason) pairs skipped outside the scripts (framework self-tests, the whole
+    suite); other_passed: how many framework self-tests passed.
+    """
+    path = os.environ.get("SMITHCOIN_TEST_COUNTS")
+    if not path:
+        return
+    skipped = [f"{r.name}: {r.skip_reason}" for r in test_results if r.status == Status.SKIPPED]
+    skipped += [f"{name}: {why}" for name, why in other_skips]
+    counts = {"passed": other_passed + count(test_results, Status.PASSED),
+              "failed": count(test_results, Status.FAILED), "skipped": skipped}
+    out = pathlib.Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(counts, indent=1) + "\n", encoding="utf8")
+
+
+# --- Running scripts ---------------------------------------------------------------------------------
+
+@dataclass
+class Job:
+    name: str
+    started: float
+    proc: subprocess.Popen
+    testdir: str
+    out: IO[bytes]
+    err: IO[bytes]
+
+    def elapsed(self):
+        return int(time.time() - self.started)
+
+    def collect(self):
+        """The captured (stdout, stderr) as text; closes the capture files."""
+        texts = []
+        for capture in (self.out, self.err):
+            capture.seek(0)
+            texts.append(capture.read().decode("utf-8", errors="replace"))
+            capture.close()
+        return texts
+
+
+class JobPool:
+    """Keeps up to `width` scripts running and hands back those that finish."""
+
+    def __init__(self, *, width, tests_dir, tmpdir, tests, flags, dots):
+        assert width >= 1
+        self.width = width
+        self.tests_dir = pathlib.Path(tests_dir)
+        self.tmpdir = tmpdir
+        self.queue = list(tests)
+        self.flags = flags
+        self.dots = dots
+        self.jobs = []
+
+    def _launch(self, test):
+        # The number of tests still queued is unique within this run, so it keeps port blocks apart.
+        portseed = len(self.queue)
+        script, *script_args = test.split()
+        testdir = f"{self.tmpdir}/{script.removesuffix('.py')}_{portseed}"
+        argv = [sys.executable, str(self.tests_dir / script), *script_args, *self.flags,
+                f"--portseed={portseed}", f"--tmpdir={testdir}"]
+        out, err = (tempfile.SpooledTemporaryFile(max_size=1 << 16) for _ in range(2))
+        self.jobs.append(Job(test, time.time(), subprocess.Popen(argv, stdout=out, stderr=err), testdir, out, err))
+
+    def get_next(self):
+        """Fill the free slots, then block until one or more jobs end; returns (result, testdir, stdout, stderr)s."""
+        while self.queue and len(self.jobs) < self.width:
+            self._launch(self.queue.pop(0))
+        if not self.jobs:
+            raise IndexError("no test is queued or running")
+        if not self.queue:
+            print(f"Remaining jobs: [{', '.join(job.name for job in self.jobs)}]")
+        dots = 0
+        while True:
+            time.sleep(POLL_SECONDS)
+            done = [job for job in self.jobs if job.proc.poll() is not None]
+            if done:
+                if self.dots and dots:
+                    print("\r" + " " * dots + "\r", end="", flush=True)
+                return [self._finish(job) for job in done]
+            if self.dots:
+                print(".", end="", flush=True)
+            dots += 1
+
+    def _finish(self, job):
+        self.jobs.remove(job)
+        stdout, stderr = job.collect()
+        result = TestResult(job.name, classify(job.proc.returncode, stderr), job.elapsed())
+        if result.status == Status.SKIPPED:
+            result.skip_reason = skip_reason(stdout)
+        return result, job.testdir, stdout, stderr
+
+    def kill_remaining(self):
+        """End the scripts still running (after --failfast); each counts as failed."""
+        results = []
+        for job in self.jobs:
+            job.proc.kill()
+            job.proc.wait()
+            job.collect()
+            results.append(TestResult(job.name, Status.FAILED, job.elapsed()))
+        self.jobs.clear()
+        return results
+
+
+def run_framework_selftests():
+    """Run the framework modules' unittest cases. Returns (ok, passed count, [(id, skip reason)])."""
+    print("Running the test framework's own unit tests")
+    loader = unittest.TestLoader()
+    suite = unittest.TestSuite(loader.loadTestsFromName(f"test_framework.{m}") for m in TEST_FRAMEWORK_MODULES)
+    # Report to stdout: output on stderr reads as a failure to CI tooling.
+    outcome = unittest.TextTestRunner(stream=sys.stdout, verbosity=1, failfast=True).run(suite)
+    skips = [(case.id(), why) for case, why in outcome.skipped]
+    bad = len(outcome.failures) + len(outcome.errors)
+    return outcome.wasSuccessful(), outcome.testsRun - len(skips) - bad, skips
+
+
+def environment_warnings(tmpdir):
+    try:
+        already = subprocess.run(["pgrep", "-x", "smithcoind"], stdout=subprocess.DEVNULL).returncode == 0
+    except OSError:
+        already = False  # pgrep is not installed
+    if already:
+        warn("a smithcoind process is already running here; the tests may fail from competing for ports or CPU.")
+    free = shutil.disk_usage(tmpdir).free
+    if free < MIN_FREE_SPACE:
+        warn(f"only {free // (1 << 20)} MB free in {tmpdir}; the suite wants at least "
+             f"{MIN_FREE_SPACE // (1 << 20)} MB and may fail with less.")
 
 
 def run_tests(*, test_list, build_dir, tmpdir, jobs, args, failfast, use_term_control):
-    """Run the tests; print progress, failures and the result table. Returns whether all passed."""
-    try:
-        if subprocess.run(["pgrep", "-x", "smithcoind"], stdout=subprocess.DEVNULL).returncode == 0:
-            print("%sWARNING!%s There is already a smithcoind process running on this system. Tests may fail "
-                  "unexpectedly due to resource contention!" % (BOLD[1], BOLD[0]))
-    except OSError:
-        pass  # no pgrep here
-
-    if shutil.disk_usage(tmpdir).free < MIN_FREE_SPACE:
-        print("%sWARNING!%s There may be insufficient free space in %s to run the Smithcoin functional test suite. "
-              "Running the test suite with fewer than %d MB of free space might cause tests to fail."
-              % (BOLD[1], BOLD[0], tmpdir, MIN_FREE_SPACE // (1024 * 1024)))
-
-    print("Running Unit Tests for Test Framework Modules")
-    suite = unittest.TestSuite()
-    for module in TEST_FRAMEWORK_MODULES:
-        suite.addTest(unittest.TestLoader().loadTestsFromName("test_framework.{}".format(module)))
-    # The unittest report goes to stdout: any stderr output would read as a failure to CI tooling.
-    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=1, failfast=True).run(suite)
-    unit_skips = [(case.id(), reason) for case, reason in result.skipped]
-    unit_passed = result.testsRun - len(result.skipped) - len(result.failures) - len(result.errors)
-    if not result.wasSuccessful():
-        print("Early exiting after failure in TestFramework unit tests")
-        failed = [TestResult("test_framework unit tests", "Failed", 0)]
+    """Run the self-tests, then the scripts; print progress, failures and the tables. True if all passed."""
+    environment_warnings(tmpdir)
+    ok, unit_passed, unit_skips = run_framework_selftests()
+    if not ok:
+        print("The framework's unit tests failed; no test script was run")
+        failed = [TestResult("test_framework unit tests", Status.FAILED, 0)]
         print_summary(failed)
         write_counts(failed, unit_skips, unit_passed)
         return False
 
-    tests_dir = os.path.join(build_dir, "test", "functional") + "/"
-    job_queue = TestHandler(num_tests_parallel=jobs, tests_dir=tests_dir, tmpdir=tmpdir, test_list=test_list,
-                            flags=args, use_term_control=use_term_control)
-    start_time = time.time()
-    test_results = []
-    max_len_name = len(max(test_list, key=len))
-    test_count = len(test_list)
+    pool = JobPool(width=jobs, tests_dir=os.path.join(build_dir, "test", "functional"), tmpdir=tmpdir,
+                   tests=test_list, flags=args, dots=use_term_control)
+    started = time.time()
+    results = []
     all_passed = True
-    done = 0
-    while done < test_count:
-        if failfast and not all_passed:
+    while len(results) < len(test_list):
+        for result, _testdir, stdout, stderr in pool.get_next():
+            results.append(result)
+            all_passed &= report_progress(result, len(results), len(test_list), stdout, stderr)
+        if not all_passed and failfast:
+            logging.debug("--failfast: not waiting for the other tests after a failure")
             break
-        for test_result, testdir, stdout, stderr in job_queue.get_next():
-            test_results.append(test_result)
-            done += 1
-            done_str = "{}/{} - {}{}{}".format(done, test_count, BOLD[1], test_result.name, BOLD[0])
-            if test_result.status == "Passed":
-                logging.debug("%s passed, Duration: %s s" % (done_str, test_result.time))
-            elif test_result.status == "Skipped":
-                logging.debug("%s skipped (%s)" % (done_str, test_result.skip_reason))
-            else:
-                all_passed = False
-                print("%s failed, Duration: %s s\n" % (done_str, test_result.time))
-                print(BOLD[1] + "stdout:\n" + BOLD[0] + stdout + "\n")
-                print(BOLD[1] + "stderr:\n" + BOLD[0] + stderr + "\n")
-                if failfast:
-                    logging.debug("Early exiting after test failure")
-                    break
+    killed = pool.kill_remaining()
+    results += killed
+    all_passed &= not killed
 
-    # With --failfast, end the tests still running rather than leave them behind.
-    for result in job_queue.kill_remaining():
-        test_results.append(result)
-        all_passed = False
-
-    print_results(test_results, max_len_name, int(time.time() - start_time))
-    print_summary(test_results)
-    write_counts(test_results, unit_skips, unit_passed)
-
-    # Remove the temp directory when every test cleaned up after itself.
+    print_table(results, max(len(t) for t in test_list), int(time.time() - started))
+    print_summary(results)
+    write_counts(results, unit_skips, unit_passed)
+    # Every passing test removes its own directory; an empty tmpdir means nothing is left to look at.
     if not os.listdir(tmpdir):
         os.rmdir(tmpdir)
     return all_passed
 
 
-def print_results(test_results, max_len_name, runtime):
-    results = "\n" + BOLD[1] + "%s | %s | %s\n\n" % ("TEST".ljust(max_len_name), "STATUS   ", "DURATION") + BOLD[0]
-    test_results.sort(key=TestResult.sort_key)
-    all_passed = True
-    time_sum = 0
-    for test_result in test_results:
-        all_passed = all_passed and test_result.was_successful
-        time_sum += test_result.time
-        test_result.padding = max_len_name
-        results += str(test_result)
-    status = TICK + "Passed" if all_passed else CROSS + "Failed"
-    if not all_passed:
-        results += RED[1]
-    results += BOLD[1] + "\n%s | %s | %s s (accumulated) \n" % ("ALL".ljust(max_len_name), status.ljust(9), time_sum) + BOLD[0]
-    if not all_passed:
-        results += RED[0]
-    results += "Runtime: %s s\n" % runtime
-    print(results)
+def report_progress(result, done, total, stdout, stderr):
+    """One line per finished test, with the output of a failed one. Returns whether it did not fail."""
+    where = f"{done}/{total} - {STYLE.strong(result.name)}"
+    if result.status == Status.PASSED:
+        logging.debug(f"{where} passed in {result.time} s")
+    elif result.status == Status.SKIPPED:
+        logging.debug(f"{where} skipped: {result.skip_reason}")
+    else:
+        print(f"{where} failed after {result.time} s\n")
+        print(f"{STYLE.strong('stdout:')}\n{stdout}\n")
+        print(f"{STYLE.strong('stderr:')}\n{stderr}\n")
+    return result.was_successful
 
 
-def print_summary(test_results):
-    """One plain line for CI: counts without colours or glyphs."""
-    count = {status: sum(1 for r in test_results if r.status == status) for status in ("Passed", "Failed", "Skipped")}
-    print("%d passed, %d failed, %d skipped" % (count["Passed"], count["Failed"], count["Skipped"]))
+# --- Choosing the tests --------------------------------------------------------------------------------
+
+def make_parser():
+    p = argparse.ArgumentParser(add_help=False, description=__doc__,
+                                usage="%(prog)s [runner options] [options for the scripts] [test names]",
+                                epilog="The first selected script's own options follow:",
+                                formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--ansi", action="store_true", default=sys.stdout.isatty(),
+                   help="colours and progress dots (default: on when stdout is a terminal)")
+    p.add_argument("--ci", action="store_true", help="turn on the extra checks meant for CI")
+    p.add_argument("--exclude", "-x", help="comma-separated scripts to leave out")
+    p.add_argument("--extended", action="store_true", help="also run the extended scripts")
+    p.add_argument("--help", "-h", "-?", action="store_true", help="show this help and exit")
+    p.add_argument("--jobs", "-j", type=int, default=4, help="scripts run at the same time (default: 4)")
+    p.add_argument("--keepcache", "-k", action="store_true",
+                   help="reuse the cache directory of the last run instead of emptying it first")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only failures, dots and the results")
+    p.add_argument("--tmpdirprefix", "-t", default=tempfile.gettempdir(),
+                   help="directory in which the run's temporary directory is made")
+    p.add_argument("--failfast", "-F", action="store_true", help="stop at the first failing script")
+    p.add_argument("--filter", help="run only the scripts that match this regular expression")
+    return p
 
 
-def write_counts(test_results, other_skips, other_passed=0):
-    """Write the counts for ctest's skip summary to $SMITHCOIN_TEST_COUNTS (cmake/module/TestCounts.cmake).
-
-    other_skips: (name, reason) pairs skipped outside the scripts (framework unit tests, the whole suite);
-    other_passed: the framework unit tests that passed.
-    """
-    path = os.environ.get("SMITHCOIN_TEST_COUNTS")
-    if not path:
-        return
-    skipped = ["%s: %s" % (r.name, r.skip_reason) for r in test_results if r.status == "Skipped"]
-    skipped += ["%s: %s" % pair for pair in other_skips]
-    counts = {
-        "passed": other_passed + sum(1 for r in test_results if r.status == "Passed"),
-        "failed": sum(1 for r in test_results if r.status == "Failed"),
-        "skipped": skipped,
-    }
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf8") as f:
-        json.dump(counts, f, indent=1)
-        f.write("\n")
-
-
-def skip_reason(stdout):
-    """The reason a test script gave for skipping (the framework logs "Test Skipped: <reason>")."""
-    match = SKIP_REASON_RE.search(stdout)
-    return match.group(1).strip() if match else "no reason given"
-
-
-class TestHandler:
-    """Runs the test scripts, at most num_tests_parallel at a time."""
-
-    def __init__(self, *, num_tests_parallel, tests_dir, tmpdir, test_list, flags, use_term_control):
-        assert num_tests_parallel >= 1
-        self.num_jobs = num_tests_parallel
-        self.tests_dir = tests_dir
-        self.tmpdir = tmpdir
-        self.test_list = list(test_list)
-        self.flags = flags
-        self.jobs = []
-        self.use_term_control = use_term_control
-
-    def get_next(self):
-        """Start tests up to the job limit, then wait until at least one finishes and return the finished ones."""
-        while len(self.jobs) < self.num_jobs and self.test_list:
-            test = self.test_list.pop(0)
-            # Unique per test in this run, so tests running side by side use different ports.
-            portseed = len(self.test_list)
-            log_stdout = tempfile.SpooledTemporaryFile(max_size=2**16)
-            log_stderr = tempfile.SpooledTemporaryFile(max_size=2**16)
-            test_argv = test.split()
-            testdir = "{}/{}_{}".format(self.tmpdir, re.sub(".py$", "", test_argv[0]), portseed)
-            argv = ([sys.executable, self.tests_dir + test_argv[0]] + test_argv[1:] + self.flags +
-                    ["--portseed={}".format(portseed), "--tmpdir={}".format(testdir)])
-            self.jobs.append((test, time.time(), subprocess.Popen(argv, stdout=log_stdout, stderr=log_stderr),
-                              testdir, log_stdout, log_stderr))
-        if not self.jobs:
-            raise IndexError("pop from empty list")
-
-        if not self.test_list:
-            print("Remaining jobs: [{}]".format(", ".join(j[0] for j in self.jobs)))
-
-        dot_count = 0
-        while True:
-            time.sleep(0.5)
-            finished = []
-            for job in list(self.jobs):
-                name, start_time, proc, testdir, log_out, log_err = job
-                if proc.poll() is None:
-                    continue
-                log_out.seek(0)
-                log_err.seek(0)
-                stdout, stderr = [f.read().decode("utf-8", errors="replace") for f in (log_out, log_err)]
-                log_out.close()
-                log_err.close()
-                # Passing means exit code 0 and nothing at all on stderr.
-                if proc.returncode == TEST_EXIT_PASSED and stderr == "":
-                    status = "Passed"
-                elif proc.returncode == TEST_EXIT_SKIPPED:
-                    status = "Skipped"
-                else:
-                    status = "Failed"
-                self.jobs.remove(job)
-                if self.use_term_control:
-                    print("\r" + " " * dot_count + "\r", end="", flush=True)
-                dot_count = 0
-                result = TestResult(name, status, int(time.time() - start_time))
-                if status == "Skipped":
-                    result.skip_reason = skip_reason(stdout)
-                finished.append((result, testdir, stdout, stderr))
-            if finished:
-                return finished
-            if self.use_term_control:
-                print(".", end="", flush=True)
-            dot_count += 1
-
-    def kill_remaining(self):
-        """Kill tests still running (after --failfast) and report them as failed."""
-        results = []
-        for name, start_time, proc, _testdir, log_out, log_err in self.jobs:
-            proc.kill()
-            proc.wait()
-            log_out.close()
-            log_err.close()
-            results.append(TestResult(name, "Failed", int(time.time() - start_time)))
-        self.jobs.clear()
-        return results
-
-
-class TestResult:
-    def __init__(self, name, status, time):
-        self.name = name
-        self.status = status
-        self.time = time
-        self.padding = 0
-        self.skip_reason = None
-
-    def sort_key(self):
-        order = {"Passed": 0, "Skipped": 1, "Failed": 2}
-        return order[self.status], self.name.lower()
-
-    def __repr__(self):
-        color, glyph = {
-            "Passed": (GREEN, TICK),
-            "Failed": (RED, CROSS),
-            "Skipped": (GREY, CIRCLE),
-        }[self.status]
-        return color[1] + "%s | %s%s | %s s\n" % (self.name.ljust(self.padding), glyph, self.status.ljust(7), self.time) + color[0]
-
-    @property
-    def was_successful(self):
-        return self.status != "Failed"
+def select_tests(named, *, extended, exclude, pattern):
+    """The test list: the named tests (a name also picks its argument variants), else the default set."""
+    if named:
+        chosen = []
+        for name in named:
+            script = name.rsplit("/", 1)[-1]
+            if ".py" not in script:
+                script += ".py"
+            hits = [s for s in ALL_SCRIPTS if s.startswith(script)]
+            if not hits:
+                warn(f"no test called '{name}' in the test lists.")
+            chosen += hits
+    else:
+        chosen = list(ALL_SCRIPTS if extended else BASE_SCRIPTS)
+    for name in (exclude.split(",") if exclude else []):
+        stem = name.split(".py")[0]
+        kept = [t for t in chosen if t.split(".py")[0] != stem]
+        if len(kept) == len(chosen):
+            warn(f"cannot exclude '{stem}': it is not among the selected tests.")
+        chosen = kept
+    if pattern:
+        chosen = [t for t in chosen if re.search(pattern, t)]
+    return chosen
 
 
 def check_script_prefixes():
-    """Every test script name starts with one of the allowed prefixes."""
-    bad_script_names = [script for script in ALL_SCRIPTS if GOOD_PREFIXES_RE.match(script) is None]
-    if bad_script_names:
-        print("%sERROR:%s %d tests not meeting naming conventions:" % (BOLD[1], BOLD[0], len(bad_script_names)))
-        print("  %s" % ("\n  ".join(sorted(bad_script_names))))
-        raise AssertionError("Some tests are not following naming convention!")
+    """Every script's name starts with one of the known areas."""
+    bad = sorted(s for s in ALL_SCRIPTS if not GOOD_PREFIXES_RE.match(s))
+    if bad:
+        print(f"{STYLE.strong('ERROR:')} {len(bad)} test names lack a known prefix:")
+        print("  " + "\n  ".join(bad))
+        raise AssertionError("test names must start with one of: " + GOOD_PREFIXES_RE.pattern)
 
 
 def check_script_list(*, src_dir):
-    """Every *.py in the source test directory is in a test list, so no test is silently never run."""
-    script_dir = os.path.join(src_dir, "test", "functional")
-    python_files = {f for f in os.listdir(script_dir) if f.endswith(".py")}
-    missed_tests = sorted(python_files - {s.split()[0] for s in ALL_SCRIPTS + NON_SCRIPTS})
-    if missed_tests:
-        print("%sWARNING!%s The following scripts are not being run: %s. Check the test lists in test_runner.py."
-              % (BOLD[1], BOLD[0], str(missed_tests)))
+    """Exit 1 if a *.py in the source test folder is in no list: it would never run, and nobody would notice."""
+    on_disk = {p.name for p in pathlib.Path(src_dir, "test", "functional").glob("*.py")}
+    listed = {s.split()[0] for s in ALL_SCRIPTS + NON_SCRIPTS}
+    unlisted = sorted(on_disk - listed)
+    if unlisted:
+        warn(f"these scripts are in no test list of test_runner.py and would never run: {unlisted}")
         sys.exit(1)
+
+
+def main():
+    global STYLE
+    parser = make_parser()
+    args, unknown = parser.parse_known_args()
+    STYLE = Style.make(args.ansi)
+    named = [a for a in unknown if not a.startswith("--")]
+    passon = [a for a in unknown if a.startswith("--")]
+
+    # ../config.ini as seen from this file's directory in the build tree (a symlink is not followed).
+    configfile = str(pathlib.Path(os.path.abspath(__file__)).parent.parent / "config.ini")
+    config = configparser.ConfigParser()
+    config.read_string(pathlib.Path(configfile).read_text(encoding="utf8"), source=configfile)
+    env = config["environment"]
+    passon.append(f"--configfile={configfile}")
+    logging.basicConfig(format="%(message)s", level=logging.INFO if args.quiet else logging.DEBUG)
+
+    if not config["components"].getboolean("ENABLE_BITCOIND", fallback=False):
+        print("smithcoind is not part of this build (BUILD_DAEMON=OFF), so there is no functional test to run.")
+        write_counts([], [("all functional tests", "smithcoind is not built (BUILD_DAEMON=OFF)")])
+        sys.exit(0)
+
+    test_list = select_tests(named, extended=args.extended, exclude=args.exclude, pattern=args.filter)
+    if not test_list:
+        print("Nothing to run: no selected test is in the lists of test_runner.py "
+              "(run it without test names for the default set).")
+        sys.exit(1)
+
+    if args.help:
+        parser.print_help()
+        first = os.path.join(env["SRCDIR"], "test", "functional", test_list[0].split()[0])
+        subprocess.check_call([sys.executable, first, "-h"])
+        sys.exit(0)
+
+    check_script_list(src_dir=env["SRCDIR"])
+    check_script_prefixes()
+
+    cache_dir = f"{env['BUILDDIR']}/test/cache"
+    if not args.keepcache:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+
+    # The pid keeps apart two runners started in the same second (ctest -j).
+    stamp = datetime.datetime.now().strftime("%Y%m%d_%H%M%S")
+    tmpdir = f"{args.tmpdirprefix}/test_runner_₿_🏃_{stamp}_{os.getpid()}"
+    os.makedirs(tmpdir)
+    logging.debug(f"Run directory: {tmpdir}")
+
+    all_passed = run_tests(test_list=test_list, build_dir=env["BUILDDIR"], tmpdir=tmpdir, jobs=args.jobs,
+                           args=passon + [f"--cachedir={cache_dir}"], failfast=args.failfast,
+                           use_term_control=args.ansi)
+    sys.exit(0 if all_passed else 1)
 
 
 if __name__ == "__main__":

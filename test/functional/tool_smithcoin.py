@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2026 The Smithcoin Core developers; the licence text is in LICENSE.
-"""Test the smithcoin wrapper: which executable `smithcoin [-m|-M] node` runs, and its own exit codes.
+"""The smithcoin wrapper: which program `smithcoin [-m|-M] node` runs, and the wrapper's own exit codes.
 
-Not checked yet: Core's tool_bitcoin.py also expects `bitcoin -M node -ipcbind=unix` to fail with
+Not checked yet: Core expects `bitcoin -M node -ipcbind=unix` to fail with
 "Error: Error parsing command line arguments: Invalid parameter -ipcbind=unix". smithcoind cannot
 refuse -ipcbind before it parses its command line, which comes with the node; the check is added then.
 """
@@ -14,15 +14,55 @@ import re
 import shutil
 import subprocess
 
-from test_framework.test_framework import (
-    SkipTest,
-    SmithcoinTestFramework,
-)
-from test_framework.util import (
-    append_config,
-    assert_equal,
-    get_exe_name,
-)
+from test_framework.test_framework import SkipTest, SmithcoinTestFramework
+from test_framework.util import append_config, assert_equal, get_exe_name
+
+DAEMON = "smithcoind"
+MULTIPROCESS = "smithcoin-node"
+
+# (wrapper options, node options, the program that must answer -version)
+CHOICES = [
+    ([], [], DAEMON, "no wrapper option runs smithcoind"),
+    (["-M"], [], DAEMON, "-M runs smithcoind"),
+    (["-m"], [], MULTIPROCESS, "-m runs smithcoin-node"),
+    (["-m"], ["-ipcbind=unix"], MULTIPROCESS, "-m with -ipcbind runs smithcoin-node"),
+    ([], ["-ipcbind=unix"], MULTIPROCESS, "-ipcbind alone selects smithcoin-node"),
+    (["-m", "-M"], [], DAEMON, "the later -M wins over -m"),
+]
+# With ipcbind=unix in smithcoin.conf.
+CHOICES_WITH_CONF_IPCBIND = [
+    ([], [], MULTIPROCESS, "ipcbind in the config file selects smithcoin-node"),
+    (["-M"], [], DAEMON, "-M still runs smithcoind"),
+]
+# (node options, program) with "[regtest] ipcbind=unix" in the config file: the section counts only on regtest.
+SECTION_CASES = [
+    ([], DAEMON),
+    (["-testnet"], DAEMON),
+    (["-regtest"], MULTIPROCESS),
+    (["-chain=regtest"], MULTIPROCESS),
+]
+
+
+def collect_exit(node):
+    """Wait for a node started with -version; return (code, stdout, stderr) and mark the node stopped."""
+    code = node.process.wait(timeout=60)
+    captured = []
+    for f in (node.stdout, node.stderr):
+        f.seek(0)
+        captured.append(f.read())
+        f.close()
+    node.running = False
+    node.process = None
+    return code, captured[0], captured[1]
+
+
+def wanted_multiprocess(cmd):
+    """Whether a SMITHCOIN_CMD selects smithcoin-node: the last of -m/-M (or their long forms) decides."""
+    choice = False
+    for arg in cmd or []:
+        if arg in ("-m", "--multiprocess", "-M", "--monolithic"):
+            choice = arg in ("-m", "--multiprocess")
+    return choice
 
 
 class ToolSmithcoinTest(SmithcoinTestFramework):
@@ -31,241 +71,178 @@ class ToolSmithcoinTest(SmithcoinTestFramework):
         self.num_nodes = 1
 
     def skip_test_if_missing_module(self):
-        # The wrapper replaces itself with the program (exec); on Windows the child's output is not
-        # captured that way.
+        # The wrapper execs the program; on Windows that child's output does not reach our capture files.
         if platform.system() == "Windows":
-            raise SkipTest("Test does not currently work on windows")
+            raise SkipTest("the wrapper's child output cannot be captured on Windows")
 
     def setup_network(self):
-        """Create the node without starting it, and keep its options for the wrapper command lines."""
+        """Make the node but do not start it; remember the options the framework gives it."""
         self.add_nodes(self.num_nodes, self.extra_args)
-        node_argv = self.get_binaries().node_argv()
-        self.node_options = [node.args[len(node_argv):] for node in self.nodes]
-        for node in self.nodes:
-            assert_equal(node.args[:len(node_argv)], node_argv)
+        prefix = self.get_binaries().node_argv()
+        node = self.nodes[0]
+        assert_equal(node.args[:len(prefix)], prefix)
+        self.node_options = node.args[len(prefix):]
+        self.framework_argv = prefix
 
-    def set_cmd_args(self, node, args):
-        """Start node through the wrapper: smithcoin <args> node <the framework's node options>."""
-        node.args = [node.binaries.paths.smithcoin_bin] + args + ["node"] + self.node_options[node.index]
+    @property
+    def wrapper(self):
+        return self.binary_paths.smithcoin_bin
 
-    def execvp_error(self, wrapper_argv0, exe):
-        """The wrapper's error when it cannot find exe (smithcoin-node in a build without IPC).
+    @property
+    def client_name(self):
+        return self.config["environment"]["CLIENT_NAME"]
 
-        Invoked by path it only looks beside itself (symlinks resolved); invoked by name it falls back
-        to a PATH search for the bare name.
+    def exec_error(self, argv0, program):
+        """The wrapper's text when program is missing (smithcoin-node in a build without IPC).
+
+        Called by path, the wrapper looks only in its own directory (after resolving links); called
+        by bare name, it searches PATH for the bare program name.
         """
-        if os.sep in wrapper_argv0:
-            exe = os.path.join(os.path.dirname(os.path.realpath(wrapper_argv0)), exe)
-        return (f"Error: execvp failed to execute '{exe}': No such file or directory\n"
-                f"Try '{wrapper_argv0} --help' for more information.")
+        if os.sep in argv0:
+            program = os.path.join(os.path.dirname(os.path.realpath(argv0)), program)
+        return (f"Error: execvp failed to execute '{program}': No such file or directory\n"
+                f"Try '{argv0} --help' for more information.")
 
-    def check_version_output(self, out, expect_exe):
-        assert_equal(get_exe_name(out), expect_exe.encode())
-        # The banner carries the client name the tests expect in error messages (config.ini CLIENT_NAME).
-        first_line = out.strip().split(b"\n")[0].decode()
-        client_name = self.config["environment"]["CLIENT_NAME"]
-        assert re.fullmatch(re.escape(client_name) + r" daemon version v\S+ " + re.escape(expect_exe), first_line), \
-            f"unexpected version line {first_line!r}"
+    def assert_banner(self, out, program):
+        """-version named program, under the configured CLIENT_NAME (the name error texts use)."""
+        assert_equal(get_exe_name(out), program.encode())
+        first = out.strip().split(b"\n")[0].decode()
+        pattern = rf"{re.escape(self.client_name)} daemon version v\S+ {re.escape(program)}"
+        assert re.fullmatch(pattern, first), f"banner {first!r} does not match {pattern!r}"
 
-    def start_and_check(self, node, extra_args, expect_exe):
-        """Start node with extra_args (ending in -version) and check which executable answered.
+    def expect_program(self, extra_args, program):
+        """Start node 0 with extra_args (which end in -version) and check which program answered.
 
-        smithcoin-node exists only when IPC is compiled; otherwise choosing it must fail with the
-        wrapper's exec error, which still shows the choice.
+        Without IPC there is no smithcoin-node, so picking it must end in the wrapper's exec error.
         """
-        if expect_exe == "smithcoin-node" and not self.is_ipc_compiled():
+        node = self.nodes[0]
+        if program == MULTIPROCESS and not self.is_ipc_compiled():
             argv0 = node.args[0]
-            # The exact text is known when the command starts with the wrapper executable itself.
-            is_wrapper = os.path.basename(argv0) == "smithcoin" + self.config["environment"]["EXEEXT"]
+            # The text is exact only when argv starts with the wrapper itself (not "node x.js" etc.).
+            via_wrapper = os.path.basename(argv0) == "smithcoin" + self.config["environment"]["EXEEXT"]
             node.assert_start_raises_init_error(
-                extra_args=extra_args, expected_msg=self.execvp_error(argv0, expect_exe) if is_wrapper else None)
+                extra_args=extra_args, expected_msg=self.exec_error(argv0, program) if via_wrapper else None)
             return
         node.start(extra_args=extra_args)
-        ret, out, err = get_node_output(node)
+        code, out, err = collect_exit(node)
         try:
-            assert_equal(ret, 0)
-            self.check_version_output(out, expect_exe)
+            assert_equal(code, 0)
+            self.assert_banner(out, program)
             assert_equal(err, b"")
-        except Exception as e:
-            raise RuntimeError(f"Unexpected output from {node.args + extra_args}: {out=!r} {err=!r} {ret=!r}") from e
+        except AssertionError as e:
+            raise AssertionError(f"{node.args + extra_args} gave code={code} stdout={out!r} stderr={err!r}") from e
 
-    def test_args(self, cmd_args, node_args, expect_exe=None, expect_error=None):
-        node = self.nodes[0]
-        self.set_cmd_args(node, cmd_args)
-        extra_args = node_args + ["-version"]
-        if expect_error is not None:
-            node.assert_start_raises_init_error(expected_msg=expect_error, extra_args=extra_args)
-        else:
-            assert expect_exe
-            self.start_and_check(node, extra_args, expect_exe)
+    def through_wrapper(self, wrapper_opts, node_opts, program):
+        """Run smithcoin <wrapper_opts> node <framework options> <node_opts> -version."""
+        self.nodes[0].args = [self.wrapper, *wrapper_opts, "node", *self.node_options]
+        self.expect_program([*node_opts, "-version"], program)
+
+    def run_choices(self, table):
+        missing = "" if self.is_ipc_compiled() else " (no smithcoin-node in this build: the exec error is expected)"
+        for wrapper_opts, node_opts, program, what in table:
+            self.log.info(what + (missing if program == MULTIPROCESS else ""))
+            self.through_wrapper(wrapper_opts, node_opts, program)
 
     def run_test(self):
-        node = self.nodes[0]
+        self.check_framework_command()
+        self.run_choices(CHOICES)
+        self.check_config_sections()
+        append_config(self.nodes[0].datadir_path, ["ipcbind=unix"])
+        self.run_choices(CHOICES_WITH_CONF_IPCBIND)
+        self.check_exit_codes()
+        self.check_installed_layout()
 
-        self.test_framework_node_command()
-
-        self.log.info("Ensure smithcoin node command invokes smithcoind by default")
-        self.test_args([], [], expect_exe="smithcoind")
-
-        self.log.info("Ensure smithcoin -M invokes smithcoind")
-        self.test_args(["-M"], [], expect_exe="smithcoind")
-
-        # Without IPC there is no smithcoin-node: each choice of it must then fail with the exec error.
-        note = "" if self.is_ipc_compiled() else " (not built: expect the wrapper's exec error)"
-        self.log.info("Ensure smithcoin -m invokes smithcoin-node" + note)
-        self.test_args(["-m"], [], expect_exe="smithcoin-node")
-
-        self.log.info("Ensure smithcoin -m does accept -ipcbind" + note)
-        self.test_args(["-m"], ["-ipcbind=unix"], expect_exe="smithcoin-node")
-
-        self.log.info("Ensure smithcoin accepts -ipcbind by default" + note)
-        self.test_args([], ["-ipcbind=unix"], expect_exe="smithcoin-node")
-
-        self.log.info("Ensure -M overrides -m")
-        self.test_args(["-m", "-M"], [], expect_exe="smithcoind")
-
-        self.test_config_sections()
-
-        self.log.info("Ensure smithcoin recognizes -ipcbind in config file" + note)
-        append_config(node.datadir_path, ["ipcbind=unix"])
-        self.test_args([], [], expect_exe="smithcoin-node")
-        self.test_args(["-M"], [], expect_exe="smithcoind")
-
-        self.test_wrapper_exit_codes()
-        self.test_installed_libexecdir()
-
-    def test_framework_node_command(self):
-        """The framework's own node command (SMITHCOIN_CMD + node, or smithcoind) runs the right program."""
-        node = self.nodes[0]
-        cmd = self.binary_paths.smithcoin_cmd
-        multiprocess = False
-        for arg in cmd or []:
-            if arg in ("-m", "--multiprocess"):
-                multiprocess = True
-            elif arg in ("-M", "--monolithic"):
-                multiprocess = False
-        expect_exe = "smithcoin-node" if multiprocess else "smithcoind"
-        self.log.info(f"Ensure the framework's node command {node.args[:len(node.args) - len(self.node_options[0])]} "
-                      f"runs {expect_exe}")
-        self.start_and_check(node, ["-version"], expect_exe)
-
-    def test_config_sections(self):
-        """ipcbind in a chain section of smithcoin.conf only counts when that chain is selected."""
-        self.log.info("Ensure a [regtest] section of the config file only applies with -regtest")
-        datadir = os.path.join(self.options.tmpdir, "conf_sections")
-        os.makedirs(datadir)
-        with open(os.path.join(datadir, "smithcoin.conf"), "w", encoding="utf8") as f:
-            f.write("[regtest]\nipcbind=unix\n")
-        for args, expect_exe in [
-            ([], "smithcoind"),
-            (["-testnet"], "smithcoind"),
-            (["-regtest"], "smithcoin-node"),
-            (["-chain=regtest"], "smithcoin-node"),
-        ]:
-            result = self.run_wrapper(["node", f"-datadir={datadir}"] + args + ["-version"])
-            if expect_exe == "smithcoin-node" and not self.is_ipc_compiled():
-                assert_equal(result.returncode, 1)
-                assert_equal(result.stderr.decode(), self.execvp_error(self.binary_paths.smithcoin_bin, expect_exe) + "\n")
-            else:
-                assert_equal(result.returncode, 0)
-                self.check_version_output(result.stdout, expect_exe)
-                assert_equal(result.stderr, b"")
+    def check_framework_command(self):
+        """The node command the framework itself uses (SMITHCOIN_CMD + node, or smithcoind) runs the right program."""
+        program = MULTIPROCESS if wanted_multiprocess(self.binary_paths.smithcoin_cmd) else DAEMON
+        self.log.info(f"the framework's node command {self.framework_argv} runs {program}")
+        self.expect_program(["-version"], program)
 
     def run_wrapper(self, args, *, wrapper=None, env=None):
-        return subprocess.run([wrapper or self.binary_paths.smithcoin_bin] + args, capture_output=True,
-                              env=env, timeout=self.rpc_timeout)
+        return subprocess.run([wrapper or self.wrapper, *args], capture_output=True, env=env,
+                              timeout=self.rpc_timeout)
 
-    def test_wrapper_exit_codes(self):
-        wrapper = self.binary_paths.smithcoin_bin
-        name = os.path.basename(wrapper)
-        hint = f"Try '{wrapper} --help' for more information.\n"
+    def check_config_sections(self):
+        self.log.info("ipcbind under [regtest] in smithcoin.conf applies only when regtest is selected")
+        datadir = os.path.join(self.options.tmpdir, "conf_sections")
+        os.makedirs(datadir)
+        with open(os.path.join(datadir, "smithcoin.conf"), "w", encoding="utf8") as conf:
+            conf.write("[regtest]\nipcbind=unix\n")
+        for opts, program in SECTION_CASES:
+            run = self.run_wrapper(["node", f"-datadir={datadir}", *opts, "-version"])
+            if program == MULTIPROCESS and not self.is_ipc_compiled():
+                assert_equal((run.returncode, run.stderr.decode()),
+                             (1, self.exec_error(self.wrapper, program) + "\n"))
+                continue
+            assert_equal(run.returncode, 0)
+            self.assert_banner(run.stdout, program)
+            assert_equal(run.stderr, b"")
 
-        self.log.info("Ensure smithcoin without a command prints usage and exits 1")
-        result = self.run_wrapper([])
-        assert_equal(result.returncode, 1)
-        out = result.stdout.decode()
-        assert out.startswith(f"Usage: {name} [OPTIONS] COMMAND...\n"), out
-        assert f"Run '{name} help' to see additional commands" in out, out
-        assert_equal(result.stderr, b"")
+    def check_exit_codes(self):
+        name = os.path.basename(self.wrapper)
+        usage = f"Usage: {name} [OPTIONS] COMMAND...\n"
+        hint = f"Try '{self.wrapper} --help' for more information.\n"
 
-        self.log.info("Ensure smithcoin help, -h and --help print the full help and exit 0")
-        for args in (["help"], ["-h"], ["--help"]):
-            result = self.run_wrapper(args)
-            assert_equal(result.returncode, 0)
-            out = result.stdout.decode()
-            assert out.startswith(f"Usage: {name} [OPTIONS] COMMAND...\n"), out
-            assert "Additional less commonly used commands:" in out, out
-            assert_equal(result.stderr, b"")
+        self.log.info("no command: short usage on stdout, exit code 1")
+        run = self.run_wrapper([])
+        text = run.stdout.decode()
+        assert_equal((run.returncode, run.stderr), (1, b""))
+        assert text.startswith(usage) and f"Run '{name} help' to see additional commands" in text, text
 
-        self.log.info("Ensure smithcoin -v prints the version and exits 0")
-        for args in (["-v"], ["--version"]):
-            result = self.run_wrapper(args)
-            assert_equal(result.returncode, 0)
-            first_line = result.stdout.decode().split("\n")[0]
-            assert re.fullmatch(re.escape(self.config["environment"]["CLIENT_NAME"]) + r" version v\S+", first_line), \
-                first_line
-            assert_equal(result.stderr, b"")
+        self.log.info("help, -h and --help: full help on stdout, exit code 0")
+        for flag in ("help", "-h", "--help"):
+            run = self.run_wrapper([flag])
+            text = run.stdout.decode()
+            assert_equal((run.returncode, run.stderr), (0, b""))
+            assert text.startswith(usage) and "Additional less commonly used commands:" in text, text
 
-        self.log.info("Ensure unknown options and commands are errors with exit code 1")
-        result = self.run_wrapper(["-x", "node"])
-        assert_equal((result.returncode, result.stdout, result.stderr.decode()),
-                     (1, b"", "Error: Unknown option: -x\n" + hint))
-        result = self.run_wrapper(["frobnicate"])
-        assert_equal((result.returncode, result.stdout, result.stderr.decode()),
-                     (1, b"", "Error: Unrecognized command: 'frobnicate'\n" + hint))
+        self.log.info("-v and --version: the version line, exit code 0")
+        for flag in ("-v", "--version"):
+            run = self.run_wrapper([flag])
+            assert_equal((run.returncode, run.stderr), (0, b""))
+            first = run.stdout.decode().split("\n")[0]
+            assert re.fullmatch(rf"{re.escape(self.client_name)} version v\S+", first), first
 
-    def test_installed_libexecdir(self):
-        """An installed wrapper in <prefix>/bin runs programs from <prefix>/<LIBEXECDIR>, and only from there."""
+        self.log.info("an unknown option or command: an error on stderr, exit code 1")
+        for args, error in ((["-x", "node"], "Error: Unknown option: -x\n"),
+                            (["frobnicate"], "Error: Unrecognized command: 'frobnicate'\n")):
+            run = self.run_wrapper(args)
+            assert_equal((run.returncode, run.stdout, run.stderr.decode()), (1, b"", error + hint))
+
+    def check_installed_layout(self):
+        """Installed in <prefix>/bin, the wrapper runs programs from <prefix>/<LIBEXECDIR> and nowhere else."""
         libexecdir = self.config["environment"].get("LIBEXECDIR")
         if not libexecdir or os.path.isabs(libexecdir):
-            self.log.info("Skipping installed-layout check; LIBEXECDIR is not a relative path")
+            self.log.info("LIBEXECDIR is not a relative path: no installed layout to check")
             return
         exeext = self.config["environment"]["EXEEXT"]
-        wrapper_src = self.binary_paths.smithcoin_bin
-        daemon_src = self.binary_paths.smithcoind
         js_dir = os.path.join(self.config["environment"]["BUILDDIR"], "js")
-        prefix = self.nodes[0].datadir_path / "fake-prefix"
+        prefixes = self.nodes[0].datadir_path / "fake-prefix"
 
-        def make_layout(name, internal_subdir):
-            root = prefix / name
-            (root / "bin").mkdir(parents=True)
-            (root / internal_subdir).mkdir(parents=True, exist_ok=True)
-            # The launchers find the compiled JavaScript where an install puts it.
-            (root / "lib" / "smithcoin").mkdir(parents=True, exist_ok=True)
+        def install(tag, program_dir):
+            root = prefixes / tag
+            for sub in ("bin", program_dir, "lib/smithcoin"):
+                (root / sub).mkdir(parents=True, exist_ok=True)
+            # The launchers load the compiled JavaScript from where an install puts it.
             os.symlink(js_dir, root / "lib" / "smithcoin" / "js")
+            shutil.copy2(self.binary_paths.smithcoind, root / program_dir / f"smithcoind{exeext}")
             wrapper = root / "bin" / f"smithcoin{exeext}"
-            shutil.copy2(wrapper_src, wrapper)
-            shutil.copy2(daemon_src, root / internal_subdir / f"smithcoind{exeext}")
+            shutil.copy2(self.wrapper, wrapper)
             return str(wrapper)
 
-        # An empty PATH: the wrapper was invoked by path and must not search for programs anyway.
-        env = dict(os.environ, PATH="")
+        # Empty PATH: called by path, the wrapper must not go looking elsewhere.
+        env = {**os.environ, "PATH": ""}
 
-        self.log.info("Ensure installed wrapper finds binaries in the configured libexec dir")
-        result = self.run_wrapper(["node", "-version"], wrapper=make_layout("configured", libexecdir), env=env)
-        assert_equal(result.returncode, 0)
-        self.check_version_output(result.stdout, "smithcoind")
-        assert_equal(result.stderr, b"")
+        self.log.info(f"installed: the wrapper finds smithcoind in {libexecdir}/")
+        run = self.run_wrapper(["node", "-version"], wrapper=install("configured", libexecdir), env=env)
+        assert_equal((run.returncode, run.stderr), (0, b""))
+        self.assert_banner(run.stdout, DAEMON)
 
-        other = "lib" if libexecdir != "lib" else "libexec"
-        self.log.info(f"Ensure installed wrapper does not look in an unconfigured {other} dir")
-        result = self.run_wrapper(["node", "-version"], wrapper=make_layout("unconfigured", other), env=env)
-        if result.returncode == 0:
-            raise AssertionError(f"wrapper ran smithcoind from unconfigured {other}/: {result.stdout!r} {result.stderr!r}")
-
-
-def get_node_output(node):
-    """Wait for a node started with -version to exit; return (exit code, stdout, stderr) and reset its state."""
-    ret = node.process.wait(timeout=60)
-    node.stdout.seek(0)
-    node.stderr.seek(0)
-    out = node.stdout.read()
-    err = node.stderr.read()
-    node.stdout.close()
-    node.stderr.close()
-    node.running = False
-    node.process = None
-    return ret, out, err
+        other = "libexec" if libexecdir == "lib" else "lib"
+        self.log.info(f"installed: the wrapper ignores smithcoind in {other}/, which is not configured")
+        run = self.run_wrapper(["node", "-version"], wrapper=install("unconfigured", other), env=env)
+        if run.returncode == 0:
+            raise AssertionError(f"smithcoind ran from {other}/: {run.stdout!r} {run.stderr!r}")
 
 
 if __name__ == "__main__":

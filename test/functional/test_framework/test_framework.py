@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2026 The Smithcoin Core developers; the licence text is in LICENSE.
-"""Base class of every functional test: options, temp dir, logging, nodes, skips and exit codes."""
+"""Base class of every functional test: options, temp dir, logging, nodes, skips and exit codes.
+
+A test script subclasses SmithcoinTestFramework, defines set_test_params() and run_test(), and ends with
+`MyTest(__file__).main()`. The exit code is the contract with test_runner.py: 0 passed, 77 skipped
+(with a "Test Skipped: <why>" line on stdout), anything else failed.
+"""
 
 import argparse
 import configparser
 import enum
 import logging
 import os
+import pathlib
 import pdb
 import random
 import shutil
@@ -29,20 +35,24 @@ from .util import (
 
 
 class TestStatus(enum.Enum):
-    PASSED = 1
-    FAILED = 2
-    SKIPPED = 3
+    PASSED = enum.auto()
+    FAILED = enum.auto()
+    SKIPPED = enum.auto()
 
 
 TEST_EXIT_PASSED = 0
 TEST_EXIT_FAILED = 1
 TEST_EXIT_SKIPPED = 77
+EXIT_CODES = {TestStatus.PASSED: TEST_EXIT_PASSED, TestStatus.SKIPPED: TEST_EXIT_SKIPPED,
+              TestStatus.FAILED: TEST_EXIT_FAILED}
 
 TMPDIR_PREFIX = "smithcoin_func_test_"
+# Stand-in for "no timeout" when --timeout-factor is 0.
+NO_TIMEOUT_FACTOR = 99999
 
 
 class SkipTest(Exception):
-    """Raised to skip a test; the runner counts exit code 77 as skipped."""
+    """Raise to skip the test (exit code 77). Allowed only when a component it needs is not built."""
 
     def __init__(self, message):
         super().__init__(message)
@@ -50,24 +60,55 @@ class SkipTest(Exception):
 
 
 class SmithcoinTestMetaClass(type):
-    """Makes subclasses override set_test_params and run_test, and leave __init__ and main alone."""
+    """Checks at class creation that a test defines its two hooks and keeps the framework's entry points."""
 
     def __new__(cls, clsname, bases, dct):
         if clsname != "SmithcoinTestFramework":
-            if not ("run_test" in dct and "set_test_params" in dct):
-                raise TypeError("SmithcoinTestFramework subclasses must override 'run_test' and 'set_test_params'")
-            if "__init__" in dct or "main" in dct:
-                raise TypeError("SmithcoinTestFramework subclasses may not override '__init__' or 'main'")
+            missing = [hook for hook in ("set_test_params", "run_test") if hook not in dct]
+            if missing:
+                raise TypeError(f"{clsname} must define {' and '.join(missing)}")
+            kept = [name for name in ("__init__", "main") if name in dct]
+            if kept:
+                raise TypeError(f"{clsname} must not redefine {' or '.join(kept)}; they belong to the framework")
         return super().__new__(cls, clsname, bases, dct)
+
+
+def _make_parser(test_file):
+    """The options every test script takes; a test adds its own in add_options()."""
+    here = pathlib.Path(test_file).parent
+    p = argparse.ArgumentParser(usage="%(prog)s [options]")
+    p.add_argument("--nocleanup", action="store_true",
+                   help="keep the temporary directory (datadirs and logs) when the test ends")
+    p.add_argument("--noshutdown", action="store_true",
+                   help="leave the nodes running when the test ends")
+    p.add_argument("--cachedir", default=os.path.abspath(here / ".." / "cache"),
+                   help="where cached datadirs are kept (default: %(default)s)")
+    p.add_argument("--tmpdir", help="directory for this run's datadirs and logs; it must not exist yet")
+    p.add_argument("-l", "--loglevel", default="INFO",
+                   help="lowest level shown on the console (DEBUG, INFO, WARNING, ERROR, CRITICAL or a number); "
+                        "test_framework.log in the temporary directory always gets every level")
+    p.add_argument("--portseed", dest="port_seed", type=int, default=os.getpid(),
+                   help="picks this test's block of ports (default: the process id)")
+    p.add_argument("--configfile", default=os.path.abspath(here / ".." / "config.ini"),
+                   help="the build's config.ini (default: %(default)s)")
+    p.add_argument("--pdbonfailure", action="store_true", help="drop into pdb when the test fails")
+    p.add_argument("--randomseed", type=int, help="seed for the random module, to repeat an earlier run")
+    p.add_argument("--timeout-factor", dest="timeout_factor", type=float,
+                   help="multiply every timeout by this; 0 means wait forever")
+    p.add_argument("--v2transport", action="store_true", help="connect nodes with BIP324 v2 transport")
+    p.add_argument("--v1transport", action="store_true", help="use v1 transport even if --v2transport is given")
+    return p
+
+
+def _console_level(text):
+    return int(text) if text.isdigit() else text.upper()
 
 
 class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
     """Base class for a Smithcoin functional test.
 
-    A test must define set_test_params() (setting at least num_nodes) and run_test() (the test itself),
-    and may override add_options(),
-    skip_test_if_missing_module(), setup_chain(), setup_network() and setup_nodes().
-    Run it with `MyTest(__file__).main()`.
+    Required: set_test_params() (set at least self.num_nodes) and run_test(). Optional overrides:
+    add_options(), skip_test_if_missing_module(), setup_chain(), setup_network() and setup_nodes().
     """
 
     def __init__(self, test_file) -> None:
@@ -80,189 +121,145 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
         self.extra_init = None
         self.rpc_timeout = 60
         self.bind_to_localhost_only = True
-        # Keeps addrman entries from turning into outbound connections (connect=0).
+        # connect=0 in smithcoin.conf: nodes make only the connections a test asks for.
         self.disable_autoconnect = True
-        # False adds -disablewallet; skip_if_no_wallet() sets it; None passes nothing.
+        # False adds -disablewallet, None adds nothing; skip_if_no_wallet() sets True.
         self.uses_wallet = False
         self.success = TestStatus.FAILED
         self.log = logging.getLogger("TestFramework")
         self._logging_started = False
         self.parse_args(test_file)
         self.set_test_params()
-        self.rpc_timeout = int(self.rpc_timeout * self.options.timeout_factor)
+        # The test chose its RPC timeout in set_test_params(); --timeout-factor scales it.
+        self.rpc_timeout = int(self.options.timeout_factor * self.rpc_timeout)
 
     def main(self):
-        """Run the test and exit with its status. Not to be overridden."""
-        assert hasattr(self, "num_nodes"), "Test must set self.num_nodes in set_test_params()"
+        """Set up, run, tear down, and exit with the status code. Tests call this, never override it."""
+        assert hasattr(self, "num_nodes"), "set_test_params() has to set self.num_nodes"
         try:
             self.setup()
             self.run_test()
-        except SkipTest as e:
-            self.log.warning("Test Skipped: %s" % e.message)
+        except SkipTest as skip:
+            # The runner takes the reason from this line: keep its wording.
+            self.log.warning("Test Skipped: %s", skip.message)
             self.success = TestStatus.SKIPPED
-        except AssertionError:
-            self.log.exception("Assertion failed")
+        except (Exception, KeyboardInterrupt) as e:
+            # Anything else, Ctrl-C included, is a failure; the traceback goes to the log.
             self.success = TestStatus.FAILED
-        except KeyError:
-            self.log.exception("Key error")
-            self.success = TestStatus.FAILED
-        except subprocess.CalledProcessError as e:
-            self.log.exception("Called Process failed with '{}'".format(e.output))
-            self.success = TestStatus.FAILED
-        except Exception:
-            self.log.exception("Unexpected exception caught during testing")
-            self.success = TestStatus.FAILED
-        except KeyboardInterrupt:
-            self.log.warning("Exiting after keyboard interrupt")
-            self.success = TestStatus.FAILED
+            if isinstance(e, subprocess.CalledProcessError):
+                self.log.exception("a subprocess failed; its output was %r", e.output)
+            elif isinstance(e, KeyboardInterrupt):
+                self.log.exception("test failed: interrupted")
+            else:
+                self.log.exception("test failed: %s raised", type(e).__name__)
         finally:
-            exit_code = self.shutdown()
-            sys.exit(exit_code)
+            sys.exit(self.shutdown())
 
     def parse_args(self, test_file):
-        parser = argparse.ArgumentParser(usage="%(prog)s [options]")
-        parser.add_argument("--nocleanup", dest="nocleanup", default=False, action="store_true",
-                            help="Leave smithcoinds and test.* datadir on exit or error")
-        parser.add_argument("--noshutdown", dest="noshutdown", default=False, action="store_true",
-                            help="Don't stop smithcoinds after the test execution")
-        parser.add_argument("--cachedir", dest="cachedir",
-                            default=os.path.abspath(os.path.dirname(test_file) + "/../cache"),
-                            help="Directory for caching pregenerated datadirs (default: %(default)s)")
-        parser.add_argument("--tmpdir", dest="tmpdir", help="Root directory for datadirs (must not exist)")
-        parser.add_argument("-l", "--loglevel", dest="loglevel", default="INFO",
-                            help="log events at this level and higher to the console. Can be set to DEBUG, INFO, "
-                                 "WARNING, ERROR or CRITICAL. Passing --loglevel DEBUG will output all logs to "
-                                 "console. Note that logs at all levels are always written to the "
-                                 "test_framework.log file in the temporary test directory.")
-        parser.add_argument("--portseed", dest="port_seed", default=os.getpid(), type=int,
-                            help="The seed to use for assigning port numbers (default: current process id)")
-        parser.add_argument("--configfile", dest="configfile",
-                            default=os.path.abspath(os.path.dirname(test_file) + "/../config.ini"),
-                            help="Location of the test framework config file (default: %(default)s)")
-        parser.add_argument("--pdbonfailure", dest="pdbonfailure", default=False, action="store_true",
-                            help="Attach a python debugger if test fails")
-        parser.add_argument("--randomseed", type=int,
-                            help="set a random seed for deterministically reproducing a previous test run")
-        parser.add_argument("--timeout-factor", dest="timeout_factor", type=float,
-                            help="adjust test timeouts by a factor. Setting it to 0 disables all timeouts")
-        parser.add_argument("--v2transport", dest="v2transport", default=False, action="store_true",
-                            help="use BIP324 v2 connections between all nodes by default")
-        parser.add_argument("--v1transport", dest="v1transport", default=False, action="store_true",
-                            help="Explicitly use v1 transport (can be used to overwrite global --v2transport option)")
+        parser = _make_parser(test_file)
         self.add_options(parser)
         self.options = parser.parse_args()
-        if self.options.timeout_factor == 0:
-            self.options.timeout_factor = 99999
-        self.options.timeout_factor = self.options.timeout_factor or 1
-        if self.options.v1transport:
-            self.options.v2transport = False
-
-        config = configparser.ConfigParser()
+        factor = self.options.timeout_factor
+        self.options.timeout_factor = NO_TIMEOUT_FACTOR if factor == 0 else (factor or 1)
+        # --v1transport overrides a --v2transport given to the whole run.
+        self.options.v2transport = self.options.v2transport and not self.options.v1transport
+        self.config = configparser.ConfigParser()
         with open(self.options.configfile, encoding="utf8") as f:
-            config.read_file(f)
-        self.config = config
+            self.config.read_file(f)
         PortSeed.n = self.options.port_seed
 
     def get_binaries(self, bin_dir=None):
         return Binaries(self.binary_paths, bin_dir)
 
     def setup(self):
-        """Prepare paths, the temp directory, logging and the nodes."""
+        """Paths, temporary directory, logging, random seed, then the test's own chain and network setup."""
         self.options.cachedir = os.path.abspath(self.options.cachedir)
-        config = self.config
-        self.binary_paths = get_binary_paths(config)
-        # Bare program names (e.g. SMITHCOIN_CMD="smithcoin -m") resolve to this build.
-        os.environ["PATH"] = os.pathsep.join([os.path.join(config["environment"]["BUILDDIR"], "bin"),
-                                              os.environ.get("PATH", "")])
-
-        if self.options.tmpdir:
-            self.options.tmpdir = os.path.abspath(self.options.tmpdir)
-            os.makedirs(self.options.tmpdir, exist_ok=False)
-        else:
-            self.options.tmpdir = tempfile.mkdtemp(prefix=TMPDIR_PREFIX)
+        self.binary_paths = get_binary_paths(self.config)
+        # A bare name in SMITHCOIN_CMD (e.g. "smithcoin -m") must find this build's programs first.
+        build_bin = os.path.join(self.config["environment"]["BUILDDIR"], "bin")
+        os.environ["PATH"] = build_bin + os.pathsep + os.environ.get("PATH", "")
+        self._make_tmpdir()
         self._start_logging()
-
-        # Runs are reproducible only while a single thread draws from this PRNG.
-        seed = self.options.randomseed
-        if seed is None:
-            seed = random.randrange(sys.maxsize)
-        else:
-            self.log.info("User supplied random seed {}".format(seed))
-        random.seed(seed)
-        self.log.info("PRNG seed is: {}".format(seed))
-
+        self._seed_random()
         self.skip_test_if_missing_module()
         self.setup_chain()
         self.setup_network()
         self.success = TestStatus.PASSED
 
+    def _make_tmpdir(self):
+        """The runner names a fresh directory with --tmpdir; run by hand, the test makes one itself."""
+        if not self.options.tmpdir:
+            self.options.tmpdir = tempfile.mkdtemp(prefix=TMPDIR_PREFIX)
+            return
+        chosen = pathlib.Path(self.options.tmpdir).absolute()
+        chosen.mkdir(parents=True, exist_ok=False)
+        self.options.tmpdir = str(chosen)
+
+    def _seed_random(self):
+        # Repeatable only while one thread draws from the module-level generator.
+        seed = self.options.randomseed
+        seed = random.SystemRandom().getrandbits(63) if seed is None else seed
+        random.seed(seed)
+        self.log.info("random seed %d (repeat this run with --randomseed=%d)", seed, seed)
+
     def shutdown(self):
-        """Stop the nodes, clean up and return the exit code."""
+        """Stop the nodes, remove the temporary directory when that is wanted; return the exit code."""
         if self.success == TestStatus.FAILED and self.options.pdbonfailure:
-            print("Testcase failed. Attaching python debugger. Enter ? for help")
+            print("The test failed; starting pdb (? lists its commands)")
             pdb.set_trace()
-
-        if not self.options.noshutdown:
-            self.log.info("Stopping nodes")
-            if self.nodes:
-                try:
-                    self.stop_nodes()
-                except Exception:
-                    self.log.exception("Unexpected exception caught while stopping nodes")
-                    self.success = TestStatus.FAILED
-                    self._kill_leftover_nodes()
-        else:
-            for node in self.nodes:
-                node.cleanup_on_exit = False
-            self.log.info("Note: smithcoinds were not stopped and may still be running")
-
+        self._stop_or_keep_nodes()
         tmpdir = self.options.tmpdir
-        should_clean_up = (
-            not self.options.nocleanup and
-            not self.options.noshutdown and
-            self.success != TestStatus.FAILED and
-            self._logging_started
-        )
-        if should_clean_up:
-            self.log.info("Cleaning up {} on exit".format(tmpdir))
+        remove_tmpdir = (self._logging_started and self.success != TestStatus.FAILED
+                         and not self.options.nocleanup and not self.options.noshutdown)
+        if remove_tmpdir:
+            self.log.info("removing %s", tmpdir)
         elif tmpdir:
-            self.log.warning("Not cleaning up dir {}".format(tmpdir))
-
-        if self.success == TestStatus.PASSED:
-            self.log.info("Tests successful")
-            exit_code = TEST_EXIT_PASSED
-        elif self.success == TestStatus.SKIPPED:
-            self.log.info("Test skipped")
-            exit_code = TEST_EXIT_SKIPPED
-        else:
-            self.log.error("Test failed. Test logging available at %s/test_framework.log", tmpdir)
-            self.log.error("")
-            self.log.error("If this failure happened unexpectedly or intermittently, please file a bug and "
-                           "provide a link or upload of the test logs.")
-            self.log.error(self.config["environment"].get("CLIENT_BUGREPORT", ""))
-            self.log.error("")
-            exit_code = TEST_EXIT_FAILED
-        # Flush and close the log file before deleting the directory it lives in.
+            self.log.warning("keeping %s", tmpdir)
+        self._log_outcome(tmpdir)
+        # The log file lives in tmpdir: close it before the directory goes.
         logging.shutdown()
-        if should_clean_up:
+        if remove_tmpdir:
             shutil.rmtree(tmpdir)
         self.nodes.clear()
-        return exit_code
+        return EXIT_CODES[self.success]
 
-    # Methods a test may override
-    ##############################
+    def _stop_or_keep_nodes(self):
+        if self.options.noshutdown:
+            for node in self.nodes:
+                node.cleanup_on_exit = False
+            self.log.info("--noshutdown: the nodes are left running")
+            return
+        if not self.nodes:
+            return
+        self.log.info("stopping the nodes")
+        try:
+            self.stop_nodes()
+        except Exception:
+            self.log.exception("a node did not stop cleanly")
+            self.success = TestStatus.FAILED
+            self._kill_leftover_nodes()
+
+    def _log_outcome(self, tmpdir):
+        if self.success != TestStatus.FAILED:
+            self.log.info(self.success.name.lower())
+        else:
+            self.log.error("FAILED; the full log is %s/test_framework.log", tmpdir)
+            self.log.error("If this failure is unexpected or comes and goes, please report it with the logs attached: %s",
+                           self.config["environment"].get("CLIENT_BUGREPORT", ""))
+
+    # --- Hooks a test may override -------------------------------------------------------------------
 
     def add_options(self, parser):
-        """Add test-specific command-line options."""
+        """Add the test's own command-line options to parser."""
 
     def skip_test_if_missing_module(self):
-        """Raise SkipTest (e.g. through skip_if_no_ipc()) when a needed component was not built."""
+        """Raise SkipTest (say through skip_if_no_ipc()) when the build lacks something the test needs."""
 
     def setup_chain(self):
-        self.log.info("Initializing test directory " + self.options.tmpdir)
+        self.log.info("datadirs under %s", self.options.tmpdir)
         if not self.setup_clean_chain:
-            # The shared 199-block cache is made by create_cache.py through the node's RPC.
-            raise AssertionError("The cached chain is not available yet: set self.setup_clean_chain = True")
+            # The 199-block cache needs create_cache.py, which needs the node's RPC.
+            raise AssertionError("no cached chain yet: the test must set self.setup_clean_chain = True")
         self._initialize_chain_clean()
 
     def setup_network(self):
@@ -272,46 +269,38 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
         self.add_nodes(self.num_nodes, self.extra_args)
         self.start_nodes()
 
-    # Node helpers
-    ##############
+    # --- Nodes -----------------------------------------------------------------------------------------
 
     def add_nodes(self, num_nodes, extra_args=None):
-        """Create TestNode objects for datadirs node0..node<num_nodes - 1> (without starting them)."""
-        assert num_nodes <= MAX_NODES, "A test may use at most {} nodes".format(MAX_NODES)
-        extra_confs = [["bind=127.0.0.1"] if self.bind_to_localhost_only else [] for _ in range(num_nodes)]
-        if extra_args is None:
-            extra_args = [[] for _ in range(num_nodes)]
-        extra_init = self.extra_init or [{} for _ in range(num_nodes)]
+        """Append TestNode objects for datadirs node0 .. node<num_nodes-1>; nothing is started."""
+        assert num_nodes <= MAX_NODES, f"at most {MAX_NODES} nodes per test"
+        extra_args = extra_args if extra_args is not None else [[]] * num_nodes
+        extra_init = self.extra_init or [{}] * num_nodes
         assert_equal(len(extra_args), num_nodes)
         assert_equal(len(extra_init), num_nodes)
-        for i in range(num_nodes):
+        localhost = ["bind=127.0.0.1"] if self.bind_to_localhost_only else []
+        for i, (args, init) in enumerate(zip(extra_args, extra_init)):
             self.nodes.append(TestNode(
-                i,
-                get_datadir_path(self.options.tmpdir, i),
-                chain=self.chain,
-                binaries=self.get_binaries(),
-                timewait=self.rpc_timeout,
-                timeout_factor=self.options.timeout_factor,
-                cwd=self.options.tmpdir,
-                extra_conf=extra_confs[i],
-                extra_args=list(extra_args[i]),
-                v2transport=self.options.v2transport,
-                uses_wallet=self.uses_wallet,
-                **extra_init[i],
-            ))
+                i, get_datadir_path(self.options.tmpdir, i),
+                chain=self.chain, binaries=self.get_binaries(), timewait=self.rpc_timeout,
+                timeout_factor=self.options.timeout_factor, cwd=self.options.tmpdir,
+                extra_conf=list(localhost), extra_args=list(args), v2transport=self.options.v2transport,
+                uses_wallet=self.uses_wallet, **init))
 
     def start_node(self, i, *args, **kwargs):
-        """Start node i's process (waiting for its RPC server joins once the node serves RPC)."""
+        """Launch node i (waiting for its RPC is added once the node serves RPC)."""
         self.nodes[i].start(*args, **kwargs)
 
     def start_nodes(self, extra_args=None):
-        for i, node in enumerate(self.nodes):
-            node.start(None if extra_args is None else extra_args[i])
+        per_node = extra_args if extra_args is not None else [None] * len(self.nodes)
+        for node, args in zip(self.nodes, per_node):
+            node.start(args)
 
     def stop_node(self, i, expected_stderr=""):
         self.nodes[i].stop_node(expected_stderr)
 
     def stop_nodes(self):
+        # Signal them all first, so they shut down side by side, then wait for each.
         running = [node for node in self.nodes if node.running]
         for node in running:
             if node.process.poll() is None:
@@ -321,41 +310,39 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
 
     def _kill_leftover_nodes(self):
         for node in self.nodes:
-            if node.process is not None and node.process.poll() is None:
-                node.process.kill()
-                node.process.wait()
+            proc = node.process
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
             node.running = False
             node.process = None
 
-    # Private helpers
-    #################
-
     def _initialize_chain_clean(self):
-        """Fresh datadirs with only smithcoin.conf; the nodes start from genesis."""
-        for i in range(self.num_nodes):
-            initialize_datadir(self.options.tmpdir, i, self.chain, self.disable_autoconnect)
+        """Datadirs holding only smithcoin.conf: every node starts at genesis."""
+        tmpdir = self.options.tmpdir
+        for n in range(self.num_nodes):
+            initialize_datadir(tmpdir, n, self.chain, disable_autoconnect=self.disable_autoconnect)
 
     def _start_logging(self):
+        """Every record to <tmpdir>/test_framework.log; --loglevel and up to stdout.
+
+        Not stderr: the runner counts any stderr output as a failure.
+        """
         self.log.setLevel(logging.DEBUG)
-        # Everything goes to the file; the console gets --loglevel and above, on stdout, because the
-        # runner fails any test that writes to stderr.
-        fh = logging.FileHandler(self.options.tmpdir + "/test_framework.log", encoding="utf-8")
-        fh.setLevel(logging.DEBUG)
-        ch = logging.StreamHandler(sys.stdout)
-        ll = int(self.options.loglevel) if self.options.loglevel.isdigit() else self.options.loglevel.upper()
-        ch.setLevel(ll)
-        # Same timestamp shape as debug.log (microseconds, UTC), so the logs can be merged and sorted.
-        formatter = logging.Formatter(fmt="%(asctime)s.%(msecs)03d000Z %(name)s (%(levelname)s): %(message)s",
-                                      datefmt="%Y-%m-%dT%H:%M:%S")
-        formatter.converter = time.gmtime
-        fh.setFormatter(formatter)
-        ch.setFormatter(formatter)
-        self.log.addHandler(fh)
-        self.log.addHandler(ch)
+        # The timestamp has debug.log's shape (UTC, microsecond digits) so both logs sort together.
+        fmt = logging.Formatter("%(asctime)s.%(msecs)03d000Z %(name)s (%(levelname)s): %(message)s",
+                                datefmt="%Y-%m-%dT%H:%M:%S")
+        fmt.converter = time.gmtime
+        to_file = logging.FileHandler(os.path.join(self.options.tmpdir, "test_framework.log"), encoding="utf-8")
+        to_file.setLevel(logging.DEBUG)
+        to_console = logging.StreamHandler(sys.stdout)
+        to_console.setLevel(_console_level(self.options.loglevel))
+        for handler in (to_file, to_console):
+            handler.setFormatter(fmt)
+            self.log.addHandler(handler)
         self._logging_started = True
 
-    # Components
-    ############
+    # --- Components in this build (config.ini [components]; a missing key is false) ---------------------
 
     def _component(self, key):
         return self.config["components"].getboolean(key, fallback=False)
@@ -378,27 +365,25 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
     def is_smithcoin_util_compiled(self):
         return self._component("ENABLE_BITCOIN_UTIL")
 
+    def _require(self, built, what):
+        if not built:
+            raise SkipTest(f"{what} is not part of this build")
+
     def skip_if_no_ipc(self):
-        if not self.is_ipc_compiled():
-            raise SkipTest("ipc has not been compiled.")
+        self._require(self.is_ipc_compiled(), "IPC (ENABLE_IPC)")
 
     def skip_if_no_cli(self):
-        if not self.is_cli_compiled():
-            raise SkipTest("smithcoin-cli has not been compiled.")
+        self._require(self.is_cli_compiled(), "smithcoin-cli")
 
     def skip_if_no_wallet(self):
         self.uses_wallet = True
-        if not self.is_wallet_compiled():
-            raise SkipTest("wallet has not been compiled.")
+        self._require(self.is_wallet_compiled(), "the wallet (ENABLE_WALLET)")
 
     def skip_if_no_wallet_tool(self):
-        if not self.is_wallet_tool_compiled():
-            raise SkipTest("smithcoin-wallet has not been compiled")
+        self._require(self.is_wallet_tool_compiled(), "smithcoin-wallet")
 
     def skip_if_no_smithcoin_tx(self):
-        if not self.is_smithcoin_tx_compiled():
-            raise SkipTest("smithcoin-tx has not been compiled")
+        self._require(self.is_smithcoin_tx_compiled(), "smithcoin-tx")
 
     def skip_if_no_smithcoin_util(self):
-        if not self.is_smithcoin_util_compiled():
-            raise SkipTest("smithcoin-util has not been compiled")
+        self._require(self.is_smithcoin_util_compiled(), "smithcoin-util")

@@ -31,24 +31,53 @@ from .util import (
     PortSeed,
 )
 
-# How long sun_path may be, including the trailing NUL.
-if sys.platform.startswith("linux"):
-    UNIX_PATH_MAX = 108
-elif sys.platform.startswith(("darwin", "freebsd", "netbsd", "openbsd")):
-    UNIX_PATH_MAX = 104
-else:
-    UNIX_PATH_MAX = 92
+
+def _sun_path_limit():
+    """Bytes available for a unix socket path, the terminating NUL included."""
+    if sys.platform.startswith("linux"):
+        return 108
+    if sys.platform.startswith(("darwin", "freebsd", "netbsd", "openbsd")):
+        return 104
+    return 92
+
+
+UNIX_PATH_MAX = _sun_path_limit()
+
+# Switches every test node gets, before and after the optional wallet and IPC ones.
+LEADING_OPTIONS = ("-logtimemicros", "-debug", "-debugexclude=leveldb", "-debugexclude=rand")
+TRAILING_OPTIONS = ("-logthreadnames", "-logsourcelocations", "-loglevel=trace", "-nologratelimit")
 
 
 class FailedToStartError(Exception):
-    """Raised when a node process exits while the framework expects it to be running."""
+    """The node process ended while the framework expected it to keep running."""
+
+
+def _stderr_matches(expected, actual, match):
+    """Whether a node's stripped stderr satisfies expected under the ErrorMatch mode."""
+    if match == ErrorMatch.FULL_TEXT:
+        return actual == expected
+    if match == ErrorMatch.FULL_REGEX:
+        return re.fullmatch(expected, actual) is not None
+    if match == ErrorMatch.PARTIAL_REGEX:
+        return re.search(expected, actual, flags=re.MULTILINE) is not None
+    raise ValueError(f"unknown match mode {match!r}")
+
+
+def _read_all(capture):
+    capture.seek(0)
+    return capture.read().decode("utf-8").strip()
+
+
+def _will_listen(extra_args):
+    return not any(a in ("-nolisten", "-listen=0") for a in extra_args)
 
 
 class TestNode:
-    """A smithcoind (or smithcoin-node) process and the datadir it runs on.
+    """A smithcoind (or smithcoin-node) process and its datadir.
 
-    The command line is Core's: the binary (or SMITHCOIN_CMD + node), then the fixed test options, then
-    the per-start extra arguments. stdout and stderr of each start go to fresh files under the datadir.
+    argv = the program (SMITHCOIN_CMD + node, or its own path), the options every test node gets,
+    then each start's extra arguments. Every start captures stdout and stderr in new files under the
+    datadir's stdout/ and stderr/ folders.
     """
 
     def __init__(self, i, datadir_path, *, chain, binaries, timewait, timeout_factor, cwd,
@@ -63,43 +92,11 @@ class TestNode:
         self.rpc_timeout = timewait
         self.timeout_factor = timeout_factor
         self.cwd = cwd
+        self.extra_args = extra_args
         self.has_explicit_bind = False
         if extra_conf is not None:
             append_config(self.datadir_path, extra_conf)
             self.has_explicit_bind = any(line.startswith("bind=") for line in extra_conf)
-        self.extra_args = extra_args
-
-        self.args = self.binaries.node_argv(need_ipc=ipcbind) + [
-            f"-datadir={self.datadir_path}",
-            "-logtimemicros",
-            "-debug",
-            "-debugexclude=leveldb",
-            "-debugexclude=rand",
-            f"-uacomment=testnode{i}",
-        ]
-        # None means the test decides about the wallet itself.
-        if uses_wallet is not None and not uses_wallet:
-            self.args.append("-disablewallet")
-
-        self.ipc_tmp_dir = None
-        self.ipc_socket_path = None
-        if ipcbind:
-            self.ipc_socket_path = self.chain_path / "node.sock"
-            if len(os.fsencode(self.ipc_socket_path)) < UNIX_PATH_MAX:
-                self.args.append("-ipcbind=unix")
-            else:
-                # The default path does not fit in sun_path: bind in a short temporary directory instead.
-                self.ipc_tmp_dir = pathlib.Path(tempfile.mkdtemp(prefix="test-ipc-"))
-                self.ipc_socket_path = self.ipc_tmp_dir / "node.sock"
-                self.args.append(f"-ipcbind=unix:{self.ipc_socket_path}")
-
-        self.args += [
-            "-logthreadnames",
-            "-logsourcelocations",
-            "-loglevel=trace",
-            "-nologratelimit",
-            "-v2transport=1" if v2transport else "-v2transport=0",
-        ]
 
         self.running = False
         self.process = None
@@ -107,117 +104,118 @@ class TestNode:
         self.stderr = None
         self.cleanup_on_exit = True
         self.log = logging.getLogger(f"TestFramework.node{i}")
+        self.ipc_tmp_dir = None
+        self.ipc_socket_path = None
 
-    def _node_msg(self, msg):
-        return "[node %d] %s" % (self.index, msg)
+        self.args = [*binaries.node_argv(need_ipc=ipcbind), f"-datadir={self.datadir_path}",
+                     *LEADING_OPTIONS, f"-uacomment=testnode{i}"]
+        # None leaves the wallet to the test's own arguments.
+        if uses_wallet is False:
+            self.args.append("-disablewallet")
+        if ipcbind:
+            self.args.append(self._ipcbind_option())
+        self.args += [*TRAILING_OPTIONS, f"-v2transport={1 if v2transport else 0}"]
 
-    def _raise_assertion_error(self, msg):
-        raise AssertionError(self._node_msg(msg))
+    def _ipcbind_option(self):
+        """-ipcbind for the default socket in the chain dir, or for a short temp path when that is too long."""
+        self.ipc_socket_path = self.chain_path / "node.sock"
+        if len(os.fsencode(self.ipc_socket_path)) < UNIX_PATH_MAX:
+            return "-ipcbind=unix"
+        self.ipc_tmp_dir = pathlib.Path(tempfile.mkdtemp(prefix="test-ipc-"))
+        self.ipc_socket_path = self.ipc_tmp_dir / "node.sock"
+        return f"-ipcbind=unix:{self.ipc_socket_path}"
+
+    def _fail(self, msg):
+        raise AssertionError(f"node{self.index}: {msg}")
 
     def __del__(self):
-        # Never leave a node running after the test; this only happens when a test failed.
-        if self.process and self.cleanup_on_exit:
-            # The logging module may already be shut down here.
-            print(self._node_msg("Cleaning up leftover process"))
+        # Reached with a live process only after a failed test: do not leave it holding ports.
+        if self.process is not None and self.cleanup_on_exit:
+            # print, not log: logging may be torn down by now.
+            print(f"node{self.index}: killing a process the test left running")
             self.process.kill()
         if self.ipc_tmp_dir is not None:
             shutil.rmtree(self.ipc_tmp_dir, ignore_errors=True)
 
+    def _bind_args(self, extra_args):
+        """Without our own -bind, a node would listen on the default ports and collide with parallel tests."""
+        explicit = self.has_explicit_bind or any(a.startswith("-bind=") for a in extra_args)
+        if explicit or not _will_listen(extra_args):
+            return []
+        p2p, onion = p2p_port(self.index), tor_port(self.index)
+        return [f"-bind=0.0.0.0:{p2p}", f"-bind=127.0.0.1:{onion}=onion"]
+
     def start(self, extra_args=None, *, cwd=None, stdout=None, stderr=None, env=None):
-        """Start the node process. The caller decides how to wait for it."""
-        if extra_args is None:
-            extra_args = self.extra_args or []
-        extra_args = list(extra_args)
-        # Unless told otherwise the node listens on 0.0.0.0:port and 127.0.0.1:port+1 (Tor); pin both to
-        # this test's ports so parallel tests do not collide.
-        will_listen = all(e != "-nolisten" and e != "-listen=0" for e in extra_args)
-        has_explicit_bind = self.has_explicit_bind or any(e.startswith("-bind=") for e in extra_args)
-        if will_listen and not has_explicit_bind:
-            extra_args.append(f"-bind=0.0.0.0:{p2p_port(self.index)}")
-            extra_args.append(f"-bind=127.0.0.1:{tor_port(self.index)}=onion")
-
-        if stderr is None:
-            stderr = tempfile.NamedTemporaryFile(dir=self.stderr_dir, delete=False)
-        if stdout is None:
-            stdout = tempfile.NamedTemporaryFile(dir=self.stdout_dir, delete=False)
-        self.stdout = stdout
-        self.stderr = stderr
+        """Launch the process and return at once; waiting for it is the caller's business."""
+        extra_args = list(self.extra_args or [] if extra_args is None else extra_args)
+        extra_args += self._bind_args(extra_args)
+        self.stdout = stdout or self._capture_file(self.stdout_dir)
+        self.stderr = stderr or self._capture_file(self.stderr_dir)
         delete_cookie_file(self.datadir_path, self.chain)
-
-        subp_env = dict(os.environ, LIBC_FATAL_STDERR_="1")
-        if env is not None:
-            subp_env.update(env)
-        self.process = subprocess.Popen(self.args + extra_args, env=subp_env, stdout=stdout, stderr=stderr,
+        # glibc writes its fatal messages to the tty unless told to use stderr, where we capture them.
+        child_env = {**os.environ, "LIBC_FATAL_STDERR_": "1", **(env or {})}
+        argv = [*self.args, *extra_args]
+        self.process = subprocess.Popen(argv, stdout=self.stdout, stderr=self.stderr, env=child_env,
                                         cwd=cwd or self.cwd)
         self.running = True
-        self.log.debug("smithcoind started")
+        self.log.debug("launched pid %d", self.process.pid)
+
+    @staticmethod
+    def _capture_file(folder):
+        # Kept after the process ends (delete=False): a failed test leaves them for inspection.
+        return tempfile.NamedTemporaryFile(dir=folder, prefix="run-", delete=False)
+
+    def _forget_process(self):
+        self.running = False
+        self.process = None
 
     def assert_start_raises_init_error(self, extra_args=None, expected_msg=None, match=ErrorMatch.FULL_TEXT,
                                        *args, **kwargs):
-        """Start the node and check that it exits non-zero within the RPC timeout, printing expected_msg."""
-        assert not self.running
-        with tempfile.NamedTemporaryFile(dir=self.stderr_dir, delete=False) as log_stderr, \
-                tempfile.NamedTemporaryFile(dir=self.stdout_dir, delete=False) as log_stdout:
+        """Start the node; it must exit non-zero within the RPC timeout, its stderr matching expected_msg."""
+        assert not self.running, "the node is already running"
+        with self._capture_file(self.stderr_dir) as err, self._capture_file(self.stdout_dir) as out:
+            self.start(extra_args, *args, stdout=out, stderr=err, **kwargs)
             try:
-                self.start(extra_args, *args, stdout=log_stdout, stderr=log_stderr, **kwargs)
-                ret = self.process.wait(timeout=self.rpc_timeout)
-                self.log.debug(self._node_msg(f"smithcoind exited with status {ret} during initialization"))
-                self.running = False
-                self.process = None
-                if ret == 0:
-                    self._raise_assertion_error("smithcoind exited with status 0, expected an error")
-                if expected_msg is not None:
-                    log_stderr.seek(0)
-                    stderr = log_stderr.read().decode("utf-8").strip()
-                    if match == ErrorMatch.PARTIAL_REGEX:
-                        if re.search(expected_msg, stderr, flags=re.MULTILINE) is None:
-                            self._raise_assertion_error(
-                                'Expected message "{}" does not partially match stderr:\n"{}"'.format(expected_msg, stderr))
-                    elif match == ErrorMatch.FULL_REGEX:
-                        if re.fullmatch(expected_msg, stderr) is None:
-                            self._raise_assertion_error(
-                                'Expected message "{}" does not fully match stderr:\n"{}"'.format(expected_msg, stderr))
-                    elif match == ErrorMatch.FULL_TEXT:
-                        if expected_msg != stderr:
-                            self._raise_assertion_error(
-                                'Expected message "{}" does not fully match stderr:\n"{}"'.format(expected_msg, stderr))
+                code = self.process.wait(timeout=self.rpc_timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-                self.running = False
-                self.process = None
-                assert_msg = f"smithcoind should have exited within {self.rpc_timeout}s "
-                if expected_msg is None:
-                    assert_msg += "with an error"
-                else:
-                    assert_msg += "with expected error " + expected_msg
-                self._raise_assertion_error(assert_msg)
+                self._forget_process()
+                wanted = "an error" if expected_msg is None else f"the error {expected_msg}"
+                self._fail(f"still running after {self.rpc_timeout}s; expected it to exit with {wanted}")
+            self._forget_process()
+            self.log.debug("exited with code %d during startup, as expected", code)
+            if code == 0:
+                self._fail("exited with code 0, but a startup error was expected")
+            if expected_msg is None:
+                return
+            actual = _read_all(err)
+            if not _stderr_matches(expected_msg, actual, match):
+                self._fail(f"stderr does not match ({match.name}).\nexpected: {expected_msg!r}\nactual:   {actual!r}")
 
     def stop_node(self, expected_stderr="", *, wait=True):
-        """Ask the node to shut down. SIGTERM starts the same orderly shutdown as Core's `stop` RPC."""
-        self.log.debug("Stopping node")
+        """Request an orderly shutdown: SIGTERM takes the same path as the `stop` RPC."""
+        self.log.debug("sending SIGTERM")
         self.process.send_signal(signal.SIGTERM)
         if wait:
             self.wait_until_stopped(expected_stderr=expected_stderr)
 
     def is_node_stopped(self, *, expected_stderr="", expected_ret_code=0):
-        """Whether the process has exited; once it has, check its exit code and stderr."""
+        """False while the process runs; once it has exited, check exit code and stderr, then release it."""
         if not self.running:
             return True
-        return_code = self.process.poll()
-        if return_code is None:
+        code = self.process.poll()
+        if code is None:
             return False
-        assert return_code == expected_ret_code, self._node_msg(
-            f"Node returned unexpected exit code ({return_code}) vs ({expected_ret_code}) when stopping")
-        self.stderr.seek(0)
-        stderr = self.stderr.read().decode("utf-8").strip()
-        if stderr != expected_stderr:
-            raise AssertionError("Unexpected stderr {} != {}".format(stderr, expected_stderr))
-        self.stdout.close()
-        self.stderr.close()
-        self.running = False
-        self.process = None
-        self.log.debug("Node stopped")
+        if code != expected_ret_code:
+            self._fail(f"exit code {code} on shutdown, expected {expected_ret_code}")
+        actual = _read_all(self.stderr)
+        if actual != expected_stderr:
+            self._fail(f"stderr on shutdown was {actual!r}, expected {expected_stderr!r}")
+        for capture in (self.stdout, self.stderr):
+            capture.close()
+        self._forget_process()
+        self.log.debug("process has exited")
         return True
 
     def wait_until_stopped(self, *, timeout=None, expected_stderr="", expected_ret_code=0):
@@ -227,13 +225,14 @@ class TestNode:
 
     def kill_process(self):
         self.process.kill()
-        self.wait_until_stopped(expected_ret_code=1 if platform.system() == "Windows" else -9)
+        # Windows reports a killed process as exit code 1, POSIX as the negated signal number.
+        killed = -signal.SIGKILL if platform.system() != "Windows" else 1
+        self.wait_until_stopped(expected_ret_code=killed)
         assert self.is_node_stopped()
 
 
-# Unit tests for this module, run by test_runner.py before any functional test. They drive a small
-# stand-in node program, so they do not need a built node.
-##########################################################################################
+# --- Self-tests (test_runner.py runs them before any test script) -----------------------------------
+# They drive a small stand-in program instead of a built node.
 
 FAKE_NODE = """#!{python}
 import signal, sys, time
@@ -254,7 +253,7 @@ while True:
 
 class TestNodeUnit(unittest.TestCase):
     def setUp(self):
-        # Keep the nodes' debug lines out of the runner's console.
+        # The stand-in's debug lines would clutter the runner's console.
         node_log = logging.getLogger("TestFramework.node0")
         self.addCleanup(setattr, node_log, "propagate", node_log.propagate)
         node_log.propagate = False
@@ -262,12 +261,11 @@ class TestNodeUnit(unittest.TestCase):
         PortSeed.n = 1
         self.tmp = tempfile.mkdtemp(prefix="smithcoin_test_node_")
         self.addCleanup(shutil.rmtree, self.tmp, True)
-        fake = os.path.join(self.tmp, "fakenode")
-        with open(fake, "w", encoding="utf8") as f:
-            f.write(FAKE_NODE.format(python=sys.executable))
-        os.chmod(fake, 0o755)
+        fake = pathlib.Path(self.tmp, "fakenode")
+        fake.write_text(FAKE_NODE.format(python=sys.executable), encoding="utf8")
+        fake.chmod(0o755)
         config = {"environment": {"BUILDDIR": self.tmp, "EXEEXT": ""}}
-        self.binaries = Binaries(get_binary_paths(config, env={"SMITHCOIND": fake}))
+        self.binaries = Binaries(get_binary_paths(config, env={"SMITHCOIND": str(fake)}))
 
     def make_node(self, *, timewait=30, **kwargs):
         datadir = initialize_datadir(self.tmp, 0, "regtest")
@@ -281,7 +279,8 @@ class TestNodeUnit(unittest.TestCase):
         self.assertEqual(node.args[1:8], [f"-datadir={self.tmp}/node0", "-logtimemicros", "-debug",
                                           "-debugexclude=leveldb", "-debugexclude=rand", "-uacomment=testnode0",
                                           "-disablewallet"])
-        self.assertEqual(node.args[-1], "-v2transport=1")
+        self.assertEqual(node.args[8:], ["-logthreadnames", "-logsourcelocations", "-loglevel=trace",
+                                         "-nologratelimit", "-v2transport=1"])
         self.assertNotIn("-disablewallet", self.make_node(uses_wallet=True).args)
         self.assertNotIn("-disablewallet", self.make_node(uses_wallet=None).args)
 
@@ -314,28 +313,32 @@ class TestNodeUnit(unittest.TestCase):
         self.assertTrue(out.endswith("-v2transport=0 -x"))
         out = started_output(self.make_node(), ["-listen=0"])
         self.assertTrue(out.endswith("-v2transport=0 -listen=0"))
+        out = started_output(self.make_node(extra_args=["-y"]))
+        self.assertIn("-v2transport=0 -y -bind=", out)
 
     def test_init_error_matching(self):
         node = self.make_node()
         node.assert_start_raises_init_error(["-fail"], "Error: fake init failure")
         node.assert_start_raises_init_error(["-fail"], "fake init", match=ErrorMatch.PARTIAL_REGEX)
         node.assert_start_raises_init_error(["-fail"], r"Error: \w+ init failure", match=ErrorMatch.FULL_REGEX)
-        with self.assertRaisesRegex(AssertionError, "does not fully match"):
+        with self.assertRaisesRegex(AssertionError, r"stderr does not match \(FULL_TEXT\)"):
             node.assert_start_raises_init_error(["-fail"], "Error: fake init")
-        with self.assertRaisesRegex(AssertionError, "exited with status 0"):
+        with self.assertRaisesRegex(AssertionError, r"stderr does not match \(FULL_REGEX\)"):
+            node.assert_start_raises_init_error(["-fail"], "fake", match=ErrorMatch.FULL_REGEX)
+        with self.assertRaisesRegex(AssertionError, "exited with code 0"):
             node.assert_start_raises_init_error(["-version"])
         self.assertFalse(node.running)
 
     def test_init_error_timeout(self):
         node = self.make_node(timewait=0.5)
-        with self.assertRaisesRegex(AssertionError, r"should have exited within 0.5s with expected error E"):
+        with self.assertRaisesRegex(AssertionError, r"still running after 0.5s; expected it to exit with the error E"):
             node.assert_start_raises_init_error(["-hang"], "E")
         self.assertIsNone(node.process)
 
     def test_stop_checks_exit_code(self):
         node = self.make_node()
         node.start(["-fail"])
-        with self.assertRaisesRegex(AssertionError, r"unexpected exit code \(1\) vs \(0\)"):
+        with self.assertRaisesRegex(AssertionError, r"exit code 1 on shutdown, expected 0"):
             node.wait_until_stopped()
         node.wait_until_stopped(expected_ret_code=1, expected_stderr="Error: fake init failure")
         node.start(["-hang"])

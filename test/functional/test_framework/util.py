@@ -1,56 +1,70 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2026 The Smithcoin Core developers; the licence text is in LICENSE.
-"""Helpers for functional tests: assertions, ports, datadirs, smithcoin.conf and binary selection."""
+"""Shared helpers for the functional tests.
+
+Four groups: assertions (the names tests import), the port plan for nodes running side by side,
+datadir and smithcoin.conf creation, and the choice of executables (direct, or through SMITHCOIN_CMD).
+"""
 
 import enum
 import inspect
 import logging
 import os
+import pathlib
 import re
 import shlex
 import time
 import types
 import unittest
+from dataclasses import dataclass
 
-logger = logging.getLogger("TestFramework.utils")
+log = logging.getLogger("TestFramework.utils")
 
 
-# Assertions
-############
+# --- Assertions -------------------------------------------------------------------------------------
+# The names and call shapes are the ones Core's tests use; the failure texts are ours.
+
+def _joined(values, sep):
+    return sep.join(str(v) for v in values)
+
 
 def assert_equal(thing1, thing2, *args):
-    if thing1 != thing2 or any(thing1 != arg for arg in args):
-        raise AssertionError("not(%s)" % " == ".join(str(arg) for arg in (thing1, thing2) + args))
+    """All values equal the first one."""
+    values = (thing1, thing2, *args)
+    if any(v != thing1 for v in values[1:]):
+        raise AssertionError(f"not({_joined(values, ' == ')})")
 
 
 def assert_not_equal(thing1, thing2, *args):
-    if thing1 == thing2 and all(thing1 == arg for arg in args):
-        raise AssertionError("(%s)" % " == ".join(str(arg) for arg in (thing1, thing2) + args))
+    """At least one value differs from the first one."""
+    values = (thing1, thing2, *args)
+    if all(v == thing1 for v in values[1:]):
+        raise AssertionError(f"({_joined(values, ' == ')})")
 
 
 def assert_greater_than(thing1, thing2):
-    if thing1 <= thing2:
-        raise AssertionError("%s <= %s" % (thing1, thing2))
+    if not thing1 > thing2:
+        raise AssertionError(f"{thing1} <= {thing2}")
 
 
 def assert_greater_than_or_equal(thing1, thing2):
-    if thing1 < thing2:
-        raise AssertionError("%s < %s" % (thing1, thing2))
+    if not thing1 >= thing2:
+        raise AssertionError(f"{thing1} < {thing2}")
 
 
 def assert_raises_message(exc, message, fun, *args, **kwds):
-    """Call fun and check it raises exc whose str() contains message (None: any message)."""
+    """fun(*args, **kwds) must raise exc; when message is not None, str() of it must contain message."""
     try:
         fun(*args, **kwds)
-    except exc as e:
-        if message is not None and message not in str(e):
-            raise AssertionError(
-                "Expected substring not found in exception:\nsubstring: '{}'\nexception: '{}'.".format(message, e))
-    except Exception as e:
-        raise AssertionError("Unexpected exception raised: " + type(e).__name__)
-    else:
-        raise AssertionError("No exception raised")
+    except exc as raised:
+        text = str(raised)
+        if message is None or message in text:
+            return
+        raise AssertionError(f"{type(raised).__name__} was raised, but its text {text!r} lacks {message!r}")
+    except Exception as other:
+        raise AssertionError(f"expected {exc.__name__}, got {type(other).__name__}: {other}") from other
+    raise AssertionError(f"expected {exc.__name__}, but nothing was raised")
 
 
 def assert_raises(exc, fun, *args, **kwds):
@@ -64,46 +78,53 @@ class ErrorMatch(enum.Enum):
     PARTIAL_REGEX = 3
 
 
-def wait_until_helper_internal(predicate, *, timeout=60, lock=None, timeout_factor=1.0, check_interval=0.05):
-    """Poll predicate until it returns true, or raise AssertionError after timeout * timeout_factor seconds."""
-    timeout = timeout * timeout_factor
-    time_end = time.time() + timeout
-    while time.time() < time_end:
-        if lock:
-            with lock:
-                if predicate():
-                    return
-        elif predicate():
-            return
-        time.sleep(check_interval)
+def _describe(predicate):
+    """The predicate's source for a failure message; a builtin or a partial has none, so repr it."""
     try:
-        source = inspect.getsource(predicate)
+        return inspect.getsource(predicate).strip()
     except (OSError, TypeError):
-        source = repr(predicate)
-    predicate_source = "''''\n" + source + "'''"
-    logger.error("wait_until() failed. Predicate: {}".format(predicate_source))
-    raise AssertionError("Predicate {} not true after {} seconds".format(predicate_source, timeout))
+        return repr(predicate)
 
 
-# Ports
-#######
+def wait_until_helper_internal(predicate, *, timeout=60, lock=None, timeout_factor=1.0, check_interval=0.05):
+    """Poll predicate (under lock, if given) until it is true; AssertionError after timeout * timeout_factor s."""
+    limit = timeout * timeout_factor
+    deadline = time.monotonic() + limit
+    while True:
+        if lock is None:
+            done = predicate()
+        else:
+            with lock:
+                done = predicate()
+        if done:
+            return
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(check_interval)
+    source = _describe(predicate)
+    log.error("gave up waiting after %s s for: %s", limit, source)
+    raise AssertionError(f"condition still false after {limit} s: {source}")
 
-# A test may start at most this many nodes; each gets a P2P, an RPC and a Tor port.
+
+# --- Ports ------------------------------------------------------------------------------------------
+# Each node gets a P2P port; its RPC and Tor ports sit PORT_RANGE and 2 * PORT_RANGE above it. The
+# seed shifts a whole test's block of ports so that tests run in parallel do not share any.
+
 MAX_NODES = 12
-# No port below this is handed out.
 PORT_MIN = int(os.getenv("TEST_RUNNER_PORT_MIN", default=11000))
-# How many ports are set aside for each of P2P, RPC and Tor.
 PORT_RANGE = 5000
 
 
 class PortSeed:
-    # Set once per test process (from --portseed) so parallel tests use different ports.
+    # Set once per test process from --portseed.
     n = None
 
 
 def p2p_port(n):
-    assert n <= MAX_NODES
-    return PORT_MIN + n + (MAX_NODES * PortSeed.n) % (PORT_RANGE - 1 - MAX_NODES)
+    assert n <= MAX_NODES, f"node index {n} is above the {MAX_NODES}-node limit"
+    slots = PORT_RANGE - 1 - MAX_NODES
+    block_start = (PortSeed.n * MAX_NODES) % slots
+    return PORT_MIN + block_start + n
 
 
 def rpc_port(n):
@@ -111,124 +132,132 @@ def rpc_port(n):
 
 
 def tor_port(n):
-    return p2p_port(n) + 2 * PORT_RANGE
+    return p2p_port(n) + PORT_RANGE * 2
 
 
-# Datadirs and smithcoin.conf
-#############################
+# --- Datadirs and smithcoin.conf --------------------------------------------------------------------
 
 CONF_NAME = "smithcoin.conf"
 
+# Options every test node gets in its chain section, in the order Core's framework writes them;
+# "connect=0" goes in after the last of these, and then AFTER_CONNECT.
+BASE_OPTIONS = (
+    ("rpcservertimeout", "99000"),
+    ("rpcdoccheck", "1"),
+    ("rpcthreads", "2"),
+    ("fallbackfee", "0.0002"),
+    ("server", "1"),
+    ("keypool", "1"),
+    ("discover", "0"),
+    ("dnsseed", "0"),
+    ("fixedseeds", "0"),
+    ("listenonion", "0"),
+    ("peertimeout", "999999999"),
+    ("printtoconsole", "0"),
+    ("natpmp", "0"),
+    ("shrinkdebugfile", "0"),
+    ("unsafesqlitesync", "1"),
+)
+AFTER_CONNECT = (
+    ("maxconnections", "94"),
+    ("par", str(min(2, os.cpu_count() or 1))),
+    ("prevoutfetchthreads", "1"),
+)
+
 
 def get_datadir_path(dirname, n):
-    return os.path.join(dirname, "node" + str(n))
+    return os.path.join(dirname, f"node{n}")
 
 
 def chain_conf_names(chain):
-    """The config-file line and section for a chain directory name (testnet3 is 'testnet=1' / [test])."""
-    if chain == "testnet3":
-        return "testnet", "test"
-    return chain, chain
+    """(option that selects the chain, name of its config section). Mainnet ("") has neither."""
+    # testnet3 is the one chain whose directory, option and section names all differ.
+    return ("testnet", "test") if chain == "testnet3" else (chain, chain)
+
+
+def conf_lines(*, n, chain, disable_autoconnect=True):
+    """The lines of a node's smithcoin.conf, before any per-test extras."""
+    option, section = chain_conf_names(chain)
+    head = [f"{option}=1"] if option else []
+    if section:
+        head.append(f"[{section}]")
+    options = [("port", str(p2p_port(n))), ("rpcport", str(rpc_port(n))), *BASE_OPTIONS]
+    if disable_autoconnect:
+        options.append(("connect", "0"))
+    options += AFTER_CONNECT
+    return head + [f"{key}={value}" for key, value in options]
 
 
 def write_config(config_path, *, n, chain, extra_config="", disable_autoconnect=True):
-    """Write smithcoin.conf in the same order as Core's framework writes bitcoin.conf."""
-    conf_arg, conf_section = chain_conf_names(chain)
-    lines = []
-    if conf_arg:
-        lines.append("{}=1".format(conf_arg))
-    if conf_section:
-        lines.append("[{}]".format(conf_section))
-    lines += [
-        "port=" + str(p2p_port(n)),
-        "rpcport=" + str(rpc_port(n)),
-        "rpcservertimeout=99000",
-        "rpcdoccheck=1",
-        "rpcthreads=2",
-        "fallbackfee=0.0002",
-        "server=1",
-        "keypool=1",
-        "discover=0",
-        "dnsseed=0",
-        "fixedseeds=0",
-        "listenonion=0",
-        "peertimeout=999999999",
-        "printtoconsole=0",
-        "natpmp=0",
-        "shrinkdebugfile=0",
-        "unsafesqlitesync=1",
-    ]
-    if disable_autoconnect:
-        lines.append("connect=0")
-    lines += [
-        "maxconnections=94",
-        "par=" + str(min(2, os.cpu_count() or 1)),
-        "prevoutfetchthreads=1",
-    ]
-    with open(config_path, "w", encoding="utf8") as f:
-        f.write("\n".join(lines) + "\n")
-        f.write(extra_config)
+    text = "\n".join(conf_lines(n=n, chain=chain, disable_autoconnect=disable_autoconnect)) + "\n"
+    pathlib.Path(config_path).write_text(text + extra_config, encoding="utf8")
 
 
 def initialize_datadir(dirname, n, chain, disable_autoconnect=True):
-    datadir = get_datadir_path(dirname, n)
-    os.makedirs(datadir, exist_ok=True)
-    write_config(os.path.join(datadir, CONF_NAME), n=n, chain=chain, disable_autoconnect=disable_autoconnect)
-    # The framework keeps each start's stdout and stderr here.
-    os.makedirs(os.path.join(datadir, "stderr"), exist_ok=True)
-    os.makedirs(os.path.join(datadir, "stdout"), exist_ok=True)
-    return datadir
+    """Create node n's datadir with its smithcoin.conf and the folders for captured output."""
+    datadir = pathlib.Path(get_datadir_path(dirname, n))
+    for sub in ("stdout", "stderr"):
+        (datadir / sub).mkdir(parents=True, exist_ok=True)
+    write_config(datadir / CONF_NAME, n=n, chain=chain, disable_autoconnect=disable_autoconnect)
+    return str(datadir)
 
 
 def append_config(datadir, options):
-    with open(os.path.join(datadir, CONF_NAME), "a", encoding="utf8") as f:
-        for option in options:
-            f.write(option + "\n")
+    with open(pathlib.Path(datadir) / CONF_NAME, "a", encoding="utf8") as conf:
+        conf.writelines(f"{line}\n" for line in options)
 
 
 def delete_cookie_file(datadir, chain):
-    cookie = os.path.join(datadir, chain, ".cookie")
-    if os.path.isfile(cookie):
-        logger.debug("Deleting leftover cookie file")
-        os.remove(cookie)
+    """A cookie left by an earlier start would be read before the node writes its new one."""
+    cookie = pathlib.Path(datadir) / chain / ".cookie"
+    if cookie.is_file():
+        log.debug("removing stale %s", cookie)
+        cookie.unlink()
 
 
-# Binaries
-##########
+# --- Executables ------------------------------------------------------------------------------------
 
-# Executable name -> environment variable that overrides its path (one path each, never split).
-BINARY_ENV_VARS = {
-    "smithcoin": "SMITHCOIN_BIN",
-    "smithcoind": "SMITHCOIND",
-    "smithcoin-cli": "SMITHCOINCLI",
-    "smithcoin-util": "SMITHCOINUTIL",
-    "smithcoin-tx": "SMITHCOINTX",
-    "smithcoin-chainstate": "SMITHCOINCHAINSTATE",
-    "smithcoin-wallet": "SMITHCOINWALLET",
-    "bench_smithcoin": "SMITHCOIN_BENCH",
-}
+@dataclass(frozen=True)
+class Program:
+    exe: str        # file name under <BUILDDIR>/bin, without EXEEXT
+    env_var: str    # overrides the path (one path, never split)
+    command: str    # the wrapper's subcommand that runs it
+
+
+PROGRAMS = (
+    Program("smithcoin", "SMITHCOIN_BIN", ""),
+    Program("smithcoind", "SMITHCOIND", "node"),
+    Program("smithcoin-cli", "SMITHCOINCLI", "rpc"),
+    Program("smithcoin-util", "SMITHCOINUTIL", "util"),
+    Program("smithcoin-tx", "SMITHCOINTX", "tx"),
+    Program("smithcoin-chainstate", "SMITHCOINCHAINSTATE", "chainstate"),
+    Program("smithcoin-wallet", "SMITHCOINWALLET", "wallet"),
+    Program("bench_smithcoin", "SMITHCOIN_BENCH", "bench"),
+)
+BINARY_ENV_VARS = {p.exe: p.env_var for p in PROGRAMS}
 
 
 def get_binary_paths(config, env=None):
-    """Paths of the executables: env overrides, else <BUILDDIR>/bin/<name><EXEEXT>.
+    """Where each program is: its environment variable, else <BUILDDIR>/bin/<exe><EXEEXT>.
 
-    Attribute names are the lowercased variable names (paths.smithcoind, paths.smithcoin_bin, ...).
-    paths.smithcoin_cmd is SMITHCOIN_CMD split like a shell command line, or None when unset/empty.
+    Attributes are the variable names in lower case (paths.smithcoind, paths.smithcoin_bin, ...);
+    paths.smithcoin_cmd is SMITHCOIN_CMD split as a shell would, or None when it is unset or blank.
     """
     env = os.environ if env is None else env
-    paths = types.SimpleNamespace()
-    for name, var in BINARY_ENV_VARS.items():
-        default = os.path.join(config["environment"]["BUILDDIR"], "bin", name + config["environment"]["EXEEXT"])
-        setattr(paths, var.lower(), env.get(var, default))
+    environment = config["environment"]
+    bin_dir = os.path.join(environment["BUILDDIR"], "bin")
+    paths = types.SimpleNamespace(
+        **{p.env_var.lower(): env.get(p.env_var, os.path.join(bin_dir, p.exe + environment["EXEEXT"]))
+           for p in PROGRAMS})
     paths.smithcoin_cmd = shlex.split(env.get("SMITHCOIN_CMD", "")) or None
     return paths
 
 
 class Binaries:
-    """Command lines for the executables a test runs.
+    """The argv prefix that starts each program.
 
-    With SMITHCOIN_CMD set, every program goes through it as SMITHCOIN_CMD + [subcommand]; otherwise each
-    runs from its own path. bin_dir (previous releases) takes precedence over both.
+    bin_dir (a previous release) wins; then SMITHCOIN_CMD, which runs every program as a subcommand of
+    it; otherwise the program's own path.
     """
 
     def __init__(self, paths, bin_dir=None):
@@ -239,8 +268,8 @@ class Binaries:
         return self._argv("node", self.paths.smithcoind, need_ipc=need_ipc)
 
     def rpc_argv(self):
-        # `smithcoin rpc` turns -named on; smithcoin-cli has it off, and tests expect that.
-        return self._argv("rpc", self.paths.smithcoincli) + ["-nonamed"]
+        # The wrapper's rpc subcommand defaults to -named; smithcoin-cli does not, and tests assume not.
+        return [*self._argv("rpc", self.paths.smithcoincli), "-nonamed"]
 
     def tx_argv(self):
         return self._argv("tx", self.paths.smithcointx)
@@ -257,26 +286,29 @@ class Binaries:
     def bench_argv(self):
         return self._argv("bench", self.paths.smithcoin_bench)
 
-    def _argv(self, command, bin_path, *, need_ipc=False):
+    def _argv(self, command, own_path, *, need_ipc=False):
         if self.bin_dir is not None:
-            return [os.path.join(self.bin_dir, os.path.basename(bin_path))]
-        if self.paths.smithcoin_cmd is not None or need_ipc:
-            # IPC needs the multiprocess executable, which only the wrapper's -m selects.
-            cmd = self.paths.smithcoin_cmd or [self.paths.smithcoin_bin]
-            return cmd + (["-m"] if need_ipc else []) + [command]
-        return [bin_path]
+            return [os.path.join(self.bin_dir, os.path.basename(own_path))]
+        via_wrapper = self.paths.smithcoin_cmd
+        if via_wrapper is None and not need_ipc:
+            return [own_path]
+        # Only the wrapper's -m reaches the multiprocess executable, so IPC always goes through it.
+        prefix = list(via_wrapper or [self.paths.smithcoin_bin])
+        return prefix + (["-m"] if need_ipc else []) + [command]
+
+
+VERSION_LINE_RE = re.compile(rb"[^\n]*?(\S+)[ \t]*(?:\r?\n|$)")
 
 
 def get_exe_name(version_output):
-    """The executable name that a -version banner ends its first line with (bytes in, bytes out)."""
-    match = re.match(rb"[^\n]*?(\S+)[ \t]*(?:\r?\n|$)", version_output.strip())
-    if match is None:
-        raise AssertionError("No version line in output {!r}".format(version_output))
-    return match.group(1)
+    """The program name at the end of the first line of a -version banner (bytes in, bytes out)."""
+    found = VERSION_LINE_RE.match(version_output.strip())
+    if found is None:
+        raise AssertionError(f"no version banner in {version_output!r}")
+    return found.group(1)
 
 
-# Unit tests for this module, run by test_runner.py before any functional test.
-###############################################################################
+# --- Self-tests (test_runner.py runs them before any test script) -----------------------------------
 
 class TestFrameworkUtil(unittest.TestCase):
     CONFIG = {"environment": {"BUILDDIR": "/b", "EXEEXT": ""}}
@@ -304,6 +336,7 @@ class TestFrameworkUtil(unittest.TestCase):
         self.assertEqual(b.tx_argv()[-1], "tx")
         self.assertEqual(b.util_argv()[-1], "util")
         self.assertEqual(b.chainstate_argv()[-1], "chainstate")
+        self.assertEqual(b.bench_argv()[-1], "bench")
         self.assertEqual(b.node_argv(need_ipc=True)[-2:], ["-m", "node"])
 
     def test_argv_bin_dir(self):
@@ -320,6 +353,18 @@ class TestFrameworkUtil(unittest.TestCase):
         self.assertLess(p2p_port(MAX_NODES), PORT_MIN + PORT_RANGE)
         self.assertRaises(AssertionError, p2p_port, MAX_NODES + 1)
 
+    def test_conf_lines(self):
+        self.addCleanup(setattr, PortSeed, "n", PortSeed.n)
+        PortSeed.n = 0
+        lines = conf_lines(n=1, chain="regtest")
+        self.assertEqual(lines[:5], ["regtest=1", "[regtest]", f"port={PORT_MIN + 1}",
+                                     f"rpcport={PORT_MIN + 5001}", "rpcservertimeout=99000"])
+        self.assertEqual(lines[lines.index("unsafesqlitesync=1") + 1], "connect=0")
+        self.assertEqual(lines[-1], "prevoutfetchthreads=1")
+        self.assertNotIn("connect=0", conf_lines(n=0, chain="regtest", disable_autoconnect=False))
+        self.assertEqual(conf_lines(n=0, chain="testnet3")[:2], ["testnet=1", "[test]"])
+        self.assertTrue(conf_lines(n=0, chain="")[0].startswith("port="))
+
     def test_get_exe_name(self):
         self.assertEqual(get_exe_name(b"Smithcoin Core daemon version v0.1.0 smithcoind\nCopyright\n"), b"smithcoind")
         self.assertEqual(get_exe_name(b"\n  X version v1 smithcoin-node  \r\n\n"), b"smithcoin-node")
@@ -328,8 +373,24 @@ class TestFrameworkUtil(unittest.TestCase):
 
     def test_asserts(self):
         assert_equal(1, 1, 1)
-        self.assertRaises(AssertionError, assert_equal, 1, 1, 2)
+        self.assertRaisesRegex(AssertionError, r"^not\(1 == 1 == 2\)$", assert_equal, 1, 1, 2)
         self.assertRaises(AssertionError, assert_not_equal, 2, 2)
+        assert_not_equal(2, 2, 3)
+        assert_greater_than(2, 1)
+        self.assertRaises(AssertionError, assert_greater_than, 1, 1)
+        assert_greater_than_or_equal(1, 1)
+        self.assertRaises(AssertionError, assert_greater_than_or_equal, 0, 1)
         assert_raises_message(ValueError, "bad", int, "bad")
         self.assertRaises(AssertionError, assert_raises, ValueError, int, "1")
         self.assertRaises(AssertionError, assert_raises_message, ValueError, "zzz", int, "bad")
+        self.assertRaises(AssertionError, assert_raises, KeyError, int, "bad")
+
+    def test_wait_until(self):
+        calls = []
+        wait_until_helper_internal(lambda: calls.append(1) or len(calls) >= 3, timeout=5, check_interval=0)
+        self.assertEqual(len(calls), 3)
+        quiet = logging.getLogger("TestFramework.utils")
+        self.addCleanup(setattr, quiet, "disabled", quiet.disabled)
+        quiet.disabled = True
+        with self.assertRaisesRegex(AssertionError, "still false after 0.01 s"):
+            wait_until_helper_internal(lambda: False, timeout=0.02, timeout_factor=0.5, check_interval=0)

@@ -33,7 +33,7 @@ export function licenseInfo(): string {
     `Please contribute if you find ${CLIENT_NAME} useful.`,
     '',
     'This is experimental software.',
-    'Distributed under the MIT software license, see the accompanying file COPYING or <https://opensource.org/licenses/MIT>',
+    'Distributed under the MIT software license, see the accompanying file LICENSE or <https://opensource.org/licenses/MIT>',
     '',
   ].join('\n');
 }

@@ -86,16 +86,21 @@ export class FlatFileReader {
 
   /** The serialized block at `payloadPos` (ReadRawBlock). */
   readRawBlock(payloadPos: number): Uint8Array {
-    const size = this.headerSize(payloadPos, 'block');
-    return this.read(payloadPos, size);
+    try {
+      return this.read(payloadPos, this.headerSize(payloadPos, 'block'));
+    } catch (e) {
+      if (!(e instanceof SerializationError)) throw e;
+      throw new BlockStorageError(`Read from block file failed: ${e.what} for ${flatFilePosToString(this.pos(payloadPos))} while reading raw block`);
+    }
   }
 
   /** ReadBlock: parses the block and, when given, checks its hash against the index's. */
   readBlock(payloadPos: number, expectedHash?: Uint8Array): Block {
     const posText = flatFilePosToString(this.pos(payloadPos));
+    const raw = this.readRawBlock(payloadPos);
     let block: Block;
     try {
-      block = Block.fromBytes(this.readRawBlock(payloadPos));
+      block = Block.fromBytes(raw);
     } catch (e) {
       if (!(e instanceof SerializationError)) throw e;
       throw new BlockStorageError(`Deserialize or I/O error - ${e.what} at ${posText} while reading block`);

@@ -143,6 +143,19 @@ describe('diskformats/core_regtest', () => {
     assert.throws(() => blk.readRawBlock(4), { message: 'Failed for FlatFilePos(nFile=0, nPos=4) while reading raw block storage header' });
   });
 
+  it('reports a truncated block and a block that does not parse', () => {
+    const first = stored[1]!;
+    const cut = new FlatFileReader(0, blkRaw.subarray(0, first.pos + 100), xorKey, magic);
+    assert.throws(() => cut.readRawBlock(first.pos), {
+      message: `Read from block file failed: AutoFile::read: end of file: iostream error for FlatFilePos(nFile=0, nPos=${first.pos}) while reading raw block`,
+    });
+    const garbled = blkRaw.slice();
+    garbled.set(xorAt(Uint8Array.of(0xff), xorKey, first.pos + 80), first.pos + 80); // a 9-byte transaction count
+    assert.throws(() => new FlatFileReader(0, garbled, xorKey, magic).readBlock(first.pos), {
+      message: /^Deserialize or I\/O error - .*: iostream error at FlatFilePos\(nFile=0, nPos=\d+\) while reading block$/,
+    });
+  });
+
   it('rejects a record whose size field exceeds MAX_SIZE', () => {
     const forged = blkRaw.slice(0, 64);
     forged.set(xorAt(Uint8Array.of(...magic, 0xff, 0xff, 0xff, 0x7f), xorKey, 0), 0);

@@ -38,6 +38,10 @@ describe('diskformats/records', () => {
     assert.equal(back.file, undefined);
     assert.equal(back.dataPos, undefined);
     assert.throws(() => writeDiskBlockIndex(new ByteWriter(), { ...idx, status: BlockStatus.BLOCK_HAVE_DATA }), RangeError);
+    const dataOnly = readDiskBlockIndex(new ByteReader(ser((w) => writeDiskBlockIndex(w, { ...idx, status: BlockStatus.BLOCK_HAVE_DATA, file: 2, dataPos: 9, undoPos: 4 }))));
+    assert.deepEqual([dataOnly.file, dataOnly.dataPos, dataOnly.undoPos], [2, 9, undefined]);
+    const undoOnly = readDiskBlockIndex(new ByteReader(ser((w) => writeDiskBlockIndex(w, { ...idx, status: BlockStatus.BLOCK_HAVE_UNDO, file: 2, dataPos: 9, undoPos: 4 }))));
+    assert.deepEqual([undoOnly.file, undoOnly.dataPos, undoOnly.undoPos], [2, undefined, 4]);
   });
 
   it('rejects a height beyond int (NONNEGATIVE_SIGNED)', () => {

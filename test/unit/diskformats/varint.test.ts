@@ -35,6 +35,16 @@ describe('diskformats/varint', () => {
     assert.equal(VARINT_TOO_LARGE, 'ReadVarInt(): size too large');
   });
 
+  it('rejects a value that reaches the maximum with more bytes to come, before reading them', () => {
+    for (const bits of [31, 32, 63, 64] as const) {
+      // After these bytes the value is max >> 7; 0xff makes it max with a continuation bit, so nothing may follow.
+      const prefix = new ByteWriter().writeVarInt(((1n << BigInt(bits)) - 1n >> 7n) - 1n).toBytes();
+      prefix[prefix.length - 1]! |= 0x80;
+      const r = new ByteReader(Uint8Array.of(...prefix, 0xff));
+      assert.throws(() => r.readVarInt(bits), { message: VARINT_TOO_LARGE });
+    }
+  });
+
   it('rejects an endless continuation and a truncated value', () => {
     assert.throws(() => dec('ff'.repeat(12) + '00', 64), { message: VARINT_TOO_LARGE });
     assert.throws(() => dec('80', 64), SerializationError);

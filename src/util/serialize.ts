@@ -149,9 +149,10 @@ export class ByteReader {
 
   /**
    * Core's VARINT (MSB base-128 with the "minus one" trick), used by the chainstate and undo data.
-   * `bits` is the width of the C++ integer it is read into; overflow throws Core's message.
+   * `bits` is the width of the C++ integer it is read into; overflow throws Core's message. A signed `int` read with
+   * VarIntMode::NONNEGATIVE_SIGNED (block index heights, file numbers) has 31 value bits.
    */
-  readVarInt(bits: 32 | 64 = 64): bigint {
+  readVarInt(bits: 31 | 32 | 63 | 64 = 64): bigint {
     const max = (1n << BigInt(bits)) - 1n;
     const limit = max >> 7n;
     let n = 0n;

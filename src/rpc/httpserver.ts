@@ -58,6 +58,11 @@ export class HTTPServer {
     this.queue = new WorkQueue(options.threads ?? DEFAULT_HTTP_THREADS, options.workQueue ?? DEFAULT_HTTP_WORKQUEUE);
   }
 
+  /** Requests waiting for a worker. */
+  queueSize(): number {
+    return this.queue.size();
+  }
+
   registerHandler(prefix: string, exact: boolean, handler: HTTPHandler): void {
     this.handlers.push({ prefix, exact, handler });
   }

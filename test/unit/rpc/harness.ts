@@ -41,6 +41,7 @@ export interface HarnessOptions {
   auth?: Partial<Omit<AuthOptions, 'datadir' | 'log'>>;
   threads?: number;
   workQueue?: number;
+  timeoutSeconds?: number;
   walletSupport?: boolean;
   rpcallowip?: string[];
   warm?: boolean;
@@ -58,7 +59,7 @@ export async function startServer(opts: HarnessOptions = {}): Promise<Harness> {
     const auth = new RPCAuth({ ...opts.auth, datadir, log });
     const server = new HTTPServer({
       endpoints: [{ host: '127.0.0.1', port: 0 }], allow: buildAllowList(opts.rpcallowip ?? []),
-      threads: opts.threads, workQueue: opts.workQueue, log,
+      threads: opts.threads, workQueue: opts.workQueue, timeoutSeconds: opts.timeoutSeconds, log,
     });
     startHTTPRPC(server, { table, auth, log, walletSupport: opts.walletSupport, authFailDelayMs: 1 });
     const [bound] = await server.start();

@@ -117,6 +117,8 @@ describe('rpc over http', () => {
   it('refuses bodies over 32 MiB with 413', async () => {
     const res = await request(h.port, Buffer.alloc(32 * 1024 * 1024 + 1, 0x20), { auth });
     assert.equal(res.status, 413);
+    const chunked = await request(h.port, Buffer.alloc(32 * 1024 * 1024 + 1, 0x20), { auth, headers: { 'Transfer-Encoding': 'chunked' } });
+    assert.equal(chunked.status, 413, 'a streamed body without a declared length is limited too');
     const ok = await request(h.port, `${' '.repeat(1000)}{"method":"echo","id":1}`, { auth });
     assert.equal(ok.status, 200);
   });

@@ -50,6 +50,14 @@ describe('rpc over http', () => {
     let res = await post('{"method":');
     assert.equal(res.status, 500);
     assert.deepEqual(json(res), { result: null, error: { code: -32700, message: 'Parse error' } });
+    for (const bad of ['[]]', '{"a":1} x', `${'['.repeat(513)}${']'.repeat(513)}`]) {
+      res = await post(bad);
+      assert.deepEqual([res.status, json(res)], [500, { result: null, error: { code: -32700, message: 'Parse error' } }], bad);
+    }
+    res = await request(h.port, Buffer.from('{"method":"echo","params":["\xff"],"id":1}', 'latin1'), { auth });
+    assert.deepEqual([res.status, json(res)], [500, { result: null, error: { code: -32700, message: 'Parse error' } }], 'invalid UTF-8');
+    res = await post(`${'['.repeat(512)}${']'.repeat(512)}`);
+    assert.equal(res.status, 200, '512 levels of nesting are allowed');
     res = await post('42');
     assert.equal(res.status, 500);
     assert.deepEqual(json(res), { result: null, error: { code: -32700, message: 'Top-level object parse error' } });

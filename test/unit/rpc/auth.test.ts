@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RPCAuth } from '../../../src/rpc/auth.js';
+import { deleteAuthCookie, RPCAuth } from '../../../src/rpc/auth.js';
 import { RPCConfigError } from '../../../src/rpc/netfilter.js';
 import { basic, cookieAuth, json, makeLog, request, startServer, type Harness } from './harness.js';
 
@@ -37,11 +37,24 @@ describe('rpc authentication', () => {
       assert.equal(fs.statSync(file).mode & 0o777, 0o600);
       assert.match(fs.readFileSync(file, 'utf8'), /^__cookie__:[0-9a-f]{64}$/);
       assert.equal(fs.existsSync(`${file}.tmp`), false);
+      assert.equal(h.auth.cookiePath, file);
       assert.equal((await request(h.port, CALL, { auth: cookieAuth(h) })).status, 200);
       assertUnauthorized(await request(h.port, CALL, { auth: basic('__cookie__', 'wrong') }));
       assertUnauthorized(await request(h.port, CALL));
       assert.ok(h.log.warnings.some((w) => w.startsWith('ThreadRPCServer incorrect password attempt from 127.0.0.1')));
     });
+  });
+
+  it('deletes the cookie on request', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smithcoin-rpc-'));
+    try {
+      const auth = new RPCAuth({ datadir: dir, log: makeLog() });
+      assert.ok(auth.cookiePath !== undefined && fs.existsSync(auth.cookiePath));
+      deleteAuthCookie(auth.cookiePath);
+      assert.equal(fs.existsSync(auth.cookiePath), false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('checks -rpcuser/-rpcpassword and writes no cookie', async () => {
@@ -92,6 +105,8 @@ describe('rpc authentication', () => {
       assert.equal(res.status, 403);
       res = await request(h.port, '[{"method":"echo","id":1}]', { auth: u1 });
       assert.deepEqual(json(res), [{ result: [], error: null, id: 1 }]);
+      res = await request(h.port, '[{"id":1}]', { auth: u1 });
+      assert.deepEqual([res.status, json(res)], [500, { result: null, error: { code: -32700, message: 'JSON value of type null is not of expected type string' } }]);
       res = await request(h.port, '[3]', { auth: u1 });
       assert.deepEqual([res.status, json(res)], [400, { result: null, error: { code: -32600, message: 'Invalid Request object' } }]);
       assert.equal((await request(h.port, CALL, { auth: basic('u2', 'p') })).status, 403, 'whitelistdefault follows -rpcwhitelist');

@@ -1,0 +1,80 @@
+// JSON-RPC request parsing and reply shapes as Core does them: 1.0/1.1 legacy vs 2.0, ids,
+// notifications, and the exact error texts.
+import { RPCError, RPCErrorCode, type RPCErrorObject } from './protocol.js';
+
+export type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
+export type JSONObject = { [key: string]: JSONValue };
+
+export enum JSONRPCVersion {
+  V1_LEGACY = 1,
+  V2 = 2,
+}
+
+/** One parsed request plus who sent it (filled in by the HTTP layer). */
+export class JSONRPCRequest {
+  /** Absent (undefined) when the request object had no "id" key: a 2.0 notification. */
+  id: JSONValue | undefined = undefined;
+  method = '';
+  params: JSONValue[] | JSONObject = [];
+  version = JSONRPCVersion.V1_LEGACY;
+  authUser = '';
+  peerAddr = '';
+  uri = '';
+
+  /** Core only treats a missing id as a notification under 2.0. */
+  isNotification(): boolean {
+    return this.id === undefined && this.version === JSONRPCVersion.V2;
+  }
+
+  /** Parses one request object; the id and version are set before any error is thrown. */
+  parse(value: JSONValue): void {
+    if (!isObject(value)) throw new RPCError(RPCErrorCode.RPC_INVALID_REQUEST, 'Invalid Request object');
+    this.id = Object.hasOwn(value, 'id') ? value.id : undefined;
+    this.version = parseVersion(value.jsonrpc);
+    const method = value.method;
+    if (method === undefined || method === null) throw new RPCError(RPCErrorCode.RPC_INVALID_REQUEST, 'Missing method');
+    if (typeof method !== 'string') throw new RPCError(RPCErrorCode.RPC_INVALID_REQUEST, 'Method must be a string');
+    this.method = method;
+    const params = value.params;
+    if (params === undefined || params === null) this.params = [];
+    else if (Array.isArray(params) || isObject(params)) this.params = params;
+    else throw new RPCError(RPCErrorCode.RPC_INVALID_REQUEST, 'Params must be an array or object');
+  }
+}
+
+function parseVersion(v: JSONValue | undefined): JSONRPCVersion {
+  if (v === undefined || v === null) return JSONRPCVersion.V1_LEGACY;
+  if (typeof v !== 'string') throw new RPCError(RPCErrorCode.RPC_INVALID_REQUEST, 'jsonrpc field must be a string');
+  // "1.0" is accepted because old documentation showed it in requests.
+  if (v === '1.0') return JSONRPCVersion.V1_LEGACY;
+  if (v === '2.0') return JSONRPCVersion.V2;
+  throw new RPCError(RPCErrorCode.RPC_INVALID_REQUEST, 'JSON-RPC version not supported');
+}
+
+export function isObject(v: JSONValue | undefined): v is JSONObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A reply object in Core's key order: 2.0 has "jsonrpc" and only one of result/error; legacy
+ * always carries both result and error. The id key is left out only when the request had none.
+ */
+export function jsonrpcReply(result: JSONValue, error: RPCErrorObject | null, id: JSONValue | undefined,
+  version: JSONRPCVersion): JSONObject {
+  const reply: JSONObject = {};
+  if (version === JSONRPCVersion.V2) reply.jsonrpc = '2.0';
+  if (error === null) {
+    reply.result = result;
+    if (version === JSONRPCVersion.V1_LEGACY) reply.error = null;
+  } else {
+    if (version === JSONRPCVersion.V1_LEGACY) reply.result = null;
+    reply.error = { code: error.code, message: error.message };
+  }
+  if (id !== undefined) reply.id = id;
+  return reply;
+}
+
+/** The request object a client sends (Core's JSONRPCRequestObj, always marked 2.0). */
+export function jsonrpcRequestObj(method: string, params: JSONValue, id: JSONValue): JSONObject {
+  return { method, params, id, jsonrpc: '2.0' };
+}

@@ -16,6 +16,9 @@ expect_in "Cross compiling ....................... TRUE, for Linux, aarch64" "$d
 cmake --build "$d/build" -j2 >"$d/build.log" 2>&1 || { tail -30 "$d/build.log"; fail "cross build failed"; }
 addons=("$d/build/js/native/crypto.node")
 [ "${SMITHCOIN_ENABLE_IPC:-ON}" = ON ] && addons+=("$d/build/js/native/capnp.node")
+# Once depends builds LevelDB, the cross build must carry the leveldb addon too.
+with_leveldb=0
+[ -f "$SRC/depends/$host/lib/libleveldb.a" ] && { with_leveldb=1; addons+=("$d/build/js/native/leveldb.node"); }
 for f in "${addons[@]}" "$d/build/bin/smithcoind"; do
   file -L "$f" | grep -q 'ARM aarch64' || fail "$f is not an arm64 binary: $(file -L "$f")"
 done
@@ -23,7 +26,7 @@ done
 for f in "${addons[@]}"; do
   dyn=$(readelf -d "$f")
   ! grep -qE 'RPATH|RUNPATH' <<<"$dyn" || fail "$(basename "$f") has a run path: $(grep -E 'RPATH|RUNPATH' <<<"$dyn")"
-  ! grep -qE 'NEEDED.*(secp256k1|capnp|kj)' <<<"$dyn" || fail "$(basename "$f") needs a shared depends library: $(grep NEEDED <<<"$dyn")"
+  ! grep -qE 'NEEDED.*(secp256k1|capnp|kj|leveldb)' <<<"$dyn" || fail "$(basename "$f") needs a shared depends library: $(grep NEEDED <<<"$dyn")"
 done
 sysroot="$SRC/depends/$host/qemu-sysroot"
 arm=$(qemu-aarch64 -L "$sysroot" "$sysroot/usr/bin/node" "$SRC/test/build/cross_check.mjs" "$d/build/js") || fail "the arm64 addon did not run under qemu"
@@ -40,6 +43,7 @@ node -e '
   if (a.backend !== "native") fail("the arm64 run did not use the native addon");
   if (a.sha256dEmpty !== "5df6e0e2761359d30a8275058e299fcc0381534545f55cf43e41983f5d4c9456") fail("sha256d mismatch");
   if (!a.ecdsaValid || a.ecdsaTampered || !a.schnorrValid || a.schnorrTampered) fail("signature checks wrong");
+  if (process.argv[3] === "1" && a.leveldb !== "18656bdd4bd54bda54093eda219076dc9adde59dd344d13944648001f2f622df coin") fail("leveldb check wrong: " + a.leveldb);
   for (const k of Object.keys(n)) if (k !== "arch" && a[k] !== n[k]) fail(k + " differs from the native build");
-' "$arm" "$native"
-pass "arm64 cross build runs under qemu: addon loads, hashes and signatures agree with the native build"
+' "$arm" "$native" "$with_leveldb"
+pass "arm64 cross build runs under qemu: addons load, hashes, signatures and LevelDB reads agree with the native build"

@@ -1,8 +1,10 @@
 // Loads a build's crypto façade and prints what it computes for fixed inputs, as JSON. The cross
 // test runs it with the build machine's node on the native build and with an arm64 node under
 // qemu on the cross build, and compares the two.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const jsdir = process.argv[2];
 const load = (rel) => import(pathToFileURL(path.join(jsdir, rel)).href);
@@ -24,6 +26,31 @@ const zero32 = new Uint8Array(32);
 const badSig = Uint8Array.from(bipSig);
 badSig[63] ^= 1;
 
+// The LevelDB addon, when the build has one: a copy of Core's regtest chainstate must give its best
+// block through the obfuscation key, and a new database must round-trip an obfuscated value.
+async function leveldbCheck() {
+  const { leveldbAddon } = await load('src/node/leveldb_native.js');
+  if (leveldbAddon === null) return null;
+  const { DBWrapper } = await load('src/node/dbwrapper.js');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'smithcoin-cross-leveldb-'));
+  try {
+    const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'data', 'core-regtest', 'regtest', 'chainstate');
+    const dir = path.join(tmp, 'chainstate');
+    fs.cpSync(fixture, dir, { recursive: true });
+    for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
+    const core = new DBWrapper({ path: dir, cacheBytes: 1 << 20, obfuscate: true });
+    const best = core.read(Uint8Array.of(0x42));
+    core.close();
+    const db = new DBWrapper({ path: path.join(tmp, 'new'), cacheBytes: 1 << 20, obfuscate: true });
+    db.write(Uint8Array.of(1), new TextEncoder().encode('coin'), true);
+    const roundTrip = new TextDecoder().decode(db.read(Uint8Array.of(1)));
+    db.close();
+    return `${best === null ? 'none' : hex(best.slice().reverse())} ${roundTrip}`;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 console.log(JSON.stringify({
   arch: process.arch,
   backend: secp.secp256k1Backend,
@@ -33,4 +60,5 @@ console.log(JSON.stringify({
   ecdsaTampered: secp.ecdsaVerify(sig, tampered, pub),
   schnorrValid: secp.schnorrVerify(bipSig, zero32, bipPub),
   schnorrTampered: secp.schnorrVerify(badSig, zero32, bipPub),
+  leveldb: await leveldbCheck(),
 }));

@@ -1,0 +1,224 @@
+// Core's CDBWrapper over the LevelDB addon: a database whose values are XORed with a per-database
+// 8-byte obfuscation key, stored unobfuscated under "\x0e\x00obfuscate_key" when the database is
+// created. Keys and values are the callers' serialized bytes; only values are obfuscated.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { bytesToHex } from '../util/hex.js';
+import { ByteReader, ByteWriter } from '../util/serialize.js';
+import { leveldbAddon, type LevelDBDatabase, type LevelDBIterator } from './leveldb_native.js';
+
+/** Core's dbwrapper_error: a LevelDB failure, or a database that cannot be used. */
+export class DbWrapperError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DbWrapperError';
+  }
+}
+
+export const OBFUSCATION_KEY_SIZE = 8;
+/** Core's OBFUSCATION_KEY ("\0obfuscate_key", 14 bytes) serialized as a string: length prefix 0x0e. */
+export const OBFUSCATION_KEY_KEY = Uint8Array.from([14, ...Buffer.from('\0obfuscate_key', 'latin1')]);
+
+/** What CDBWrapper is opened with (Core's DBParams, less the in-memory and test environments). */
+export interface DBParams {
+  path: string;
+  /** Split as Core does: half block cache, a quarter write buffer. */
+  cacheBytes: number;
+  /** Write a fresh random key when the database is new and empty. */
+  obfuscate: boolean;
+  maxFileSize?: number;
+  /** Compact everything once opened (Core's -forcecompactdb). */
+  forceCompact?: boolean;
+}
+
+/** XORs `data` in place with `key` repeated from offset 0, as Core's Obfuscation does for a value. */
+export function xorObfuscate(data: Uint8Array, key: Uint8Array): Uint8Array {
+  if (key.every((b) => b === 0)) return data;
+  for (let i = 0; i < data.length; i++) data[i]! ^= key[i % OBFUSCATION_KEY_SIZE]!;
+  return data;
+}
+
+/** Rethrows an addon failure as DbWrapperError, keeping its text ("Fatal LevelDB error: ..."). */
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof Error && !(err instanceof TypeError) && !(err instanceof RangeError)) {
+      throw new DbWrapperError(err.message, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** Writes collected for one atomic CDBWrapper.writeBatch (Core's CDBBatch). Values are copied. */
+export class DBBatch {
+  readonly keys: Uint8Array[] = [];
+  readonly values: (Uint8Array | null)[] = [];
+  private bytes = 0;
+
+  constructor(private readonly parent: DBWrapper) {}
+
+  write(key: Uint8Array, value: Uint8Array): void {
+    this.keys.push(key);
+    this.values.push(xorObfuscate(Uint8Array.from(value), this.parent.obfuscationKey));
+    this.bytes += key.length + value.length;
+  }
+
+  erase(key: Uint8Array): void {
+    this.keys.push(key);
+    this.values.push(null);
+    this.bytes += key.length;
+  }
+
+  clear(): void {
+    this.keys.length = 0;
+    this.values.length = 0;
+    this.bytes = 0;
+  }
+
+  /** Key and value bytes queued (callers flush a batch once it grows past their limit). */
+  get approximateSize(): number {
+    return this.bytes;
+  }
+}
+
+/** An iterator whose values come out de-obfuscated (Core's CDBIterator). */
+export class DBIterator {
+  constructor(private readonly it: LevelDBIterator, private readonly key8: Uint8Array) {}
+
+  seek(key: Uint8Array): void { guard(() => this.it.seek(key)); }
+  seekToFirst(): void { guard(() => this.it.seekToFirst()); }
+  next(): void { guard(() => this.it.next()); }
+  valid(): boolean { return guard(() => this.it.valid()); }
+  key(): Uint8Array { return guard(() => this.it.key()); }
+  value(): Uint8Array { return xorObfuscate(guard(() => this.it.value()), this.key8); }
+  close(): void { this.it.close(); }
+}
+
+export class DBWrapper {
+  private readonly db: LevelDBDatabase;
+  private key8: Uint8Array = new Uint8Array(OBFUSCATION_KEY_SIZE);
+  /** True when this open wrote a new obfuscation key (Core logs "Wrote new obfuscation key"). */
+  readonly createdObfuscationKey: boolean = false;
+
+  constructor(params: DBParams) {
+    const addon = leveldbAddon;
+    if (addon === null) throw new DbWrapperError('LevelDB is not available: this build has no leveldb addon (configure found no LevelDB)');
+    fs.mkdirSync(params.path, { recursive: true });
+    this.db = guard(() => new addon.Database(params.path, {
+      createIfMissing: true,
+      paranoidChecks: true,
+      maxOpenFiles: 64,
+      cacheSize: Math.floor(params.cacheBytes / 2),
+      writeBufferSize: Math.floor(params.cacheBytes / 4),
+      maxFileSize: params.maxFileSize,
+    }));
+    try {
+      if (params.forceCompact) this.compactFull();
+      const stored = this.readRaw(OBFUSCATION_KEY_KEY);
+      if (stored !== null) {
+        this.key8 = DBWrapper.parseObfuscationKey(stored);
+      } else if (params.obfuscate && this.isEmpty()) {
+        // Written before the key is in force, so the key itself is stored in the clear.
+        const fresh = new Uint8Array(crypto.randomBytes(OBFUSCATION_KEY_SIZE));
+        this.write(OBFUSCATION_KEY_KEY, new ByteWriter(9).writeVarBytes(fresh).toBytes());
+        this.key8 = fresh;
+        this.createdObfuscationKey = true;
+      }
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+  }
+
+  /** The stored key is a serialized vector that must hold exactly 8 bytes. */
+  static parseObfuscationKey(stored: Uint8Array): Uint8Array {
+    const r = new ByteReader(stored);
+    const len = r.readCompactSize();
+    if (len !== OBFUSCATION_KEY_SIZE || r.remaining !== OBFUSCATION_KEY_SIZE) {
+      throw new DbWrapperError(`Obfuscation key size should be exactly ${OBFUSCATION_KEY_SIZE} bytes long`);
+    }
+    return Uint8Array.from(r.readBytes(OBFUSCATION_KEY_SIZE));
+  }
+
+  /** The key in force (all zero for a database made without one). */
+  get obfuscationKey(): Uint8Array {
+    return this.key8;
+  }
+
+  /** Hex of the key, as Core's "Using obfuscation key for <path>: <hex>" prints it. */
+  get obfuscationKeyHex(): string {
+    return bytesToHex(this.key8);
+  }
+
+  private readRaw(key: Uint8Array): Uint8Array | null {
+    return guard(() => this.db.get(key));
+  }
+
+  read(key: Uint8Array): Uint8Array | null {
+    const value = this.readRaw(key);
+    return value === null ? null : xorObfuscate(value, this.key8);
+  }
+
+  /** Batched reads: one addon call for many keys (a block's inputs), null where absent. */
+  readMany(keys: Uint8Array[]): (Uint8Array | null)[] {
+    const values = guard(() => this.db.getMany(keys));
+    for (const v of values) if (v !== null) xorObfuscate(v, this.key8);
+    return values;
+  }
+
+  exists(key: Uint8Array): boolean {
+    return this.readRaw(key) !== null;
+  }
+
+  write(key: Uint8Array, value: Uint8Array, sync = false): void {
+    const batch = new DBBatch(this);
+    batch.write(key, value);
+    this.writeBatch(batch, sync);
+  }
+
+  erase(key: Uint8Array, sync = false): void {
+    const batch = new DBBatch(this);
+    batch.erase(key);
+    this.writeBatch(batch, sync);
+  }
+
+  writeBatch(batch: DBBatch, sync = false): void {
+    guard(() => this.db.write(batch.keys, batch.values, sync));
+  }
+
+  newBatch(): DBBatch {
+    return new DBBatch(this);
+  }
+
+  newIterator(): DBIterator {
+    return new DBIterator(guard(() => this.db.iterator()), this.key8);
+  }
+
+  isEmpty(): boolean {
+    const it = this.newIterator();
+    try {
+      it.seekToFirst();
+      return !it.valid();
+    } finally {
+      it.close();
+    }
+  }
+
+  /** Approximate bytes on disk for keys in [begin, end) (Core's EstimateSize). */
+  estimateSize(begin: Uint8Array, end: Uint8Array): number {
+    return guard(() => this.db.approximateSize(begin, end));
+  }
+
+  compactRange(begin: Uint8Array | null, end: Uint8Array | null): void {
+    guard(() => this.db.compactRange(begin, end));
+  }
+
+  compactFull(): void {
+    this.compactRange(null, null);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

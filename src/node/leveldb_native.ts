@@ -1,0 +1,47 @@
+// The LevelDB addon (native/leveldb → <jsroot>/native/leveldb.node), loaded once, with its types.
+import { loadNativeAddon } from '../util/native_addon.js';
+
+/** Options of `new Database()`; compression is always off, as in Core. */
+export interface LevelDBOptions {
+  createIfMissing?: boolean;
+  errorIfExists?: boolean;
+  paranoidChecks?: boolean;
+  maxOpenFiles?: number;
+  writeBufferSize?: number;
+  maxFileSize?: number;
+  /** Bytes of the LRU block cache. */
+  cacheSize?: number;
+}
+
+/** A cursor over a snapshot taken when it was made. key()/value() throw unless valid(). */
+export interface LevelDBIterator {
+  seek(key: Uint8Array): void;
+  seekToFirst(): void;
+  next(): void;
+  valid(): boolean;
+  key(): Uint8Array;
+  value(): Uint8Array;
+  close(): void;
+}
+
+/** An open database. Every failing LevelDB status throws "Fatal LevelDB error: <status>". */
+export interface LevelDBDatabase {
+  get(key: Uint8Array): Uint8Array | null;
+  /** One value per key, null where the key is absent. */
+  getMany(keys: Uint8Array[]): (Uint8Array | null)[];
+  /** One atomic batch applied in order; a null value erases its key. */
+  write(keys: Uint8Array[], values: (Uint8Array | null)[], sync: boolean): void;
+  iterator(): LevelDBIterator;
+  approximateSize(begin: Uint8Array, end: Uint8Array): number;
+  /** null bounds mean the start or the end of the key space. */
+  compactRange(begin: Uint8Array | null, end: Uint8Array | null): void;
+  /** Closes the iterators still open, then the database; idempotent. */
+  close(): void;
+}
+
+export interface LevelDBAddon {
+  Database: new (path: string, options?: LevelDBOptions) => LevelDBDatabase;
+}
+
+/** The addon, or null when this build has none (configure found no LevelDB). */
+export const leveldbAddon: LevelDBAddon | null = loadNativeAddon<LevelDBAddon>('leveldb');

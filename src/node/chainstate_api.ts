@@ -1,0 +1,84 @@
+// The chainstate as the rest of the node sees it (RPC, REST, mining, the IPC Mining interface): the contract that
+// node/validation.ts implements. Everything here runs in the node's process; other processes go through interfaces/.
+import type { BlockValidationState } from '../consensus/validation.js';
+import type { ChainParams } from '../kernel/chainparams.js';
+import type { Block, BlockHeader } from '../primitives/block.js';
+import type { OutPoint } from '../primitives/transaction.js';
+import type { BlockIndex, Chain } from './chain.js';
+import type { Coin } from './coin.js';
+import type { BlockUndo } from './undo.js';
+
+export interface ProcessBlockResult {
+  /** Whether the block was stored (or already known and valid). */
+  accepted: boolean;
+  /** Whether this call stored it for the first time (Core's new_block). */
+  newBlock: boolean;
+  state: BlockValidationState;
+}
+
+export interface ProcessBlockOptions {
+  /** Store it even if it is not on a chain with more work than the tip (blocks we asked for or mined). */
+  forceProcessing: boolean;
+  /** The caller already checked its proof of work against its own target. */
+  minPowChecked: boolean;
+}
+
+/** Reads of the UTXO set through the in-memory cache (misses go to the chainstate database). */
+export interface CoinsReader {
+  getCoin(outpoint: OutPoint): Coin | undefined;
+  haveCoin(outpoint: OutPoint): boolean;
+  /** Hash of the block the cache's view corresponds to (internal byte order). */
+  getBestBlock(): Uint8Array;
+}
+
+/** What happened to the tip, for waiters (waitfornewblock, IPC waitTipChanged, longpoll). */
+export interface TipChange {
+  tip: BlockIndex;
+  initialDownload: boolean;
+}
+
+export interface ChainstateManagerApi {
+  readonly params: ChainParams;
+  /** The active chain. Read it, never mutate it. */
+  readonly chain: Chain;
+  /** Every known header by display hex. */
+  readonly blockIndex: ReadonlyMap<string, BlockIndex>;
+  lookupBlockIndex(hashHex: string): BlockIndex | undefined;
+  /** The valid header with the most work (Core's m_best_header). */
+  bestHeader(): BlockIndex | undefined;
+  isInitialBlockDownload(): boolean;
+  /** Whether pruning is enabled, and the lowest height whose block data is still on disk. */
+  readonly pruneMode: boolean;
+  firstStoredHeight(): number;
+
+  processNewBlock(block: Block, opts: ProcessBlockOptions): Promise<ProcessBlockResult>;
+  processNewBlockHeaders(headers: readonly BlockHeader[], minPowChecked: boolean): BlockValidationState;
+  /** Checks a block on top of the current tip without storing it (Core's TestBlockValidity). */
+  testBlockValidity(block: Block, opts: { checkPow: boolean; checkMerkleRoot: boolean }): BlockValidationState;
+
+  /** Throws Core's texts: `Block not available (pruned data)`, `Block not found on disk`. */
+  readBlock(index: BlockIndex): Block;
+  readRawBlock(index: BlockIndex): Uint8Array;
+  readBlockUndo(index: BlockIndex): BlockUndo;
+
+  coinsTip(): CoinsReader;
+  /** Flushes, then walks every coin of the chainstate database in key order. */
+  coinsCursor(): Iterable<[OutPoint, Coin]>;
+  /** Core's ForceFlushStateToDisk. */
+  flush(): void;
+
+  invalidateBlock(index: BlockIndex): Promise<BlockValidationState>;
+  reconsiderBlock(index: BlockIndex): Promise<void>;
+  preciousBlock(index: BlockIndex): Promise<BlockValidationState>;
+  /** Core's CVerifyDB::VerifyDB on the active chain; true when everything checked out. */
+  verifyDB(level: number, depth: number): Promise<boolean>;
+  /** Prunes block files below `height`; returns the new first stored height - 1 (as pruneblockchain). */
+  pruneBlockchain(height: number): number;
+  /** Leaves of the block tree (for getchaintips), the active tip included. */
+  chainTips(): BlockIndex[];
+
+  /** Calls `cb` after each tip change (in order, off the validation path). Returns an unsubscribe function. */
+  onTipChanged(cb: (change: TipChange) => void): () => void;
+  /** Resolves once every validation-interface notification queued so far has been delivered. */
+  syncWithValidationInterfaceQueue(): Promise<void>;
+}

@@ -31,6 +31,18 @@ export interface CoinsReader {
   getBestBlock(): Uint8Array;
 }
 
+/**
+ * The writable coins cache that block connection works on (Core's CCoinsViewCache): node/coins.ts implements it,
+ * node/connect_block.ts uses it. Changes stay in memory until the chainstate flushes them in one batch.
+ */
+export interface CoinsCache extends CoinsReader {
+  /** Adds an unspent output. Without possibleOverwrite, an existing unspent coin there is a logic error. */
+  addCoin(outpoint: OutPoint, coin: Coin, possibleOverwrite: boolean): void;
+  /** Spends a coin; returns it (for undo data), or undefined when it was not there. */
+  spendCoin(outpoint: OutPoint): Coin | undefined;
+  setBestBlock(hash: Uint8Array): void;
+}
+
 /** What happened to the tip, for waiters (waitfornewblock, IPC waitTipChanged, longpoll). */
 export interface TipChange {
   tip: BlockIndex;

@@ -1,0 +1,248 @@
+// The chainstate manager (Core's ChainstateManager with its one Chainstate): the block index, the active chain, the
+// coins cache over the chainstate database, block acceptance and best-chain activation. The work is split over
+// validation_*.ts; this class holds the state and implements the ChainstateManagerApi contract.
+import type { BlockValidationState } from '../consensus/validation.js';
+import type { ChainParams } from '../kernel/chainparams.js';
+import type { Block, BlockHeader } from '../primitives/block.js';
+import type { OutPoint } from '../primitives/transaction.js';
+import type { Logger } from '../util/logging.js';
+import type { NodeClock } from '../util/time.js';
+import { type BlockManager } from './blockstorage.js';
+import { firstStoredHeight } from './blockstorage_prune.js';
+import { BlockIndex, Chain } from './chain.js';
+import type {
+  ChainstateManagerApi, CoinsCache, CoinsReader, ProcessBlockOptions, ProcessBlockResult, TipChange,
+} from './chainstate_api.js';
+import type { Coin } from './coin.js';
+import type { CoinsViewCache } from './coins.js';
+import type { CoinsViewDB } from './txdb.js';
+import type { BlockUndo } from './undo.js';
+import { activateBestChain, candidateLess, chainTips, pruneBlockIndexCandidates } from './validation_chain.js';
+import { acceptBlock, processNewBlockHeaders, testBlockValidity } from './validation_accept.js';
+import { FlushStateMode, flushStateToDisk, pruneBlockchain } from './validation_flush.js';
+import { invalidateBlock, preciousBlock, reconsiderBlock } from './validation_invalidate.js';
+import { ValidationSignals } from './validationinterface.js';
+import { verifyDB } from './verifydb.js';
+
+/** Core's DEFAULT_MAX_TIP_AGE: a tip older than a day means we are still catching up. */
+export const DEFAULT_MAX_TIP_AGE = 24 * 60 * 60;
+
+export type DisconnectResult = 'ok' | 'unclean' | 'failed';
+
+/**
+ * Block connection, written against the coins cache (node/connect_block.ts): ConnectBlock applies a block's
+ * transactions to `view` after checking them, and returns the undo data (undefined with `state` set when invalid);
+ * DisconnectBlock reverses a block with its undo data.
+ */
+export interface BlockConnector {
+  connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): BlockUndo | undefined;
+  disconnectBlock(block: Block, index: BlockIndex, undo: BlockUndo, view: CoinsCache): DisconnectResult;
+}
+
+/** A failure that stops the node (Core's FatalError / AbortNode): the message is the user-facing text. */
+export class ChainstateFatalError extends Error {
+  override name = 'ChainstateFatalError';
+}
+
+export interface ChainstateManagerOptions {
+  params: ChainParams;
+  clock: NodeClock;
+  logger: Logger;
+  connector: BlockConnector;
+  /** Coins cache budget in bytes (the part of -dbcache the coins tip gets). */
+  coinsCacheBytes: number;
+  /** -maxtipage in seconds. */
+  maxTipAge?: number;
+  /** -minimumchainwork. */
+  minimumChainWork?: bigint;
+}
+
+export class ChainstateManager implements ChainstateManagerApi {
+  readonly params: ChainParams;
+  readonly chain = new Chain();
+  /** Blocks that could become the tip: fully received, not invalid, at least as much work as the tip. */
+  readonly candidates = new Set<BlockIndex>();
+  coinsDB!: CoinsViewDB;
+  coinsCache!: CoinsViewCache;
+  bestHeaderIndex: BlockIndex | undefined;
+  bestInvalid: BlockIndex | undefined;
+  /** Core's nBlockSequenceId (0 marks the loaded best chain, 1 headers and blocks loaded from disk). */
+  nextSequenceId = 2;
+  reverseSequenceId = -1;
+  lastPreciousChainwork = 0n;
+  private cachedIBD = true;
+  /** Milliseconds (node clock) at which a periodic flush is due; undefined until the first flush decision. */
+  nextWrite: number | undefined;
+  lastFlushedBlock: BlockIndex | undefined;
+  /** True while -reindex or -loadblock feed blocks from files (Core's LoadingBlocks). */
+  importing = false;
+  readonly signals: ValidationSignals;
+  readonly clock: NodeClock;
+  readonly logger: Logger;
+  readonly connector: BlockConnector;
+  readonly coinsCacheBytes: number;
+  readonly maxTipAge: number;
+  readonly minimumChainWork: bigint;
+
+  constructor(readonly blockman: BlockManager, opts: ChainstateManagerOptions) {
+    this.params = opts.params;
+    this.clock = opts.clock;
+    this.logger = opts.logger;
+    this.connector = opts.connector;
+    this.coinsCacheBytes = opts.coinsCacheBytes;
+    this.maxTipAge = opts.maxTipAge ?? DEFAULT_MAX_TIP_AGE;
+    this.minimumChainWork = opts.minimumChainWork ?? 0n;
+    this.signals = new ValidationSignals((err) => this.logger.error(`Validation interface subscriber failed: ${String(err)}`));
+  }
+
+  log(msg: string): void {
+    this.logger.info(msg);
+  }
+
+  debug(category: number, msg: string): void {
+    this.logger.debug(category, msg);
+  }
+
+  get blockIndex(): ReadonlyMap<string, BlockIndex> {
+    return this.blockman.blockIndex;
+  }
+
+  lookupBlockIndex(hashHex: string): BlockIndex | undefined {
+    return this.blockman.lookup(hashHex);
+  }
+
+  bestHeader(): BlockIndex | undefined {
+    return this.bestHeaderIndex;
+  }
+
+  get pruneMode(): boolean {
+    return this.blockman.pruneMode;
+  }
+
+  firstStoredHeight(): number {
+    return firstStoredHeight(this.chain.tip());
+  }
+
+  /** Core's IsInitialBlockDownload: latched to false for good once the tip was recent and had enough work. */
+  isInitialBlockDownload(): boolean {
+    return this.cachedIBD;
+  }
+
+  /** Core's UpdateIBDStatus, called whenever the tip moves. */
+  updateIBDStatus(): void {
+    if (!this.cachedIBD || this.importing) return;
+    const tip = this.chain.tip();
+    if (!tip || tip.chainWork < this.minimumChainWork) return;
+    if (tip.time < this.clock.now() - this.maxTipAge) return;
+    this.log('Leaving InitialBlockDownload (latching to false)');
+    this.cachedIBD = false;
+  }
+
+  /** Records a better header (Core's m_best_header). */
+  noteHeader(index: BlockIndex): void {
+    if (this.bestHeaderIndex === undefined || candidateLess(this.bestHeaderIndex, index)) this.bestHeaderIndex = index;
+  }
+
+  /** Core's TryAddBlockIndexCandidate. */
+  tryAddCandidate(index: BlockIndex): void {
+    const tip = this.chain.tip();
+    if (tip !== undefined && candidateLess(index, tip)) return;
+    this.candidates.add(index);
+  }
+
+  /** Core's PopulateBlockIndexCandidates, after loading. */
+  populateCandidates(): void {
+    for (const e of this.blockman.blockIndex.values()) {
+      if (e.isValid() && e.chainTx > 0) this.tryAddCandidate(e);
+    }
+    if (this.chain.tip()) pruneBlockIndexCandidates(this);
+  }
+
+  async processNewBlock(block: Block, opts: ProcessBlockOptions): Promise<ProcessBlockResult> {
+    const { accepted, newBlock, state } = acceptBlock(this, block, opts.forceProcessing, opts.minPowChecked);
+    if (!accepted) return { accepted, newBlock, state };
+    const connectState = activateBestChain(this, block);
+    return { accepted: true, newBlock, state: connectState ?? state };
+  }
+
+  processNewBlockHeaders(headers: readonly BlockHeader[], minPowChecked: boolean): BlockValidationState {
+    return processNewBlockHeaders(this, headers, minPowChecked);
+  }
+
+  testBlockValidity(block: Block, opts: { checkPow: boolean; checkMerkleRoot: boolean }): BlockValidationState {
+    return testBlockValidity(this, block, opts);
+  }
+
+  readBlock(index: BlockIndex): Block {
+    this.requireData(index);
+    return this.blockman.readBlock(index);
+  }
+
+  readRawBlock(index: BlockIndex): Uint8Array {
+    this.requireData(index);
+    return this.blockman.readRawBlock(index);
+  }
+
+  readBlockUndo(index: BlockIndex): BlockUndo {
+    if (!index.haveUndo()) throw new Error(this.blockman.isBlockPruned(index) ? 'Undo data not available (pruned data)' : 'Undo data not found on disk');
+    return this.blockman.readBlockUndo(index);
+  }
+
+  private requireData(index: BlockIndex): void {
+    if (this.blockman.isBlockPruned(index)) throw new Error('Block not available (pruned data)');
+    if (!index.haveData()) throw new Error('Block not found on disk');
+  }
+
+  coinsTip(): CoinsReader {
+    return this.coinsCache;
+  }
+
+  *coinsCursor(): Iterable<[OutPoint, Coin]> {
+    this.flush();
+    yield* this.coinsDB.cursor();
+  }
+
+  flush(): void {
+    flushStateToDisk(this, FlushStateMode.FORCE_SYNC);
+  }
+
+  invalidateBlock(index: BlockIndex): Promise<BlockValidationState> {
+    return Promise.resolve(invalidateBlock(this, index));
+  }
+
+  reconsiderBlock(index: BlockIndex): Promise<void> {
+    reconsiderBlock(this, index);
+    return Promise.resolve();
+  }
+
+  preciousBlock(index: BlockIndex): Promise<BlockValidationState> {
+    return Promise.resolve(preciousBlock(this, index));
+  }
+
+  verifyDB(level: number, depth: number): Promise<boolean> {
+    return verifyDB(this, level, depth);
+  }
+
+  pruneBlockchain(height: number): number {
+    return pruneBlockchain(this, height);
+  }
+
+  chainTips(): BlockIndex[] {
+    return chainTips(this);
+  }
+
+  onTipChanged(cb: (change: TipChange) => void): () => void {
+    return this.signals.register({ updatedBlockTip: (tip, _fork, initialDownload) => cb({ tip, initialDownload }) });
+  }
+
+  syncWithValidationInterfaceQueue(): Promise<void> {
+    return this.signals.sync();
+  }
+
+  /** Flushes everything and closes the databases (Core's shutdown path). */
+  close(): void {
+    if (this.coinsCache) flushStateToDisk(this, FlushStateMode.FORCE_FLUSH);
+    this.coinsDB?.close();
+    this.blockman.close();
+  }
+}

@@ -12,6 +12,7 @@
 import { moneyRange } from '../consensus/amount.js';
 import { type CheckBlockOptions, checkBlock } from '../consensus/block_check.js';
 import { MAX_BLOCK_SIGOPS_COST } from '../consensus/consensus.js';
+import type { ConsensusParams } from '../consensus/params.js';
 import { getBlockSubsidy } from '../consensus/subsidy.js';
 import { type CoinsView, checkTxInputs, getTransactionSigOpCost, sequenceLocks } from '../consensus/tx_verify.js';
 import { BlockValidationResult, BlockValidationState, TxValidationState } from '../consensus/validation.js';
@@ -25,7 +26,7 @@ import type { CoinsCache } from './chainstate_api.js';
 import type { Coin } from './coin.js';
 import { type AssumeValidContext, scriptCheckReason } from './connect_assumevalid.js';
 import { updateCoins } from './connect_coins.js';
-import { BIP34_IMPLIES_BIP30_LIMIT, getBlockLockTimeFlags, getBlockScriptFlags, isBIP30Repeat } from './connect_flags.js';
+import { getBlockLockTimeFlags, getBlockScriptFlags, isBIP30Enforced } from './connect_flags.js';
 import { BlockScriptChecks, type ScriptFailure } from './connect_scripts.js';
 import type { ValidationCache } from './script_cache.js';
 import type { BlockUndo, TxUndo } from './undo.js';
@@ -111,7 +112,7 @@ export async function connectBlock(block: Block, index: BlockIndex, view: CoinsC
   }
 
   const reason = scriptCheckReason(index, ctx.assumeValid, consensus);
-  checkBIP30(block, index, view, ctx, state);
+  checkBIP30(block, index, view, consensus, state);
 
   const flags = getBlockScriptFlags(index, consensus);
   const scripts = reason === null ? undefined : new BlockScriptChecks({ flags, cache: ctx.validationCache, queue: ctx.scriptQueue, cacheStore: justCheck });
@@ -134,17 +135,9 @@ export async function connectBlock(block: Block, index: BlockIndex, view: CoinsC
   };
 }
 
-/**
- * BIP30: no transaction may create an output where an unspent one with the same outpoint exists. Skipped on the
- * chain whose BIP34 block matches the parameters (BIP34 makes coinbases unique), except for the two historical
- * repeats and from the height where pre-BIP34 coinbases could collide again.
- */
-function checkBIP30(block: Block, index: BlockIndex, view: CoinsCache, ctx: ConnectBlockContext, state: BlockValidationState): void {
-  const consensus = ctx.params.consensus;
-  const bip34Block = index.prev!.getAncestor(consensus.BIP34Height);
-  const onBip34Chain = bip34Block !== undefined && bytesEqual(bip34Block.hash, consensus.BIP34Hash);
-  const enforce = !isBIP30Repeat(index) && !onBip34Chain;
-  if (!enforce && index.height < BIP34_IMPLIES_BIP30_LIMIT) return;
+/** BIP30: no transaction may create an output where an unspent one with the same outpoint exists. */
+function checkBIP30(block: Block, index: BlockIndex, view: CoinsCache, consensus: ConsensusParams, state: BlockValidationState): void {
+  if (!isBIP30Enforced(index, index.prev!.getAncestor(consensus.BIP34Height), consensus)) return;
   for (const tx of block.vtx) {
     for (let n = 0; n < tx.vout.length; n++) {
       if (view.haveCoin(new OutPoint(tx.txid, n))) {

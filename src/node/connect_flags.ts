@@ -13,6 +13,7 @@ import {
   SCRIPT_VERIFY_WITNESS,
   type ScriptVerifyFlags,
 } from '../script/verify_flags.js';
+import { bytesEqual } from '../util/hex.js';
 
 /** The block fields the rules depend on: its height and display hash. */
 export interface BlockPosition {
@@ -49,6 +50,17 @@ export const BIP34_IMPLIES_BIP30_LIMIT = 1_983_702;
 export function isBIP30Repeat(block: BlockPosition): boolean {
   return (block.height === 91842 && block.hashHex === '00000000000a4d0a398161ffc163c503763b1f4360639393e0e4c8e300e0caec')
     || (block.height === 91880 && block.hashHex === '00000000000743f190a18c5577a3c2d2a1f610ae9601ac046a38084ccb7cd721');
+}
+
+/**
+ * Whether BIP30 is checked for a block (Core's fEnforceBIP30 and the height limit): always, except for the two
+ * historical repeats and on the chain whose BIP34 block matches the parameters (BIP34 makes coinbases unique),
+ * and again from the height where pre-BIP34 coinbases could collide. `bip34Ancestor` is the block's ancestor at
+ * BIP34Height, if it has one.
+ */
+export function isBIP30Enforced(block: BlockPosition, bip34Ancestor: { hash: Uint8Array } | undefined, consensus: ConsensusParams): boolean {
+  const onBip34Chain = bip34Ancestor !== undefined && bytesEqual(bip34Ancestor.hash, consensus.BIP34Hash);
+  return (!isBIP30Repeat(block) && !onBip34Chain) || block.height >= BIP34_IMPLIES_BIP30_LIMIT;
 }
 
 /** The two mainnet blocks whose coinbase outputs the repeats above overwrote (Core's IsBIP30Unspendable). */

@@ -72,9 +72,14 @@ export type ConnectBlockResult =
 
 const CORRUPT_BLOCK = 'Corrupt block found indicating potential hardware failure.';
 
-/** The coins view as checkTxInputs reads it. */
-function readerOf(view: CoinsCache): CoinsView {
-  return { accessCoin: (outpoint: OutPoint) => view.getCoin(outpoint) };
+/**
+ * The coins one transaction spends, each read from the view once: the input checks, the sigop count and the
+ * scripts all ask for them again, by the same outpoint objects (anything else falls through to the view).
+ */
+function txInputsView(tx: Transaction, view: CoinsCache): CoinsView {
+  const coins = new Map<OutPoint, Coin | undefined>();
+  for (const input of tx.vin) coins.set(input.prevout, view.getCoin(input.prevout));
+  return { accessCoin: (outpoint: OutPoint) => (coins.has(outpoint) ? coins.get(outpoint) : view.getCoin(outpoint)) };
 }
 
 function fail(state: BlockValidationState, ctx: ConnectBlockContext): ConnectBlockResult {
@@ -163,11 +168,11 @@ interface ConnectTotals {
 /** The per-transaction loop of ConnectBlock; stops at the first failure (recorded in `state`). */
 function connectTransactions(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, rules: ConnectRules): ConnectTotals {
   const totals: ConnectTotals = { undo: [], fees: 0n, sigops: 0, inputs: 0 };
-  const reader = readerOf(view);
   for (const tx of block.vtx) {
     if (!state.isValid()) break;
     totals.inputs += tx.vin.length;
     const coinbase = tx.isCoinBase();
+    const reader = txInputsView(tx, view);
     const spent = coinbase ? [] : checkSpends(tx, index, reader, state, rules, totals);
     if (spent === undefined) break;
 

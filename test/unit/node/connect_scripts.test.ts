@@ -6,7 +6,8 @@ import { BlockValidationResult, type BlockValidationState } from '../../../src/c
 import { createChainParams } from '../../../src/kernel/chainparams.js';
 import { BlockHeader } from '../../../src/primitives/block.js';
 import { Transaction, TxOut } from '../../../src/primitives/transaction.js';
-import { ScriptCheckQueue } from '../../../src/script/check_queue.js';
+import { ScriptCheckQueue, makeScriptCheckJob, runScriptCheckJobCached } from '../../../src/script/check_queue.js';
+import { BoundedKeySet, SignatureCache } from '../../../src/script/sigcache.js';
 import {
   SCRIPT_VERIFY_CHECKLOCKTIMEVERIFY, SCRIPT_VERIFY_CHECKSEQUENCEVERIFY, SCRIPT_VERIFY_DERSIG, SCRIPT_VERIFY_NONE,
   SCRIPT_VERIFY_NULLDUMMY, SCRIPT_VERIFY_P2SH, SCRIPT_VERIFY_TAPROOT, SCRIPT_VERIFY_WITNESS,
@@ -326,5 +327,57 @@ describe('-assumevalid', () => {
     assert.ok(r.ok, 'scripts skipped');
     assert.equal(r.scriptCheckReason, null);
     assert.equal(r.scriptsChecked, 0);
+  });
+});
+
+describe('signature cache', () => {
+  it('holds a bounded number of entries, evicting the oldest, and erases on a consuming hit', () => {
+    const set = new BoundedKeySet(3 * 32);
+    assert.equal(set.maxEntries, 3);
+    for (const k of ['a', 'b', 'c', 'd']) set.insert(k);
+    assert.deepEqual(['a', 'b', 'c', 'd'].map((k) => set.contains(k, false)), [false, true, true, true]);
+    assert.ok(set.contains('b', true));
+    assert.ok(!set.contains('b', false));
+    assert.equal(new BoundedKeySet(0).maxEntries, 2, "Core's cuckoo cache keeps at least 2 entries");
+  });
+
+  it('keys ECDSA and Schnorr entries apart, and each cache by its own salt', () => {
+    const a = new SignatureCache(1 << 16);
+    const b = new SignatureCache(1 << 16);
+    const [h, sig, pk] = [new Uint8Array(32).fill(1), new Uint8Array(64).fill(2), new Uint8Array(32).fill(3)];
+    assert.notEqual(a.entryECDSA(h, sig, pk), a.entrySchnorr(h, sig, pk));
+    assert.notEqual(a.entryECDSA(h, sig, pk), b.entryECDSA(h, sig, pk));
+    assert.equal(a.entryECDSA(h, sig, pk), a.entryECDSA(h, sig, pk));
+    assert.equal(a.entryECDSA(h, sig, pk).length, 32);
+  });
+
+  it('in a worker job: stores valid signatures when asked, and consumes them otherwise', async () => {
+    const { chain, utxos } = await funded(1);
+    const tx = chain.spend(utxos, ['p2wpkh']);
+    const cache = new SignatureCache(1 << 16);
+    const spent = utxos.map((u) => u.out);
+    const flags = getBlockScriptFlags({ height: 200, hashHex: '' }, chain.params.consensus);
+    assert.equal(runScriptCheckJobCached(makeScriptCheckJob(tx, spent, flags, false), cache).input, -1);
+    assert.equal(cache.size, 0);
+    assert.equal(runScriptCheckJobCached(makeScriptCheckJob(tx, spent, flags, true), cache).input, -1);
+    // One ECDSA signature each for P2WPKH and P2PKH, one Schnorr signature each for the two taproot inputs.
+    assert.equal(cache.size, 4);
+    runScriptCheckJobCached(makeScriptCheckJob(tx, spent, flags, false), cache);
+    assert.equal(cache.size, 0);
+    // A transaction with wrong signatures fails and leaves nothing behind.
+    const bad = tamper(tx);
+    assert.notEqual(runScriptCheckJobCached(makeScriptCheckJob(bad, spent, flags, true), cache).input, -1);
+    assert.equal(cache.size, 0, 'invalid signatures are never stored');
+  });
+
+  it('a template check leaves the view where it was', async () => {
+    const { chain, utxos } = await funded(1);
+    const { block, index } = chain.makeBlock(spendEach(chain, utxos));
+    const view = chain.view.clone();
+    const before = view.snapshot();
+    const r = await connectBlock(block, index, view, { params: chain.params, justCheck: true });
+    assert.ok(r.ok);
+    assert.equal(hashToHex(view.getBestBlock()), chain.tip.hashHex);
+    assert.notDeepEqual(view.snapshot(), before, 'the coins changed (a template check runs on a throw-away view)');
   });
 });

@@ -50,12 +50,13 @@ export function* scanBlockRecords(data: Uint8Array, magic: Uint8Array): Generato
 export async function loadExternalBlocks(cm: ChainstateManager, data: Uint8Array, file: number | undefined, unknownParent: Map<string, [Block, FlatFilePos | undefined][]>): Promise<number> {
   const genesisHex = hashToHex(cm.params.consensus.hashGenesisBlock);
   let loaded = 0;
-  const accept = (block: Block, pos: FlatFilePos | undefined): void => {
+  const accept = (block: Block, pos: FlatFilePos | undefined): Promise<void> => cm.exclusive(async () => {
     const r = acceptBlock(cm, block, true, true, pos);
     if (r.newBlock) loaded++;
     if (!r.accepted) cm.debug(LogFlags.REINDEX, `AcceptBlock failed: ${r.state.toString()}`);
-    if (block.header.hashHex() === genesisHex) activateBestChain(cm);
-  };
+    // The genesis block is connected at once, so the node has a tip while the rest is read.
+    if (block.header.hashHex() === genesisHex) await activateBestChain(cm);
+  });
   for (const { offset, bytes } of scanBlockRecords(data, cm.params.messageStart)) {
     let block: Block;
     try {
@@ -76,7 +77,7 @@ export async function loadExternalBlocks(cm: ChainstateManager, data: Uint8Array
     if (known?.haveData()) {
       cm.debug(LogFlags.REINDEX, `Block Import: already had block ${hash} at height ${known.height}`);
     } else {
-      accept(block, pos);
+      await accept(block, pos);
     }
     // Children that arrived before this block can follow now, depth first.
     const queue = [hash];
@@ -84,7 +85,7 @@ export async function loadExternalBlocks(cm: ChainstateManager, data: Uint8Array
       const head = queue.shift()!;
       for (const [child, childPos] of unknownParent.get(head) ?? []) {
         cm.debug(LogFlags.REINDEX, `LoadExternalBlockFile: Processing out of order child ${child.header.hashHex()} of ${head}`);
-        accept(child, childPos);
+        await accept(child, childPos);
         queue.push(child.header.hashHex());
       }
       unknownParent.delete(head);
@@ -116,7 +117,7 @@ export async function importBlocks(cm: ChainstateManager, importPaths: readonly 
       bm.blockfilesIndexed = true;
       cm.log('Reindexing finished');
       if (!bm.lookup(cm.params.genesis.header.hashHex())) {
-        acceptBlock(cm, cm.params.genesis, true, true);
+        await cm.exclusive(async () => acceptBlock(cm, cm.params.genesis, true, true));
       }
     }
     for (const p of importPaths) {
@@ -132,5 +133,5 @@ export async function importBlocks(cm: ChainstateManager, importPaths: readonly 
   } finally {
     cm.importing = false;
   }
-  activateBestChain(cm);
+  await cm.activateBestChain();
 }

@@ -12,6 +12,7 @@ import type { BlockIndex } from './chain.js';
 import { CoinsViewCache } from './coins.js';
 import { CoinsViewDB } from './txdb.js';
 import { type BlockConnector, ChainstateManager } from './validation.js';
+import { ChainstateBlockConnector, type ConnectorOptions } from './validation_connector.js';
 import { receivedBlockTransactions } from './validation_accept.js';
 import { guessVerificationProgress, isoDateTime } from './validation_chain.js';
 import { LogFlags } from '../util/logging.js';
@@ -40,7 +41,9 @@ export interface LoadChainstateOptions {
   params: ChainParams;
   clock: NodeClock;
   logger: Logger;
-  connector: BlockConnector;
+  /** Block connection: by default node/connect_block.ts with `connectOptions`. */
+  connector?: BlockConnector;
+  connectOptions?: ConnectorOptions;
   /** -dbcache in bytes. */
   dbCacheBytes: number;
   pruneTarget: number;
@@ -154,10 +157,12 @@ export function loadChainstate(opts: LoadChainstateOptions): ChainstateManager {
     useXor: opts.useXor, fastPrune: opts.fastPrune, pruneTarget: opts.pruneTarget, wipe: opts.reindex,
     log: (m) => opts.logger.info(m), logDebug: (m) => opts.logger.debug(LogFlags.BLOCKSTORAGE, m),
   });
+  const connector = opts.connector ?? new ChainstateBlockConnector(opts.connectOptions ?? { params: opts.params });
   const cm = new ChainstateManager(blockman, {
-    params: opts.params, clock: opts.clock, logger: opts.logger, connector: opts.connector, coinsCacheBytes: sizes.coinsCache,
+    params: opts.params, clock: opts.clock, logger: opts.logger, connector, coinsCacheBytes: sizes.coinsCache,
     maxTipAge: opts.maxTipAge, minimumChainWork: opts.minimumChainWork,
   });
+  if (connector instanceof ChainstateBlockConnector) connector.chainman = cm;
   try {
     loadBlockIndex(cm);
     if (blockman.blockIndex.size > 0 && !blockman.lookup(hashToHex(opts.params.consensus.hashGenesisBlock))) {

@@ -35,7 +35,7 @@ export type DisconnectResult = 'ok' | 'unclean' | 'failed';
  * DisconnectBlock reverses a block with its undo data.
  */
 export interface BlockConnector {
-  connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): BlockUndo | undefined;
+  connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): BlockUndo | undefined | Promise<BlockUndo | undefined>;
   disconnectBlock(block: Block, index: BlockIndex, undo: BlockUndo, view: CoinsCache): DisconnectResult;
 }
 
@@ -77,6 +77,7 @@ export class ChainstateManager implements ChainstateManagerApi {
   /** True while -reindex or -loadblock feed blocks from files (Core's LoadingBlocks). */
   importing = false;
   readonly signals: ValidationSignals;
+  private queueTail: Promise<unknown> = Promise.resolve();
   readonly clock: NodeClock;
   readonly logger: Logger;
   readonly connector: BlockConnector;
@@ -158,19 +159,36 @@ export class ChainstateManager implements ChainstateManagerApi {
     if (this.chain.tip()) pruneBlockIndexCandidates(this);
   }
 
-  async processNewBlock(block: Block, opts: ProcessBlockOptions): Promise<ProcessBlockResult> {
-    const { accepted, newBlock, state } = acceptBlock(this, block, opts.forceProcessing, opts.minPowChecked);
-    if (!accepted) return { accepted, newBlock, state };
-    const connectState = activateBestChain(this, block);
-    return { accepted: true, newBlock, state: connectState ?? state };
+  /**
+   * Runs chain-changing work one job at a time (Core's m_chainstate_mutex): block connection awaits the script
+   * workers, and nothing else may move the tip meanwhile.
+   */
+  exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.queueTail.then(job);
+    this.queueTail = run.catch(() => undefined);
+    return run;
+  }
+
+  processNewBlock(block: Block, opts: ProcessBlockOptions): Promise<ProcessBlockResult> {
+    return this.exclusive(async () => {
+      const { accepted, newBlock, state } = acceptBlock(this, block, opts.forceProcessing, opts.minPowChecked);
+      if (!accepted) return { accepted, newBlock, state };
+      const connectState = await activateBestChain(this, block);
+      return { accepted: true, newBlock, state: connectState ?? state };
+    });
+  }
+
+  /** Connects the best chain the index knows (after start, or after blocks arrived out of order). */
+  activateBestChain(): Promise<BlockValidationState | undefined> {
+    return this.exclusive(() => activateBestChain(this));
   }
 
   processNewBlockHeaders(headers: readonly BlockHeader[], minPowChecked: boolean): BlockValidationState {
     return processNewBlockHeaders(this, headers, minPowChecked);
   }
 
-  testBlockValidity(block: Block, opts: { checkPow: boolean; checkMerkleRoot: boolean }): BlockValidationState {
-    return testBlockValidity(this, block, opts);
+  testBlockValidity(block: Block, opts: { checkPow: boolean; checkMerkleRoot: boolean }): Promise<BlockValidationState> {
+    return this.exclusive(() => testBlockValidity(this, block, opts));
   }
 
   readBlock(index: BlockIndex): Block {
@@ -207,20 +225,19 @@ export class ChainstateManager implements ChainstateManagerApi {
   }
 
   invalidateBlock(index: BlockIndex): Promise<BlockValidationState> {
-    return Promise.resolve(invalidateBlock(this, index));
+    return this.exclusive(() => invalidateBlock(this, index));
   }
 
   reconsiderBlock(index: BlockIndex): Promise<void> {
-    reconsiderBlock(this, index);
-    return Promise.resolve();
+    return this.exclusive(() => reconsiderBlock(this, index));
   }
 
   preciousBlock(index: BlockIndex): Promise<BlockValidationState> {
-    return Promise.resolve(preciousBlock(this, index));
+    return this.exclusive(() => preciousBlock(this, index));
   }
 
   verifyDB(level: number, depth: number): Promise<boolean> {
-    return verifyDB(this, level, depth);
+    return this.exclusive(() => verifyDB(this, level, depth));
   }
 
   pruneBlockchain(height: number): number {

@@ -149,7 +149,7 @@ export function acceptBlock(cm: ChainstateManager, block: Block, requested: bool
 }
 
 /** Core's TestBlockValidity: every check of connecting `block` on the tip, without storing anything. */
-export function testBlockValidity(cm: ChainstateManager, block: Block, opts: { checkPow: boolean; checkMerkleRoot: boolean }): BlockValidationState {
+export async function testBlockValidity(cm: ChainstateManager, block: Block, opts: { checkPow: boolean; checkMerkleRoot: boolean }): Promise<BlockValidationState> {
   const state = new BlockValidationState();
   const tip = cm.chain.tip()!;
   if (hashToHex(block.header.hashPrevBlock) !== tip.hashHex) {
@@ -161,6 +161,6 @@ export function testBlockValidity(cm: ChainstateManager, block: Block, opts: { c
   if (!contextualCheckBlockHeader(block.header, state, tip, consensus, cm.clock.now())) return state;
   if (!contextualCheckBlock(block, state, tip, consensus)) return state;
   const dummy = new BlockIndex(block.header, tip);
-  cm.connector.connectBlock(block, dummy, new CoinsViewCache(cm.coinsCache), state, true);
+  await cm.connector.connectBlock(block, dummy, new CoinsViewCache(cm.coinsCache), state, true);
   return state;
 }

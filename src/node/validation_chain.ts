@@ -139,11 +139,11 @@ export function disconnectTip(cm: ChainstateManager): void {
  * Connects `index` on top of the tip (Core's ConnectTip): ConnectBlock on a scratch view, undo data to the rev file,
  * then the view into the coins cache. Returns false with `state` set when the block is invalid.
  */
-function connectTip(cm: ChainstateManager, index: BlockIndex, given: Block | undefined, state: BlockValidationState, connected: [Block, BlockIndex][]): boolean {
+async function connectTip(cm: ChainstateManager, index: BlockIndex, given: Block | undefined, state: BlockValidationState, connected: [Block, BlockIndex][]): Promise<boolean> {
   const block = given ?? cm.blockman.readBlock(index);
   const view = new CoinsViewCache(cm.coinsCache);
   if (index.height > 0) {
-    const undo = cm.connector.connectBlock(block, index, view, state, false);
+    const undo = await cm.connector.connectBlock(block, index, view, state, false);
     cm.signals.blockChecked(block, state);
     if (undo === undefined) {
       if (state.isInvalid()) invalidBlockFound(cm, index, state);
@@ -163,7 +163,7 @@ function connectTip(cm: ChainstateManager, index: BlockIndex, given: Block | und
 }
 
 /** One step toward `target` (Core's ActivateBestChainStep): back to the fork, then forward up to 32 blocks. */
-function activateBestChainStep(cm: ChainstateManager, target: BlockIndex, block: Block | undefined, connected: [Block, BlockIndex][], checked: { state?: BlockValidationState }): boolean {
+async function activateBestChainStep(cm: ChainstateManager, target: BlockIndex, block: Block | undefined, connected: [Block, BlockIndex][], checked: { state?: BlockValidationState }): Promise<boolean> {
   const oldTip = cm.chain.tip();
   const fork = cm.chain.findFork(target);
   while (cm.chain.tip() && cm.chain.tip() !== fork) disconnectTip(cm);
@@ -176,7 +176,7 @@ function activateBestChainStep(cm: ChainstateManager, target: BlockIndex, block:
     height = targetHeight;
     for (const index of toConnect) {
       const state = new BlockValidationState();
-      const ok = connectTip(cm, index, index === target ? block : undefined, state, connected);
+      const ok = await connectTip(cm, index, index === target ? block : undefined, state, connected);
       if (block && index.hashHex === block.header.hashHex()) checked.state = state;
       if (!ok) {
         if (!state.isInvalid()) throw new ChainstateFatalError(`ConnectTip failed: ${state.toString()}`);
@@ -196,7 +196,7 @@ function activateBestChainStep(cm: ChainstateManager, target: BlockIndex, block:
  * Makes the most-work valid chain active (Core's ActivateBestChain), queueing BlockConnected/Disconnected and
  * UpdatedBlockTip. Returns the validation state of `block` when it was connected or failed here.
  */
-export function activateBestChain(cm: ChainstateManager, block?: Block): BlockValidationState | undefined {
+export async function activateBestChain(cm: ChainstateManager, block?: Block): Promise<BlockValidationState | undefined> {
   const checked: { state?: BlockValidationState } = {};
   for (;;) {
     const startTip = cm.chain.tip();
@@ -204,7 +204,7 @@ export function activateBestChain(cm: ChainstateManager, block?: Block): BlockVa
     if (target === undefined || target === startTip) break;
     const connected: [Block, BlockIndex][] = [];
     const blockForTarget = block && block.header.hashHex() === target.hashHex ? block : undefined;
-    activateBestChainStep(cm, target, blockForTarget, connected, checked);
+    await activateBestChainStep(cm, target, blockForTarget, connected, checked);
     for (const [b, i] of connected) cm.signals.blockConnected(b, i);
     const newTip = cm.chain.tip();
     if (newTip && newTip !== startTip) cm.signals.updatedBlockTip(newTip, cm.chain.findFork(startTip), cm.isInitialBlockDownload());

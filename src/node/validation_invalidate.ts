@@ -15,7 +15,7 @@ function markFailed(cm: ChainstateManager, index: BlockIndex): void {
  * Marks `index` and its descendants invalid, disconnecting the active chain down to its parent; blocks on other
  * branches with at least the parent's work become candidates again. Then activates the best remaining chain.
  */
-export function invalidateBlock(cm: ChainstateManager, index: BlockIndex): BlockValidationState {
+export async function invalidateBlock(cm: ChainstateManager, index: BlockIndex): Promise<BlockValidationState> {
   const state = new BlockValidationState();
   if (index.height === 0) return state;
   let toMarkFailed = index;
@@ -40,7 +40,7 @@ export function invalidateBlock(cm: ChainstateManager, index: BlockIndex): Block
   invalidChainFound(cm, toMarkFailed);
   if (cm.bestHeaderIndex === undefined || cm.bestHeaderIndex.isFailed()) cm.bestHeaderIndex = tip;
   for (const e of cm.blockman.blockIndex.values()) if (!e.isFailed()) cm.noteHeader(e);
-  activateBestChain(cm);
+  await activateBestChain(cm);
   return state;
 }
 
@@ -58,16 +58,16 @@ export function resetBlockFailureFlags(cm: ChainstateManager, index: BlockIndex)
   }
 }
 
-export function reconsiderBlock(cm: ChainstateManager, index: BlockIndex): void {
+export async function reconsiderBlock(cm: ChainstateManager, index: BlockIndex): Promise<void> {
   resetBlockFailureFlags(cm, index);
-  activateBestChain(cm);
+  await activateBestChain(cm);
 }
 
 /**
  * Treats `index` as if it arrived before any block of equal work (Core's PreciousBlock): successive calls keep
  * winning over each other through ever lower sequence ids, until the tip's work moves on.
  */
-export function preciousBlock(cm: ChainstateManager, index: BlockIndex): BlockValidationState {
+export async function preciousBlock(cm: ChainstateManager, index: BlockIndex): Promise<BlockValidationState> {
   const state = new BlockValidationState();
   const tip = cm.chain.tip()!;
   if (index.chainWork < tip.chainWork) return state;
@@ -80,6 +80,6 @@ export function preciousBlock(cm: ChainstateManager, index: BlockIndex): BlockVa
     cm.candidates.add(index);
     pruneBlockIndexCandidates(cm);
   }
-  activateBestChain(cm);
+  await activateBestChain(cm);
   return state;
 }

@@ -111,7 +111,7 @@ export async function verifyDBResult(cm: ChainstateManager, level: number, depth
       const block = tryRead(cm, index);
       if (!block) return corrupt(cm, `ReadBlock failed at ${index.height}, hash=${index.hashHex}`);
       const state = new BlockValidationState();
-      if (cm.connector.connectBlock(block, index, coins, state, false) === undefined) {
+      if ((await cm.connector.connectBlock(block, index, coins, state, false)) === undefined) {
         return corrupt(cm, `found unconnectable block at ${index.height}, hash=${index.hashHex} (${state.toString()})`);
       }
       coins.setBestBlock(index.hash);

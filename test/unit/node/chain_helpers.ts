@@ -19,10 +19,10 @@ export const params = createChainParams('regtest');
 export const OP_TRUE = Uint8Array.of(0x51);
 
 /** A coinbase paying 50 coins to OP_TRUE; `tag` makes sibling blocks differ. */
-export function coinbase(height: number, tag = 0): Transaction {
+export function coinbase(height: number, tag = 0, value = 5_000_000_000n): Transaction {
   return new MutableTransaction()
     .addInput(new OutPoint(), Uint8Array.from([...pushIntBytes(height), 0x01, tag]))
-    .addOutput(5_000_000_000n, OP_TRUE)
+    .addOutput(value, OP_TRUE)
     .toTransaction();
 }
 
@@ -35,8 +35,8 @@ export function spend(prevouts: OutPoint[], values: bigint[]): Transaction {
 }
 
 /** A block on `prev` with a solved nonce. */
-export function mineBlock(prev: { hash: Uint8Array; height: number; time: number }, opts: { tag?: number; txs?: Transaction[]; time?: number } = {}): Block {
-  const vtx = [coinbase(prev.height + 1, opts.tag ?? 0), ...(opts.txs ?? [])];
+export function mineBlock(prev: { hash: Uint8Array; height: number; time: number }, opts: { tag?: number; txs?: Transaction[]; time?: number; value?: bigint } = {}): Block {
+  const vtx = [coinbase(prev.height + 1, opts.tag ?? 0, opts.value), ...(opts.txs ?? [])];
   const merkle = blockMerkleRoot(vtx.map((t) => t.txid)).root;
   for (let nonce = 0; ; nonce++) {
     const header = new BlockHeader({

@@ -7,13 +7,14 @@ import type { Block, BlockHeader } from '../primitives/block.js';
 import type { OutPoint } from '../primitives/transaction.js';
 import type { Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
-import { type BlockManager } from './blockstorage.js';
+import { type BlockManager, PRUNE_TARGET_MANUAL } from './blockstorage.js';
 import { firstStoredHeight } from './blockstorage_prune.js';
 import { BlockIndex, Chain } from './chain.js';
 import type {
   ChainstateManagerApi, CoinsCache, CoinsReader, ProcessBlockOptions, ProcessBlockResult, TipChange,
 } from './chainstate_api.js';
 import type { Coin } from './coin.js';
+import type { DisconnectResult } from './connect_coins.js';
 import type { CoinsViewCache } from './coins.js';
 import type { CoinsViewDB } from './txdb.js';
 import type { BlockUndo } from './undo.js';
@@ -27,7 +28,7 @@ import { verifyDB } from './verifydb.js';
 /** Core's DEFAULT_MAX_TIP_AGE: a tip older than a day means we are still catching up. */
 export const DEFAULT_MAX_TIP_AGE = 24 * 60 * 60;
 
-export type DisconnectResult = 'ok' | 'unclean' | 'failed';
+export type { DisconnectResult } from './connect_coins.js';
 
 /**
  * Block connection, written against the coins cache (node/connect_block.ts): ConnectBlock applies a block's
@@ -122,6 +123,22 @@ export class ChainstateManager implements ChainstateManagerApi {
 
   firstStoredHeight(): number {
     return firstStoredHeight(this.chain.tip());
+  }
+
+  /** -prune's target in bytes; undefined when pruning is off or manual only (-prune=1). */
+  pruneTarget(): number | undefined {
+    const t = this.blockman.pruneTarget;
+    return t === 0 || t === PRUNE_TARGET_MANUAL ? undefined : t;
+  }
+
+  /** Bytes of all blk and rev files (Core's CalculateCurrentUsage). */
+  calculateCurrentUsage(): number {
+    return this.blockman.calculateCurrentUsage();
+  }
+
+  /** Approximate bytes of the coins in the chainstate database (Core's CCoinsViewDB::EstimateSize). */
+  coinsDbEstimateSize(): number {
+    return this.coinsDB.estimateSize();
   }
 
   /** Core's IsInitialBlockDownload: latched to false for good once the tip was recent and had enough work. */

@@ -26,6 +26,20 @@ function openDB(params: NodeDBParams): DBWrapper {
   return new DBWrapper(params);
 }
 
+/** Every (key, value) whose key starts with the one-byte `prefix`, in key order. */
+function* prefixRange(db: DBWrapper, prefix: number): Generator<[Uint8Array, Uint8Array]> {
+  const it = db.newIterator();
+  try {
+    for (it.seek(Uint8Array.of(prefix)); it.valid(); it.next()) {
+      const key = it.key();
+      if (key[0] !== prefix) break;
+      yield [key, it.value()];
+    }
+  } finally {
+    it.close();
+  }
+}
+
 function encode(write: (w: ByteWriter) => void): Uint8Array {
   const w = new ByteWriter(128);
   write(w);
@@ -80,16 +94,7 @@ export class BlockTreeDB {
 
   /** Every block index record in key order, with its hash (LoadBlockIndexGuts' walk). */
   *blockIndexRecords(): Generator<[Uint8Array, DiskBlockIndex]> {
-    const it = this.db.newIterator();
-    try {
-      for (it.seek(Uint8Array.of(DB_BLOCK_INDEX)); it.valid(); it.next()) {
-        const key = it.key();
-        if (key[0] !== DB_BLOCK_INDEX) break;
-        yield [parseBlockIndexKey(key), readDiskBlockIndex(new ByteReader(it.value()))];
-      }
-    } finally {
-      it.close();
-    }
+    for (const [key, value] of prefixRange(this.db, DB_BLOCK_INDEX)) yield [parseBlockIndexKey(key), readDiskBlockIndex(new ByteReader(value))];
   }
 
   close(): void {
@@ -190,16 +195,7 @@ export class CoinsViewDB {
 
   /** Every coin in key order (Core's cursor: txid, then output index). */
   *cursor(): Generator<[OutPoint, Coin]> {
-    const it = this.db.newIterator();
-    try {
-      for (it.seek(Uint8Array.of(DB_COIN)); it.valid(); it.next()) {
-        const key = it.key();
-        if (key[0] !== DB_COIN) break;
-        yield [parseCoinKey(key), readCoin(new ByteReader(it.value()))];
-      }
-    } finally {
-      it.close();
-    }
+    for (const [key, value] of prefixRange(this.db, DB_COIN)) yield [parseCoinKey(key), readCoin(new ByteReader(value))];
   }
 
   /** Approximate bytes the coins take on disk (Core's EstimateSize over the 'C' range). */

@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import { BlockStatus } from '../../../src/node/disk_block_index.js';
 import { ChainstateFatalError, type ChainstateManager } from '../../../src/node/validation.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { importBlocks } from '../../../src/node/blockstorage_import.js';
 import { OutPoint } from '../../../src/primitives/transaction.js';
 import { NodeClock } from '../../../src/util/time.js';
 import { suiteTempDirs } from '../wrapper/temp_dirs.js';
@@ -107,9 +110,11 @@ describe('node/validation: ChainstateManager', () => {
     const b = await extend(cm, 2, 2, cm.chain.at(1)!);
     assert.equal(cm.chain.tip()!.hashHex, a[2]!.header.hashHex(), 'equal work: the first seen stays');
     const a2 = cm.lookupBlockIndex(a[1]!.header.hashHex())!;
+    const [offChain] = await extend(cm, 1, 7, a2);
     await cm.invalidateBlock(a2);
     assert.equal(cm.chain.tip()!.hashHex, b[1]!.header.hashHex());
     assert.ok(cm.lookupBlockIndex(a[2]!.header.hashHex())!.isFailed(), 'descendants fail too');
+    assert.ok(cm.lookupBlockIndex(offChain!.header.hashHex())!.isFailed(), 'also those off the active chain');
     await cm.reconsiderBlock(a2);
     assert.equal(cm.lookupBlockIndex(a[2]!.header.hashHex())!.isFailed(), false);
     assert.equal(cm.chain.tip()!.hashHex, a[2]!.header.hashHex(), 'equal work: the branch received first wins again');
@@ -160,6 +165,27 @@ describe('node/validation: ChainstateManager', () => {
     const chainstateOnly = await start(dir, { reindexChainstate: true });
     assert.equal(chainstateOnly.chain.tip()!.hashHex, tip);
     assert.deepEqual(coinSet(chainstateOnly), coins);
+  });
+
+  it('imports a -loadblock file with blocks out of order and garbage between them', async () => {
+    const source = await start(tempDir());
+    const blocks = await extend(source, 5);
+    const magic = params.messageStart;
+    const records = blocks.reverse().flatMap((b) => {
+      const bytes = b.toBytes();
+      const size = Buffer.alloc(4);
+      size.writeUInt32LE(bytes.length);
+      return [Buffer.from('garbage'), Buffer.from([...magic, 0xff, 0xff, 0xff, 0xff]), Buffer.from(magic), size, Buffer.from(bytes)];
+    });
+    const file = path.join(tempDir(), 'bootstrap.dat');
+    fs.writeFileSync(file, Buffer.concat(records));
+    const { logger, lines } = testLogger();
+    const cm = await start(tempDir(), { logger });
+    await importBlocks(cm, [file, path.join(tempDir(), 'missing.dat')]);
+    assert.equal(cm.chain.height(), 5);
+    assert.equal(cm.chain.tip()!.hashHex, blocks[0]!.header.hashHex());
+    assert.ok(lines.some((l) => /^Loaded 5 blocks from external file in \d+ms$/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => l.includes('Could not open blocks file') && l.endsWith('missing.dat')), lines.join('\n'));
   });
 
   it('replays the blocks of a flush that stopped after a partial batch', async () => {

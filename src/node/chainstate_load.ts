@@ -160,7 +160,7 @@ export function loadChainstate(opts: LoadChainstateOptions): ChainstateManager {
   const connector = opts.connector ?? new ChainstateBlockConnector(opts.connectOptions ?? { params: opts.params });
   const cm = new ChainstateManager(blockman, {
     params: opts.params, clock: opts.clock, logger: opts.logger, connector, coinsCacheBytes: sizes.coinsCache,
-    maxTipAge: opts.maxTipAge, minimumChainWork: opts.minimumChainWork,
+    maxTipAge: opts.maxTipAge, minimumChainWork: opts.minimumChainWork, checkBlockOptions: opts.connectOptions?.checkBlockOptions,
   });
   if (connector instanceof ChainstateBlockConnector) connector.chainman = cm;
   try {

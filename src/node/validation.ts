@@ -1,6 +1,7 @@
 // The chainstate manager (Core's ChainstateManager with its one Chainstate): the block index, the active chain, the
 // coins cache over the chainstate database, block acceptance and best-chain activation. The work is split over
 // validation_*.ts; this class holds the state and implements the ChainstateManagerApi contract.
+import type { CheckBlockOptions } from '../consensus/block_check.js';
 import type { BlockValidationState } from '../consensus/validation.js';
 import type { ChainParams } from '../kernel/chainparams.js';
 import type { Block, BlockHeader } from '../primitives/block.js';
@@ -56,6 +57,8 @@ export interface ChainstateManagerOptions {
   maxTipAge?: number;
   /** -minimumchainwork. */
   minimumChainWork?: bigint;
+  /** The signet block solution check, required on signet (CheckBlock throws without it there). */
+  checkBlockOptions?: Pick<CheckBlockOptions, 'checkSignetSolution'>;
 }
 
 export class ChainstateManager implements ChainstateManagerApi {
@@ -85,6 +88,7 @@ export class ChainstateManager implements ChainstateManagerApi {
   readonly coinsCacheBytes: number;
   readonly maxTipAge: number;
   readonly minimumChainWork: bigint;
+  readonly checkBlockOptions: Pick<CheckBlockOptions, 'checkSignetSolution'>;
 
   constructor(readonly blockman: BlockManager, opts: ChainstateManagerOptions) {
     this.params = opts.params;
@@ -94,6 +98,7 @@ export class ChainstateManager implements ChainstateManagerApi {
     this.coinsCacheBytes = opts.coinsCacheBytes;
     this.maxTipAge = opts.maxTipAge ?? DEFAULT_MAX_TIP_AGE;
     this.minimumChainWork = opts.minimumChainWork ?? 0n;
+    this.checkBlockOptions = opts.checkBlockOptions ?? {};
     this.signals = new ValidationSignals((err) => this.logger.error(`Validation interface subscriber failed: ${String(err)}`));
   }
 

@@ -119,7 +119,7 @@ export function acceptBlock(cm: ChainstateManager, block: Block, requested: bool
     cm.logger.error(`ProcessNewBlock: AcceptBlock FAILED (${state.toString()})`);
     return { accepted: false, newBlock: false, state, index };
   };
-  if (!checkBlock(block, state, consensus)) return fail();
+  if (!checkBlock(block, state, consensus, cm.checkBlockOptions)) return fail();
   const index = acceptBlockHeader(cm, block.header, state, minPowChecked);
   if (!index) return fail();
   if (index.haveData()) return { accepted: true, newBlock: false, state, index };
@@ -157,7 +157,7 @@ export async function testBlockValidity(cm: ChainstateManager, block: Block, opt
     return state;
   }
   const consensus = cm.params.consensus;
-  if (!checkBlock(block, state, consensus, { checkPow: opts.checkPow, checkMerkleRoot: opts.checkMerkleRoot })) return state;
+  if (!checkBlock(block, state, consensus, { ...cm.checkBlockOptions, checkPow: opts.checkPow, checkMerkleRoot: opts.checkMerkleRoot })) return state;
   if (!contextualCheckBlockHeader(block.header, state, tip, consensus, cm.clock.now())) return state;
   if (!contextualCheckBlock(block, state, tip, consensus)) return state;
   const dummy = new BlockIndex(block.header, tip);

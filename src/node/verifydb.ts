@@ -70,7 +70,7 @@ export async function verifyDBResult(cm: ChainstateManager, level: number, depth
     const block = tryRead(cm, index);
     if (!block) return corrupt(cm, `ReadBlock failed at ${index.height}, hash=${index.hashHex}`);
     const state = new BlockValidationState();
-    if (level >= 1 && !checkBlock(block, state, cm.params.consensus)) {
+    if (level >= 1 && !checkBlock(block, state, cm.params.consensus, cm.checkBlockOptions)) {
       return corrupt(cm, `found bad block at ${index.height}, hash=${index.hashHex} (${state.toString()})`);
     }
     let undo;

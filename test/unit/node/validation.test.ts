@@ -218,6 +218,23 @@ describe('node/validation: ChainstateManager', () => {
     assert.deepEqual(coinSet(replayed), coinSet(b));
   });
 
+  it('writes the coins on the periodic schedule, not at every block, and says so after the flush', async () => {
+    const clock = new NodeClock();
+    clock.setMockTime(params.genesis.header.time + 1000);
+    const cm = await start(tempDir(), { clock });
+    const flushed: number[] = [];
+    cm.signals.register({ chainStateFlushed: (tip) => flushed.push(tip.height) });
+    const dbBest = (): string => Buffer.from(cm.coinsDB.getBestBlock()).reverse().toString('hex');
+    await extend(cm, 3);
+    assert.notEqual(dbBest(), cm.chain.tip()!.hashHex, 'the coins stay in memory between periodic writes');
+    clock.setMockTime(clock.now() + 71 * 60);
+    await extend(cm, 1);
+    assert.equal(dbBest(), cm.chain.tip()!.hashHex);
+    await cm.syncWithValidationInterfaceQueue();
+    assert.deepEqual(flushed, [4]);
+    assert.ok(cm.coinsCache.cacheSize > 0, 'a periodic write keeps the cache warm');
+  });
+
   it('leaves initial block download once the tip is recent, and not before', async () => {
     const { logger, lines } = testLogger();
     const clock = new NodeClock();

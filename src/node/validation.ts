@@ -9,6 +9,7 @@ import type { OutPoint } from '../primitives/transaction.js';
 import type { Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
 import { type BlockManager, PRUNE_TARGET_MANUAL } from './blockstorage.js';
+import { BlockStorageError } from './blockstorage_format.js';
 import { firstStoredHeight } from './blockstorage_prune.js';
 import { BlockIndex, Chain } from './chain.js';
 import type {
@@ -39,6 +40,11 @@ export type { DisconnectResult } from './connect_coins.js';
 export interface BlockConnector {
   connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): BlockUndo | undefined | Promise<BlockUndo | undefined>;
   disconnectBlock(block: Block, index: BlockIndex, undo: BlockUndo, view: CoinsCache): DisconnectResult;
+}
+
+/** Block or undo data that cannot be served (Core's RPC_MISC_ERROR texts of GetBlockChecked/GetUndoChecked). */
+export class BlockDataError extends Error {
+  override name = 'BlockDataError';
 }
 
 /** A failure that stops the node (Core's FatalError / AbortNode): the message is the user-facing text. */
@@ -213,24 +219,41 @@ export class ChainstateManager implements ChainstateManagerApi {
     return this.exclusive(() => testBlockValidity(this, block, opts));
   }
 
+  /** Core's GetBlockChecked: the texts RPC shows when a block's data is missing or unreadable. */
   readBlock(index: BlockIndex): Block {
-    this.requireData(index);
-    return this.blockman.readBlock(index);
+    this.requireData(index, false);
+    return this.readOrThrow(() => this.blockman.readBlock(index), 'Block not found on disk');
   }
 
   readRawBlock(index: BlockIndex): Uint8Array {
-    this.requireData(index);
-    return this.blockman.readRawBlock(index);
+    this.requireData(index, false);
+    return this.readOrThrow(() => this.blockman.readRawBlock(index), 'Block not found on disk');
   }
 
+  /** Core's GetUndoChecked: the genesis block has empty undo data. */
   readBlockUndo(index: BlockIndex): BlockUndo {
-    if (!index.haveUndo()) throw new Error(this.blockman.isBlockPruned(index) ? 'Undo data not available (pruned data)' : 'Undo data not found on disk');
-    return this.blockman.readBlockUndo(index);
+    if (index.height === 0) return { vtxundo: [] };
+    this.requireData(index, true);
+    return this.readOrThrow(() => this.blockman.readBlockUndo(index), "Can't read undo data from disk");
   }
 
-  private requireData(index: BlockIndex): void {
-    if (this.blockman.isBlockPruned(index)) throw new Error('Block not available (pruned data)');
-    if (!index.haveData()) throw new Error('Block not found on disk');
+  /** Core's CheckBlockDataAvailability. */
+  private requireData(index: BlockIndex, undo: boolean): void {
+    if (undo ? index.haveUndo() : index.haveData()) return;
+    const what = undo ? 'Undo data' : 'Block';
+    if (this.blockman.isBlockPruned(index)) throw new BlockDataError(`${what} not available (pruned data)`);
+    throw new BlockDataError(undo ? 'Undo data not available' : 'Block not available (not fully downloaded)');
+  }
+
+  /** A read that fails is logged with the storage layer's text and reported with Core's RPC text. */
+  private readOrThrow<T>(read: () => T, text: string): T {
+    try {
+      return read();
+    } catch (e) {
+      if (!(e instanceof BlockStorageError) && (e as NodeJS.ErrnoException).code === undefined) throw e;
+      this.logger.error((e as Error).message);
+      throw new BlockDataError(text, { cause: e });
+    }
   }
 
   coinsTip(): CoinsReader {

@@ -56,6 +56,11 @@ describe('node/validation: ChainstateManager', () => {
     assert.equal(cb.height, 5);
     assert.equal(cb.coinbase, true);
     assert.equal(cm.bestHeader(), cm.chain.tip());
+    assert.deepEqual(cm.readBlockUndo(cm.chain.at(0)!), { vtxundo: [] });
+    assert.equal(cm.readBlock(cm.chain.at(3)!).header.hashHex(), blocks[2]!.header.hashHex());
+    const header = cm.lookupBlockIndex(cm.blockman.addToBlockIndex(mineBlock(cm.chain.tip()!, { tag: 9 }).header).hashHex)!;
+    assert.throws(() => cm.readBlock(header), { name: 'BlockDataError', message: 'Block not available (not fully downloaded)' });
+    assert.throws(() => cm.readBlockUndo(header), { name: 'BlockDataError', message: 'Undo data not available' });
     const again = await cm.processNewBlock(blocks[2]!, { forceProcessing: true, minPowChecked: true });
     assert.deepEqual([again.accepted, again.newBlock], [true, false]);
   });

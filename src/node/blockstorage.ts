@@ -23,6 +23,8 @@ export const UNDO_DATA_DISK_OVERHEAD = STORAGE_HEADER_BYTES + 32;
 
 export interface BlockManagerOptions {
   blocksDir: string;
+  /** blocks/index; Core keeps it in the data directory even when -blocksdir moves the files (default <blocksDir>/index). */
+  indexDir?: string;
   params: ChainParams;
   /** Cache for the blocks/index LevelDB. */
   indexCacheBytes: number;
@@ -68,7 +70,7 @@ export class BlockManager {
     this.undo = new FlatFileSeq(opts.blocksDir, 'rev', UNDOFILE_CHUNK_SIZE, this.xorKey, magic);
     this.maxBlockfileSize = opts.fastPrune ? FASTPRUNE_BLOCKFILE_SIZE : MAX_BLOCKFILE_SIZE;
     this.pruneTarget = opts.pruneTarget;
-    this.treeDB = new BlockTreeDB({ path: path.join(opts.blocksDir, 'index'), cacheBytes: opts.indexCacheBytes, obfuscate: false, wipe: opts.wipe });
+    this.treeDB = new BlockTreeDB({ path: opts.indexDir ?? path.join(opts.blocksDir, 'index'), cacheBytes: opts.indexCacheBytes, obfuscate: false, wipe: opts.wipe });
     if (opts.wipe) {
       this.treeDB.writeReindexing(true);
       this.blockfilesIndexed = false;

@@ -16,6 +16,9 @@ import { ChainstateBlockConnector, type ConnectorOptions } from './validation_co
 import { receivedBlockTransactions } from './validation_accept.js';
 import { guessVerificationProgress, isoDateTime } from './validation_chain.js';
 import { LogFlags } from '../util/logging.js';
+import { MAX_FUTURE_BLOCK_TIME } from '../consensus/consensus.js';
+import { importBlocks } from './blockstorage_import.js';
+import { VerifyDBResult, verifyDBResult } from './verifydb.js';
 
 /** A start that cannot go on, with Core's user-facing text. */
 export class ChainstateLoadError extends Error {
@@ -153,7 +156,8 @@ function loadChainTip(cm: ChainstateManager): void {
 export function loadChainstate(opts: LoadChainstateOptions): ChainstateManager {
   const sizes = cacheSizes(opts.dbCacheBytes);
   const blockman = new BlockManager({
-    blocksDir: opts.blocksDir ?? path.join(opts.dataDir, 'blocks'), params: opts.params, indexCacheBytes: sizes.blockTreeDB,
+    blocksDir: opts.blocksDir ?? path.join(opts.dataDir, 'blocks'), indexDir: path.join(opts.dataDir, 'blocks', 'index'),
+    params: opts.params, indexCacheBytes: sizes.blockTreeDB,
     useXor: opts.useXor, fastPrune: opts.fastPrune, pruneTarget: opts.pruneTarget, wipe: opts.reindex,
     log: (m) => opts.logger.info(m), logDebug: (m) => opts.logger.debug(LogFlags.BLOCKSTORAGE, m),
   });
@@ -186,4 +190,26 @@ export function loadChainstate(opts: LoadChainstateOptions): ChainstateManager {
     blockman.close();
     throw e;
   }
+}
+
+/**
+ * What init does with the chainstate (Core's LoadChainstate, VerifyLoadedChainstate, then ImportBlocks on its own
+ * thread): returns the chainstate ready for RPC, and the import (reindex, -loadblock, activation) still running.
+ */
+export async function startChainstate(opts: LoadChainstateOptions & { checkBlocks: number; checkLevel: number; loadBlockFiles: string[] }): Promise<{ chainman: ChainstateManager; imported: Promise<void> }> {
+  const cm = loadChainstate(opts);
+  try {
+    const tip = cm.chain.tip();
+    if (tip && !opts.reindex && !opts.reindexChainstate) {
+      if (tip.time > opts.clock.now() + MAX_FUTURE_BLOCK_TIME) {
+        throw new ChainstateLoadError('The block database contains a block which appears to be from the future. This may be due to your computer\'s date and time being set incorrectly. Only rebuild the block database if you are sure that your computer\'s date and time are correct');
+      }
+      const result = await cm.exclusive(() => verifyDBResult(cm, opts.checkLevel, opts.checkBlocks));
+      if (result === VerifyDBResult.CORRUPTED_BLOCK_DB) throw new ChainstateLoadError('Corrupted block database detected');
+    }
+  } catch (e) {
+    cm.close();
+    throw e;
+  }
+  return { chainman: cm, imported: importBlocks(cm, opts.loadBlockFiles) };
 }

@@ -2,7 +2,9 @@
 // chain tips Core reported, VerifyDB at level 4 (disconnecting and reconnecting Core's blocks, scripts included), and
 // a new block on top that survives a restart.
 import assert from 'node:assert/strict';
-import { loadChainstate } from '../../../src/node/chainstate_load.js';
+import { ArgsFlags, ArgsManager, OptionsCategory } from '../../../src/common/args.js';
+import { loadChainstate, startChainstate } from '../../../src/node/chainstate_load.js';
+import { chainstateOptionsFromArgs } from '../../../src/node/validation_args.js';
 import { importBlocks } from '../../../src/node/blockstorage_import.js';
 import type { ChainstateManager } from '../../../src/node/validation.js';
 import { NodeClock } from '../../../src/util/time.js';
@@ -53,6 +55,35 @@ describe('node/chainstate on Core\'s regtest datadir', () => {
     assert.ok(opened.lines.includes('Verifying last 30 blocks at level 4'), opened.lines.join('\n'));
     assert.ok(opened.lines.some((l) => /^Verification: no coin database inconsistencies \(\d+ transactions\)$/.test(l)));
     assert.equal([...cm.coinsCursor()].length, expected.gettxoutsetinfo_muhash.txouts);
+  });
+
+  function argsFor(dir: string, extra: string[]): ArgsManager {
+    const args = new ArgsManager({ log: { info: () => {}, warning: () => {} } });
+    for (const name of ['-datadir', '-regtest', '-dbcache', '-prune', '-reindex', '-reindex-chainstate', '-checkblocks', '-checklevel', '-assumevalid', '-loadblock', '-blocksdir']) {
+      args.addArg(name, '', ArgsFlags.ALLOW_ANY, OptionsCategory.OPTIONS);
+    }
+    args.parseParameters([`-datadir=${dir}`, '-regtest', ...extra]);
+    args.selectConfigNetwork(args.getChainTypeString());
+    return args;
+  }
+
+  it('starts from the command line as init does: load, VerifyDB, then import', async () => {
+    const dir = tempDir();
+    copyCoreRegtest(dir);
+    const { logger, lines } = testLogger();
+    const clock = new NodeClock();
+    clock.setMockTime(expected.mocktime_end + 60);
+    const opts = chainstateOptionsFromArgs(argsFor(dir, ['-dbcache=8', '-checkblocks=3', '-checklevel=4']), { params, clock, logger });
+    assert.equal(opts.dbCacheBytes, 8 << 20);
+    const started = await startChainstate(opts);
+    cm = started.chainman;
+    await started.imported;
+    assert.equal(cm.chain.tip()!.hashHex, expected.getblockchaininfo.bestblockhash);
+    assert.ok(lines.includes('Verifying last 3 blocks at level 4'), lines.join('\n'));
+    assert.throws(() => chainstateOptionsFromArgs(argsFor(dir, ['-prune=1', '-reindex-chainstate']), { params, clock, logger }),
+      { message: 'Prune mode is incompatible with -reindex-chainstate. Use full -reindex instead.' });
+    assert.throws(() => chainstateOptionsFromArgs(argsFor(dir, ['-prune=100']), { params, clock, logger }),
+      { message: 'Prune configured below the minimum of 550 MiB.  Please use a higher number.' });
   });
 
   it('connects a new block on Core\'s tip, refuses one paying too much, and keeps it across a restart', async () => {

@@ -65,8 +65,11 @@ export interface ChainstateManagerApi {
 
   processNewBlock(block: Block, opts: ProcessBlockOptions): Promise<ProcessBlockResult>;
   processNewBlockHeaders(headers: readonly BlockHeader[], minPowChecked: boolean): BlockValidationState;
-  /** Checks a block on top of the current tip without storing it (Core's TestBlockValidity). */
-  testBlockValidity(block: Block, opts: { checkPow: boolean; checkMerkleRoot: boolean }): BlockValidationState;
+  /**
+   * Checks a block on top of the current tip without storing it (Core's TestBlockValidity). Asynchronous because
+   * ConnectBlock joins the script-check workers.
+   */
+  testBlockValidity(block: Block, opts: { checkPow: boolean; checkMerkleRoot: boolean }): Promise<BlockValidationState>;
 
   /** Throws Core's texts: `Block not available (pruned data)`, `Block not found on disk`. */
   readBlock(index: BlockIndex): Block;

@@ -1,0 +1,224 @@
+// Best-chain selection (Core's FindMostWorkChain, ActivateBestChain(Step), ConnectTip, DisconnectTip): the chain
+// with the most work among fully received, not-invalid blocks becomes active, disconnecting back to the fork and
+// connecting forward. Everything here is synchronous; callers yield between calls.
+import { BlockValidationResult, BlockValidationState } from '../consensus/validation.js';
+import type { Block } from '../primitives/block.js';
+import type { BlockIndex } from './chain.js';
+import { CoinsViewCache } from './coins.js';
+import { BlockStatus } from './disk_block_index.js';
+import { ChainstateFatalError, type ChainstateManager } from './validation.js';
+import { FlushStateMode, flushStateToDisk } from './validation_flush.js';
+
+/** Core's CBlockIndexWorkComparator: a < b when a has less work, or equal work but arrived later. */
+export function candidateLess(a: BlockIndex, b: BlockIndex): boolean {
+  if (a.chainWork !== b.chainWork) return a.chainWork < b.chainWork;
+  if (a.sequenceId !== b.sequenceId) return a.sequenceId > b.sequenceId;
+  // Core breaks the last tie by address; the hash is as arbitrary and stable across runs.
+  return a.hashHex > b.hashHex;
+}
+
+function bestCandidate(cm: ChainstateManager): BlockIndex | undefined {
+  let best: BlockIndex | undefined;
+  for (const c of cm.candidates) if (best === undefined || candidateLess(best, c)) best = c;
+  return best;
+}
+
+/** ISO 8601 date-time without milliseconds (Core's FormatISO8601DateTime). */
+export function isoDateTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function log2Work(work: bigint): string {
+  return Math.log2(Number(work)).toFixed(6);
+}
+
+/** Core's GuessVerificationProgress from the chain's transaction count and the network's ChainTxData. */
+export function guessVerificationProgress(cm: ChainstateManager, index: BlockIndex | undefined): number {
+  if (!index || index.chainTx <= 0) return 0;
+  const data = cm.params.chainTxData;
+  const now = cm.clock.now();
+  const total = index.chainTx <= data.txCount
+    ? data.txCount + (now - data.time) * data.txRate
+    : index.chainTx + (now - index.time) * data.txRate;
+  return Math.min(index.chainTx / total, 1);
+}
+
+/** Core's InvalidChainFound: remember the best invalid block, fail its descendants, log both ends. */
+export function invalidChainFound(cm: ChainstateManager, index: BlockIndex): void {
+  if (!cm.bestInvalid || index.chainWork > cm.bestInvalid.chainWork) cm.bestInvalid = index;
+  setBlockFailureFlags(cm, index);
+  if (cm.bestHeaderIndex && cm.bestHeaderIndex.getAncestor(index.height) === index) recalculateBestHeader(cm);
+  cm.log(`InvalidChainFound: invalid block=${index.hashHex} height=${index.height} log2_work=${log2Work(index.chainWork)} date=${isoDateTime(index.time)}`);
+  const tip = cm.chain.tip()!;
+  cm.log(`InvalidChainFound: current best=${tip.hashHex} height=${tip.height} log2_work=${log2Work(tip.chainWork)} date=${isoDateTime(tip.time)}`);
+}
+
+/** Core's InvalidBlockFound: a mutated block says nothing about its header, so only other failures mark it. */
+export function invalidBlockFound(cm: ChainstateManager, index: BlockIndex, state: BlockValidationState): void {
+  if (state.getResult() === BlockValidationResult.BLOCK_MUTATED) return;
+  index.status |= BlockStatus.BLOCK_FAILED_VALID;
+  cm.blockman.dirtyBlockIndex.add(index);
+  cm.candidates.delete(index);
+  invalidChainFound(cm, index);
+}
+
+/** Every descendant of an invalid block is invalid too (Core's SetBlockFailureFlags). */
+export function setBlockFailureFlags(cm: ChainstateManager, invalid: BlockIndex): void {
+  for (const e of cm.blockman.blockIndex.values()) {
+    if (e !== invalid && e.getAncestor(invalid.height) === invalid && !(e.status & BlockStatus.BLOCK_FAILED_VALID)) {
+      e.status |= BlockStatus.BLOCK_FAILED_VALID;
+      cm.blockman.dirtyBlockIndex.add(e);
+      cm.candidates.delete(e);
+    }
+  }
+}
+
+/** Core's RecalculateBestHeader: the valid header with the most work. */
+export function recalculateBestHeader(cm: ChainstateManager): void {
+  cm.bestHeaderIndex = cm.chain.tip();
+  for (const e of cm.blockman.blockIndex.values()) {
+    if (!e.isFailed() && cm.bestHeaderIndex && candidateLess(cm.bestHeaderIndex, e)) cm.bestHeaderIndex = e;
+  }
+}
+
+/** Drops candidates that are worse than the tip (Core's PruneBlockIndexCandidates). */
+export function pruneBlockIndexCandidates(cm: ChainstateManager): void {
+  const tip = cm.chain.tip()!;
+  for (const c of cm.candidates) if (candidateLess(c, tip)) cm.candidates.delete(c);
+}
+
+/** The candidate with the most work whose whole branch is connectable (Core's FindMostWorkChain). */
+function findMostWorkChain(cm: ChainstateManager): BlockIndex | undefined {
+  for (;;) {
+    const best = bestCandidate(cm);
+    if (best === undefined) return undefined;
+    let bad: BlockIndex | undefined;
+    for (let t: BlockIndex | undefined = best; t && !cm.chain.contains(t); t = t.prev) {
+      const failed = (t.status & BlockStatus.BLOCK_FAILED_VALID) !== 0;
+      if (failed || !t.haveData()) {
+        if (failed && (!cm.bestInvalid || best.chainWork > cm.bestInvalid.chainWork)) cm.bestInvalid = best;
+        for (let f: BlockIndex = best; f !== t; f = f.prev!) {
+          if (!failed) cm.blockman.addUnlinkedBlock(f);
+          cm.candidates.delete(f);
+        }
+        bad = t;
+        break;
+      }
+    }
+    if (bad === undefined) return best;
+    cm.candidates.delete(bad);
+  }
+}
+
+function updateTip(cm: ChainstateManager, tip: BlockIndex): void {
+  cm.updateIBDStatus();
+  const progress = guessVerificationProgress(cm, tip).toFixed(6);
+  const cache = (cm.coinsCache.dynamicMemoryUsage() / 1048576).toFixed(1);
+  const version = (tip.version >>> 0).toString(16).padStart(8, '0');
+  cm.log(`UpdateTip: new best=${tip.hashHex} height=${tip.height} version=0x${version} log2_work=${log2Work(tip.chainWork)} tx=${tip.chainTx} date='${isoDateTime(tip.time)}' progress=${progress} cache=${cache}MiB(${cm.coinsCache.cacheSize}txo)`);
+}
+
+/** Disconnects the tip with its undo data (Core's DisconnectTip). */
+export function disconnectTip(cm: ChainstateManager): void {
+  const index = cm.chain.tip()!;
+  const block = cm.blockman.readBlock(index);
+  const undo = cm.blockman.readBlockUndo(index);
+  const view = new CoinsViewCache(cm.coinsCache);
+  if (cm.connector.disconnectBlock(block, index, undo, view) !== 'ok') {
+    throw new ChainstateFatalError(`DisconnectTip(): DisconnectBlock ${index.hashHex} failed`);
+  }
+  view.setBestBlock(index.prev!.hash);
+  view.flush();
+  flushStateToDisk(cm, FlushStateMode.IF_NEEDED);
+  cm.chain.setTip(index.prev);
+  updateTip(cm, index.prev!);
+  cm.signals.blockDisconnected(block, index);
+}
+
+/**
+ * Connects `index` on top of the tip (Core's ConnectTip): ConnectBlock on a scratch view, undo data to the rev file,
+ * then the view into the coins cache. Returns false with `state` set when the block is invalid.
+ */
+async function connectTip(cm: ChainstateManager, index: BlockIndex, given: Block | undefined, state: BlockValidationState, connected: [Block, BlockIndex][]): Promise<boolean> {
+  const block = given ?? cm.blockman.readBlock(index);
+  const view = new CoinsViewCache(cm.coinsCache);
+  if (index.height > 0) {
+    const undo = await cm.connector.connectBlock(block, index, view, state, false);
+    cm.signals.blockChecked(block, state);
+    if (undo === undefined) {
+      if (state.isInvalid()) invalidBlockFound(cm, index, state);
+      cm.log(`ConnectTip: ConnectBlock ${index.hashHex} failed, ${state.toString()}`);
+      return false;
+    }
+    cm.blockman.writeBlockUndo(undo, index);
+    if (index.raiseValidity(BlockStatus.BLOCK_VALID_SCRIPTS)) cm.blockman.dirtyBlockIndex.add(index);
+  }
+  view.setBestBlock(index.hash);
+  view.flush();
+  flushStateToDisk(cm, FlushStateMode.IF_NEEDED);
+  cm.chain.setTip(index);
+  updateTip(cm, index);
+  connected.push([block, index]);
+  return true;
+}
+
+/** One step toward `target` (Core's ActivateBestChainStep): back to the fork, then forward up to 32 blocks. */
+async function activateBestChainStep(cm: ChainstateManager, target: BlockIndex, block: Block | undefined, connected: [Block, BlockIndex][], checked: { state?: BlockValidationState }): Promise<boolean> {
+  const oldTip = cm.chain.tip();
+  const fork = cm.chain.findFork(target);
+  while (cm.chain.tip() && cm.chain.tip() !== fork) disconnectTip(cm);
+  let height = fork ? fork.height : -1;
+  let invalidFound = false;
+  while (height !== target.height) {
+    const targetHeight = Math.min(height + 32, target.height);
+    const toConnect: BlockIndex[] = [];
+    for (let i = target.getAncestor(targetHeight); i && i.height !== height; i = i.prev) toConnect.unshift(i);
+    height = targetHeight;
+    for (const index of toConnect) {
+      const state = new BlockValidationState();
+      const ok = await connectTip(cm, index, index === target ? block : undefined, state, connected);
+      if (block && index.hashHex === block.header.hashHex()) checked.state = state;
+      if (!ok) {
+        if (!state.isInvalid()) throw new ChainstateFatalError(`ConnectTip failed: ${state.toString()}`);
+        if (state.getResult() !== BlockValidationResult.BLOCK_MUTATED) invalidChainFound(cm, toConnect[toConnect.length - 1]!);
+        invalidFound = true;
+        break;
+      }
+      pruneBlockIndexCandidates(cm);
+      if (!oldTip || cm.chain.tip()!.chainWork > oldTip.chainWork) return invalidFound;
+    }
+    if (invalidFound) break;
+  }
+  return invalidFound;
+}
+
+/**
+ * Makes the most-work valid chain active (Core's ActivateBestChain), queueing BlockConnected/Disconnected and
+ * UpdatedBlockTip. Returns the validation state of `block` when it was connected or failed here.
+ */
+export async function activateBestChain(cm: ChainstateManager, block?: Block): Promise<BlockValidationState | undefined> {
+  const checked: { state?: BlockValidationState } = {};
+  for (;;) {
+    const startTip = cm.chain.tip();
+    const target = findMostWorkChain(cm);
+    if (target === undefined || target === startTip) break;
+    const connected: [Block, BlockIndex][] = [];
+    const blockForTarget = block && block.header.hashHex() === target.hashHex ? block : undefined;
+    await activateBestChainStep(cm, target, blockForTarget, connected, checked);
+    for (const [b, i] of connected) cm.signals.blockConnected(b, i);
+    const newTip = cm.chain.tip();
+    if (newTip && newTip !== startTip) cm.signals.updatedBlockTip(newTip, cm.chain.findFork(startTip), cm.isInitialBlockDownload());
+  }
+  flushStateToDisk(cm, FlushStateMode.PERIODIC);
+  return checked.state;
+}
+
+/** Leaves of the block tree plus the active tip (what getchaintips lists). */
+export function chainTips(cm: ChainstateManager): BlockIndex[] {
+  const hasChild = new Set<BlockIndex>();
+  for (const e of cm.blockman.blockIndex.values()) if (e.prev) hasChild.add(e.prev);
+  const tips = [...cm.blockman.blockIndex.values()].filter((e) => !hasChild.has(e));
+  const tip = cm.chain.tip();
+  if (tip && !tips.includes(tip)) tips.push(tip);
+  return tips;
+}

@@ -1,6 +1,7 @@
 // UniValue's typed getters over plain JSON values, with univalue's exact error texts: a wrong type
 // is a type error (RPC_TYPE_ERROR once it reaches the table), a number that does not fit is a plain
 // error (RPC_MISC_ERROR).
+import { JSONNumber } from './json.js';
 import { RPCTypeError } from './protocol.js';
 import type { JSONObject, JSONValue } from './request.js';
 
@@ -11,7 +12,7 @@ export function uvTypeName(v: JSONValue | undefined): JSONTypeName {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return 'number';
+  if (typeof v === 'number' || v instanceof JSONNumber) return 'number';
   return Array.isArray(v) ? 'array' : 'object';
 }
 
@@ -43,7 +44,7 @@ export function getObj(v: JSONValue | undefined): JSONObject {
 
 export function getReal(v: JSONValue | undefined): number {
   checkType(v, 'number');
-  return v as number;
+  return v instanceof JSONNumber ? Number(v.text) : (v as number);
 }
 
 /** Integer widths as Core's getInt<T> instantiations use them. */
@@ -61,14 +62,10 @@ export type IntWidth = keyof typeof IntRange;
  * already rounded, so 64-bit widths are limited to safe integers.
  */
 export function getInt(v: JSONValue | undefined, width: IntWidth = 'int32'): number {
-  checkType(v, 'number');
-  const n = v as number;
+  const n = getReal(v);
   const [lo, hi] = IntRange[width];
   if (!Number.isInteger(n) || n < lo || n > hi) throw new Error('JSON integer out of range');
   return n === 0 ? 0 : n; // -0 reads as 0, as from_chars gives
 }
 
-/** UniValue's write() for one value (compact, or with `indent` spaces per level). */
-export function writeJSON(v: JSONValue, indent = 0): string {
-  return indent > 0 ? JSON.stringify(v, null, indent) : JSON.stringify(v);
-}
+export { writeJSON } from './json.js';

@@ -11,7 +11,7 @@ import { hashToHex } from '../../../src/util/hex.js';
 import { NodeClock } from '../../../src/util/time.js';
 
 type Unused = 'readBlock' | 'readRawBlock' | 'readBlockUndo' | 'coinsTip' | 'coinsCursor' | 'flush' | 'invalidateBlock'
-  | 'reconsiderBlock' | 'preciousBlock' | 'verifyDB' | 'pruneBlockchain';
+  | 'reconsiderBlock' | 'preciousBlock' | 'verifyDB' | 'pruneBlockchain' | 'pruneTarget' | 'calculateCurrentUsage';
 
 function notInFake(name: string): never {
   throw new Error(`${name} is not part of the fake chainstate`);
@@ -62,7 +62,7 @@ export class FakeChainman implements Omit<ChainstateManagerApi, Unused> {
   private acceptHeader(header: BlockHeader, state: BlockValidationState): BlockIndex | undefined {
     const known = this.blockIndex.get(header.hashHex());
     if (known) {
-      if (known.isFailed()) return void state.invalid(BlockValidationResult.BLOCK_CACHED_INVALID, 'duplicate', 'block is marked invalid');
+      if (known.isFailed()) return void state.invalid(BlockValidationResult.BLOCK_CACHED_INVALID, 'duplicate-invalid', 'block is marked invalid');
       return known;
     }
     if (!checkBlockHeader(header, state, this.params.consensus)) return undefined;
@@ -85,7 +85,7 @@ export class FakeChainman implements Omit<ChainstateManagerApi, Unused> {
   async processNewBlock(block: Block): Promise<ProcessBlockResult> {
     const state = new BlockValidationState();
     const known = this.blockIndex.get(block.hashHex());
-    if (known?.haveData()) return { accepted: !known.isFailed(), newBlock: false, state };
+    if (known?.haveData() && !known.isFailed()) return { accepted: true, newBlock: false, state };
     const index = this.acceptHeader(block.header, state);
     if (!index) return { accepted: false, newBlock: false, state };
     if (!checkBlock(block, state, this.params.consensus) || !contextualCheckBlock(block, state, index.prev, this.params.consensus)) {
@@ -135,10 +135,10 @@ export class FakeChainman implements Omit<ChainstateManagerApi, Unused> {
 }
 
 /** The fake as the full interface (the methods mining never calls throw). */
-export function fakeChainman(clock?: NodeClock): FakeChainman & ChainstateManagerApi {
-  const fake = new FakeChainman(clock);
+export function fakeChainman(clock?: NodeClock, params?: ChainParams): FakeChainman & ChainstateManagerApi {
+  const fake = new FakeChainman(clock, params);
   const unused: Unused[] = ['readRawBlock', 'readBlockUndo', 'coinsTip', 'coinsCursor', 'flush', 'invalidateBlock', 'reconsiderBlock',
-    'preciousBlock', 'verifyDB', 'pruneBlockchain'];
+    'preciousBlock', 'verifyDB', 'pruneBlockchain', 'pruneTarget', 'calculateCurrentUsage'];
   for (const name of unused) Object.defineProperty(fake, name, { value: () => notInFake(name) });
   return fake as FakeChainman & ChainstateManagerApi;
 }

@@ -386,6 +386,19 @@ describe('mining RPCs: getmininginfo, getnetworkhashps, prioritisation', () => {
     assert.equal(await call(n.ctx, 'getnetworkhashps', [-1, 1]), Number(one.chainWork - genesis.chainWork) / (one.time - genesis.time));
   });
 
+  it('getnetworkhashps -1 counts the blocks since the last retarget, this one included', async () => {
+    const n = node();
+    for (let i = 1; i <= 150; i++) {
+      n.ctx.clock.setMockTime(GENESIS_TIME + 600 * i + (i % 7) * 100);
+      await generate(n, 1);
+    }
+    const tip = n.chainman.chain.tip()!;
+    const from = n.chainman.chain.at(150 - 7)!;
+    let [minTime, maxTime] = [tip.time, tip.time];
+    for (let b = tip; b !== from; b = b.prev!) [minTime, maxTime] = [Math.min(minTime, b.prev!.time), Math.max(maxTime, b.prev!.time)];
+    assert.equal(await call(n.ctx, 'getnetworkhashps', [-1]), Number(tip.chainWork - from.chainWork) / (maxTime - minTime));
+  });
+
   it('prioritisetransaction / getprioritisedtransactions need a mempool (Core\'s -33)', async () => {
     const n = node();
     const txid = 'ab'.repeat(32);

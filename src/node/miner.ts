@@ -14,7 +14,7 @@ import type { Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
 import type { BlockIndex } from './chain.js';
 import type { ChainstateManagerApi } from './chainstate_api.js';
-import { generateCoinbaseCommitment, withHeader, withMerkleRoot, witnessCommitmentOutput } from './miner_commitment.js';
+import { generateCoinbaseCommitment, headerWith, withHeader, withMerkleRoot, witnessCommitmentOutput } from './miner_commitment.js';
 import type { BlockChunk, BlockTxCandidate, MiningMempool } from './miner_mempool.js';
 import { type BlockCreateOptions, type FlatBlockCreateOptions, checkMiningOptions, flattenMiningOptions } from './miner_options.js';
 import { versionBitsCacheOf } from './versionbits.js';
@@ -88,12 +88,7 @@ export function updateTime(header: BlockHeader, params: ConsensusParams, prev: B
   const newTime = Math.max(getMinimumTime(prev, params), now);
   const time = oldTime < newTime ? newTime : oldTime;
   const bits = params.powAllowMinDifficultyBlocks ? getNextWorkRequired(prev, time, params) : header.bits;
-  const next = new BlockHeader({ ...headerFields(header), time, bits });
-  return { header: next, delta: newTime - oldTime };
-}
-
-function headerFields(h: BlockHeader) {
-  return { version: h.version, hashPrevBlock: h.hashPrevBlock, hashMerkleRoot: h.hashMerkleRoot, time: h.time, bits: h.bits, nonce: h.nonce };
+  return { header: headerWith(header, { time, bits }), delta: newTime - oldTime };
 }
 
 /** The BIP34 coinbase scriptSig: the height push, plus OP_0 at heights up to 16 (a coinbase needs 2 bytes). */
@@ -166,8 +161,7 @@ export class BlockAssembler {
     );
 
     const { header } = updateTime(withHeader(block, { hashPrevBlock: prev.hash }).header, params, prev, clock.now());
-    block = new Block(new BlockHeader({ ...headerFields(header), bits: getNextWorkRequired(prev, header.time, params), nonce: 0 }), block.vtx);
-    block = withMerkleRoot(block);
+    block = withMerkleRoot(new Block(headerWith(header, { bits: getNextWorkRequired(prev, header.time, params), nonce: 0 }), block.vtx));
 
     if (this.options.testBlockValidity) {
       const state = chainman.testBlockValidity(block, { checkPow: false, checkMerkleRoot: false });

@@ -12,14 +12,17 @@ const WITNESS_RESERVED_VALUE = new Uint8Array(32);
 /** OP_RETURN, a 36-byte push, then the commitment header 0xaa21a9ed. */
 const COMMITMENT_PREFIX = Uint8Array.of(0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed);
 
-/** A block with some header fields replaced. */
-export function withHeader(block: Block, fields: BlockHeaderFields): Block {
-  const h = block.header;
-  const header = new BlockHeader({
+/** A header with some fields replaced. */
+export function headerWith(h: BlockHeader, fields: BlockHeaderFields): BlockHeader {
+  return new BlockHeader({
     version: h.version, hashPrevBlock: h.hashPrevBlock, hashMerkleRoot: h.hashMerkleRoot, time: h.time, bits: h.bits, nonce: h.nonce,
     ...fields,
   });
-  return new Block(header, block.vtx);
+}
+
+/** A block with some header fields replaced. */
+export function withHeader(block: Block, fields: BlockHeaderFields): Block {
+  return new Block(headerWith(block.header, fields), block.vtx);
 }
 
 function withCoinbase(block: Block, coinbase: Transaction): Block {

@@ -2,7 +2,8 @@
 import { deriveTarget, uint256ToBigInt } from '../consensus/pow.js';
 import type { ConsensusParams } from '../consensus/params.js';
 import { hash256 } from '../crypto/sha256.js';
-import { Block, BlockHeader } from '../primitives/block.js';
+import type { Block } from '../primitives/block.js';
+import { withHeader } from './miner_commitment.js';
 
 const MAX_NONCE = 0xffffffff;
 const NONCE_OFFSET = 76;
@@ -35,7 +36,5 @@ export function solveBlock(block: Block, maxTries: bigint, params: ConsensusPara
   }
   if (tries === 0n || interrupted()) return { ok: false, triesLeft: tries };
   if (nonce === MAX_NONCE) return { ok: true, triesLeft: tries };
-  const h = block.header;
-  const header = new BlockHeader({ version: h.version, hashPrevBlock: h.hashPrevBlock, hashMerkleRoot: h.hashMerkleRoot, time: h.time, bits: h.bits, nonce });
-  return { ok: true, block: new Block(header, block.vtx), triesLeft: tries };
+  return { ok: true, block: withHeader(block, { nonce }), triesLeft: tries };
 }

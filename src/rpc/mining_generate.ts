@@ -108,8 +108,8 @@ export function generatetoaddress(miner: MiningService): RPCHelpMan {
       + helpExampleCli('getnewaddress', ''),
     handler: async (req, ctx, args) => {
       const numBlocks = args.int('nblocks');
-      // Core reads maxtries as an int here (unlike generatetodescriptor).
-      const maxTries = BigInt(args.int('maxtries'));
+      // Core reads maxtries as an int here (unlike generatetodescriptor) and stores it in a uint64.
+      const maxTries = BigInt.asUintN(64, BigInt(args.int('maxtries')));
       const script = scriptFromAddress(getStr(req.params[1]), chainParamsOf(ctx));
       if (!script) throw new RPCError(RPCErrorCode.RPC_INVALID_ADDRESS_OR_KEY, 'Error: Invalid address');
       return generateBlocks(miner, ctx, script, numBlocks, maxTries);

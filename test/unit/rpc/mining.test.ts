@@ -80,6 +80,8 @@ describe('mining RPCs: generate*', () => {
     const e = await callError(n.ctx, 'generatetoaddress', [1, 'bc1notregtest']);
     assert.deepEqual([e.code, e.message], [RPCErrorCode.RPC_INVALID_ADDRESS_OR_KEY, 'Error: Invalid address']);
     assert.deepEqual(await call(n.ctx, 'generatetoaddress', [2, ADDRESS, 0]), []);
+    // A negative int wraps to a huge uint64, as in Core.
+    assert.equal(((await call(n.ctx, 'generatetoaddress', [1, ADDRESS, -1])) as string[]).length, 1);
     assert.equal((await callError(n.ctx, 'generatetoaddress', ['x', ADDRESS])).code, RPCErrorCode.RPC_TYPE_ERROR);
     assert.deepEqual(await call(n.ctx, 'generatetoaddress', { nblocks: 1, address: ADDRESS }).then((r) => (r as string[]).length), 1);
   });

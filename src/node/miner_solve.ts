@@ -34,7 +34,7 @@ export function solveBlock(block: Block, maxTries: bigint, params: ConsensusPara
     view.setUint32(NONCE_OFFSET, nonce, true);
     tries--;
   }
-  if (tries === 0n || interrupted()) return { ok: false, triesLeft: tries };
+  if (tries <= 0n || interrupted()) return { ok: false, triesLeft: tries };
   if (nonce === MAX_NONCE) return { ok: true, triesLeft: tries };
   return { ok: true, block: withHeader(block, { nonce }), triesLeft: tries };
 }

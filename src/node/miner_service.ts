@@ -11,7 +11,7 @@ import { BlockAssembler, type BlockTemplate, type LastBlockStats } from './miner
 import { updateUncommittedBlockStructures } from './miner_commitment.js';
 import { hashToHex } from '../util/hex.js';
 import type { MiningMempool } from './miner_mempool.js';
-import { type BlockCreateOptions, mergeMiningOptions } from './miner_options.js';
+import { type BlockCreateOptions, mergeMiningOptions, readMiningArgs } from './miner_options.js';
 
 /** The result of a submitted block, as Core's SubmitBlock reports it. */
 export interface SubmitBlockResult {
@@ -30,7 +30,7 @@ export interface SubmitBlockResult {
 export interface MiningServiceOptions {
   /** Absent until the node has a mempool: templates then carry only the coinbase. */
   mempool?: MiningMempool;
-  /** The node-wide options from readMiningArgs (-blockmaxweight, ...). */
+  /** The node-wide options (-blockmaxweight, ...); read from the context's args when absent (init checked them). */
   miningArgs?: BlockCreateOptions;
 }
 
@@ -42,7 +42,7 @@ export class MiningService {
 
   constructor(private readonly ctx: NodeContext, opts: MiningServiceOptions = {}) {
     this.mempool = opts.mempool;
-    this.miningArgs = opts.miningArgs ?? {};
+    this.miningArgs = opts.miningArgs ?? readMiningArgs(ctx.args);
   }
 
   /** The node-wide options with nothing filled in (getmininginfo flattens them). */

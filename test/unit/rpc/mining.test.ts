@@ -366,6 +366,9 @@ describe('mining RPCs: getmininginfo, getnetworkhashps, prioritisation', () => {
     register(ctx.rpcTable, ctx, { miningArgs: { blockMinFeeRate: 2500n } });
     ctx.rpcTable.setWarmupFinished();
     assert.equal(((await call(ctx, 'getmininginfo')) as JSONObject & { blockmintxfee: JSONNumber }).blockmintxfee.text, '0.00002500');
+    // Without explicit options the service reads the node's arguments.
+    const fromArgs = node({ argv: ['-blockmintxfee=0.00003'] });
+    assert.equal(((await call(fromArgs.ctx, 'getmininginfo')) as JSONObject & { blockmintxfee: JSONNumber }).blockmintxfee.text, '0.00003000');
   });
 
   it('getnetworkhashps: Core\'s argument errors, 0 at genesis, work over time', async () => {

@@ -17,15 +17,15 @@ function chainstate() {
 
 async function run(quick: boolean): Promise<void> {
   const a = chainstate();
-  const bare = await measure('CreateNewBlock, no TestBlockValidity', () => {
-    new BlockAssembler(a, { coinbaseOutputScript: OP_TRUE, testBlockValidity: false }).createNewBlock();
+  const bare = await measure('CreateNewBlock, no TestBlockValidity', async () => {
+    await new BlockAssembler(a, { coinbaseOutputScript: OP_TRUE, testBlockValidity: false }).createNewBlock();
   }, { quick });
-  const checked = await measure('CreateNewBlock with TestBlockValidity', () => {
-    new BlockAssembler(a, { coinbaseOutputScript: OP_TRUE }).createNewBlock();
+  const checked = await measure('CreateNewBlock with TestBlockValidity', async () => {
+    await new BlockAssembler(a, { coinbaseOutputScript: OP_TRUE }).createNewBlock();
   }, { quick });
   const b = chainstate();
   const mined = await measure('CreateNewBlock + solve + processNewBlock', async () => {
-    const { block } = new BlockAssembler(b, { coinbaseOutputScript: OP_TRUE }).createNewBlock();
+    const { block } = await new BlockAssembler(b, { coinbaseOutputScript: OP_TRUE }).createNewBlock();
     const solved = solveBlock(block, 1_000_000n, b.chainman.params.consensus).block!;
     const r = await b.chainman.processNewBlock(solved, { forceProcessing: true, minPowChecked: true });
     if (!r.accepted) throw new Error(`block not accepted: ${r.state.toString()}`);

@@ -131,7 +131,7 @@ export class BlockAssembler {
   }
 
   /** Core's CreateNewBlock on the active tip. Throws `TestBlockValidity failed: <state>` if the result is invalid. */
-  createNewBlock(): BlockTemplate {
+  async createNewBlock(): Promise<BlockTemplate> {
     this.resetBlock();
     const { chainman, clock } = this.env;
     const params = chainman.params.consensus;
@@ -164,7 +164,7 @@ export class BlockAssembler {
     block = withMerkleRoot(new Block(headerWith(header, { bits: getNextWorkRequired(prev, header.time, params), nonce: 0 }), block.vtx));
 
     if (this.options.testBlockValidity) {
-      const state = chainman.testBlockValidity(block, { checkPow: false, checkMerkleRoot: false });
+      const state = await chainman.testBlockValidity(block, { checkPow: false, checkMerkleRoot: false });
       if (!state.isValid()) throw new Error(`TestBlockValidity failed: ${state.toString()}`);
     }
     return {

@@ -56,7 +56,7 @@ export class MiningService {
   }
 
   /** A template on the active tip; per-call options override the node's. Throws `TestBlockValidity failed: …`. */
-  createNewBlock(options: BlockCreateOptions = {}): BlockTemplate {
+  createNewBlock(options: BlockCreateOptions = {}): Promise<BlockTemplate> {
     const version = this.ctx.args.getIntArg('-blockversion');
     const assembler = new BlockAssembler({
       chainman: this.chainman(),

@@ -42,7 +42,7 @@ class TemplateCache {
   transactionsUpdatedLast = 0;
 }
 
-function proposal(ctx: NodeContext, request: JSONObject): JSONValue {
+async function proposal(ctx: NodeContext, request: JSONObject): Promise<JSONValue> {
   const data = request.data;
   if (typeof data !== 'string') throw new RPCError(RPCErrorCode.RPC_TYPE_ERROR, 'Missing data String key for proposal');
   const block = decodeHexBlock(data);
@@ -54,7 +54,7 @@ function proposal(ctx: NodeContext, request: JSONObject): JSONValue {
     if ((index.status & BlockStatus.BLOCK_FAILED_VALID) !== 0) return 'duplicate-invalid';
     return 'duplicate-inconclusive';
   }
-  return bip22ValidationResult(chainman.testBlockValidity(block, { checkPow: false, checkMerkleRoot: true }));
+  return bip22ValidationResult(await chainman.testBlockValidity(block, { checkPow: false, checkMerkleRoot: true }));
 }
 
 /** Waits (BIP22 longpoll) until the tip moves or, after a minute and then every 10 seconds, the mempool changed. */
@@ -78,7 +78,7 @@ async function longpoll(miner: MiningService, ctx: NodeContext, lpval: JSONValue
 }
 
 /** A fresh template when the tip moved, or the mempool changed more than 5 seconds after the last one. */
-function currentTemplate(miner: MiningService, ctx: NodeContext, cache: TemplateCache, tip: BlockIndex): { template: BlockTemplate; prev: BlockIndex } {
+async function currentTemplate(miner: MiningService, ctx: NodeContext, cache: TemplateCache, tip: BlockIndex): Promise<{ template: BlockTemplate; prev: BlockIndex }> {
   const updated = (miner.mempool ?? EMPTY_MEMPOOL).getTransactionsUpdated();
   const now = ctx.clock.now();
   if (!cache.prev || cache.prev !== tip || (updated !== cache.transactionsUpdatedLast && now - cache.timeStart > 5)) {
@@ -86,7 +86,7 @@ function currentTemplate(miner: MiningService, ctx: NodeContext, cache: Template
     cache.prev = undefined;
     cache.transactionsUpdatedLast = updated;
     cache.timeStart = now;
-    cache.template = miner.createNewBlock({});
+    cache.template = await miner.createNewBlock({});
     cache.prev = tip;
   }
   return { template: cache.template!, prev: cache.prev };
@@ -147,10 +147,10 @@ function sortedEntries<V>(m: Map<string, V>): Array<[string, V]> {
   return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function templateJSON(miner: MiningService, ctx: NodeContext, cache: TemplateCache, clientRules: Set<string>): JSONObject {
+async function templateJSON(miner: MiningService, ctx: NodeContext, cache: TemplateCache, clientRules: Set<string>): Promise<JSONObject> {
   const chainman = ensureChainman(ctx);
   const params = chainman.params.consensus;
-  const { template, prev } = currentTemplate(miner, ctx, cache, chainman.chain.tip()!);
+  const { template, prev } = await currentTemplate(miner, ctx, cache, chainman.chain.tip()!);
   const { header } = updateTime(template.block.header, params, prev, ctx.clock.now());
   const block = new Block(header, template.block.vtx);
   const preSegwit = !deploymentActiveAfter(prev.height, params, BuriedDeployment.DEPLOYMENT_SEGWIT);
@@ -228,7 +228,7 @@ export function getblocktemplate(miner: MiningService): RPCHelpMan {
         if (typeof modeval === 'string') mode = modeval;
         else if (modeval !== null) throw new RPCError(RPCErrorCode.RPC_INVALID_PARAMETER, 'Invalid mode');
         lpval = o.longpollid ?? null;
-        if (mode === 'proposal') return proposal(ctx, o);
+        if (mode === 'proposal') return await proposal(ctx, o);
         if (Array.isArray(o.rules)) for (const v of o.rules) clientRules.add(getStr(v));
       }
       if (mode !== 'template') throw new RPCError(RPCErrorCode.RPC_INVALID_PARAMETER, 'Invalid mode');
@@ -246,7 +246,7 @@ export function getblocktemplate(miner: MiningService): RPCHelpMan {
       if (!clientRules.has('segwit')) {
         throw new RPCError(RPCErrorCode.RPC_INVALID_PARAMETER, 'getblocktemplate must be called with the segwit rule set (call with {"rules": ["segwit"]})');
       }
-      return templateJSON(miner, ctx, cache, clientRules);
+      return await templateJSON(miner, ctx, cache, clientRules);
     },
   });
 }

@@ -41,7 +41,7 @@ async function generateBlocks(miner: MiningService, ctx: NodeContext, script: Ui
   const hashes: string[] = [];
   let tries = maxTries;
   while (n > 0 && !miner.interrupted()) {
-    const { block } = miner.createNewBlock({ coinbaseOutputScript: script });
+    const { block } = await miner.createNewBlock({ coinbaseOutputScript: script });
     const r = await generateBlock(miner, ctx, block, tries, true);
     tries = r.triesLeft;
     if (!r.ok) break;
@@ -168,10 +168,10 @@ export function generateblock(miner: MiningService): RPCHelpMan {
       const submit = args.bool('submit');
       const chainman = ensureChainman(ctx);
 
-      const { block: template } = miner.createNewBlock({ useMempool: false, coinbaseOutputScript: script });
+      const { block: template } = await miner.createNewBlock({ useMempool: false, coinbaseOutputScript: script });
       const prev = chainman.lookupBlockIndex(hashToHex(template.header.hashPrevBlock));
       const block = regenerateCommitments(new Block(template.header, [template.vtx[0]!, ...txs]), prev, chainman.params.consensus);
-      const state = chainman.testBlockValidity(block, { checkPow: false, checkMerkleRoot: false });
+      const state = await chainman.testBlockValidity(block, { checkPow: false, checkMerkleRoot: false });
       if (!state.isValid()) throw new RPCError(RPCErrorCode.RPC_VERIFY_ERROR, `TestBlockValidity failed: ${state.toString()}`);
 
       const r = await generateBlock(miner, ctx, block, DEFAULT_MAX_TRIES, submit);

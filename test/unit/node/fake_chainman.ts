@@ -105,7 +105,7 @@ export class FakeChainman implements Omit<ChainstateManagerApi, Unused> {
     return { accepted: true, newBlock: true, state };
   }
 
-  testBlockValidity(block: Block, opts: { checkPow: boolean; checkMerkleRoot: boolean }): BlockValidationState {
+  async testBlockValidity(block: Block, opts: { checkPow: boolean; checkMerkleRoot: boolean }): Promise<BlockValidationState> {
     const state = new BlockValidationState();
     const tip = this.chain.tip()!;
     if (hashToHex(block.header.hashPrevBlock) !== tip.hashHex) {

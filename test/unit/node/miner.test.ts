@@ -37,7 +37,7 @@ function env(chainman: ReturnType<typeof fakeChainman>, clock: NodeClock, extra:
 async function mine(chainman: ReturnType<typeof fakeChainman>, clock: NodeClock, n: number, opts: BlockCreateOptions = {}): Promise<string[]> {
   const hashes: string[] = [];
   for (let i = 0; i < n; i++) {
-    const { block } = new BlockAssembler(env(chainman, clock), opts).createNewBlock();
+    const { block } = (await new BlockAssembler(env(chainman, clock), opts).createNewBlock());
     const solved = solveBlock(block, 1_000_000n, chainman.params.consensus).block!;
     const result = await chainman.processNewBlock(solved, { forceProcessing: true, minPowChecked: true });
     assert.ok(result.accepted, result.state.toString());
@@ -79,9 +79,9 @@ function chunkMempool(cands: BlockTxCandidate[]): MiningMempool & { decisions: s
 }
 
 describe('miner: CreateNewBlock on regtest', () => {
-  it('builds the coinbase as Core: height push + OP_0, non-final sequence, locktime height-1, full reward', () => {
+  it('builds the coinbase as Core: height push + OP_0, non-final sequence, locktime height-1, full reward', async () => {
     const { chainman, clock } = setup();
-    const t = new BlockAssembler(env(chainman, clock), { coinbaseOutputScript: P2WPKH }).createNewBlock();
+    const t = (await new BlockAssembler(env(chainman, clock), { coinbaseOutputScript: P2WPKH }).createNewBlock());
     const cb = t.block.vtx[0]!;
     assert.equal(bytesToHex(cb.vin[0]!.scriptSig), '5100');
     assert.ok(cb.vin[0]!.prevout.isNull());
@@ -96,7 +96,7 @@ describe('miner: CreateNewBlock on regtest', () => {
     assert.deepEqual([t.txFees, t.txSigOpsCost], [[], []]);
   });
 
-  it('pushes heights as CScript << n: OP_16 + OP_0 at 16, a 1-byte number push from 17', () => {
+  it('pushes heights as CScript << n: OP_16 + OP_0 at 16, a 1-byte number push from 17', async () => {
     assert.equal(bytesToHex(coinbaseScriptSig(16).scriptSig), '6000');
     assert.equal(bytesToHex(coinbaseScriptSig(17).scriptSig), '0111');
     assert.equal(bytesToHex(coinbaseScriptSig(17).prefix), '0111');
@@ -104,9 +104,9 @@ describe('miner: CreateNewBlock on regtest', () => {
     assert.equal(bytesToHex(coinbaseScriptSig(16).prefix), '60');
   });
 
-  it('commits to the witness root with the zero reserved value in the coinbase witness', () => {
+  it('commits to the witness root with the zero reserved value in the coinbase witness', async () => {
     const { chainman, clock } = setup();
-    const { block, coinbaseTx } = new BlockAssembler(env(chainman, clock), {}).createNewBlock();
+    const { block, coinbaseTx } = (await new BlockAssembler(env(chainman, clock), {}).createNewBlock());
     const cb = block.vtx[0]!;
     const index = getWitnessCommitmentIndex(block);
     assert.equal(index, 1);
@@ -120,9 +120,9 @@ describe('miner: CreateNewBlock on regtest', () => {
     assert.equal(bytesToHex(cb.vout[0]!.scriptPubKey), '51');
   });
 
-  it('fills the header: prev hash, merkle root, regtest bits, nonce 0, version from versionbits', () => {
+  it('fills the header: prev hash, merkle root, regtest bits, nonce 0, version from versionbits', async () => {
     const { chainman, clock } = setup();
-    const { block } = new BlockAssembler(env(chainman, clock), {}).createNewBlock();
+    const { block } = (await new BlockAssembler(env(chainman, clock), {}).createNewBlock());
     assert.deepEqual(block.header.hashPrevBlock, chainman.params.genesis.hash);
     assert.ok(checkBlock(block, new BlockValidationState(), chainman.params.consensus, { checkPow: false }));
     assert.equal(block.header.bits, 0x207fffff);
@@ -132,46 +132,46 @@ describe('miner: CreateNewBlock on regtest', () => {
 
   it('block time is max(MTP + 1, now) under mock time', async () => {
     const { chainman, clock } = setup();
-    assert.equal(new BlockAssembler(env(chainman, clock), {}).createNewBlock().block.header.time, GENESIS_TIME + 1000);
+    assert.equal((await new BlockAssembler(env(chainman, clock), {}).createNewBlock()).block.header.time, GENESIS_TIME + 1000);
     clock.setMockTime(GENESIS_TIME - 5000);
-    assert.equal(new BlockAssembler(env(chainman, clock), {}).createNewBlock().block.header.time, GENESIS_TIME + 1);
+    assert.equal((await new BlockAssembler(env(chainman, clock), {}).createNewBlock()).block.header.time, GENESIS_TIME + 1);
   });
 
   it('mined blocks connect, and later templates carry their height (17: no OP_0)', async () => {
     const { chainman, clock } = setup();
     await mine(chainman, clock, 16);
     assert.equal(chainman.chain.height(), 16);
-    const t = new BlockAssembler(env(chainman, clock), {}).createNewBlock();
+    const t = (await new BlockAssembler(env(chainman, clock), {}).createNewBlock());
     assert.equal(bytesToHex(t.block.vtx[0]!.vin[0]!.scriptSig), '0111');
     assert.equal(t.block.vtx[0]!.lockTime, 16);
   });
 
-  it('-blockversion overrides the version where blocks are mined on demand only', () => {
+  it('-blockversion overrides the version where blocks are mined on demand only', async () => {
     const { chainman, clock } = setup();
-    assert.equal(new BlockAssembler(env(chainman, clock, { blockVersionOverride: 7 }), {}).createNewBlock().block.header.version, 7);
+    assert.equal((await new BlockAssembler(env(chainman, clock, { blockVersionOverride: 7 }), {}).createNewBlock()).block.header.version, 7);
     chainman.params.consensus.powNoRetargeting = false;
-    const v = new BlockAssembler(env(chainman, clock, { blockVersionOverride: 7, }), { testBlockValidity: false }).createNewBlock().block.header.version;
+    const v = (await new BlockAssembler(env(chainman, clock, { blockVersionOverride: 7, }), { testBlockValidity: false }).createNewBlock()).block.header.version;
     assert.equal(v, 0x20000000);
   });
 
-  it('runs TestBlockValidity and throws Core\'s text when the template is invalid', () => {
+  it('runs TestBlockValidity and throws Core\'s text when the template is invalid', async () => {
     const { chainman, clock } = setup();
     const empty = new Transaction({ vin: [], vout: [new TxOut(1n, P2WPKH)] });
     const mempool = chunkMempool([candidate(empty, 1000n)]);
-    assert.throws(() => new BlockAssembler(env(chainman, clock, { mempool }), {}).createNewBlock(), (e: Error) =>
+    await assert.rejects(() => new BlockAssembler(env(chainman, clock, { mempool }), {}).createNewBlock(), (e: Error) =>
       e.message.startsWith('TestBlockValidity failed: bad-txns-vin-empty, Transaction check failed'));
     // Without the check the template comes back as it is.
-    const t = new BlockAssembler(env(chainman, clock, { mempool: chunkMempool([candidate(empty, 1000n)]) }), { testBlockValidity: false }).createNewBlock();
+    const t = (await new BlockAssembler(env(chainman, clock, { mempool: chunkMempool([candidate(empty, 1000n)]) }), { testBlockValidity: false }).createNewBlock());
     assert.equal(t.block.vtx.length, 2);
   });
 });
 
 describe('miner: selecting mempool chunks', () => {
-  it('adds chunks with their fees and sigops, and pays the fees to the coinbase', () => {
+  it('adds chunks with their fees and sigops, and pays the fees to the coinbase', async () => {
     const { chainman, clock } = setup();
     const lastBlock = {};
     const mempool = chunkMempool([candidate(tx(1), 5000n, 8), candidate(tx(2), 3000n, 4)]);
-    const t = new BlockAssembler(env(chainman, clock, { mempool, lastBlock }), {}).createNewBlock();
+    const t = (await new BlockAssembler(env(chainman, clock, { mempool, lastBlock }), {}).createNewBlock());
     assert.equal(t.block.vtx.length, 3);
     assert.deepEqual(t.txFees, [5000n, 3000n]);
     assert.deepEqual(t.txSigOpsCost, [8, 4]);
@@ -181,70 +181,70 @@ describe('miner: selecting mempool chunks', () => {
     assert.deepEqual(lastBlock, { numTxs: 2, weight: 8000 + tx(1).getWeight() + tx(2).getWeight() });
   });
 
-  it('useMempool: false leaves the mempool out', () => {
+  it('useMempool: false leaves the mempool out', async () => {
     const { chainman, clock } = setup();
     const mempool = chunkMempool([candidate(tx(1), 5000n)]);
-    assert.equal(new BlockAssembler(env(chainman, clock, { mempool }), { useMempool: false }).createNewBlock().block.vtx.length, 1);
+    assert.equal((await new BlockAssembler(env(chainman, clock, { mempool }), { useMempool: false }).createNewBlock()).block.vtx.length, 1);
   });
 
-  it('stops at the first chunk below -blockmintxfee (fee per kvB; equal passes)', () => {
+  it('stops at the first chunk below -blockmintxfee (fee per kvB; equal passes)', async () => {
     const { chainman, clock } = setup();
     const base = tx(1);
     // One satoshi per vbyte is exactly 1000 per kvB.
     const a = candidate(base, BigInt(Math.ceil(base.getWeight() / 4)));
     const mempool = chunkMempool([a]);
-    assert.equal(new BlockAssembler(env(chainman, clock, { mempool }), { blockMinFeeRate: 1000n }).createNewBlock().block.vtx.length, 2);
+    assert.equal((await new BlockAssembler(env(chainman, clock, { mempool }), { blockMinFeeRate: 1000n }).createNewBlock()).block.vtx.length, 2);
     const mempool2 = chunkMempool([a]);
-    assert.equal(new BlockAssembler(env(chainman, clock, { mempool: mempool2 }), { blockMinFeeRate: 1001n }).createNewBlock().block.vtx.length, 1);
+    assert.equal((await new BlockAssembler(env(chainman, clock, { mempool: mempool2 }), { blockMinFeeRate: 1001n }).createNewBlock()).block.vtx.length, 1);
     assert.deepEqual(mempool2.decisions, ['stop']);
   });
 
-  it('skips chunks that would reach -blockmaxweight, and takes later ones that fit', () => {
+  it('skips chunks that would reach -blockmaxweight, and takes later ones that fit', async () => {
     const { chainman, clock } = setup();
     const big = candidate(tx(1, { outputs: 40 }), 9000n);
     const small = candidate(tx(2), 100n);
     const maxWeight = 8000 + small.weight + 1;
     const mempool = chunkMempool([big, small]);
-    const t = new BlockAssembler(env(chainman, clock, { mempool }), { blockMaxWeight: maxWeight }).createNewBlock();
+    const t = (await new BlockAssembler(env(chainman, clock, { mempool }), { blockMaxWeight: maxWeight }).createNewBlock());
     assert.deepEqual(t.block.vtx.slice(1), [small.tx]);
     assert.deepEqual(mempool.decisions, ['skip', 'include', 'stop']);
     // The limit is exclusive: a block exactly at the maximum is not filled.
     const exact = chunkMempool([small]);
-    assert.equal(new BlockAssembler(env(chainman, clock, { mempool: exact }), { blockMaxWeight: 8000 + small.weight }).createNewBlock().block.vtx.length, 1);
+    assert.equal((await new BlockAssembler(env(chainman, clock, { mempool: exact }), { blockMaxWeight: 8000 + small.weight }).createNewBlock()).block.vtx.length, 1);
   });
 
-  it('counts -blockreservedweight against the limit', () => {
+  it('counts -blockreservedweight against the limit', async () => {
     const { chainman, clock } = setup();
     const small = candidate(tx(2), 100n);
     const mempool = chunkMempool([small]);
     const opts = { blockMaxWeight: 10000, blockReservedWeight: 10000 - small.weight };
-    assert.equal(new BlockAssembler(env(chainman, clock, { mempool }), opts).createNewBlock().block.vtx.length, 1);
+    assert.equal((await new BlockAssembler(env(chainman, clock, { mempool }), opts).createNewBlock()).block.vtx.length, 1);
   });
 
-  it('skips chunks over the sigops limit (the coinbase reserve counts)', () => {
+  it('skips chunks over the sigops limit (the coinbase reserve counts)', async () => {
     const { chainman, clock } = setup();
     const heavy = candidate(tx(1), 5000n, 80_000 - 400);
     const mempool = chunkMempool([heavy, candidate(tx(2), 100n, 399)]);
-    const t = new BlockAssembler(env(chainman, clock, { mempool }), {}).createNewBlock();
+    const t = (await new BlockAssembler(env(chainman, clock, { mempool }), {}).createNewBlock());
     assert.deepEqual(mempool.decisions, ['skip', 'include', 'stop']);
     assert.deepEqual(t.txSigOpsCost, [399]);
   });
 
-  it('skips transactions not final at the next height and the tip\'s median time past', () => {
+  it('skips transactions not final at the next height and the tip\'s median time past', async () => {
     const { chainman, clock } = setup();
     const final = candidate(tx(1, { lockTime: 0 }), 100n);
     const notYet = candidate(tx(2, { lockTime: 1, sequence: 0 }), 100n); // height 1 is not < 1
     const byTime = candidate(tx(3, { lockTime: GENESIS_TIME, sequence: 0 }), 100n); // genesis MTP is not < it
     const ok = candidate(tx(4, { lockTime: GENESIS_TIME - 1, sequence: 0 }), 100n);
     const mempool = chunkMempool([final, notYet, byTime, ok]);
-    const t = new BlockAssembler(env(chainman, clock, { mempool }), {}).createNewBlock();
+    const t = (await new BlockAssembler(env(chainman, clock, { mempool }), {}).createNewBlock());
     assert.deepEqual(mempool.decisions, ['include', 'skip', 'skip', 'include', 'stop']);
     assert.equal(t.block.vtx.length, 3);
   });
 });
 
 describe('miner: time and commitments', () => {
-  it('GetMinimumTime applies the timewarp floor on retarget heights only', () => {
+  it('GetMinimumTime applies the timewarp floor on retarget heights only', async () => {
     const params = createChainParams('regtest').consensus;
     let prev: BlockIndex | undefined;
     for (let h = 0; h < 144; h++) {
@@ -262,9 +262,9 @@ describe('miner: time and commitments', () => {
     assert.equal(updateTime(new BlockHeader({ time: 2_000_000 }), params, last, 0).header.time, 2_000_000);
   });
 
-  it('RegenerateCommitments replaces the commitment after the transactions change', () => {
+  it('RegenerateCommitments replaces the commitment after the transactions change', async () => {
     const { chainman, clock } = setup();
-    const { block } = new BlockAssembler(env(chainman, clock), {}).createNewBlock();
+    const { block } = (await new BlockAssembler(env(chainman, clock), {}).createNewBlock());
     const withTx = new Block(block.header, [...block.vtx, tx(9)]);
     const regenerated = regenerateCommitments(withTx, chainman.chain.tip(), chainman.params.consensus);
     assert.equal(regenerated.vtx[0]!.vout.length, 2);
@@ -275,9 +275,9 @@ describe('miner: time and commitments', () => {
 });
 
 describe('miner: submitted blocks', () => {
-  it('UpdateUncommittedBlockStructures adds the reserved value only to a coinbase without witness', () => {
+  it('UpdateUncommittedBlockStructures adds the reserved value only to a coinbase without witness', async () => {
     const { chainman, clock } = setup();
-    const { block } = new BlockAssembler(env(chainman, clock), {}).createNewBlock();
+    const { block } = (await new BlockAssembler(env(chainman, clock), {}).createNewBlock());
     const bare = new Block(block.header, [block.vtx[0]!.toMutable().setWitness(0, []).toTransaction()]);
     const prev = chainman.chain.tip();
     assert.deepEqual(updateUncommittedBlockStructures(bare, prev, chainman.params.consensus).vtx[0]!.vin[0]!.witness, [new Uint8Array(32)]);
@@ -312,7 +312,7 @@ describe('miner: options (Core\'s mining_args)', () => {
       'coinbase_output_max_additional_sigops (80001) exceeds consensus maximum block sigops cost (80000)');
   });
 
-  it('ReadMiningArgs reads the options and fails with InitError texts', () => {
+  it('ReadMiningArgs reads the options and fails with InitError texts', async () => {
     const args = new ArgsManager();
     args.forceSetArg('-blockmintxfee', '0.00002');
     args.forceSetArg('-blockmaxweight', '3000000');
@@ -325,14 +325,14 @@ describe('miner: options (Core\'s mining_args)', () => {
     assert.throws(() => readMiningArgs(args), { message: '-blockmaxweight (4000001) exceeds consensus maximum block weight (4000000)' });
   });
 
-  it('BlockAssembler refuses bad options with the field names', () => {
+  it('BlockAssembler refuses bad options with the field names', async () => {
     const { chainman, clock } = setup();
     assert.throws(() => new BlockAssembler(env(chainman, clock), { blockReservedWeight: 10 }), {
       message: 'block_reserved_weight (10) is lower than minimum safety value of (2000)',
     });
   });
 
-  it('ParseMoney as Core', () => {
+  it('ParseMoney as Core', async () => {
     assert.equal(parseMoney('0.00000001'), 1n);
     assert.equal(parseMoney(' 1.5 '), 150_000_000n);
     assert.equal(parseMoney('.5'), 50_000_000n);
@@ -342,9 +342,9 @@ describe('miner: options (Core\'s mining_args)', () => {
 });
 
 describe('miner: solving', () => {
-  it('grinds the nonce until the hash meets the target; tries and interrupts stop it', () => {
+  it('grinds the nonce until the hash meets the target; tries and interrupts stop it', async () => {
     const { chainman, clock } = setup();
-    const { block } = new BlockAssembler(env(chainman, clock), {}).createNewBlock();
+    const { block } = (await new BlockAssembler(env(chainman, clock), {}).createNewBlock());
     const r = solveBlock(block, 1000n, chainman.params.consensus);
     assert.ok(r.ok && r.block);
     assert.ok(checkBlock(r.block, new BlockValidationState(), chainman.params.consensus));

@@ -111,7 +111,7 @@ export class FakeChainman implements ChainstateManagerApi {
   processNewBlockHeaders(): BlockValidationState {
     throw new Error('not used by these tests');
   }
-  testBlockValidity(): BlockValidationState {
+  testBlockValidity(): Promise<BlockValidationState> {
     throw new Error('not used by these tests');
   }
   readBlock(index: BlockIndex): Block {

@@ -59,8 +59,8 @@ function someTx(seed: number, lockTime = 0, sequence?: number): Transaction {
 }
 
 /** A template from the service, solved. */
-function solvedTemplate(n: Node): Block {
-  const { block } = n.miner.createNewBlock({});
+async function solvedTemplate(n: Node): Promise<Block> {
+  const { block } = await n.miner.createNewBlock({});
   return solveBlock(block, 1_000_000n, n.chainman.params.consensus).block!;
 }
 
@@ -247,14 +247,14 @@ describe('mining RPCs: getblocktemplate', () => {
     assert.deepEqual([missing.code, missing.message], [RPCErrorCode.RPC_TYPE_ERROR, 'Missing data String key for proposal']);
     const undecodable = await callError(n.ctx, 'getblocktemplate', [{ mode: 'proposal', data: 'zz' }]);
     assert.deepEqual([undecodable.code, undecodable.message], [RPCErrorCode.RPC_DESERIALIZATION_ERROR, 'Block decode failed']);
-    const good = solvedTemplate(n);
+    const good = (await solvedTemplate(n));
     assert.equal(await call(n.ctx, 'getblocktemplate', [{ mode: 'proposal', data: good.toHex() }]), null);
     const badRoot = new Block(new BlockHeader({ ...good.header, hashMerkleRoot: new Uint8Array(32), hashPrevBlock: good.header.hashPrevBlock }), good.vtx);
     assert.equal(await call(n.ctx, 'getblocktemplate', [{ mode: 'proposal', data: badRoot.toHex() }]), 'bad-txnmrklroot');
     await call(n.ctx, 'submitblock', [good.toHex()]);
     assert.equal(await call(n.ctx, 'getblocktemplate', [{ mode: 'proposal', data: good.toHex() }]), 'duplicate');
     // A known header without a connected block.
-    const side = solveBlock(n.miner.createNewBlock({}).block, 1_000_000n, n.chainman.params.consensus).block!;
+    const side = solveBlock((await n.miner.createNewBlock({})).block, 1_000_000n, n.chainman.params.consensus).block!;
     n.chainman.processNewBlockHeaders([side.header]);
     assert.equal(await call(n.ctx, 'getblocktemplate', [{ mode: 'proposal', data: side.toHex() }]), 'duplicate-inconclusive');
     n.chainman.lookupBlockIndex(side.hashHex())!.status |= 32;
@@ -297,13 +297,13 @@ describe('mining RPCs: getblocktemplate', () => {
 describe('mining RPCs: submitblock and submitheader', () => {
   it('submitblock: null when connected, then duplicate; decode errors; reject reasons', async () => {
     const n = node();
-    const good = solvedTemplate(n);
+    const good = (await solvedTemplate(n));
     assert.equal(await call(n.ctx, 'submitblock', [good.toHex()]), null);
     assert.equal(n.chainman.chain.tip()!.hashHex, good.hashHex());
     assert.equal(await call(n.ctx, 'submitblock', [good.toHex(), 'ignored']), 'duplicate');
     const e = await callError(n.ctx, 'submitblock', ['00']);
     assert.deepEqual([e.code, e.message], [RPCErrorCode.RPC_DESERIALIZATION_ERROR, 'Block decode failed']);
-    const next = solvedTemplate(n);
+    const next = (await solvedTemplate(n));
     const badRoot = new Block(new BlockHeader({ ...next.header, hashMerkleRoot: new Uint8Array(32), hashPrevBlock: next.header.hashPrevBlock }), next.vtx);
     const solvedBad = solveBlock(badRoot, 1_000_000n, n.chainman.params.consensus).block!;
     assert.equal(await call(n.ctx, 'submitblock', [solvedBad.toHex()]), 'bad-txnmrklroot');
@@ -311,9 +311,9 @@ describe('mining RPCs: submitblock and submitheader', () => {
 
   it('submitblock: inconclusive for a block stored on a side chain', async () => {
     const n = node();
-    const a = solvedTemplate(n);
+    const a = (await solvedTemplate(n));
     n.ctx.clock.setMockTime(GENESIS_TIME + 900);
-    const b = solvedTemplate(n);
+    const b = (await solvedTemplate(n));
     assert.equal(await call(n.ctx, 'submitblock', [a.toHex()]), null);
     assert.equal(await call(n.ctx, 'submitblock', [b.toHex()]), 'inconclusive');
     assert.equal(n.chainman.chain.tip()!.hashHex, a.hashHex());
@@ -321,7 +321,7 @@ describe('mining RPCs: submitblock and submitheader', () => {
 
   it('submitblock adds the witness reserved value a miner left out', async () => {
     const n = node();
-    const good = solvedTemplate(n);
+    const good = (await solvedTemplate(n));
     const bare = new Block(good.header, [good.vtx[0]!.toMutable().setWitness(0, []).toTransaction()]);
     assert.equal(await call(n.ctx, 'submitblock', [bare.toHex()]), null);
     assert.equal(n.chainman.chain.height(), 1);
@@ -334,7 +334,7 @@ describe('mining RPCs: submitblock and submitheader', () => {
     const orphan = new BlockHeader({ version: 4, hashPrevBlock: new Uint8Array(32).fill(1), bits: 0x207fffff, time: GENESIS_TIME + 1 });
     const o = await callError(n.ctx, 'submitheader', [orphan.toHex()]);
     assert.deepEqual([o.code, o.message], [RPCErrorCode.RPC_VERIFY_ERROR, `Must submit previous header (${'01'.repeat(32)}) first`]);
-    const good = solvedTemplate(n);
+    const good = (await solvedTemplate(n));
     assert.equal(await call(n.ctx, 'submitheader', [good.header.toHex()]), null);
     assert.ok(n.chainman.lookupBlockIndex(good.hashHex()));
     assert.equal(n.chainman.chain.height(), 0);

@@ -19,7 +19,7 @@ export class DaemonEndpoint {
   async tokenWrite(ok: boolean): Promise<void> {
     if (!this.open) return;
     this.open = false;
-    await new Promise<void>((resolve) => process.send!({ daemonToken: ok ? 1 : 0 }, () => resolve()));
+    await new Promise<void>((resolve) => process.send!({ daemonToken: ok ? 1 : 0 }, undefined, {}, () => resolve()));
     process.disconnect?.();
   }
 }

@@ -1,7 +1,6 @@
 // The node's start and stop (Core's init.cpp AppInitMain, Interrupt and Shutdown): pid file, debug.log,
 // RPC server in warm-up, the chainstate, then "Done loading"; on shutdown the same in reverse. The
 // steps before (options, interaction, locks, -daemon) are in init_daemon.ts, as in Core's bitcoind.cpp.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ArgsManager } from '../common/args.js';
 import { deleteAuthCookie } from '../rpc/auth.js';
 import { LoggingInitError, setupLogRateLimiting, startLogging } from '../util/logging_args.js';
@@ -117,8 +116,6 @@ function connectBlockNotify(state: NodeInitState): void {
 
 /** Core's Interrupt: run -shutdownnotify, stop taking new work. */
 export async function interrupt(state: NodeInitState): Promise<void> {
-  // Let replies already on their way (the stop RPC's own) reach their sockets first.
-  await sleep(0);
   await shutdownNotify(state.ctx.args.getArgs('-shutdownnotify'), state.ctx.logger);
 }
 
@@ -127,6 +124,8 @@ export async function shutdown(state: NodeInitState): Promise<void> {
   const { ctx } = state;
   ctx.logger.info('Shutdown in progress...');
   if (state.servers) {
+    // Requests already running finish and get their replies (the stop RPC's own among them).
+    await state.servers.inFlight.drained();
     await state.servers.http.stop();
     if (state.servers.auth.cookiePath) deleteAuthCookie(state.servers.auth.cookiePath);
     state.servers = undefined;

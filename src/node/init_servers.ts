@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import type { ArgsManager } from '../common/args.js';
 import { RPCAuth } from '../rpc/auth.js';
-import { DEFAULT_HTTP_SERVER_TIMEOUT, DEFAULT_HTTP_THREADS, DEFAULT_HTTP_WORKQUEUE, HTTPServer } from '../rpc/httpserver.js';
+import { DEFAULT_HTTP_SERVER_TIMEOUT, DEFAULT_HTTP_THREADS, DEFAULT_HTTP_WORKQUEUE, HTTPServer, type HTTPHandler } from '../rpc/httpserver.js';
 import { startHTTPRPC } from '../rpc/httprpc.js';
 import { buildAllowList, getBindAddresses, RPCConfigError, type Endpoint } from '../rpc/netfilter.js';
 import type { RPCTable } from '../rpc/server.js';
@@ -16,6 +16,33 @@ export interface RPCServers {
   auth: RPCAuth;
   /** Where the server listens (the actual ports). */
   endpoints: Endpoint[];
+  /** Requests being handled; shutdown lets them finish (the stop RPC's own reply among them). */
+  inFlight: InFlight;
+}
+
+/** Counts running handlers, so that shutdown can wait for them as Core joins its HTTP worker threads. */
+export class InFlight {
+  private running = 0;
+  private waiters: Array<() => void> = [];
+
+  track(handler: HTTPHandler): HTTPHandler {
+    return async (req, path) => {
+      this.running += 1;
+      try {
+        return await handler(req, path);
+      } finally {
+        this.running -= 1;
+        if (this.running === 0) this.waiters.splice(0).forEach((w) => w());
+      }
+    };
+  }
+
+  /** Resolves once no handler runs, and their replies have been handed to the sockets. */
+  async drained(): Promise<void> {
+    if (this.running > 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    // The reply is written in the continuation after the handler's promise settles.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 const COOKIE_PERMS: Record<string, number> = { owner: 0o600, group: 0o640, all: 0o644 };
@@ -60,7 +87,10 @@ export async function appInitServers(args: ArgsManager, table: RPCTable, logger:
     timeoutSeconds: intArg(args, '-rpcservertimeout', DEFAULT_HTTP_SERVER_TIMEOUT),
     log,
   });
-  startHTTPRPC(http, { table, auth, log });
+  const inFlight = new InFlight();
+  // startHTTPRPC only registers its handlers; each is wrapped so that shutdown can wait for it.
+  const tracked = { registerHandler: (prefix: string, exact: boolean, handler: HTTPHandler) => http.registerHandler(prefix, exact, inFlight.track(handler)) };
+  startHTTPRPC(tracked as HTTPServer, { table, auth, log });
   for (const e of endpoints) logger.info(`Binding RPC on address ${e.host} port ${e.port}`);
   if (endpoints.some((e) => e.host === '0.0.0.0' || e.host === '::')) {
     logger.warning('The RPC server is not safe to expose to untrusted networks such as the public internet');
@@ -75,7 +105,7 @@ export async function appInitServers(args: ArgsManager, table: RPCTable, logger:
     return undefined;
   }
   logger.info(`Starting HTTP server with ${Math.max(intArg(args, '-rpcthreads', DEFAULT_HTTP_THREADS), 1)} worker threads`);
-  return { http, auth, endpoints: bound };
+  return { http, auth, endpoints: bound, inFlight };
 }
 
 /** Core's InitRPCAuthentication: cookie or rpcuser/rpcpassword, -rpcauth, whitelists; undefined on a bad value. */

@@ -41,6 +41,7 @@ EXTENDED_SCRIPTS = []
 
 # The default run. Slowest first, so a parallel run ends sooner.
 BASE_SCRIPTS = [
+    "feature_startup.py",
     "tool_smithcoin.py",
 ]
 

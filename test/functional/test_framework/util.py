@@ -17,6 +17,7 @@ import shlex
 import time
 import types
 import unittest
+import urllib.parse
 from dataclasses import dataclass
 
 log = logging.getLogger("TestFramework.utils")
@@ -254,7 +255,7 @@ def get_auth_cookie(datadir, chain):
 
 
 def rpc_url(datadir, i, chain, host="127.0.0.1", port=None):
-    user, password = get_auth_cookie(datadir, chain)
+    user, password = (urllib.parse.quote(x, safe="") for x in get_auth_cookie(datadir, chain))
     return f"http://{user}:{password}@{host}:{rpc_port(i) if port is None else port}"
 
 

@@ -41,6 +41,7 @@ EXTENDED_SCRIPTS = []
 
 # The default run. Slowest first, so a parallel run ends sooner.
 BASE_SCRIPTS = [
+    "interface_rpc.py",
     "rpc_users.py",
     "feature_config_args.py",
     "feature_help.py",

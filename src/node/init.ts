@@ -23,6 +23,8 @@ export interface NodeInitState {
   /** Whether this executable can serve IPC (smithcoin-node). */
   canListenIpc: boolean;
   servers?: RPCServers;
+  /** The chainstate step (init_chainstate.ts); tests put a slower one in to watch the warm-up. */
+  loadChainstate: typeof loadChainstate;
   unsubscribeBlockNotify?: () => void;
   stopTimers: Array<() => void>;
 }
@@ -86,7 +88,7 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
     state.servers = await appInitServers(args, ctx.rpcTable, logger, ui);
     if (state.servers === undefined) return ui.initError('Unable to start HTTP server. See debug log for details.');
   }
-  await loadChainstate(ctx, { initMessage: (m) => ui.initMessage(m) });
+  await state.loadChainstate(ctx, { initMessage: (m) => ui.initMessage(m) });
   if (ctx.shutdown.requested) {
     logger.info('Shutdown requested. Exiting.');
     return false;

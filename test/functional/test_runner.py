@@ -41,13 +41,13 @@ EXTENDED_SCRIPTS = []
 
 # The default run. Slowest first, so a parallel run ends sooner.
 BASE_SCRIPTS = [
-    "interface_rpc.py",
-    "rpc_users.py",
     "feature_config_args.py",
-    "feature_help.py",
-    "feature_filelock.py",
     "feature_startup.py",
+    "rpc_users.py",
     "tool_smithcoin.py",
+    "interface_rpc.py",
+    "feature_filelock.py",
+    "feature_help.py",
 ]
 
 ALL_SCRIPTS = EXTENDED_SCRIPTS + BASE_SCRIPTS

@@ -417,6 +417,21 @@ class TestFrameworkUtil(unittest.TestCase):
         self.assertEqual(conf_lines(n=0, chain="testnet3")[:2], ["testnet=1", "[test]"])
         self.assertTrue(conf_lines(n=0, chain="")[0].startswith("port="))
 
+    def test_auth_cookie(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            datadir = pathlib.Path(tmp)
+            self.assertRaisesRegex(ValueError, "No RPC credentials", get_auth_cookie, datadir, "regtest")
+            (datadir / CONF_NAME).write_text("regtest=1\n[regtest]\nrpcuser=u\nrpcpassword=p/@:\n")
+            self.assertEqual(get_auth_cookie(datadir, "regtest"), ("u", "p/@:"))
+            self.addCleanup(setattr, PortSeed, "n", PortSeed.n)
+            PortSeed.n = 0
+            self.assertEqual(rpc_url(datadir, 1, "regtest"), f"http://u:p%2F%40%3A@127.0.0.1:{rpc_port(1)}")
+            # The cookie wins over the config's lines.
+            (datadir / "regtest").mkdir()
+            (datadir / "regtest" / ".cookie").write_text("__cookie__:" + "ab" * 32)
+            self.assertEqual(get_auth_cookie(datadir, "regtest"), ("__cookie__", "ab" * 32))
+
     def test_get_exe_name(self):
         self.assertEqual(get_exe_name(b"Smithcoin Core daemon version v0.1.0 smithcoind\nCopyright\n"), b"smithcoind")
         self.assertEqual(get_exe_name(b"\n  X version v1 smithcoin-node  \r\n\n"), b"smithcoin-node")

@@ -93,6 +93,15 @@ class ConfArgsTest(SmithcoinTestFramework):
         ]
         for args, expected in cases:
             node.assert_start_raises_init_error(args, expected)
+        self.log.info("-uacomment: BIP 14 characters only, and a user agent of at most 256 characters")
+        node.assert_start_raises_init_error(["-uacomment=a/b"], "Error: User Agent comment (a/b) contains unsafe characters.")
+        node.assert_start_raises_init_error(["-uacomment=ü"], "Error: User Agent comment (ü) contains unsafe characters.")
+        node.assert_start_raises_init_error(
+            ["-uacomment=" + "a" * 256],
+            r"Error: Total length of network version string \((\d+)\) exceeds maximum length \(256\)\. Reduce the number or size of uacomments\.",
+            match=ErrorMatch.FULL_REGEX)
+        self.start_node(0, ["-uacomment=" + "a" * 200, "-uacomment=ok ;-_?@.,"])
+        self.stop_node(0)
         self.log.info("warnings for removed options; the node starts")
         self.start_node(0, ["-checkpoints"])
         self.stop_node(0, expected_stderr="Warning: Option '-checkpoints' is set but checkpoints were removed. This option has no effect.")

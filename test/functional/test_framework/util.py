@@ -162,6 +162,10 @@ def tor_port(n):
 
 CONF_NAME = "smithcoin.conf"
 
+# MiniWallet's default address: P2TR with internal key 0x00..01 and one script leaf OP_TRUE (Core's
+# create_deterministic_address_bcrt1_p2tr_op_true). The cached chain pays blocks 76-100 to it.
+MINIWALLET_P2TR_ADDRESS = "bcrt1p9yfmy5h72durp7zrhlw9lf7jpwjgvwdg0jr0lqmmjtgg83266lqsekaqka"
+
 # Options every test node gets in its chain section, in the order Core's framework writes them;
 # "connect=0" goes in after the last of these, and then AFTER_CONNECT.
 BASE_OPTIONS = (

@@ -101,7 +101,7 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
   connectBlockNotify(state);
   if (args.getBoolArg('-server', false)) ctx.rpcTable.setWarmupFinished();
   ui.initMessage('Done loading');
-  startupNotify(args.getArgs('-startupnotify'), logger);
+  startupNotify(args.getArg('-startupnotify', ''), logger);
   return true;
 }
 

@@ -26,9 +26,8 @@ function signalNumber(signal: NodeJS.Signals): number {
   return (os.constants.signals as Record<string, number | undefined>)[signal] ?? 0;
 }
 
-/** -startupnotify: started once init is done and left to run on its own. */
-export function startupNotify(commands: readonly string[], logger: Logger): void {
-  const command = commands.at(-1) ?? '';
+/** -startupnotify (its effective value, as GetArg reads it): started once init is done and left to run on its own. */
+export function startupNotify(command: string, logger: Logger): void {
   void runCommand(command, logger);
 }
 

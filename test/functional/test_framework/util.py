@@ -17,6 +17,7 @@ import shlex
 import time
 import types
 import unittest
+import urllib.parse
 from dataclasses import dataclass
 
 log = logging.getLogger("TestFramework.utils")
@@ -69,6 +70,28 @@ def assert_raises_message(exc, message, fun, *args, **kwds):
 
 def assert_raises(exc, fun, *args, **kwds):
     assert_raises_message(exc, None, fun, *args, **kwds)
+
+
+def try_rpc(code, message, fun, *args, **kwds):
+    """Call fun; True if it raised a JSON-RPC error with `code` and `message` in its text, False if it
+    returned. Any other outcome is an AssertionError. code or message None: not checked."""
+    from .authproxy import JSONRPCException
+    try:
+        fun(*args, **kwds)
+    except JSONRPCException as e:
+        if code is not None and code != e.error["code"]:
+            raise AssertionError(f"unexpected JSON-RPC error code {e.error['code']} (wanted {code}): {e.error['message']}")
+        if message is not None and message not in e.error["message"]:
+            raise AssertionError(f"expected {message!r} in the error message, got {e.error['message']!r}")
+        return True
+    except Exception as e:
+        raise AssertionError(f"unexpected exception {type(e).__name__}: {e}")
+    return False
+
+
+def assert_raises_rpc_error(code, message, fun, *args, **kwds):
+    """fun(*args, **kwds) must fail with a JSON-RPC error (code and message checked unless None)."""
+    assert try_rpc(code, message, fun, *args, **kwds), "no JSON-RPC error was raised"
 
 
 class ErrorMatch(enum.Enum):
@@ -139,6 +162,10 @@ def tor_port(n):
 
 CONF_NAME = "smithcoin.conf"
 
+# MiniWallet's default address: P2TR with internal key 0x00..01 and one script leaf OP_TRUE (Core's
+# create_deterministic_address_bcrt1_p2tr_op_true). The cached chain pays blocks 76-100 to it.
+MINIWALLET_P2TR_ADDRESS = "bcrt1p9yfmy5h72durp7zrhlw9lf7jpwjgvwdg0jr0lqmmjtgg83266lqsekaqka"
+
 # Options every test node gets in its chain section, in the order Core's framework writes them;
 # "connect=0" goes in after the last of these, and then AFTER_CONNECT.
 BASE_OPTIONS = (
@@ -205,6 +232,35 @@ def initialize_datadir(dirname, n, chain, disable_autoconnect=True):
 def append_config(datadir, options):
     with open(pathlib.Path(datadir) / CONF_NAME, "a", encoding="utf8") as conf:
         conf.writelines(f"{line}\n" for line in options)
+
+
+def get_auth_cookie(datadir, chain):
+    """(user, password) for RPC: rpcuser/rpcpassword in smithcoin.conf, overridden by <chain>/.cookie.
+
+    ValueError("No RPC credentials") when there are neither (the node has not written its cookie yet).
+    """
+    user = password = None
+    conf = pathlib.Path(datadir) / CONF_NAME
+    if conf.is_file():
+        for line in conf.read_text(encoding="utf8").splitlines():
+            if line.startswith("rpcuser="):
+                assert user is None, "two rpcuser lines in smithcoin.conf"
+                user = line.split("=", 1)[1]
+            if line.startswith("rpcpassword="):
+                assert password is None, "two rpcpassword lines in smithcoin.conf"
+                password = line.split("=", 1)[1]
+    cookie = pathlib.Path(datadir) / chain / ".cookie"
+    if cookie.is_file():
+        text = cookie.read_text(encoding="ascii")
+        user, _, password = text.partition(":")
+    if user is None or password is None:
+        raise ValueError("No RPC credentials")
+    return user, password
+
+
+def rpc_url(datadir, i, chain, host="127.0.0.1", port=None):
+    user, password = (urllib.parse.quote(x, safe="") for x in get_auth_cookie(datadir, chain))
+    return f"http://{user}:{password}@{host}:{rpc_port(i) if port is None else port}"
 
 
 def delete_cookie_file(datadir, chain):
@@ -364,6 +420,21 @@ class TestFrameworkUtil(unittest.TestCase):
         self.assertNotIn("connect=0", conf_lines(n=0, chain="regtest", disable_autoconnect=False))
         self.assertEqual(conf_lines(n=0, chain="testnet3")[:2], ["testnet=1", "[test]"])
         self.assertTrue(conf_lines(n=0, chain="")[0].startswith("port="))
+
+    def test_auth_cookie(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            datadir = pathlib.Path(tmp)
+            self.assertRaisesRegex(ValueError, "No RPC credentials", get_auth_cookie, datadir, "regtest")
+            (datadir / CONF_NAME).write_text("regtest=1\n[regtest]\nrpcuser=u\nrpcpassword=p/@:\n")
+            self.assertEqual(get_auth_cookie(datadir, "regtest"), ("u", "p/@:"))
+            self.addCleanup(setattr, PortSeed, "n", PortSeed.n)
+            PortSeed.n = 0
+            self.assertEqual(rpc_url(datadir, 1, "regtest"), f"http://u:p%2F%40%3A@127.0.0.1:{rpc_port(1)}")
+            # The cookie wins over the config's lines.
+            (datadir / "regtest").mkdir()
+            (datadir / "regtest" / ".cookie").write_text("__cookie__:" + "ab" * 32)
+            self.assertEqual(get_auth_cookie(datadir, "regtest"), ("__cookie__", "ab" * 32))
 
     def test_get_exe_name(self):
         self.assertEqual(get_exe_name(b"Smithcoin Core daemon version v0.1.0 smithcoind\nCopyright\n"), b"smithcoind")

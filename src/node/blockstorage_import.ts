@@ -58,6 +58,7 @@ export async function loadExternalBlocks(cm: ChainstateManager, data: Uint8Array
     if (block.header.hashHex() === genesisHex) await activateBestChain(cm);
   });
   for (const { offset, bytes } of scanBlockRecords(data, cm.params.messageStart)) {
+    if (cm.interrupted) break;
     let block: Block;
     try {
       block = Block.fromBytes(bytes);
@@ -112,6 +113,8 @@ export async function importBlocks(cm: ChainstateManager, importPaths: readonly 
         const reader = bm.blocks.fileReader(n);
         const size = bm.blocks.size(n);
         await loadExternalBlocks(cm, reader.read(0, size), n, unknownParent);
+        // An interrupted reindex keeps its flag, so the next start resumes it.
+        if (cm.interrupted) return;
       }
       bm.treeDB.writeReindexing(false);
       bm.blockfilesIndexed = true;
@@ -121,6 +124,7 @@ export async function importBlocks(cm: ChainstateManager, importPaths: readonly 
       }
     }
     for (const p of importPaths) {
+      if (cm.interrupted) return;
       if (!fs.existsSync(p)) {
         cm.logger.warning(`Could not open blocks file ${p}`);
         continue;
@@ -133,5 +137,5 @@ export async function importBlocks(cm: ChainstateManager, importPaths: readonly 
   } finally {
     cm.importing = false;
   }
-  await cm.activateBestChain();
+  if (!cm.interrupted) await cm.activateBestChain();
 }

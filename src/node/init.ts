@@ -7,10 +7,12 @@ import { LoggingInitError, setupLogRateLimiting, startLogging } from '../util/lo
 import type { Logger } from '../util/logging.js';
 import type { DirectoryLocks } from '../util/fs_lock.js';
 import type { NodeContext } from './context.js';
-import { loadChainstate } from './init_chainstate.js';
+import { loadChainstate, type ChainstateHandle } from './init_chainstate.js';
 import { PidFile } from './init_files.js';
 import { blockNotify, shutdownNotify, startupNotify } from './init_notify.js';
 import { registerNodeRPCCommands } from './init_rpc.js';
+import { MiningOptionsError, readMiningArgs, type BlockCreateOptions } from './miner_options.js';
+import type { MiningService } from './miner_service.js';
 import { appInitServers, type RPCServers } from './init_servers.js';
 import { initSubVersion } from './init_subversion.js';
 import type { NoUI } from './init_ui.js';
@@ -28,6 +30,9 @@ export interface NodeInitState {
   subversion?: string;
   /** The chainstate step (init_chainstate.ts); tests put a slower one in to watch the warm-up. */
   loadChainstate: typeof loadChainstate;
+  chainstate?: ChainstateHandle;
+  /** The block assembler service shared by the mining RPCs and the IPC Mining interface. */
+  mining?: MiningService;
   unsubscribeBlockNotify?: () => void;
   stopTimers: Array<() => void>;
 }
@@ -84,14 +89,22 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
   for (const address of state.canListenIpc ? args.getArgs('-ipcbind') : []) {
     return ui.initError(`Unable to bind to IPC address '${address}'. IPC serving is not part of smithcoin-node yet`);
   }
-  registerNodeRPCCommands(ctx);
+  let miningArgs: BlockCreateOptions;
+  try {
+    miningArgs = readMiningArgs(args);
+  } catch (e) {
+    if (e instanceof MiningOptionsError) return ui.initError(e.message);
+    throw e;
+  }
+  state.mining = registerNodeRPCCommands(ctx, miningArgs);
   if (!checkHostPortOptions(args, ui)) return false;
   if (args.getBoolArg('-server', false)) {
     ui.connectInitMessage((m) => ctx.rpcTable.setWarmupStatus(m));
     state.servers = await appInitServers(args, ctx.rpcTable, logger, ui);
     if (state.servers === undefined) return ui.initError('Unable to start HTTP server. See debug log for details.');
   }
-  await state.loadChainstate(ctx, { initMessage: (m) => ui.initMessage(m) });
+  state.chainstate = await state.loadChainstate(ctx, { initMessage: (m) => ui.initMessage(m), initError: (m) => ui.initError(m) });
+  if (state.chainstate === undefined) return false;
   if (ctx.shutdown.requested) {
     logger.info('Shutdown requested. Exiting.');
     return false;
@@ -139,7 +152,8 @@ export async function shutdown(state: NodeInitState): Promise<void> {
   }
   state.unsubscribeBlockNotify?.();
   for (const stop of state.stopTimers.splice(0)) stop();
-  if (ctx.chainman) ctx.chainman.flush();
+  await state.chainstate?.close();
+  state.chainstate = undefined;
   state.pidFile.remove();
   state.locks.releaseAll();
   ctx.logger.info('Shutdown done');

@@ -1,8 +1,13 @@
 // Registers every RPC command the node serves (Core's RegisterAllCoreRPCCommands), regardless of -server,
 // so that the table is complete before the HTTP server takes its first request.
-import { registerServerRPCCommands } from '../rpc/server_rpcs.js';
+import { registerAllRPCCommands } from '../rpc/register.js';
+import { registerMiningRPCCommands } from '../rpc/mining.js';
 import type { NodeContext } from './context.js';
+import type { BlockCreateOptions } from './miner_options.js';
+import type { MiningService } from './miner_service.js';
 
-export function registerNodeRPCCommands(ctx: NodeContext): void {
-  registerServerRPCCommands(ctx.rpcTable, ctx);
+/** Registers the command groups; returns the mining service the RPCs share (the IPC Mining interface uses it too). */
+export function registerNodeRPCCommands(ctx: NodeContext, miningArgs: BlockCreateOptions): MiningService {
+  registerAllRPCCommands(ctx.rpcTable, ctx);
+  return registerMiningRPCCommands(ctx.rpcTable, ctx, { miningArgs });
 }

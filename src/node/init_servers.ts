@@ -1,6 +1,7 @@
 // The RPC server as init starts it (Core's AppInitServers: InitHTTPServer, StartRPC, StartHTTPRPC,
 // StartHTTPServer): the options are read here and turned into the src/rpc components, with Core's log
 // lines and errors for bad values.
+import { baseChainParams } from '../kernel/chainparams.js';
 import fs from 'node:fs';
 import type { ArgsManager } from '../common/args.js';
 import { RPCAuth } from '../rpc/auth.js';
@@ -66,7 +67,8 @@ export async function appInitServers(args: ArgsManager, table: RPCTable, logger:
     ui.initError(err.message);
     return undefined;
   }
-  const port = intArg(args, '-rpcport', 0);
+  // Core's BaseParams().RPCPort(): 8332, 18332, 48332, 38332 or 18443 by chain.
+  const port = intArg(args, '-rpcport', baseChainParams(args.getChainType()).rpcPort);
   let endpoints: Endpoint[];
   try {
     const bind = getBindAddresses(args.getArgs('-rpcbind'), args.getArgs('-rpcallowip'), port);

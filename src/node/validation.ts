@@ -86,6 +86,8 @@ export class ChainstateManager implements ChainstateManagerApi {
   lastFlushedBlock: BlockIndex | undefined;
   /** True while -reindex or -loadblock feed blocks from files (Core's LoadingBlocks). */
   importing = false;
+  /** Set by interrupt(): long jobs (activation, import, reindex) stop between blocks (Core's m_interrupt). */
+  interrupted = false;
   readonly signals: ValidationSignals;
   private queueTail: Promise<unknown> = Promise.resolve();
   readonly clock: NodeClock;
@@ -299,6 +301,11 @@ export class ChainstateManager implements ChainstateManagerApi {
 
   syncWithValidationInterfaceQueue(): Promise<void> {
     return this.signals.sync();
+  }
+
+  /** Asks running chain work to stop at the next block boundary; the chain stays consistent. */
+  interrupt(): void {
+    this.interrupted = true;
   }
 
   /** Flushes everything and closes the databases (Core's shutdown path). */

@@ -208,6 +208,9 @@ export async function activateBestChain(cm: ChainstateManager, block?: Block): P
     for (const [b, i] of connected) cm.signals.blockConnected(b, i);
     const newTip = cm.chain.tip();
     if (newTip && newTip !== startTip) cm.signals.updatedBlockTip(newTip, cm.chain.findFork(startTip), cm.isInitialBlockDownload());
+    if (cm.interrupted) break;
+    // RPC keeps being served during a long activation (reindex, a big reorg), as Core's other threads are.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   flushStateToDisk(cm, FlushStateMode.PERIODIC);
   return checked.state;

@@ -59,6 +59,7 @@ describe('node init: RPC warm-up', () => {
       hooks.initMessage('Loading block index…');
       await gate;
       hooks.initMessage('Verifying blocks…');
+      return { chainman: undefined as never, close: async () => undefined };
     };
     setLoggingOptions(state.ctx.args, state.ctx.logger);
     const cookie = path.join(dir, 'regtest', '.cookie');

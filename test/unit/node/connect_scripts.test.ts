@@ -2,6 +2,7 @@
 // script-execution caches, the script flags per height, and -assumevalid.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'mocha';
+import { LOCKTIME_VERIFY_SEQUENCE } from '../../../src/consensus/consensus.js';
 import { BlockValidationResult, type BlockValidationState } from '../../../src/consensus/validation.js';
 import { createChainParams } from '../../../src/kernel/chainparams.js';
 import { BlockHeader } from '../../../src/primitives/block.js';
@@ -15,7 +16,7 @@ import {
 import { BlockIndex } from '../../../src/node/chain.js';
 import { type ConnectBlockResult, connectBlock } from '../../../src/node/connect_block.js';
 import { getBlockProofEquivalentTime, scriptCheckReason, scriptCheckSwitchLogLine } from '../../../src/node/connect_assumevalid.js';
-import { getBlockScriptFlags, isBIP30Enforced, isBIP30Repeat, isBIP30Unspendable } from '../../../src/node/connect_flags.js';
+import { getBlockLockTimeFlags, getBlockScriptFlags, isBIP30Enforced, isBIP30Repeat, isBIP30Unspendable } from '../../../src/node/connect_flags.js';
 import { ValidationCache } from '../../../src/node/script_cache.js';
 import { hashToHex } from '../../../src/util/hex.js';
 import { TestChain, type Utxo, utxosOf } from './connect_helpers.js';
@@ -102,9 +103,10 @@ describe('connectBlock script checks', () => {
     assert.deepEqual(summary(r2), summary(r1));
     assert.deepEqual(pooled.snapshot(), inline.snapshot());
 
-    // One bad transaction in the middle.
+    // Two bad transactions: both report the first one (in block order), though the pool finds both.
     const bad = [...txs];
     bad[17] = tamper(txs[17]!);
+    bad[33] = tamper(txs[33]!);
     const invalid = chain.makeBlock(bad);
     const f1 = await connectBlock(invalid.block, invalid.index, chain.view.clone(), { params: chain.params });
     const f2 = await connectBlock(invalid.block, invalid.index, chain.view.clone(), { params: chain.params, scriptQueue: queue });
@@ -229,6 +231,11 @@ describe('script flags and BIP30 per block', () => {
     assert.equal(getBlockScriptFlags(at(main.CSVHeight), main), csv);
     assert.equal(getBlockScriptFlags(at(main.SegwitHeight - 1), main), csv);
     assert.equal(getBlockScriptFlags(at(main.SegwitHeight), main), csv | SCRIPT_VERIFY_NULLDUMMY);
+  });
+
+  it('enforces BIP68 lock times from the CSV height exactly', () => {
+    assert.equal(getBlockLockTimeFlags(at(main.CSVHeight - 1), main), 0);
+    assert.equal(getBlockLockTimeFlags(at(main.CSVHeight), main), LOCKTIME_VERIFY_SEQUENCE);
   });
 
   it('uses the exception flags of the two mainnet blocks that broke P2SH and taproot', () => {

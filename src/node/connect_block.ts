@@ -116,6 +116,7 @@ export async function connectBlock(block: Block, index: BlockIndex, view: CoinsC
     return { ok: true, undo: { vtxundo: [] }, fees: 0n, sigops: 0, inputs: 0, scriptCheckReason: null, scriptsChecked: 0, scriptCacheHits: 0 };
   }
 
+  if (!index.prev) throw new Error('ConnectBlock: only the genesis block has no parent');
   const reason = scriptCheckReason(index, ctx.assumeValid, consensus);
   checkBIP30(block, index, view, consensus, state);
 

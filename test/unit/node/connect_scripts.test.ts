@@ -59,15 +59,16 @@ function spendEach(chain: TestChain, utxos: readonly Utxo[]): Transaction[] {
   return utxos.map((u, i) => chain.spend([u], [kinds[i % kinds.length]!]));
 }
 
-describe('connectBlock script checks', () => {
-  let queue: ScriptCheckQueue;
-  before(() => {
-    queue = new ScriptCheckQueue({ workers: 2 });
-  });
-  after(async () => {
-    await queue.close();
-  });
+// One pool of two script threads for the whole file, closed at the end even when a test fails.
+let queue: ScriptCheckQueue;
+before(() => {
+  queue = new ScriptCheckQueue({ workers: 2 });
+});
+after(async () => {
+  await queue.close();
+});
 
+describe('connectBlock script checks', () => {
   for (const mode of ['inline (-par=1)', 'worker pool'] as const) {
     it(`reports Core's reason and debug string for a bad ECDSA and a bad Schnorr signature, ${mode}`, async () => {
       const { chain, utxos } = await funded(1);
@@ -160,14 +161,6 @@ function padR(sig: Uint8Array): Uint8Array {
 }
 
 describe('validation caches in connectBlock', () => {
-  let queue: ScriptCheckQueue;
-  before(() => {
-    queue = new ScriptCheckQueue({ workers: 2 });
-  });
-  after(async () => {
-    await queue.close();
-  });
-
   for (const mode of ['inline (-par=1)', 'worker pool'] as const) {
     it(`a checked block template fills the script-execution cache and its connection skips every script, ${mode}`, async () => {
       const { chain, utxos } = await funded(3);

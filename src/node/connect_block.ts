@@ -33,8 +33,13 @@ import type { BlockUndo, TxUndo } from './undo.js';
 
 export interface ConnectBlockContext {
   params: ChainParams;
-  /** The -par worker pool; without one, scripts are verified inline (Core's -par=1). */
+  /**
+   * The script worker pool; without one, scripts are verified inline (Core's -par=1). The main thread verifies a
+   * share too, so a pool of N-1 workers is Core's -par=N.
+   */
   scriptQueue?: ScriptCheckQueue;
+  /** Inputs per chunk of script work (a tuning knob; default DEFAULT_SCRIPT_CHUNK_INPUTS). */
+  scriptChunkInputs?: number;
   /** The main thread's signature and script-execution caches; without one, nothing is cached. */
   validationCache?: ValidationCache;
   /**
@@ -121,7 +126,9 @@ export async function connectBlock(block: Block, index: BlockIndex, view: CoinsC
   checkBIP30(block, index, view, consensus, state);
 
   const flags = getBlockScriptFlags(index, consensus);
-  const scripts = reason === null ? undefined : new BlockScriptChecks({ flags, cache: ctx.validationCache, queue: ctx.scriptQueue, cacheStore: justCheck });
+  const scripts = reason === null ? undefined : new BlockScriptChecks({
+    flags, cache: ctx.validationCache, queue: ctx.scriptQueue, cacheStore: justCheck, chunkInputs: ctx.scriptChunkInputs,
+  });
   const totals = connectTransactions(block, index, view, state, { flags, lockTimeFlags: getBlockLockTimeFlags(index, consensus), scripts });
 
   const blockReward = totals.fees + getBlockSubsidy(index.height, consensus);

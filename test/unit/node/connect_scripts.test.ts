@@ -104,16 +104,22 @@ describe('connectBlock script checks', () => {
     assert.deepEqual(summary(r2), summary(r1));
     assert.deepEqual(pooled.snapshot(), inline.snapshot());
 
-    // Two bad transactions: both report the first one (in block order), though the pool finds both.
-    const bad = [...txs];
-    bad[17] = tamper(txs[17]!);
-    bad[33] = tamper(txs[33]!);
-    const invalid = chain.makeBlock(bad);
-    const f1 = await connectBlock(invalid.block, invalid.index, chain.view.clone(), { params: chain.params });
-    const f2 = await connectBlock(invalid.block, invalid.index, chain.view.clone(), { params: chain.params, scriptQueue: queue });
-    assert.equal(f1.ok, false);
-    assert.deepEqual(summary(f2), summary(f1));
-    assert.equal(state(f2).getDebugMessage(), scriptFailureDebug(bad[17]!, 0));
+    // Chunks of 4 inputs: with two workers the main thread verifies chunks 1, 3 and 6 (transactions 4-7, 12-15,
+    // 24-27) itself, the pool the others. Bad transactions in either kind of chunk, alone or two at a time: every
+    // way reports the first one in block order.
+    for (const badAt of [[13, 33], [33], [5], [17, 25]]) {
+      const bad = [...txs];
+      for (const i of badAt) bad[i] = tamper(txs[i]!);
+      const invalid = chain.makeBlock(bad);
+      const f1 = await connectBlock(invalid.block, invalid.index, chain.view.clone(), { params: chain.params });
+      for (const scriptChunkInputs of [undefined, 4]) {
+        const f2 = await connectBlock(invalid.block, invalid.index, chain.view.clone(), { params: chain.params, scriptQueue: queue, scriptChunkInputs });
+        assert.deepEqual(summary(f2), summary(f1));
+      }
+      assert.equal(state(f1).getDebugMessage(), scriptFailureDebug(bad[badAt[0]!]!, 0));
+    }
+    const r3 = await connectBlock(valid.block, valid.index, chain.view.clone(), { params: chain.params, scriptQueue: queue, scriptChunkInputs: 4 });
+    assert.deepEqual(summary(r3), summary(r1));
   });
 
   it('prefers an earlier non-script failure (bad-cb-amount) over a queued script failure, as Core', async () => {

@@ -24,6 +24,20 @@ export const DEFAULT_SCRIPT_CHUNK_INPUTS = 256;
  */
 const MAIN_THREAD_WEIGHT = 0.85;
 
+/** Core's -par default (0: one thread per core) and its cap on worker threads. */
+export const DEFAULT_SCRIPTCHECK_THREADS = 0;
+export const MAX_SCRIPTCHECK_THREADS = 15;
+
+/**
+ * Core's -par=<n> as a worker count: n threads in all, the main thread included; 0 means one per core and -k leaves
+ * k cores free. 0 workers means inline verification (no pool). Core logs "Script verification uses N additional
+ * threads" with this number.
+ */
+export function scriptCheckWorkerCount(par: number, cores: number): number {
+  const threads = par <= 0 ? par + cores : par;
+  return Math.min(Math.max(threads - 1, 0), MAX_SCRIPTCHECK_THREADS);
+}
+
 /** Core's text for a failing input: which input of which transaction, and the outpoint it spends. */
 export function scriptFailure(tx: Transaction, result: TxScriptResult): ScriptFailure {
   const prevout = tx.vin[result.input]!.prevout;

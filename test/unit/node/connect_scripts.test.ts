@@ -15,6 +15,7 @@ import {
 } from '../../../src/script/verify_flags.js';
 import { BlockIndex } from '../../../src/node/chain.js';
 import { type ConnectBlockResult, connectBlock } from '../../../src/node/connect_block.js';
+import { scriptCheckWorkerCount } from '../../../src/node/connect_scripts.js';
 import { getBlockProofEquivalentTime, scriptCheckReason, scriptCheckSwitchLogLine } from '../../../src/node/connect_assumevalid.js';
 import { getBlockLockTimeFlags, getBlockScriptFlags, isBIP30Enforced, isBIP30Repeat, isBIP30Unspendable } from '../../../src/node/connect_flags.js';
 import { ValidationCache } from '../../../src/node/script_cache.js';
@@ -333,6 +334,17 @@ describe('-assumevalid', () => {
     assert.ok(r.ok, 'scripts skipped');
     assert.equal(r.scriptCheckReason, null);
     assert.equal(r.scriptsChecked, 0);
+  });
+});
+
+describe('-par', () => {
+  it('counts the main thread among the script threads, as Core', () => {
+    assert.equal(scriptCheckWorkerCount(1, 8), 0);
+    assert.equal(scriptCheckWorkerCount(2, 8), 1);
+    assert.equal(scriptCheckWorkerCount(0, 8), 7, '0: one thread per core');
+    assert.equal(scriptCheckWorkerCount(-2, 8), 5, '-2: leave two cores free');
+    assert.equal(scriptCheckWorkerCount(-9, 8), 0);
+    assert.equal(scriptCheckWorkerCount(100, 8), 15, 'at most MAX_SCRIPTCHECK_THREADS workers');
   });
 });
 

@@ -18,7 +18,7 @@ import { type ConnectBlockResult, connectBlock } from '../../../src/node/connect
 import { scriptCheckWorkerCount } from '../../../src/node/connect_scripts.js';
 import { getBlockProofEquivalentTime, scriptCheckReason, scriptCheckSwitchLogLine } from '../../../src/node/connect_assumevalid.js';
 import { getBlockLockTimeFlags, getBlockScriptFlags, isBIP30Enforced, isBIP30Repeat, isBIP30Unspendable } from '../../../src/node/connect_flags.js';
-import { ValidationCache } from '../../../src/node/script_cache.js';
+import { ValidationCache, validationCacheBytesFromArg } from '../../../src/node/script_cache.js';
 import { hashToHex } from '../../../src/util/hex.js';
 import { TestChain, type Utxo, utxosOf } from './connect_helpers.js';
 
@@ -334,6 +334,22 @@ describe('-assumevalid', () => {
     assert.ok(r.ok, 'scripts skipped');
     assert.equal(r.scriptCheckReason, null);
     assert.equal(r.scriptsChecked, 0);
+  });
+});
+
+describe('-maxsigcachesize', () => {
+  it('splits the size evenly between the two caches, sized in 32-byte entries, and logs as Core', () => {
+    assert.deepEqual(validationCacheBytesFromArg(undefined), { scriptExecutionCacheBytes: 16 << 20, signatureCacheBytes: 16 << 20 });
+    assert.deepEqual(validationCacheBytesFromArg(5), { scriptExecutionCacheBytes: 5 * (1 << 19), signatureCacheBytes: 5 * (1 << 19) });
+    assert.deepEqual(validationCacheBytesFromArg(-3), { scriptExecutionCacheBytes: 0, signatureCacheBytes: 0 });
+    const { scriptExecutionCacheBytes, signatureCacheBytes } = validationCacheBytesFromArg(undefined);
+    const cache = new ValidationCache(scriptExecutionCacheBytes, signatureCacheBytes);
+    assert.equal(cache.scriptExecutionCache.maxEntries, 524288);
+    assert.deepEqual(cache.setupLogLines(scriptExecutionCacheBytes, signatureCacheBytes), [
+      'Using 16 MiB out of 16 MiB requested for signature cache, able to store 524288 elements',
+      'Using 16 MiB out of 16 MiB requested for script execution cache, able to store 524288 elements',
+    ]);
+    assert.equal(new ValidationCache(0, 0).signatureCache.maxEntries, 2);
   });
 });
 

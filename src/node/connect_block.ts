@@ -33,8 +33,13 @@ import type { BlockUndo, TxUndo } from './undo.js';
 
 export interface ConnectBlockContext {
   params: ChainParams;
-  /** The -par worker pool; without one, scripts are verified inline (Core's -par=1). */
+  /**
+   * The script worker pool; without one, scripts are verified inline (Core's -par=1). The main thread verifies a
+   * share too, so a pool of N-1 workers is Core's -par=N.
+   */
   scriptQueue?: ScriptCheckQueue;
+  /** Inputs per chunk of script work (a tuning knob; default DEFAULT_SCRIPT_CHUNK_INPUTS). */
+  scriptChunkInputs?: number;
   /** The main thread's signature and script-execution caches; without one, nothing is cached. */
   validationCache?: ValidationCache;
   /**
@@ -116,11 +121,14 @@ export async function connectBlock(block: Block, index: BlockIndex, view: CoinsC
     return { ok: true, undo: { vtxundo: [] }, fees: 0n, sigops: 0, inputs: 0, scriptCheckReason: null, scriptsChecked: 0, scriptCacheHits: 0 };
   }
 
+  if (!index.prev) throw new Error('ConnectBlock: only the genesis block has no parent');
   const reason = scriptCheckReason(index, ctx.assumeValid, consensus);
   checkBIP30(block, index, view, consensus, state);
 
   const flags = getBlockScriptFlags(index, consensus);
-  const scripts = reason === null ? undefined : new BlockScriptChecks({ flags, cache: ctx.validationCache, queue: ctx.scriptQueue, cacheStore: justCheck });
+  const scripts = reason === null ? undefined : new BlockScriptChecks({
+    flags, cache: ctx.validationCache, queue: ctx.scriptQueue, cacheStore: justCheck, chunkInputs: ctx.scriptChunkInputs,
+  });
   const totals = connectTransactions(block, index, view, state, { flags, lockTimeFlags: getBlockLockTimeFlags(index, consensus), scripts });
 
   const blockReward = totals.fees + getBlockSubsidy(index.height, consensus);

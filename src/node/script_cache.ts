@@ -5,36 +5,23 @@
 // which is where it saves the most: a hit costs one SHA-256 instead of parsing, hashing and verifying.
 import crypto from 'node:crypto';
 import {
-  BoundedKeySet,
   DEFAULT_SCRIPT_EXECUTION_CACHE_BYTES,
   DEFAULT_SIGNATURE_CACHE_BYTES,
+  SaltedEntryCache,
   SaltedHasher,
   SignatureCache,
   saltPrefix,
 } from '../script/sigcache.js';
 import type { ScriptVerifyFlags } from '../script/verify_flags.js';
 
-export class ScriptExecutionCache {
-  private readonly set: BoundedKeySet;
+export class ScriptExecutionCache extends SaltedEntryCache {
   private readonly hasher: SaltedHasher;
   private readonly flagBytes = new Uint8Array(8);
 
   constructor(maxBytes: number = DEFAULT_SCRIPT_EXECUTION_CACHE_BYTES, nonce: Uint8Array = crypto.randomBytes(32)) {
-    this.set = new BoundedKeySet(maxBytes);
+    super(maxBytes);
     // Core writes its 32-byte nonce twice, filling the first SHA-256 block.
     this.hasher = new SaltedHasher(saltPrefix(nonce));
-  }
-
-  get maxEntries(): number {
-    return this.set.maxEntries;
-  }
-
-  get size(): number {
-    return this.set.size;
-  }
-
-  get approxBytes(): number {
-    return this.set.approxBytes;
   }
 
   /** SHA256(salt || wtxid || flags as a little-endian uint64), Core's hashCacheEntry. */
@@ -43,14 +30,6 @@ export class ScriptExecutionCache {
     view.setUint32(0, flags >>> 0, true);
     view.setUint32(4, 0, true);
     return this.hasher.hash(wtxid, this.flagBytes);
-  }
-
-  contains(entry: string, erase: boolean): boolean {
-    return this.set.contains(entry, erase);
-  }
-
-  insert(entry: string): void {
-    this.set.insert(entry);
   }
 }
 

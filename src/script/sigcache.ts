@@ -97,19 +97,12 @@ export function saltPrefix(nonce: Uint8Array, tag?: string): Uint8Array {
   return prefix;
 }
 
-/**
- * Core's SignatureCache. An entry is SHA256(nonce || 'E' or 'S' || 31 zero bytes || sighash || public key ||
- * signature): ECDSA and Schnorr entries can never collide.
- */
-export class SignatureCache {
+/** A bounded set of salted 32-byte entries: what the signature and script-execution caches have in common. */
+export class SaltedEntryCache {
   private readonly set: BoundedKeySet;
-  private readonly ecdsa: SaltedHasher;
-  private readonly schnorr: SaltedHasher;
 
-  constructor(maxBytes: number = DEFAULT_SIGNATURE_CACHE_BYTES, nonce: Uint8Array = crypto.randomBytes(32)) {
+  constructor(maxBytes: number) {
     this.set = new BoundedKeySet(maxBytes);
-    this.ecdsa = new SaltedHasher(saltPrefix(nonce, 'E'));
-    this.schnorr = new SaltedHasher(saltPrefix(nonce, 'S'));
   }
 
   get maxEntries(): number {
@@ -124,20 +117,36 @@ export class SignatureCache {
     return this.set.approxBytes;
   }
 
+  /** Whether `entry` is cached; with `erase`, a hit is also dropped. */
+  contains(entry: string, erase: boolean): boolean {
+    return this.set.contains(entry, erase);
+  }
+
+  insert(entry: string): void {
+    this.set.insert(entry);
+  }
+}
+
+/**
+ * Core's SignatureCache. An entry is SHA256(nonce || 'E' or 'S' || 31 zero bytes || sighash || public key ||
+ * signature): ECDSA and Schnorr entries can never collide.
+ */
+export class SignatureCache extends SaltedEntryCache {
+  private readonly ecdsa: SaltedHasher;
+  private readonly schnorr: SaltedHasher;
+
+  constructor(maxBytes: number = DEFAULT_SIGNATURE_CACHE_BYTES, nonce: Uint8Array = crypto.randomBytes(32)) {
+    super(maxBytes);
+    this.ecdsa = new SaltedHasher(saltPrefix(nonce, 'E'));
+    this.schnorr = new SaltedHasher(saltPrefix(nonce, 'S'));
+  }
+
   entryECDSA(sighash: Uint8Array, sig: Uint8Array, pubkey: Uint8Array): string {
     return this.ecdsa.hash(sighash, pubkey, sig);
   }
 
   entrySchnorr(sighash: Uint8Array, sig: Uint8Array, pubkey32: Uint8Array): string {
     return this.schnorr.hash(sighash, pubkey32, sig);
-  }
-
-  get(entry: string, erase: boolean): boolean {
-    return this.set.contains(entry, erase);
-  }
-
-  insert(entry: string): void {
-    this.set.insert(entry);
   }
 }
 
@@ -158,17 +167,16 @@ export class CachingTransactionSignatureChecker extends TransactionSignatureChec
   }
 
   protected override verifyECDSASignature(sigDer: Uint8Array, pubkey: Uint8Array, sighash: Uint8Array): boolean {
-    const entry = this.cache.entryECDSA(sighash, sigDer, pubkey);
-    if (this.cache.get(entry, !this.store)) return true;
-    if (!super.verifyECDSASignature(sigDer, pubkey, sighash)) return false;
-    if (this.store) this.cache.insert(entry);
-    return true;
+    return this.cached(this.cache.entryECDSA(sighash, sigDer, pubkey), () => super.verifyECDSASignature(sigDer, pubkey, sighash));
   }
 
   protected override verifySchnorrSignature(sig64: Uint8Array, pubkey32: Uint8Array, sighash: Uint8Array): boolean {
-    const entry = this.cache.entrySchnorr(sighash, sig64, pubkey32);
-    if (this.cache.get(entry, !this.store)) return true;
-    if (!super.verifySchnorrSignature(sig64, pubkey32, sighash)) return false;
+    return this.cached(this.cache.entrySchnorr(sighash, sig64, pubkey32), () => super.verifySchnorrSignature(sig64, pubkey32, sighash));
+  }
+
+  private cached(entry: string, verify: () => boolean): boolean {
+    if (this.cache.contains(entry, !this.store)) return true;
+    if (!verify()) return false;
     if (this.store) this.cache.insert(entry);
     return true;
   }

@@ -136,6 +136,17 @@ describe('connectBlock', () => {
     assert.ok((await chain.connect(ok.block, ok.index)).ok);
   });
 
+  it('rejects fees that add up past MAX_MONEY', async () => {
+    const chain = await TestChain.create(101);
+    // Two coins of 20 million BTC each (each a valid amount), each spent whole as fee.
+    const anyone = Uint8Array.of(Opcode.OP_TRUE);
+    const coins = [1, 2].map((k) => new OutPoint(new Uint8Array(32).fill(k), 0));
+    for (const op of coins) chain.view.addCoin(op, { out: new TxOut(20_000_000n * 100_000_000n, anyone), height: 1, coinbase: false }, false);
+    const txs = coins.map((op) => new Transaction({ version: 2, vin: [new TxIn({ prevout: op })], vout: [new TxOut(0n, anyone)] }));
+    const { block, index } = chain.makeBlock(txs, { coinbaseExtra: -40_000_000n * 100_000_000n });
+    expectReject(await chain.connect(block, index), 'bad-txns-accumulated-fee-outofrange', 'accumulated fee in the block out of range');
+  });
+
   it('rejects a block past MAX_BLOCK_SIGOPS_COST counting P2SH sigops with bad-blk-sigops', async () => {
     const { chain, utxos } = await fundedChain(1);
     // A P2SH output whose redeem script is a single OP_CHECKSIG (one accurate sigop, cost 4).

@@ -69,6 +69,22 @@ describe('disconnectBlock', () => {
   });
 });
 
+describe('disconnectBlock with old undo records', () => {
+  it('restores inputs in reverse order, so a height-0 record finds the metadata of a later input of the same transaction', async () => {
+    const chain = await TestChain.create(101);
+    const fan = chain.spend([chain.matureCoinbases()[0]!], ['p2wpkh', 'p2tr']);
+    await chain.mine([fan]);
+    const before = chain.view.snapshot();
+    await chain.mine([chain.spend(utxosOf(fan), ['p2pkh'])]);
+    const { index, block, undo } = tipParts(chain);
+    // Old versions kept height and coinbase flag only with the last spent output of a transaction.
+    const [first, second] = undo.vtxundo[0]!;
+    const old: BlockUndo = { vtxundo: [[{ out: first!.out, height: 0, coinbase: false }, second!]] };
+    assert.equal(disconnectBlock(block, index, chain.view, old), 'ok');
+    assert.deepEqual(chain.view.snapshot(), before);
+  });
+});
+
 describe('applyTxInUndo', () => {
   const txid = new Uint8Array(32).fill(0xab);
   const out = new TxOut(5000n, Uint8Array.of(0x51));

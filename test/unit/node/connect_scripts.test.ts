@@ -2,6 +2,7 @@
 // script-execution caches, the script flags per height, and -assumevalid.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'mocha';
+import { LOCKTIME_VERIFY_SEQUENCE } from '../../../src/consensus/consensus.js';
 import { BlockValidationResult, type BlockValidationState } from '../../../src/consensus/validation.js';
 import { createChainParams } from '../../../src/kernel/chainparams.js';
 import { BlockHeader } from '../../../src/primitives/block.js';
@@ -14,9 +15,10 @@ import {
 } from '../../../src/script/verify_flags.js';
 import { BlockIndex } from '../../../src/node/chain.js';
 import { type ConnectBlockResult, connectBlock } from '../../../src/node/connect_block.js';
+import { scriptCheckWorkerCount } from '../../../src/node/connect_scripts.js';
 import { getBlockProofEquivalentTime, scriptCheckReason, scriptCheckSwitchLogLine } from '../../../src/node/connect_assumevalid.js';
-import { getBlockScriptFlags, isBIP30Enforced, isBIP30Repeat, isBIP30Unspendable } from '../../../src/node/connect_flags.js';
-import { ValidationCache } from '../../../src/node/script_cache.js';
+import { getBlockLockTimeFlags, getBlockScriptFlags, isBIP30Enforced, isBIP30Repeat, isBIP30Unspendable } from '../../../src/node/connect_flags.js';
+import { ValidationCache, validationCacheBytesFromArg } from '../../../src/node/script_cache.js';
 import { hashToHex } from '../../../src/util/hex.js';
 import { TestChain, type Utxo, utxosOf } from './connect_helpers.js';
 
@@ -58,15 +60,16 @@ function spendEach(chain: TestChain, utxos: readonly Utxo[]): Transaction[] {
   return utxos.map((u, i) => chain.spend([u], [kinds[i % kinds.length]!]));
 }
 
-describe('connectBlock script checks', () => {
-  let queue: ScriptCheckQueue;
-  before(() => {
-    queue = new ScriptCheckQueue({ workers: 2 });
-  });
-  after(async () => {
-    await queue.close();
-  });
+// One pool of two script threads for the whole file, closed at the end even when a test fails.
+let queue: ScriptCheckQueue;
+before(() => {
+  queue = new ScriptCheckQueue({ workers: 2 });
+});
+after(async () => {
+  await queue.close();
+});
 
+describe('connectBlock script checks', () => {
   for (const mode of ['inline (-par=1)', 'worker pool'] as const) {
     it(`reports Core's reason and debug string for a bad ECDSA and a bad Schnorr signature, ${mode}`, async () => {
       const { chain, utxos } = await funded(1);
@@ -102,15 +105,22 @@ describe('connectBlock script checks', () => {
     assert.deepEqual(summary(r2), summary(r1));
     assert.deepEqual(pooled.snapshot(), inline.snapshot());
 
-    // One bad transaction in the middle.
-    const bad = [...txs];
-    bad[17] = tamper(txs[17]!);
-    const invalid = chain.makeBlock(bad);
-    const f1 = await connectBlock(invalid.block, invalid.index, chain.view.clone(), { params: chain.params });
-    const f2 = await connectBlock(invalid.block, invalid.index, chain.view.clone(), { params: chain.params, scriptQueue: queue });
-    assert.equal(f1.ok, false);
-    assert.deepEqual(summary(f2), summary(f1));
-    assert.equal(state(f2).getDebugMessage(), scriptFailureDebug(bad[17]!, 0));
+    // Chunks of 4 inputs: with two workers the main thread verifies chunks 1, 3 and 6 (transactions 4-7, 12-15,
+    // 24-27) itself, the pool the others. Bad transactions in either kind of chunk, alone or two at a time: every
+    // way reports the first one in block order.
+    for (const badAt of [[13, 33], [33], [5], [17, 25]]) {
+      const bad = [...txs];
+      for (const i of badAt) bad[i] = tamper(txs[i]!);
+      const invalid = chain.makeBlock(bad);
+      const f1 = await connectBlock(invalid.block, invalid.index, chain.view.clone(), { params: chain.params });
+      for (const scriptChunkInputs of [undefined, 4]) {
+        const f2 = await connectBlock(invalid.block, invalid.index, chain.view.clone(), { params: chain.params, scriptQueue: queue, scriptChunkInputs });
+        assert.deepEqual(summary(f2), summary(f1));
+      }
+      assert.equal(state(f1).getDebugMessage(), scriptFailureDebug(bad[badAt[0]!]!, 0));
+    }
+    const r3 = await connectBlock(valid.block, valid.index, chain.view.clone(), { params: chain.params, scriptQueue: queue, scriptChunkInputs: 4 });
+    assert.deepEqual(summary(r3), summary(r1));
   });
 
   it('prefers an earlier non-script failure (bad-cb-amount) over a queued script failure, as Core', async () => {
@@ -158,14 +168,6 @@ function padR(sig: Uint8Array): Uint8Array {
 }
 
 describe('validation caches in connectBlock', () => {
-  let queue: ScriptCheckQueue;
-  before(() => {
-    queue = new ScriptCheckQueue({ workers: 2 });
-  });
-  after(async () => {
-    await queue.close();
-  });
-
   for (const mode of ['inline (-par=1)', 'worker pool'] as const) {
     it(`a checked block template fills the script-execution cache and its connection skips every script, ${mode}`, async () => {
       const { chain, utxos } = await funded(3);
@@ -229,6 +231,11 @@ describe('script flags and BIP30 per block', () => {
     assert.equal(getBlockScriptFlags(at(main.CSVHeight), main), csv);
     assert.equal(getBlockScriptFlags(at(main.SegwitHeight - 1), main), csv);
     assert.equal(getBlockScriptFlags(at(main.SegwitHeight), main), csv | SCRIPT_VERIFY_NULLDUMMY);
+  });
+
+  it('enforces BIP68 lock times from the CSV height exactly', () => {
+    assert.equal(getBlockLockTimeFlags(at(main.CSVHeight - 1), main), 0);
+    assert.equal(getBlockLockTimeFlags(at(main.CSVHeight), main), LOCKTIME_VERIFY_SEQUENCE);
   });
 
   it('uses the exception flags of the two mainnet blocks that broke P2SH and taproot', () => {
@@ -327,6 +334,33 @@ describe('-assumevalid', () => {
     assert.ok(r.ok, 'scripts skipped');
     assert.equal(r.scriptCheckReason, null);
     assert.equal(r.scriptsChecked, 0);
+  });
+});
+
+describe('-maxsigcachesize', () => {
+  it('splits the size evenly between the two caches, sized in 32-byte entries, and logs as Core', () => {
+    assert.deepEqual(validationCacheBytesFromArg(undefined), { scriptExecutionCacheBytes: 16 << 20, signatureCacheBytes: 16 << 20 });
+    assert.deepEqual(validationCacheBytesFromArg(5), { scriptExecutionCacheBytes: 5 * (1 << 19), signatureCacheBytes: 5 * (1 << 19) });
+    assert.deepEqual(validationCacheBytesFromArg(-3), { scriptExecutionCacheBytes: 0, signatureCacheBytes: 0 });
+    const { scriptExecutionCacheBytes, signatureCacheBytes } = validationCacheBytesFromArg(undefined);
+    const cache = new ValidationCache(scriptExecutionCacheBytes, signatureCacheBytes);
+    assert.equal(cache.scriptExecutionCache.maxEntries, 524288);
+    assert.deepEqual(cache.setupLogLines(scriptExecutionCacheBytes, signatureCacheBytes), [
+      'Using 16 MiB out of 16 MiB requested for signature cache, able to store 524288 elements',
+      'Using 16 MiB out of 16 MiB requested for script execution cache, able to store 524288 elements',
+    ]);
+    assert.equal(new ValidationCache(0, 0).signatureCache.maxEntries, 2);
+  });
+});
+
+describe('-par', () => {
+  it('counts the main thread among the script threads, as Core', () => {
+    assert.equal(scriptCheckWorkerCount(1, 8), 0);
+    assert.equal(scriptCheckWorkerCount(2, 8), 1);
+    assert.equal(scriptCheckWorkerCount(0, 8), 7, '0: one thread per core');
+    assert.equal(scriptCheckWorkerCount(-2, 8), 5, '-2: leave two cores free');
+    assert.equal(scriptCheckWorkerCount(-9, 8), 0);
+    assert.equal(scriptCheckWorkerCount(100, 8), 15, 'at most MAX_SCRIPTCHECK_THREADS workers');
   });
 });
 

@@ -5,12 +5,10 @@ import os from 'node:os';
 import { ScriptCheckQueue } from '../script/check_queue.js';
 import type { NodeContext } from './context.js';
 import { ChainstateLoadError, startChainstate } from './chainstate_load.js';
+import { scriptCheckWorkerCount } from './connect_scripts.js';
 import { ValidationCache, validationCacheBytesFromArg } from './script_cache.js';
 import type { ChainstateManager } from './validation.js';
 import { ChainstateArgsError, chainstateOptionsFromArgs } from './validation_args.js';
-
-/** Core's MAX_SCRIPTCHECK_THREADS: at most this many verification threads besides the main one. */
-export const MAX_SCRIPTCHECK_THREADS = 15;
 
 export interface LoadChainstateHooks {
   /** Core's uiInterface.InitMessage: shown to RPC clients as the warm-up status. */
@@ -25,26 +23,17 @@ export interface ChainstateHandle {
   close(): Promise<void>;
 }
 
-/**
- * Verification threads for -par (Core's rule: 0 = one per core, negative = leave that many cores free, capped),
- * as the number of worker threads: the main thread only awaits the batch here, so -par=N means N workers, and
- * -par=1 verifies inline.
- */
-export function scriptCheckWorkers(par: number, cores: number = os.availableParallelism()): number {
-  let n = par <= 0 ? cores + par : par;
-  n = Math.min(Math.max(n, 1), MAX_SCRIPTCHECK_THREADS + 1);
-  return n;
-}
-
 /** Loads the chainstate into ctx.chainman; undefined after an init error. */
 export async function loadChainstate(ctx: NodeContext, hooks: LoadChainstateHooks): Promise<ChainstateHandle | undefined> {
   const { args, logger } = ctx;
-  const workers = scriptCheckWorkers(Number(args.getIntArg('-par', 0n)));
-  logger.info(`Script verification uses ${workers - 1} additional threads`);
-  const scriptQueue = workers >= 2 ? new ScriptCheckQueue({ workers }) : undefined;
   const sigCacheMiB = args.getIntArg('-maxsigcachesize');
   const cacheBytes = validationCacheBytesFromArg(sigCacheMiB === undefined ? undefined : Number(sigCacheMiB));
   const validationCache = new ValidationCache(cacheBytes.scriptExecutionCacheBytes, cacheBytes.signatureCacheBytes);
+  for (const line of validationCache.setupLogLines(cacheBytes.scriptExecutionCacheBytes, cacheBytes.signatureCacheBytes)) logger.info(line);
+  // Core's -par: the main thread verifies a share of each block, so N-1 workers make -par=N.
+  const workers = scriptCheckWorkerCount(Number(args.getIntArg('-par', 0n)), os.availableParallelism());
+  logger.info(`Script verification uses ${workers} additional threads`);
+  const scriptQueue = workers > 0 ? new ScriptCheckQueue({ workers, signatureCacheBytes: cacheBytes.signatureCacheBytes }) : undefined;
   hooks.initMessage('Loading block index…');
   let started: Awaited<ReturnType<typeof startChainstate>>;
   try {

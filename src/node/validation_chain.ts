@@ -198,19 +198,24 @@ async function activateBestChainStep(cm: ChainstateManager, target: BlockIndex, 
  */
 export async function activateBestChain(cm: ChainstateManager, block?: Block): Promise<BlockValidationState | undefined> {
   const checked: { state?: BlockValidationState } = {};
-  for (;;) {
-    const startTip = cm.chain.tip();
-    const target = findMostWorkChain(cm);
+  for (let step = 0; ; step++) {
+    let startTip = cm.chain.tip();
+    let target = findMostWorkChain(cm);
     if (target === undefined || target === startTip) break;
+    if (step > 0) {
+      // More than one block to connect (reindex, a big reorg): RPC keeps being served, as Core's other threads are.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (cm.interrupted) break;
+      startTip = cm.chain.tip();
+      target = findMostWorkChain(cm);
+      if (target === undefined || target === startTip) break;
+    }
     const connected: [Block, BlockIndex][] = [];
     const blockForTarget = block && block.header.hashHex() === target.hashHex ? block : undefined;
     await activateBestChainStep(cm, target, blockForTarget, connected, checked);
     for (const [b, i] of connected) cm.signals.blockConnected(b, i);
     const newTip = cm.chain.tip();
     if (newTip && newTip !== startTip) cm.signals.updatedBlockTip(newTip, cm.chain.findFork(startTip), cm.isInitialBlockDownload());
-    if (cm.interrupted) break;
-    // RPC keeps being served during a long activation (reindex, a big reorg), as Core's other threads are.
-    await new Promise((resolve) => setImmediate(resolve));
   }
   flushStateToDisk(cm, FlushStateMode.PERIODIC);
   return checked.state;

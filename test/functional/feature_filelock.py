@@ -32,7 +32,8 @@ class FilelockTest(SmithcoinTestFramework):
         self.log.info("nor on a blocks directory another node holds (-blocksdir)")
         blocksdir = node0.datadir_path / "shared_blocks"
         os.mkdir(blocksdir)
-        self.restart_node(0, [f"-blocksdir={blocksdir}"])
+        # The block files move with -blocksdir, so the index is rebuilt from the (empty) new place, as a user would.
+        self.restart_node(0, [f"-blocksdir={blocksdir}", "-reindex"])
         assert (blocksdir / "regtest" / "blocks" / ".lock").exists()
         expected = (f"Error: Cannot obtain a lock on directory {blocksdir}/regtest/blocks. "
                     f"{client} is probably already running.")

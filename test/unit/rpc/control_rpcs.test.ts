@@ -2,6 +2,7 @@
 // echo/echojson/echoipc, setmocktime, mockscheduler and getindexinfo, with Core's replies and errors.
 import assert from 'node:assert/strict';
 import type { NodeContext } from '../../../src/node/context.js';
+import { indexInfoJSON } from '../../../src/rpc/node.js';
 import { RPCErrorCode } from '../../../src/rpc/protocol.js';
 import { registerAllRPCCommands } from '../../../src/rpc/register.js';
 import { RPCHelpMan } from '../../../src/rpc/util.js';
@@ -137,6 +138,10 @@ describe('rpc control commands', () => {
     const ctx = node();
     assert.deepEqual(await call(ctx, 'getindexinfo'), {});
     assert.deepEqual(await call(ctx, 'getindexinfo', ['txindex']), {});
+    const summaries = [{ name: 'txindex', synced: true, bestBlockHeight: 7 }, { name: 'basic block filter index', synced: false, bestBlockHeight: 3 }];
+    assert.deepEqual(indexInfoJSON(summaries, 'txindex'), { txindex: { synced: true, best_block_height: 7 } });
+    assert.deepEqual(Object.keys(indexInfoJSON(summaries, '')), ['txindex', 'basic block filter index']);
+    assert.deepEqual(indexInfoJSON(summaries, 'coinstatsindex'), {});
   });
 
   it('lists every registered command group in help', async () => {

@@ -7,7 +7,9 @@ import { RPCErrorCode } from '../../../src/rpc/protocol.js';
 import { registerAllRPCCommands } from '../../../src/rpc/register.js';
 import { RPCHelpMan } from '../../../src/rpc/util.js';
 import { LogFlags } from '../../../src/util/logging.js';
+import { registerServerRPCCommands } from '../../../src/rpc/server_rpcs.js';
 import { Scheduler } from '../../../src/util/scheduler.js';
+import { basic, json, request, startServer } from './harness.js';
 import { call, callError, makeContext, type TestContextOptions } from './node_context.js';
 
 function node(opts: TestContextOptions = {}): NodeContext {
@@ -18,13 +20,29 @@ function node(opts: TestContextOptions = {}): NodeContext {
 }
 
 describe('rpc control commands', () => {
-  it('stop requests shutdown and answers with the client name', async () => {
+  it('stop answers with the client name, then requests shutdown', async () => {
     const ctx = node();
-    assert.equal(ctx.shutdown.requested, false);
     assert.equal(await call(ctx, 'stop'), 'Smithcoin Core stopping');
+    assert.equal(ctx.shutdown.requested, false);
+    await new Promise(setImmediate);
     assert.equal(ctx.shutdown.requested, true);
     const e = await callError(ctx, 'stop', ['x']);
     assert.match(e.message, /JSON value of type string is not of expected type number/);
+  });
+
+  it('stop\'s reply reaches an HTTP client even when shutdown closes the server at once', async () => {
+    const h = await startServer({ auth: { rpcuser: 'u', rpcpassword: 'p' } });
+    try {
+      const ctx = { ...makeContext(), rpcTable: h.table };
+      registerServerRPCCommands(h.table, ctx);
+      const stopped = ctx.shutdown.wait().then(() => h.server.stop());
+      const res = await request(h.port, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'stop', params: [] }), { auth: basic('u', 'p') });
+      assert.equal(res.status, 200);
+      assert.deepEqual(json(res), { jsonrpc: '2.0', result: 'Smithcoin Core stopping', id: 1 });
+      await stopped;
+    } finally {
+      await h.close();
+    }
   });
 
   it('uptime counts wall seconds since start and ignores mock time', async () => {

@@ -172,6 +172,16 @@ function indexSummaries(_ctx: NodeContext): IndexSummary[] {
   return [];
 }
 
+/** getindexinfo's reply: every index, or only the one named by a non-empty filter. */
+export function indexInfoJSON(summaries: readonly IndexSummary[], filter: string): JSONObject {
+  const result: JSONObject = {};
+  for (const s of summaries) {
+    if (filter !== '' && filter !== s.name) continue;
+    result[s.name] = { synced: s.synced, best_block_height: s.bestBlockHeight };
+  }
+  return result;
+}
+
 function getindexinfo(): RPCHelpMan {
   return new RPCHelpMan({
     name: 'getindexinfo',
@@ -185,15 +195,7 @@ function getindexinfo(): RPCHelpMan {
     ] },
     examples: helpExampleCli('getindexinfo', '') + helpExampleRpc('getindexinfo', '') +
       helpExampleCli('getindexinfo', 'txindex') + helpExampleRpc('getindexinfo', 'txindex'),
-    handler: (_req, ctx, args) => {
-      const filter = args.maybeStr('index_name') ?? '';
-      const result: JSONObject = {};
-      for (const s of indexSummaries(ctx)) {
-        if (filter !== '' && filter !== s.name) continue;
-        result[s.name] = { synced: s.synced, best_block_height: s.bestBlockHeight };
-      }
-      return result;
-    },
+    handler: (_req, ctx, args) => indexInfoJSON(indexSummaries(ctx), args.maybeStr('index_name') ?? ''),
   });
 }
 

@@ -92,10 +92,11 @@ function stop(): RPCHelpMan {
     results: { type: 'STR', description: `A string with the content '${STOP_RESULT}'` },
     examples: '',
     handler: async (req, ctx) => {
-      // The signal only wakes the main loop; its shutdown stops the HTTP server after replies are sent.
-      ctx.shutdown.request();
       const wait = req.params[0];
       if (typeof wait === 'number') await sleep(getInt(wait));
+      // The reply is written by promise continuations of this return; the shutdown (which closes
+      // the HTTP server's connections) is requested only after they have run.
+      setImmediate(() => ctx.shutdown.request());
       return STOP_RESULT;
     },
   });

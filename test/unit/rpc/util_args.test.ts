@@ -117,6 +117,7 @@ describe('rpc/util parsers', () => {
   it('parses fixed point text with Core edge cases', () => {
     assert.equal(parseFixedPoint('0.000000000', 8), 0n); // zeros move the exponent, so this is in range
     assert.equal(parseFixedPoint('0e-9', 8), undefined);
+    assert.equal(parseFixedPoint('0e10', 8), undefined); // zero, but its scale is out of range too
     assert.equal(parseFixedPoint('1e+2', 8), 10_000_000_000n);
     assert.equal(parseFixedPoint('9999999999.99999999', 8), 999_999_999_999_999_999n);
     assert.equal(parseFixedPoint('10000000000', 8), undefined);

@@ -145,12 +145,13 @@ describe('rpc/util help text', () => {
       args: [
         { names: 'a|alias', type: 'STR_HEX', fallback: Optional.NO, description: 'x' },
         { names: 'b', type: 'AMOUNT', fallback: { hint: 'the fee' }, description: 'y' },
-        { names: 'c', type: 'RANGE', fallback: Optional.NO, description: 'z' },
+        { names: 'c', type: 'RANGE', fallback: Optional.NO, description: 'z', opts: { onelineDescription: '[begin,end]' } },
         { names: 'd', type: 'NUM', fallback: Optional.OMITTED, description: 'hidden', opts: { hidden: true } },
+        { names: 'e', type: 'NUM', fallback: Optional.OMITTED, description: 'after a hidden one, hidden too' },
       ],
     });
     assert.equal(man.toString(), [
-      'm "a" ( b ) c', '', 'D', '', 'Arguments:',
+      'm "a" ( b ) [begin,end]', '', 'D', '', 'Arguments:',
       '1. a    (string, required) x',
       '2. b    (numeric or string, optional, default=the fee) y',
       '3. c    (numeric or array, required) z',

@@ -15,8 +15,7 @@ import { writeJSON } from '../../../src/rpc/json.js';
 import { JSONRPCRequest } from '../../../src/rpc/request.js';
 import { RPCTable } from '../../../src/rpc/server.js';
 import { bytesToHex, hashToHex } from '../../../src/util/hex.js';
-import { makeContext, rpcError } from './blockchain.test.js';
-import { FakeChainman, P2A, makeBlock } from './blockchain_fake.js';
+import { FakeChainman, P2A, makeBlock, makeContext, rpcError } from './blockchain_fake.js';
 
 function chain(n: number): { cm: FakeChainman; ctx: ReturnType<typeof makeContext> } {
   const cm = new FakeChainman();

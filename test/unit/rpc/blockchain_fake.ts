@@ -14,6 +14,13 @@ import { Block, BlockHeader } from '../../../src/primitives/block.js';
 import { MutableTransaction, OutPoint, type Transaction } from '../../../src/primitives/transaction.js';
 import { ScriptBuilder } from '../../../src/script/script.js';
 import { hexToBytes } from '../../../src/util/hex.js';
+import assert from 'node:assert/strict';
+import { ArgsManager } from '../../../src/common/args.js';
+import { ShutdownSignal, type NodeContext } from '../../../src/node/context.js';
+import { RPCError, RPCErrorCode, RPCTypeError } from '../../../src/rpc/protocol.js';
+import { RPCTable } from '../../../src/rpc/server.js';
+import { Logger } from '../../../src/util/logging.js';
+import { NodeClock } from '../../../src/util/time.js';
 
 /** Pay-to-anchor: a standard output with a known regtest address (bcrt1pfeesnyr2tx). */
 export const P2A = hexToBytes('51024e73');
@@ -181,3 +188,25 @@ export class FakeChainman implements ChainstateManagerApi {
     this.calls.push('sync');
   }
 }
+
+/** A node context around the fake chainstate (warm-up still on in its table). */
+export function makeContext(chainman?: FakeChainman): NodeContext {
+  const params = chainman?.params;
+  return {
+    args: new ArgsManager(), logger: new Logger(), chainParams: params!, clock: new NodeClock(), shutdown: new ShutdownSignal(),
+    rpcTable: new RPCTable(), startTime: 0, chainman,
+  };
+}
+
+/** The RPC error a call ends in, as the dispatcher maps exceptions. */
+export async function rpcError(f: () => unknown): Promise<{ code: number; message: string }> {
+  try {
+    await f();
+  } catch (e) {
+    if (e instanceof RPCError) return { code: e.code, message: e.message };
+    if (e instanceof RPCTypeError) return { code: RPCErrorCode.RPC_TYPE_ERROR, message: e.message };
+    if (e instanceof Error) return { code: RPCErrorCode.RPC_MISC_ERROR, message: e.message };
+  }
+  assert.fail('no error');
+}
+

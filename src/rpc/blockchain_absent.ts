@@ -13,7 +13,7 @@ const misc = (message: string): RPCError => new RPCError(RPCErrorCode.RPC_MISC_E
 export function getblockfrompeer(ctx: NodeContext, params: JSONValue[]): JSONValue {
   const chainman = ensureChainman(ctx);
   const hash = parseHashV(params[0], 'blockhash');
-  getInt(params[1], Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  getInt(params[1], 'int64');
   const index = chainman.lookupBlockIndex(hash);
   if (index === undefined) throw misc('Block header missing');
   if (chainman.pruneMode && index.height > activeTip(chainman).height) {

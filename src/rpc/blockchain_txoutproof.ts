@@ -6,9 +6,10 @@ import type { BlockIndex } from '../node/chain.js';
 import type { ChainstateManagerApi } from '../node/chainstate_api.js';
 import type { NodeContext } from '../node/context.js';
 import { OutPoint } from '../primitives/transaction.js';
-import { bytesToHex, hashToHex, hexToBytes, hexToHash } from '../util/hex.js';
+import { bytesToHex, hashToHex, hexToHash } from '../util/hex.js';
 import { SerializationError } from '../util/serialize.js';
-import { isNull, parseHashV, parseHexV, uvTypeName } from './blockchain_args.js';
+import { isNull, parseHashV, uvTypeName } from './blockchain_args.js';
+import { parseHexV } from './util_parse.js';
 import { ensureChainman, lookupBlockOrThrow } from './blockchain_context.js';
 import { checkBlockDataAvailability } from './blockchain_json.js';
 import { RPCError, RPCErrorCode, RPCTypeError } from './protocol.js';
@@ -75,7 +76,7 @@ export function gettxoutproof(ctx: NodeContext, params: JSONValue[]): JSONValue 
 export function verifytxoutproof(ctx: NodeContext, params: JSONValue[]): JSONValue {
   let proof: MerkleBlock;
   try {
-    proof = MerkleBlock.fromBytes(hexToBytes(parseHexV(params[0], 'proof')));
+    proof = MerkleBlock.fromBytes(parseHexV(params[0], 'proof'));
   } catch (e) {
     if (e instanceof SerializationError) throw new RPCError(RPCErrorCode.RPC_MISC_ERROR, e.what);
     throw e;

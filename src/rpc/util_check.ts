@@ -1,6 +1,7 @@
 // Checks between a method's declaration and JSON values: the declaration itself (unique names,
 // default types, result shapes), argument types before the handler runs, and the result against its
 // documentation (-rpcdoccheck). Mismatch texts are Core's.
+import { isObject } from './request.js';
 import type { JSONObject, JSONValue } from './request.js';
 import type { RPCArg, RPCArgType, RPCResult, RPCResultType } from './util_doc.js';
 import { isOptionalArg } from './util_doc.js';
@@ -40,7 +41,7 @@ export function resultMismatch(doc: RPCResult, value: JSONValue): JSONValue | un
   if (Array.isArray(value)) {
     // Elements past the documented ones are checked against the last doc entry.
     value.forEach((v, i) => addMismatch(errors, String(i), inner[Math.min(inner.length - 1, i)], v));
-  } else if (typeof value === 'object' && value !== null) {
+  } else if (isObject(value)) {
     if (doc.type === 'OBJ_DYN') {
       for (const [k, v] of Object.entries(value)) addMismatch(errors, k, inner[0], v);
     } else {

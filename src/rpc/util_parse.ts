@@ -63,7 +63,8 @@ export function parseFeeRate(value: JSONValue | undefined): Amount {
 /** Core's ParseHashV: 64 hex digits in display order; returns the hex as given, lower-cased. */
 export function parseHashV(v: JSONValue | undefined, name: string): string {
   const hex = getStr(v);
-  if (hex.length === 64 && /^[0-9a-f]+$/.test(hex)) return hex;
+  // uint256::FromHex takes either case; the display form is lower case.
+  if (hex.length === 64 && /^[0-9a-fA-F]+$/.test(hex)) return hex.toLowerCase();
   if (hex.length !== 64) throw invalidParameter(`${name} must be of length 64 (not ${hex.length}, for '${hex}')`);
   throw invalidParameter(`${name} must be hexadecimal string (not '${hex}')`);
 }

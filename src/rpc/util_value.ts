@@ -1,6 +1,7 @@
 // UniValue's typed getters over plain JSON values, with univalue's exact error texts: a wrong type
 // is a type error (RPC_TYPE_ERROR once it reaches the table), a number that does not fit is a plain
 // error (RPC_MISC_ERROR).
+import { JSONNumber, writeJSON as writeUniValue } from './json.js';
 import { RPCTypeError } from './protocol.js';
 import type { JSONObject, JSONValue } from './request.js';
 
@@ -11,7 +12,7 @@ export function uvTypeName(v: JSONValue | undefined): JSONTypeName {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'string') return 'string';
-  if (typeof v === 'number') return 'number';
+  if (typeof v === 'number' || v instanceof JSONNumber) return 'number';
   return Array.isArray(v) ? 'array' : 'object';
 }
 
@@ -70,5 +71,5 @@ export function getInt(v: JSONValue | undefined, width: IntWidth = 'int32'): num
 
 /** UniValue's write() for one value (compact, or with `indent` spaces per level). */
 export function writeJSON(v: JSONValue, indent = 0): string {
-  return indent > 0 ? JSON.stringify(v, null, indent) : JSON.stringify(v);
+  return writeUniValue(v, indent);
 }

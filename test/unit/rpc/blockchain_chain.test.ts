@@ -8,12 +8,12 @@ import { BlockStatus } from '../../../src/node/disk_block_index.js';
 import { MutableTransaction, OutPoint } from '../../../src/primitives/transaction.js';
 import { getblockfrompeer, scanblocks } from '../../../src/rpc/blockchain_absent.js';
 import { getblockchaininfo, getchaintips, getchaintxstats, guessVerificationProgress, pruneblockchain } from '../../../src/rpc/blockchain_info.js';
-import { registerBlockchainRPCCommands } from '../../../src/rpc/blockchain_register.js';
+import { registerBlockchainRPCCommands } from '../../../src/rpc/blockchain_commands.js';
 import { gettxoutproof, verifytxoutproof } from '../../../src/rpc/blockchain_txoutproof.js';
 import { waitforblock, waitforblockheight, waitfornewblock } from '../../../src/rpc/blockchain_wait.js';
 import { writeJSON } from '../../../src/rpc/json.js';
 import { JSONRPCRequest } from '../../../src/rpc/request.js';
-import { RPCTable } from '../../../src/rpc/server.js';
+import { rpcTableInfo } from '../../../src/rpc/util.js';
 import { bytesToHex, hashToHex } from '../../../src/util/hex.js';
 import { FakeChainman, P2A, makeBlock, makeContext, rpcError } from './blockchain_fake.js';
 
@@ -226,20 +226,31 @@ describe('blockchain RPCs: waits, absent subsystems, proofs, registration', () =
     assert.deepEqual(await rpcError(() => verifytxoutproof(ctx, [proof])), { code: -5, message: 'Block not found in chain' });
   });
 
-  it('registers Core\'s names and named arguments, and writes amounts exactly through the table', async () => {
+  it('registers Core\'s names, categories and arguments; type checks and help come from the declarations', async () => {
     const { cm, ctx } = chain(1);
-    const table = new RPCTable();
+    const table = ctx.rpcTable;
     registerBlockchainRPCCommands(table, ctx);
     table.setWarmupFinished();
+    const info = rpcTableInfo(table);
     for (const name of ['getblockchaininfo', 'getblock', 'gettxoutproof', 'verifytxoutproof', 'waitforblockheight', 'scanblocks', 'getchaintips']) {
-      assert.ok(table.listCommands().includes(name), name);
+      assert.equal(info.commands.get(name)?.category, 'blockchain', name);
     }
+    for (const name of ['invalidateblock', 'reconsiderblock', 'syncwithvalidationinterfacequeue']) assert.equal(info.commands.get(name)?.category, 'hidden');
     const req = new JSONRPCRequest();
     req.parse({ method: 'getblock', params: { blockhash: cm.chain.tip()!.hashHex, verbose: 2 } });
     const block = await table.execute(req) as any;
     assert.equal(writeJSON(block.tx[0].vout[0].value), '50.00000000');
     req.parse({ method: 'getblockhash', params: { height: 1 } });
     assert.equal(await table.execute(req), cm.chain.tip()!.hashHex);
-    assert.equal(hashToHex(cm.chain.tip()!.hash), cm.chain.tip()!.hashHex);
+    req.parse({ method: 'getblockhash', params: ['1'] });
+    await assert.rejects(table.execute(req), { code: -3, message: 'Wrong type passed:\n{\n    "Position 1 (height)": "JSON value of type string is not of expected type number"\n}' });
+    req.parse({ method: 'getblockcount', params: [1] });
+    await assert.rejects(table.execute(req), { code: -1, message: info.commands.get('getblockcount')!.man.toString() });
+    assert.equal(info.commands.get('getblockcount')!.man.toString(), 'getblockcount\n\n'
+      + 'Returns the height of the most-work fully-validated chain.\nThe genesis block has height 0.\n\n'
+      + 'Result:\nn    (numeric) The current block count\n\nExamples:\n> smithcoin-cli getblockcount \n'
+      + '> curl --user myusername --data-binary \'{"jsonrpc": "2.0", "id": "curltest", "method": "getblockcount", "params": []}\' -H \'content-type: application/json\' http://127.0.0.1:8332/\n');
+    assert.match(info.commands.get('getblockheader')!.man.toString(), /^getblockheader "blockhash" \( verbose \)\n/);
   });
+
 });

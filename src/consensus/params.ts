@@ -12,13 +12,14 @@ export enum BuriedDeployment {
   DEPLOYMENT_SEGWIT = 'segwit',
 }
 
-/** Version-bits deployments, in Core's DeploymentPos order. */
+/**
+ * Version-bits deployments, in Core's DeploymentPos order. Taproot is no longer one: Core enforces its rules
+ * from genesis (with a script-flag exception for the one mainnet block that breaks them).
+ */
 export enum DeploymentPos {
   DEPLOYMENT_TESTDUMMY = 0,
-  /** Deployment of Schnorr/Taproot (BIPs 340-342). */
-  DEPLOYMENT_TAPROOT = 1,
 }
-export const MAX_VERSION_BITS_DEPLOYMENTS = 2;
+export const MAX_VERSION_BITS_DEPLOYMENTS = 1;
 
 /** One BIP9 deployment. Times are median-time-past seconds. */
 export interface BIP9Deployment {

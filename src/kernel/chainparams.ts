@@ -3,7 +3,6 @@
 import { COIN } from '../consensus/amount.js';
 import { computeMerkleRoot } from '../consensus/merkle.js';
 import {
-  ALWAYS_ACTIVE,
   type BIP9Deployment,
   BuriedDeployment,
   type ConsensusParams,
@@ -104,8 +103,17 @@ export interface ChainParamsOptions {
 export const SIGNET_DEFAULT_CHALLENGE =
   '512103ad5e0edad18cb1f0fc0d28a3d4f1f3e445640337489abb10404f2d1e086be430210359ef5021964fe22d6f8e05b2463c9540ce96883fe3b278760f048f5189f2e6c452ae';
 
-/** Names of the version-bits deployments, in DeploymentPos order (Core's VersionBitsDeploymentInfo). */
-export const VERSION_BITS_DEPLOYMENT_NAMES: readonly string[] = ['testdummy', 'taproot'];
+/** One version-bits deployment's name and whether getblocktemplate clients may ignore its rule (Core's VBDeploymentInfo). */
+export interface VBDeploymentInfo {
+  name: string;
+  gbtOptionalRule: boolean;
+}
+
+/** Core's VersionBitsDeploymentInfo, in DeploymentPos order. */
+export const VERSION_BITS_DEPLOYMENT_INFO: readonly VBDeploymentInfo[] = [{ name: 'testdummy', gbtOptionalRule: true }];
+
+/** Names of the version-bits deployments, in DeploymentPos order. */
+export const VERSION_BITS_DEPLOYMENT_NAMES: readonly string[] = VERSION_BITS_DEPLOYMENT_INFO.map((d) => d.name);
 
 const BASE_PARAMS: Readonly<Record<ChainType, BaseChainParams>> = {
   main: { dataDir: '', rpcPort: 8332, onionServiceTargetPort: 8334 },
@@ -203,11 +211,8 @@ function mainParams(): ChainParams {
       BIP66Height: 363725,
       CSVHeight: 419328,
       SegwitHeight: 481824,
-      MinBIP9WarningHeight: 483840, // 481824 (segwit) + one 2016-block signalling window
-      deployments: [
-        deployment(28, NEVER_ACTIVE, NO_TIMEOUT, 0, 1815, 2016),
-        deployment(2, 1619222400, 1628640000, 709632, 1815, 2016), // taproot: activated at 709632
-      ],
+      MinBIP9WarningHeight: 711648, // taproot's activation height (709632) + one 2016-block signalling window
+      deployments: [deployment(28, NEVER_ACTIVE, NO_TIMEOUT, 0, 1815, 2016)],
       powLimit: POW_LIMIT_MAIN,
       powAllowMinDifficultyBlocks: false,
       enforceBIP94: false,
@@ -264,8 +269,8 @@ function testNetParams(): ChainParams {
       BIP66Height: 330776,
       CSVHeight: 770112,
       SegwitHeight: 834624,
-      MinBIP9WarningHeight: 836640,
-      deployments: [deployment(28, NEVER_ACTIVE, NO_TIMEOUT, 0, 1512, 2016), deployment(2, 1619222400, 1628640000, 0, 1512, 2016)],
+      MinBIP9WarningHeight: 2013984, // taproot's activation height + one signalling window
+      deployments: [deployment(28, NEVER_ACTIVE, NO_TIMEOUT, 0, 1512, 2016)],
       powLimit: POW_LIMIT_MAIN,
       powAllowMinDifficultyBlocks: true,
       enforceBIP94: false,
@@ -327,7 +332,7 @@ function testNet4Params(): ChainParams {
       CSVHeight: 1,
       SegwitHeight: 1,
       MinBIP9WarningHeight: 0,
-      deployments: [deployment(28, NEVER_ACTIVE, NO_TIMEOUT, 0, 1512, 2016), deployment(2, ALWAYS_ACTIVE, NO_TIMEOUT, 0, 1512, 2016)],
+      deployments: [deployment(28, NEVER_ACTIVE, NO_TIMEOUT, 0, 1512, 2016)],
       powLimit: POW_LIMIT_MAIN,
       powAllowMinDifficultyBlocks: true,
       enforceBIP94: true,
@@ -389,7 +394,7 @@ function signetParams(opts: ChainParamsOptions): ChainParams {
       CSVHeight: 1,
       SegwitHeight: 1,
       MinBIP9WarningHeight: 0,
-      deployments: [deployment(28, NEVER_ACTIVE, NO_TIMEOUT, 0, 1815, 2016), deployment(2, ALWAYS_ACTIVE, NO_TIMEOUT, 0, 1815, 2016)],
+      deployments: [deployment(28, NEVER_ACTIVE, NO_TIMEOUT, 0, 1815, 2016)],
       powLimit: BigInt('0x00000377ae000000000000000000000000000000000000000000000000000000'),
       powAllowMinDifficultyBlocks: false,
       enforceBIP94: false,
@@ -435,7 +440,7 @@ function regTestParams(opts: ChainParamsOptions): ChainParams {
     CSVHeight: 1,
     SegwitHeight: 0,
     MinBIP9WarningHeight: 0,
-    deployments: [deployment(28, 0, NO_TIMEOUT, 0, 108, 144), deployment(2, ALWAYS_ACTIVE, NO_TIMEOUT, 0, 108, 144)],
+    deployments: [deployment(28, 0, NO_TIMEOUT, 0, 108, 144)],
     powLimit: BigInt('0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff'),
     powAllowMinDifficultyBlocks: true,
     enforceBIP94: (opts.test ?? []).includes('bip94'),

@@ -7,6 +7,7 @@ import type { OutPoint } from '../primitives/transaction.js';
 import type { BlockIndex, Chain } from './chain.js';
 import type { Coin } from './coin.js';
 import type { BlockUndo } from './undo.js';
+import type { VersionBitsCache } from './versionbits.js';
 
 export interface ProcessBlockResult {
   /** Whether the block was stored (or already known and valid). */
@@ -92,6 +93,9 @@ export interface ChainstateManagerApi {
   pruneBlockchain(height: number): number;
   /** Leaves of the block tree (for getchaintips), the active tip included. */
   chainTips(): BlockIndex[];
+
+  /** BIP9 state caches (Core's m_versionbitscache); when absent, versionBitsCacheOf() keeps one for this object. */
+  readonly versionBitsCache?: VersionBitsCache;
 
   /** Calls `cb` after each tip change (in order, off the validation path). Returns an unsubscribe function. */
   onTipChanged(cb: (change: TipChange) => void): () => void;

@@ -42,6 +42,7 @@ export function internalBugMessage(msg: string, where = callerLocation()): strin
   return `Internal bug detected: ${msg}\n${where}\n${CLIENT_NAME} ${formatFullVersion()}\n`;
 }
 
+/** The frame that called the function calling this one. */
 function callerLocation(): string {
   const line = new Error().stack?.split('\n')[3]?.trim() ?? '';
   return line.replace(/^at /, '');
@@ -50,7 +51,7 @@ function callerLocation(): string {
 /** Core's NonFatalCheckError: an internal bug, reported to the caller as RPC_MISC_ERROR. */
 export class NonFatalCheckError extends Error {
   constructor(msg: string) {
-    super(internalBugMessage(msg));
+    super(internalBugMessage(msg, callerLocation()));
     this.name = 'NonFatalCheckError';
   }
 }

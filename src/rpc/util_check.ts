@@ -1,8 +1,7 @@
 // Checks between a method's declaration and JSON values: the declaration itself (unique names,
 // default types, result shapes), argument types before the handler runs, and the result against its
 // documentation (-rpcdoccheck). Mismatch texts are Core's.
-import { isObject } from './request.js';
-import type { JSONObject, JSONValue } from './request.js';
+import { isObject, type JSONObject, type JSONValue } from './request.js';
 import type { RPCArg, RPCArgType, RPCResult, RPCResultType } from './util_doc.js';
 import { isOptionalArg } from './util_doc.js';
 import { uvTypeName, type JSONTypeName } from './util_value.js';

@@ -3,6 +3,7 @@
 import { COIN, moneyRange, type Amount } from '../consensus/amount.js';
 import { pubkeyIsFullyValid } from '../key.js';
 import { hexToBytes, isHex } from '../util/hex.js';
+import { JSONNumber } from './json.js';
 import { RPCError, RPCErrorCode } from './protocol.js';
 import type { JSONObject, JSONValue } from './request.js';
 import { getInt, getStr, uvTypeName, type JSONTypeName } from './util_value.js';
@@ -41,8 +42,8 @@ function invalidParameter(message: string): RPCError {
 
 /** Core's AmountFromValue: a number or string in coins, as satoshis within MoneyRange. */
 export function amountFromValue(value: JSONValue | undefined, decimals = 8): Amount {
-  if (typeof value !== 'number' && typeof value !== 'string') throw typeError('Amount is not a number or string');
-  const amount = parseFixedPoint(typeof value === 'number' ? numberText(value) : value, decimals);
+  if (typeof value !== 'number' && typeof value !== 'string' && !(value instanceof JSONNumber)) throw typeError('Amount is not a number or string');
+  const amount = parseFixedPoint(typeof value === 'string' ? value : value instanceof JSONNumber ? value.text : numberText(value), decimals);
   if (amount === undefined) throw typeError('Invalid amount');
   if (!moneyRange(amount)) throw typeError('Amount out of range');
   return amount;
@@ -60,11 +61,10 @@ export function parseFeeRate(value: JSONValue | undefined): Amount {
   return v;
 }
 
-/** Core's ParseHashV: 64 hex digits in display order; returns the hex as given, lower-cased. */
+/** Core's ParseHashV: 64 hex digits (either case) in display order; returns them lower-cased. */
 export function parseHashV(v: JSONValue | undefined, name: string): string {
   const hex = getStr(v);
-  // uint256::FromHex takes either case; the display form is lower case.
-  if (hex.length === 64 && /^[0-9a-fA-F]+$/.test(hex)) return hex.toLowerCase();
+  if (hex.length === 64 && isHex(hex)) return hex.toLowerCase();
   if (hex.length !== 64) throw invalidParameter(`${name} must be of length 64 (not ${hex.length}, for '${hex}')`);
   throw invalidParameter(`${name} must be hexadecimal string (not '${hex}')`);
 }
@@ -115,8 +115,8 @@ export function parseVerbosity(arg: JSONValue | undefined, defaultVerbosity: num
 }
 
 function parseRange(value: JSONValue | undefined): [number, number] {
-  if (typeof value === 'number') return [0, getInt(value, 'int64')];
-  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'number' && typeof value[1] === 'number') {
+  if (uvTypeName(value) === 'number') return [0, getInt(value, 'int64')];
+  if (Array.isArray(value) && value.length === 2 && uvTypeName(value[0]) === 'number' && uvTypeName(value[1]) === 'number') {
     const low = getInt(value[0], 'int64');
     const high = getInt(value[1], 'int64');
     if (low > high) throw invalidParameter('Range specified as [begin,end] must not have begin after end');

@@ -1,7 +1,7 @@
 // UniValue's typed getters over plain JSON values, with univalue's exact error texts: a wrong type
 // is a type error (RPC_TYPE_ERROR once it reaches the table), a number that does not fit is a plain
 // error (RPC_MISC_ERROR).
-import { JSONNumber, writeJSON as writeUniValue } from './json.js';
+import { JSONNumber } from './json.js';
 import { RPCTypeError } from './protocol.js';
 import type { JSONObject, JSONValue } from './request.js';
 
@@ -44,7 +44,7 @@ export function getObj(v: JSONValue | undefined): JSONObject {
 
 export function getReal(v: JSONValue | undefined): number {
   checkType(v, 'number');
-  return v as number;
+  return v instanceof JSONNumber ? Number(v.text) : (v as number);
 }
 
 /** Integer widths as Core's getInt<T> instantiations use them. */
@@ -62,14 +62,10 @@ export type IntWidth = keyof typeof IntRange;
  * already rounded, so 64-bit widths are limited to safe integers.
  */
 export function getInt(v: JSONValue | undefined, width: IntWidth = 'int32'): number {
-  checkType(v, 'number');
-  const n = v as number;
+  const n = getReal(v);
   const [lo, hi] = IntRange[width];
   if (!Number.isInteger(n) || n < lo || n > hi) throw new Error('JSON integer out of range');
   return n === 0 ? 0 : n; // -0 reads as 0, as from_chars gives
 }
 
-/** UniValue's write() for one value (compact, or with `indent` spaces per level). */
-export function writeJSON(v: JSONValue, indent = 0): string {
-  return writeUniValue(v, indent);
-}
+export { writeJSON } from './json.js';

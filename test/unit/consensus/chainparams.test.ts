@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
-import { ALWAYS_ACTIVE, DeploymentPos, difficultyAdjustmentInterval } from '../../../src/consensus/params.js';
+import { DeploymentPos, difficultyAdjustmentInterval } from '../../../src/consensus/params.js';
 import { getCompact, setCompact } from '../../../src/consensus/pow.js';
 import {
   CHAIN_TYPES,
@@ -85,15 +85,16 @@ describe('chain parameters', () => {
     assert.deepEqual(heights('regtest'), [1, 1, 1, 1, 0]);
   });
 
-  it('has the taproot deployment (activated at 709632 on mainnet, always active on new chains)', () => {
-    const main = createChainParams('main').consensus.deployments[DeploymentPos.DEPLOYMENT_TAPROOT]!;
-    assert.equal(main.bit, 2);
-    assert.equal(main.startTime, 1619222400);
-    assert.equal(main.timeout, 1628640000);
-    assert.equal(main.minActivationHeight, 709632);
-    for (const chain of ['testnet4', 'signet', 'regtest']) {
-      assert.equal(createChainParams(chain).consensus.deployments[DeploymentPos.DEPLOYMENT_TAPROOT]!.startTime, ALWAYS_ACTIVE);
+  it('has only the testdummy version-bits deployment, as Core (taproot is enforced from genesis)', () => {
+    for (const chain of ['main', 'test', 'testnet4', 'signet', 'regtest']) {
+      const deps = createChainParams(chain).consensus.deployments;
+      assert.equal(deps.length, 1);
+      assert.equal(deps[DeploymentPos.DEPLOYMENT_TESTDUMMY]!.bit, 28);
     }
+    const regtest = createChainParams('regtest').consensus.deployments[DeploymentPos.DEPLOYMENT_TESTDUMMY]!;
+    assert.deepEqual([regtest.startTime, regtest.threshold, regtest.period], [0, 108, 144]);
+    assert.equal(createChainParams('main').consensus.MinBIP9WarningHeight, 711648);
+    assert.equal(createChainParams('test').consensus.MinBIP9WarningHeight, 2013984);
   });
 
   it('has the pow limits, halving intervals and retarget settings', () => {

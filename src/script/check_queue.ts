@@ -6,6 +6,7 @@ import { TransactionSignatureChecker, verifyScript } from './interpreter.js';
 import { MissingDataBehavior } from './interpreter_types.js';
 import { ScriptError } from './script_error.js';
 import { PrecomputedTransactionData } from './sighash.js';
+import { CachingTransactionSignatureChecker, DEFAULT_SIGNATURE_CACHE_BYTES, SignatureCache } from './sigcache.js';
 import type { ScriptVerifyFlags } from './verify_flags.js';
 
 /** The outcome for one transaction: OK, or the first failing input and its error. */
@@ -15,17 +16,25 @@ export interface TxScriptResult {
   input: number;
 }
 
+/** A signature cache to consult, and whether to remember valid signatures in it (Core's cacheSigStore). */
+export interface SigCacheUse {
+  cache: SignatureCache;
+  store: boolean;
+}
+
 /**
  * Verifies every input of `tx` against the outputs it spends (one per input, in order), stopping at the first
  * failure, as Core's CheckInputScripts does with one PrecomputedTransactionData per transaction.
  */
-export function verifyTransactionScripts(tx: Transaction, spentOutputs: readonly TxOut[], flags: ScriptVerifyFlags): TxScriptResult {
+export function verifyTransactionScripts(tx: Transaction, spentOutputs: readonly TxOut[], flags: ScriptVerifyFlags, sigCache?: SigCacheUse): TxScriptResult {
   if (spentOutputs.length !== tx.vin.length) throw new RangeError('spentOutputs must match the number of inputs');
   const txdata = PrecomputedTransactionData.from(tx, spentOutputs);
   for (let i = 0; i < tx.vin.length; i++) {
     const input = tx.vin[i]!;
     const spent = spentOutputs[i]!;
-    const checker = new TransactionSignatureChecker(tx, i, spent.value, txdata, MissingDataBehavior.ASSERT_FAIL);
+    const checker = sigCache
+      ? new CachingTransactionSignatureChecker(tx, i, spent.value, sigCache.store, sigCache.cache, txdata)
+      : new TransactionSignatureChecker(tx, i, spent.value, txdata, MissingDataBehavior.ASSERT_FAIL);
     const error = verifyScript(input.scriptSig, spent.scriptPubKey, input.witness, flags, checker);
     if (error !== ScriptError.SCRIPT_ERR_OK) return { error, input: i };
   }
@@ -38,23 +47,31 @@ export interface ScriptCheckJob {
   spentValues: bigint[];
   spentScripts: Uint8Array[];
   flags: ScriptVerifyFlags;
+  /** Remember valid signatures in the worker's signature cache (Core's cacheSigStore); default false. */
+  cacheSigStore?: boolean;
 }
 
 /** Puts a transaction into the form the workers receive. */
-export function makeScriptCheckJob(tx: Transaction, spentOutputs: readonly TxOut[], flags: ScriptVerifyFlags): ScriptCheckJob {
+export function makeScriptCheckJob(tx: Transaction, spentOutputs: readonly TxOut[], flags: ScriptVerifyFlags, cacheSigStore = false): ScriptCheckJob {
   return {
     tx: tx.toBytes(true),
     spentValues: spentOutputs.map((o) => o.value),
     spentScripts: spentOutputs.map((o) => o.scriptPubKey),
     flags,
+    cacheSigStore,
   };
 }
 
-/** Runs one job in the calling thread (what a worker does with it). */
+/** Runs one job in the calling thread (what a worker does with it, minus the worker's signature cache). */
 export function runScriptCheckJob(job: ScriptCheckJob): TxScriptResult {
+  return runScriptCheckJobCached(job, undefined);
+}
+
+/** Runs one job through a signature cache (undefined: none), as a worker does. */
+export function runScriptCheckJobCached(job: ScriptCheckJob, sigCache: SignatureCache | undefined): TxScriptResult {
   const tx = Transaction.fromBytes(job.tx);
   const spent = job.spentValues.map((v, i) => new TxOut(v, job.spentScripts[i]!));
-  return verifyTransactionScripts(tx, spent, job.flags);
+  return verifyTransactionScripts(tx, spent, job.flags, sigCache ? { cache: sigCache, store: job.cacheSigStore ?? false } : undefined);
 }
 
 interface BatchRequest {
@@ -65,11 +82,18 @@ type BatchReply = { id: number; results: TxScriptResult[] } | { id: number; erro
 
 const WORKER_KIND = 'smithcoin-script-check';
 
+interface WorkerConfig {
+  kind: typeof WORKER_KIND;
+  signatureCacheBytes: number;
+}
+
 export interface ScriptCheckQueueOptions {
   /** Number of worker threads (at least 1). */
   workers: number;
   /** Batches per worker a call is cut into, so a slow batch does not leave other workers idle. Default 4. */
   batchesPerWorker?: number;
+  /** Size of each worker's own signature cache (threads share no memory); 0 turns the worker caches off. */
+  signatureCacheBytes?: number;
 }
 
 interface PendingBatch {
@@ -94,7 +118,8 @@ export class ScriptCheckQueue {
     if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new RangeError('ScriptCheckQueue needs at least one worker');
     this.batchesPerWorker = opts.batchesPerWorker ?? 4;
     for (let i = 0; i < opts.workers; i++) {
-      const w = new Worker(new URL(import.meta.url), { workerData: { kind: WORKER_KIND } });
+      const workerData: WorkerConfig = { kind: WORKER_KIND, signatureCacheBytes: opts.signatureCacheBytes ?? DEFAULT_SIGNATURE_CACHE_BYTES };
+      const w = new Worker(new URL(import.meta.url), { workerData });
       w.on('message', (msg: BatchReply) => this.onReply(w, msg));
       w.on('error', (err) => this.failAll(err));
       this.workers.push(w);
@@ -178,9 +203,11 @@ function splitByInputs(jobs: readonly ScriptCheckJob[], parts: number): ScriptCh
 // Worker side: answer each batch with its results; report unexpected exceptions instead of dying silently.
 if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_KIND && parentPort) {
   const port = parentPort;
+  const config = workerData as WorkerConfig;
+  const sigCache = config.signatureCacheBytes > 0 ? new SignatureCache(config.signatureCacheBytes) : undefined;
   port.on('message', (req: BatchRequest) => {
     try {
-      port.postMessage({ id: req.id, results: req.jobs.map(runScriptCheckJob) } satisfies BatchReply);
+      port.postMessage({ id: req.id, results: req.jobs.map((job) => runScriptCheckJobCached(job, sigCache)) } satisfies BatchReply);
     } catch (e) {
       port.postMessage({ id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies BatchReply);
     }

@@ -11,6 +11,7 @@ import {
   RESTResponseFormat, formatNotFound, getQueryParameter, isHash, okReply, parseDataFormat, restError, toIntegral,
 } from './rest_util.js';
 import { blockheaderToJSON } from './rpc/blockchain_json.js';
+import { getdeploymentinfo } from './rpc/blockchain_deployment.js';
 import { getblockchaininfo } from './rpc/blockchain_info.js';
 import { BlockFilterType, blockFilterTypeName } from './blockfilter.js';
 import type { HTTPReply, HTTPRequest, HTTPServer } from './rpc/httpserver.js';
@@ -110,6 +111,21 @@ function restChaininfo(ctx: NodeContext, _req: HTTPRequest, uriPart: string): HT
   return okReply(format, { json: writeJSON(getblockchaininfo(ctx)) });
 }
 
+/** /rest/deploymentinfo[/<hash>].json: getdeploymentinfo at the tip or at a known block. */
+function restDeploymentInfo(ctx: NodeContext, _req: HTTPRequest, uriPart: string): HTTPReply {
+  const { param: hash, format } = parseDataFormat(uriPart);
+  if (format !== RESTResponseFormat.JSON) return formatNotFound('json');
+  const params: string[] = [];
+  if (hash !== '') {
+    if (!isHash(hash)) return restError(HTTPStatus.BAD_REQUEST, `Invalid hash: ${hash}`);
+    const chainman = restChainman(ctx);
+    if (isReply(chainman)) return chainman;
+    if (chainman.lookupBlockIndex(hash.toLowerCase()) === undefined) return restError(HTTPStatus.BAD_REQUEST, 'Block not found');
+    params.push(hash);
+  }
+  return okReply(format, { json: writeJSON(getdeploymentinfo(ctx, params)) });
+}
+
 /** /rest/mempool/<info|contents>: this node has no mempool yet, which Core reports as not found. */
 function restMempool(_ctx: NodeContext, _req: HTTPRequest, uriPart: string): HTTPReply {
   const { param } = parseDataFormat(uriPart);
@@ -168,6 +184,8 @@ export const REST_ENDPOINTS: ReadonlyArray<[string, RESTHandler]> = [
   ['/rest/mempool/', restMempool],
   ['/rest/headers/', restHeaders],
   ['/rest/getutxos', restGetUTXOs],
+  ['/rest/deploymentinfo/', restDeploymentInfo],
+  ['/rest/deploymentinfo', restDeploymentInfo],
   ['/rest/blockhashbyheight/', restBlockhashByHeight],
   ['/rest/spenttxouts/', restSpentTxOuts],
 ];

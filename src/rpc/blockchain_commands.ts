@@ -12,6 +12,7 @@ import { getblockfrompeer, scanblocks } from './blockchain_absent.js';
 import {
   BLOCK_REF_RESULT, CURRENCY_UNIT, getBlockFields, scriptPubKeyDoc, txDoc,
 } from './blockchain_docs.js';
+import { getdeploymentinfo } from './blockchain_deployment.js';
 import { getblockchaininfo, getchaintips, getchaintxstats, pruneblockchain } from './blockchain_info.js';
 import { gettxoutproof, verifytxoutproof } from './blockchain_txoutproof.js';
 import { waitforblock, waitforblockheight, waitfornewblock } from './blockchain_wait.js';
@@ -108,6 +109,33 @@ const CHAINTIP_STATUS = 'status of the chain, "active" for the main chain\n'
   + '3.  "valid-headers"         All blocks are available for this branch, but they were never fully validated\n'
   + '4.  "valid-fork"            This branch is not part of the active chain, but is fully validated\n'
   + '5.  "active"                This is the tip of the active main chain, which is certainly valid';
+
+const DEPLOYMENT_FIELDS: RPCResult[] = [
+  { type: 'STR', key: 'type', description: 'one of "buried", "bip9"' },
+  { type: 'NUM', key: 'height', optional: true, description: 'height of the first block which the rules are or will be enforced (only for "buried" type, or "bip9" type with "active" status)' },
+  { type: 'BOOL', key: 'active', description: 'true if the rules are enforced for the mempool and the next block' },
+  {
+    type: 'OBJ', key: 'bip9', optional: true, description: 'status of bip9 softforks (only for "bip9" type)', inner: [
+      { type: 'NUM', key: 'bit', optional: true, description: 'the bit (0-28) in the block version field used to signal this softfork (only for "started" and "locked_in" status)' },
+      { type: 'NUM_TIME', key: 'start_time', description: 'the minimum median time past of a block at which the bit gains its meaning' },
+      { type: 'NUM_TIME', key: 'timeout', description: 'the median time past of a block at which the deployment is considered failed if not yet locked in' },
+      { type: 'NUM', key: 'min_activation_height', description: 'minimum height of blocks for which the rules may be enforced' },
+      { type: 'STR', key: 'status', description: 'status of deployment at specified block (one of "defined", "started", "locked_in", "active", "failed")' },
+      { type: 'NUM', key: 'since', description: 'height of the first block to which the status applies' },
+      { type: 'STR', key: 'status_next', description: 'status of deployment at the next block' },
+      {
+        type: 'OBJ', key: 'statistics', optional: true, description: 'numeric statistics about signalling for a softfork (only for "started" and "locked_in" status)', inner: [
+          { type: 'NUM', key: 'period', description: 'the length in blocks of the signalling period' },
+          { type: 'NUM', key: 'threshold', optional: true, description: 'the number of blocks with the version bit set required to activate the feature (only for "started" status)' },
+          { type: 'NUM', key: 'elapsed', description: 'the number of blocks elapsed since the beginning of the current period' },
+          { type: 'NUM', key: 'count', description: 'the number of blocks with the version bit set in the current period' },
+          { type: 'BOOL', key: 'possible', optional: true, description: 'returns false if there are not enough blocks left in this period to pass activation threshold (only for "started" status)' },
+        ],
+      },
+      { type: 'STR', key: 'signalling', optional: true, description: 'indicates blocks that signalled with a # and blocks that did not with a -' },
+    ],
+  },
+];
 
 const SCAN_OBJECTS: RPCArg = {
   names: 'scanobjects', type: 'ARR', fallback: Optional.OMITTED,
@@ -255,6 +283,21 @@ export function blockchainCommands(): RPCHelpMan[] {
       name: 'getdifficulty', description: 'Returns the proof-of-work difficulty as a multiple of the minimum difficulty.\n',
       results: { type: 'NUM', description: 'the proof-of-work difficulty as a multiple of the minimum difficulty.' },
       examples: examples('getdifficulty', ''), handler: getdifficulty,
+    }),
+    method({
+      name: 'getdeploymentinfo',
+      description: 'Returns an object containing various state info regarding deployments of consensus changes.\n'
+        + 'Consensus changes for which the new rules are enforced from genesis are not listed in "deployments".',
+      args: [{ names: 'blockhash', type: 'STR_HEX', fallback: { default: 'hash of current chain tip' }, description: 'The block hash at which to query deployment state' }],
+      results: {
+        type: 'OBJ', description: '', inner: [
+          { type: 'STR', key: 'hash', description: 'requested block hash (or tip)' },
+          { type: 'NUM', key: 'height', description: 'requested block height (or tip)' },
+          { type: 'ARR', key: 'script_flags', description: 'script verify flags for the block', inner: [{ type: 'STR', key: 'flag', description: 'a script verify flag' }] },
+          { type: 'OBJ_DYN', key: 'deployments', description: '', inner: [{ type: 'OBJ', key: 'xxxx', description: 'name of the deployment', inner: DEPLOYMENT_FIELDS }] },
+        ],
+      },
+      examples: examples('getdeploymentinfo', ''), handler: getdeploymentinfo,
     }),
     method({
       name: 'gettxout', description: 'Returns details about an unspent transaction output.\n',

@@ -33,10 +33,10 @@ export function coinbaseTx(height: number, value = 5_000_000_000n, script: Uint8
     .toTransaction();
 }
 
-export function makeBlock(prev: BlockIndex, txs: Transaction[], time = prev.time + 600): Block {
+export function makeBlock(prev: BlockIndex, txs: Transaction[], time = prev.time + 600, version = 0x20000000): Block {
   const vtx = [coinbaseTx(prev.height + 1), ...txs];
   const header = new BlockHeader({
-    version: 0x20000000, hashPrevBlock: prev.hash, hashMerkleRoot: blockMerkleRoot(vtx.map((t) => t.txid)).root,
+    version, hashPrevBlock: prev.hash, hashMerkleRoot: blockMerkleRoot(vtx.map((t) => t.txid)).root,
     time, bits: prev.bits, nonce: prev.height,
   });
   return new Block(header, vtx);
@@ -57,8 +57,11 @@ export class FakeChainman implements ChainstateManagerApi {
   calls: string[] = [];
   private readonly listeners = new Set<(c: TipChange) => void>();
 
-  constructor(chain = 'regtest') {
-    this.params = createChainParams(chain);
+  /** nVersion of the blocks mine() makes. */
+  blockVersion = 0x20000000;
+
+  constructor(chain: string | ChainParams = 'regtest') {
+    this.params = typeof chain === 'string' ? createChainParams(chain) : chain;
     const genesis = this.add(this.params.genesis, undefined);
     this.chain.setTip(genesis);
   }
@@ -78,7 +81,7 @@ export class FakeChainman implements ChainstateManagerApi {
   /** Extends the active chain by one block and connects its outputs to the coins map. */
   mine(txs: Transaction[] = [], spent?: Coin[][]): BlockIndex {
     const tip = this.chain.tip()!;
-    const block = makeBlock(tip, txs);
+    const block = makeBlock(tip, txs, tip.time + 600, this.blockVersion);
     const index = this.add(block, tip, spent);
     block.vtx.forEach((tx, i) => tx.vout.forEach((out, n) => {
       this.coins.set(new OutPoint(tx.txid, n).key(), { out, height: index.height, coinbase: i === 0 });

@@ -188,6 +188,9 @@ describe('blockchain RPCs: waits, absent subsystems, proofs, registration', () =
     assert.deepEqual(m.indexes, [1]);
     const left = hash256(concatBytes(txids[0]!, txids[1]!));
     assert.deepEqual(m.root, hash256(concatBytes(left, hash256(concatBytes(txids[2]!, txids[2]!)))));
+    // Identical sibling branches (CVE-2012-2459) make the proof invalid.
+    const twin = new MerkleBlock(makeBlock(new FakeChainman().chain.tip()!, []).header, PartialMerkleTree.build([txids[0]!, txids[0]!], [true, true]));
+    assert.equal(MerkleBlock.fromBytes(twin.toBytes()).txn.extractMatches().root, undefined);
     for (let n = 1; n <= 9; n++) {
       const ids = Array.from({ length: n }, (_, i) => hash256(Uint8Array.of(i)));
       const match = ids.map((_, i) => i % 3 === 1);
@@ -222,6 +225,16 @@ describe('blockchain RPCs: waits, absent subsystems, proofs, registration', () =
     assert.deepEqual(verifytxoutproof(ctx, [flipped]), []);
     assert.deepEqual(await rpcError(() => verifytxoutproof(ctx, [proof.slice(0, 170)])), { code: -1, message: 'SpanReader::read(): end of data: iostream error' });
     assert.deepEqual(await rpcError(() => verifytxoutproof(ctx, ['zz'])), { code: -8, message: "proof must be hexadecimal string (not 'zz')" });
+    // Block [a, b, c] has root H(H(a,b), H(c,c)); a tree over [a, b, c, c] gives the same root with 4 transactions.
+    const extra = [0, 1].map((n) => new MutableTransaction({ version: 2 }).addInput(new OutPoint(spend.txid, n)).addOutput(1n, P2A).toTransaction());
+    const b3 = cm.mine(extra);
+    const [a, b, c] = cm.blocks.get(b3.hashHex)!.vtx.map((t) => t.txid) as [Uint8Array, Uint8Array, Uint8Array];
+    const header = cm.blocks.get(b3.hashHex)!.header;
+    const honest = new MerkleBlock(header, PartialMerkleTree.build([a, b, c], [true, false, false]));
+    assert.deepEqual(verifytxoutproof(ctx, [bytesToHex(honest.toBytes())]), [hashToHex(a)]);
+    const padded = new MerkleBlock(header, PartialMerkleTree.build([a, b, c, c], [true, false, false, false]));
+    assert.deepEqual(padded.txn.extractMatches().root, header.hashMerkleRoot);
+    assert.deepEqual(verifytxoutproof(ctx, [bytesToHex(padded.toBytes())]), []);
     await cm.invalidateBlock(b2);
     assert.deepEqual(await rpcError(() => verifytxoutproof(ctx, [proof])), { code: -5, message: 'Block not found in chain' });
   });

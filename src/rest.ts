@@ -49,23 +49,34 @@ function activeRange(chainman: ChainstateManagerApi, hash: string, count: number
   return out;
 }
 
-function restHeaders(ctx: NodeContext, req: HTTPRequest, uriPart: string): HTTPReply {
-  const { param, format } = parseDataFormat(uriPart);
-  const path = param.split('/');
+/**
+ * The `<count>/<hash>` (deprecated) or `<hash>?count=<count>` (default 5) forms of the header endpoints, with
+ * the count checked against 1..MAX_REST_HEADERS_RESULTS.
+ */
+function countAndHash(req: HTTPRequest, parts: string[], invalidUri: string): { count: number; hash: string } | HTTPReply {
   let rawCount: string;
   let hash: string;
-  if (path.length === 2) {
-    [rawCount, hash] = path as [string, string];
-  } else if (path.length === 1) {
-    hash = path[0]!;
+  if (parts.length === 2) {
+    [rawCount, hash] = parts as [string, string];
+  } else if (parts.length === 1) {
+    hash = parts[0]!;
     rawCount = getQueryParameter(req.uri, 'count') ?? '5';
   } else {
-    return restError(HTTPStatus.BAD_REQUEST, 'Invalid URI format. Expected /rest/headers/<hash>.<ext>?count=<count>');
+    return restError(HTTPStatus.BAD_REQUEST, invalidUri);
   }
   const count = toIntegral(rawCount, 0, Number.MAX_SAFE_INTEGER);
   if (count === undefined || count < 1 || count > MAX_REST_HEADERS_RESULTS) {
     return restError(HTTPStatus.BAD_REQUEST, `Header count is invalid or out of acceptable range (1-${MAX_REST_HEADERS_RESULTS}): ${rawCount}`);
   }
+  return { count, hash };
+}
+
+function restHeaders(ctx: NodeContext, req: HTTPRequest, uriPart: string): HTTPReply {
+  const { param, format } = parseDataFormat(uriPart);
+  const path = param.split('/');
+  const parsed = countAndHash(req, path, 'Invalid URI format. Expected /rest/headers/<hash>.<ext>?count=<count>');
+  if (isReply(parsed)) return parsed;
+  const { count, hash } = parsed;
   if (!isHash(hash)) return restError(HTTPStatus.BAD_REQUEST, `Invalid hash: ${hash}`);
   const chainman = restChainman(ctx);
   if (isReply(chainman)) return chainman;
@@ -152,19 +163,10 @@ function restFilter(what: 'blockfilter' | 'blockfilterheaders'): RESTHandler {
       if (parts.length !== 2) return restError(HTTPStatus.BAD_REQUEST, 'Invalid URI format. Expected /rest/blockfilter/<filtertype>/<blockhash>');
       hash = parts[1]!;
     } else {
-      let rawCount: string;
-      if (parts.length === 3) {
-        [, rawCount, hash] = parts as [string, string, string];
-      } else if (parts.length === 2) {
-        hash = parts[1]!;
-        rawCount = getQueryParameter(req.uri, 'count') ?? '5';
-      } else {
-        return restError(HTTPStatus.BAD_REQUEST, 'Invalid URI format. Expected /rest/blockfilterheaders/<filtertype>/<blockhash>.<ext>?count=<count>');
-      }
-      const count = toIntegral(rawCount, 0, Number.MAX_SAFE_INTEGER);
-      if (count === undefined || count < 1 || count > MAX_REST_HEADERS_RESULTS) {
-        return restError(HTTPStatus.BAD_REQUEST, `Header count is invalid or out of acceptable range (1-${MAX_REST_HEADERS_RESULTS}): ${rawCount}`);
-      }
+      const parsed = countAndHash(req, parts.slice(1),
+        'Invalid URI format. Expected /rest/blockfilterheaders/<filtertype>/<blockhash>.<ext>?count=<count>');
+      if (isReply(parsed)) return parsed;
+      hash = parsed.hash;
     }
     if (!isHash(hash)) return restError(HTTPStatus.BAD_REQUEST, `Invalid hash: ${hash}`);
     if (parts[0] !== blockFilterTypeName(BlockFilterType.BASIC)) return restError(HTTPStatus.BAD_REQUEST, `Unknown filtertype ${parts[0]}`);

@@ -10,7 +10,7 @@ import {
 } from './blockchain.js';
 import { getblockfrompeer, scanblocks } from './blockchain_absent.js';
 import {
-  BLOCK_REF_RESULT, CURRENCY_UNIT, getBlockFields, scriptPubKeyDoc, txDoc,
+  BLOCK_REF_RESULT, CURRENCY_UNIT, getBlockFields, HEADER_FIELDS, scriptPubKeyDoc, txDoc,
 } from './blockchain_docs.js';
 import { getdeploymentinfo } from './blockchain_deployment.js';
 import { getblockchaininfo, getchaintips, getchaintxstats, pruneblockchain } from './blockchain_info.js';
@@ -48,24 +48,6 @@ const CHECKLEVEL_DOC = [
   'level 3 checks disconnection of tip blocks', 'level 4 tries to reconnect the blocks', 'each level includes the checks of the previous levels',
 ];
 
-const HEADER_FIELDS: RPCResult[] = [
-  { type: 'STR_HEX', key: 'hash', description: 'the block hash (same as provided)' },
-  { type: 'NUM', key: 'confirmations', description: 'The number of confirmations, or -1 if the block is not on the main chain' },
-  { type: 'NUM', key: 'height', description: 'The block height or index' },
-  { type: 'NUM', key: 'version', description: 'The block version' },
-  { type: 'STR_HEX', key: 'versionHex', description: 'The block version formatted in hexadecimal' },
-  { type: 'STR_HEX', key: 'merkleroot', description: 'The merkle root' },
-  { type: 'NUM_TIME', key: 'time', description: `The block time expressed in ${UNIX_EPOCH_TIME}` },
-  { type: 'NUM_TIME', key: 'mediantime', description: `The median block time expressed in ${UNIX_EPOCH_TIME}` },
-  { type: 'NUM', key: 'nonce', description: 'The nonce' },
-  { type: 'STR_HEX', key: 'bits', description: 'nBits: compact representation of the block difficulty target' },
-  { type: 'STR_HEX', key: 'target', description: 'The difficulty target' },
-  { type: 'NUM', key: 'difficulty', description: 'The difficulty' },
-  { type: 'STR_HEX', key: 'chainwork', description: 'Expected number of hashes required to produce the current chain' },
-  { type: 'NUM', key: 'nTx', description: 'The number of transactions in the block' },
-  { type: 'STR_HEX', key: 'previousblockhash', optional: true, description: 'The hash of the previous block (if available)' },
-  { type: 'STR_HEX', key: 'nextblockhash', optional: true, description: 'The hash of the next block (if available)' },
-];
 
 const CHAININFO_FIELDS: RPCResult[] = [
   { type: 'STR', key: 'chain', description: 'current network name (main, test, testnet4, signet, regtest)' },

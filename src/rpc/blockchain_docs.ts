@@ -113,11 +113,36 @@ export function txDoc(opts: TxDocOptions = {}): RPCResult[] {
   });
 }
 
+/** getblockheader's fields; getblock shares most of them. */
+export const HEADER_FIELDS: RPCResult[] = [
+  { type: 'STR_HEX', key: 'hash', description: 'the block hash (same as provided)' },
+  { type: 'NUM', key: 'confirmations', description: 'The number of confirmations, or -1 if the block is not on the main chain' },
+  { type: 'NUM', key: 'height', description: 'The block height or index' },
+  { type: 'NUM', key: 'version', description: 'The block version' },
+  { type: 'STR_HEX', key: 'versionHex', description: 'The block version formatted in hexadecimal' },
+  { type: 'STR_HEX', key: 'merkleroot', description: 'The merkle root' },
+  { type: 'NUM_TIME', key: 'time', description: `The block time expressed in ${UNIX_EPOCH_TIME}` },
+  { type: 'NUM_TIME', key: 'mediantime', description: `The median block time expressed in ${UNIX_EPOCH_TIME}` },
+  { type: 'NUM', key: 'nonce', description: 'The nonce' },
+  { type: 'STR_HEX', key: 'bits', description: 'nBits: compact representation of the block difficulty target' },
+  { type: 'STR_HEX', key: 'target', description: 'The difficulty target' },
+  { type: 'NUM', key: 'difficulty', description: 'The difficulty' },
+  { type: 'STR_HEX', key: 'chainwork', description: 'Expected number of hashes required to produce the current chain' },
+  { type: 'NUM', key: 'nTx', description: 'The number of transactions in the block' },
+  { type: 'STR_HEX', key: 'previousblockhash', optional: true, description: 'The hash of the previous block (if available)' },
+  { type: 'STR_HEX', key: 'nextblockhash', optional: true, description: 'The hash of the next block (if available)' },
+];
+
+/** HEADER_FIELDS from `from` up to (not including) `to`. */
+function headerSlice(from: string, to?: string): RPCResult[] {
+  const keys = HEADER_FIELDS.map((f) => f.key);
+  return HEADER_FIELDS.slice(keys.indexOf(from), to === undefined ? undefined : keys.indexOf(to));
+}
+
 /** GetBlockFields: the block's fields around `tx`; with an elision message only `tx` stays visible. */
 export function getBlockFields(tx: RPCResult, elisionMsg?: string): RPCResult[] {
   const fields: RPCResult[] = [
-    { type: 'STR_HEX', key: 'hash', description: 'the block hash (same as provided)' },
-    { type: 'NUM', key: 'confirmations', description: 'The number of confirmations, or -1 if the block is not on the main chain' },
+    ...headerSlice('hash', 'height'),
     { type: 'NUM', key: 'size', description: 'The block size' },
     { type: 'NUM', key: 'strippedsize', description: 'The block size excluding witness data' },
     { type: 'NUM', key: 'weight', description: 'The block weight as defined in BIP 141' },
@@ -130,21 +155,11 @@ export function getBlockFields(tx: RPCResult, elisionMsg?: string): RPCResult[] 
         { type: 'STR_HEX', key: 'witness', optional: true, description: "The coinbase input's first (and only) witness stack element, if present" },
       ],
     },
-    { type: 'NUM', key: 'height', description: 'The block height or index' },
-    { type: 'NUM', key: 'version', description: 'The block version' },
-    { type: 'STR_HEX', key: 'versionHex', description: 'The block version formatted in hexadecimal' },
-    { type: 'STR_HEX', key: 'merkleroot', description: 'The merkle root' },
+    ...headerSlice('height', 'time'),
     tx,
-    { type: 'NUM_TIME', key: 'time', description: `The block time expressed in ${UNIX_EPOCH_TIME}` },
-    { type: 'NUM_TIME', key: 'mediantime', description: `The median block time expressed in ${UNIX_EPOCH_TIME}` },
-    { type: 'NUM', key: 'nonce', description: 'The nonce' },
-    { type: 'STR_HEX', key: 'bits', description: 'nBits: compact representation of the block difficulty target' },
-    { type: 'STR_HEX', key: 'target', description: 'The difficulty target' },
-    { type: 'NUM', key: 'difficulty', description: 'The difficulty' },
+    ...headerSlice('time', 'chainwork'),
     { type: 'STR_HEX', key: 'chainwork', description: 'Expected number of hashes required to produce the chain up to this block (in hex)' },
-    { type: 'NUM', key: 'nTx', description: 'The number of transactions in the block' },
-    { type: 'STR_HEX', key: 'previousblockhash', optional: true, description: 'The hash of the previous block (if available)' },
-    { type: 'STR_HEX', key: 'nextblockhash', optional: true, description: 'The hash of the next block (if available)' },
+    ...headerSlice('nTx'),
   ];
   if (elisionMsg === undefined) return fields;
   let first = true;

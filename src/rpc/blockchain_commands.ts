@@ -13,6 +13,7 @@ import {
   BLOCK_REF_RESULT, CURRENCY_UNIT, getBlockFields, HEADER_FIELDS, scriptPubKeyDoc, txDoc,
 } from './blockchain_docs.js';
 import { getdeploymentinfo } from './blockchain_deployment.js';
+import { getblockstats } from './blockchain_stats.js';
 import { getblockchaininfo, getchaintips, getchaintxstats, pruneblockchain } from './blockchain_info.js';
 import { gettxoutproof, verifytxoutproof } from './blockchain_txoutproof.js';
 import { waitforblock, waitforblockheight, waitfornewblock } from './blockchain_wait.js';
@@ -119,6 +120,44 @@ const DEPLOYMENT_FIELDS: RPCResult[] = [
   },
 ];
 
+const BLOCKSTATS_FIELDS: RPCResult[] = [
+  { type: 'NUM', key: 'avgfee', optional: true, description: 'Average fee in the block' },
+  { type: 'NUM', key: 'avgfeerate', optional: true, description: 'Average feerate (in satoshis per virtual byte)' },
+  { type: 'NUM', key: 'avgtxsize', optional: true, description: 'Average transaction size' },
+  { type: 'STR_HEX', key: 'blockhash', optional: true, description: 'The block hash (to check for potential reorgs)' },
+  {
+    type: 'ARR_FIXED', key: 'feerate_percentiles', optional: true,
+    description: 'Feerates at the 10th, 25th, 50th, 75th, and 90th percentile weight unit (in satoshis per virtual byte)',
+    inner: ['10th', '25th', '50th', '75th', '90th'].map((p) => ({ type: 'NUM' as const, key: `${p}_percentile_feerate`, description: `The ${p} percentile feerate` })),
+  },
+  { type: 'NUM', key: 'height', optional: true, description: 'The height of the block' },
+  { type: 'NUM', key: 'ins', optional: true, description: 'The number of inputs (excluding coinbase)' },
+  { type: 'NUM', key: 'maxfee', optional: true, description: 'Maximum fee in the block' },
+  { type: 'NUM', key: 'maxfeerate', optional: true, description: 'Maximum feerate (in satoshis per virtual byte)' },
+  { type: 'NUM', key: 'maxtxsize', optional: true, description: 'Maximum transaction size' },
+  { type: 'NUM', key: 'medianfee', optional: true, description: 'Truncated median fee in the block' },
+  { type: 'NUM', key: 'mediantime', optional: true, description: 'The block median time past' },
+  { type: 'NUM', key: 'mediantxsize', optional: true, description: 'Truncated median transaction size' },
+  { type: 'NUM', key: 'minfee', optional: true, description: 'Minimum fee in the block' },
+  { type: 'NUM', key: 'minfeerate', optional: true, description: 'Minimum feerate (in satoshis per virtual byte)' },
+  { type: 'NUM', key: 'mintxsize', optional: true, description: 'Minimum transaction size' },
+  { type: 'NUM', key: 'outs', optional: true, description: 'The number of outputs' },
+  { type: 'NUM', key: 'subsidy', optional: true, description: 'The block subsidy' },
+  { type: 'NUM', key: 'swtotal_size', optional: true, description: 'Total size of all segwit transactions' },
+  { type: 'NUM', key: 'swtotal_weight', optional: true, description: 'Total weight of all segwit transactions' },
+  { type: 'NUM', key: 'swtxs', optional: true, description: 'The number of segwit transactions' },
+  { type: 'NUM', key: 'time', optional: true, description: 'The block time' },
+  { type: 'NUM', key: 'total_out', optional: true, description: 'Total amount in all outputs (excluding coinbase and thus reward [ie subsidy + totalfee])' },
+  { type: 'NUM', key: 'total_size', optional: true, description: 'Total size of all non-coinbase transactions' },
+  { type: 'NUM', key: 'total_weight', optional: true, description: 'Total weight of all non-coinbase transactions' },
+  { type: 'NUM', key: 'totalfee', optional: true, description: 'The fee total' },
+  { type: 'NUM', key: 'txs', optional: true, description: 'The number of transactions (including coinbase)' },
+  { type: 'NUM', key: 'utxo_increase', optional: true, description: 'The increase/decrease in the number of unspent outputs (not discounting op_return and similar)' },
+  { type: 'NUM', key: 'utxo_size_inc', optional: true, description: 'The increase/decrease in size for the utxo index (not discounting op_return and similar)' },
+  { type: 'NUM', key: 'utxo_increase_actual', optional: true, description: 'The increase/decrease in the number of unspent outputs, not counting unspendables' },
+  { type: 'NUM', key: 'utxo_size_inc_actual', optional: true, description: 'The increase/decrease in size for the utxo index, not counting unspendables' },
+];
+
 const SCAN_OBJECTS: RPCArg = {
   names: 'scanobjects', type: 'ARR', fallback: Optional.OMITTED,
   description: 'Array of scan objects. Required for "start" action\nEvery scan object is either a string descriptor or an object:',
@@ -159,6 +198,29 @@ export function blockchainCommands(): RPCHelpMan[] {
         ],
       },
       examples: examples('getchaintxstats', ''), handler: getchaintxstats,
+    }),
+    method({
+      name: 'getblockstats',
+      description: 'Compute per block statistics for a given window. All amounts are in satoshis.\nIt won\'t work for some heights with pruning.\n',
+      args: [
+        {
+          names: 'hash_or_height', type: 'NUM', fallback: Optional.NO, description: 'The block hash or height of the target block',
+          opts: { skipTypeCheck: true, typeStr: ['', 'string or numeric'] },
+        },
+        {
+          names: 'stats', type: 'ARR', fallback: { hint: 'all values' }, description: 'Values to plot (see result below)', opts: { onelineDescription: 'stats' },
+          inner: [
+            { names: 'height', type: 'STR', fallback: Optional.OMITTED, description: 'Selected statistic' },
+            { names: 'time', type: 'STR', fallback: Optional.OMITTED, description: 'Selected statistic' },
+          ],
+        },
+      ],
+      results: { type: 'OBJ', description: '', inner: BLOCKSTATS_FIELDS },
+      examples: helpExampleCli('getblockstats', `'${EXAMPLE_HASH}' '["minfeerate","avgfeerate"]'`)
+        + helpExampleCli('getblockstats', '1000 \'["minfeerate","avgfeerate"]\'')
+        + helpExampleRpc('getblockstats', `${EXAMPLE_HASH}, ["minfeerate","avgfeerate"]`)
+        + helpExampleRpc('getblockstats', '1000, ["minfeerate","avgfeerate"]'),
+      handler: getblockstats,
     }),
     method({
       name: 'getbestblockhash', description: 'Returns the hash of the best (tip) block in the most-work fully-validated chain.\n',

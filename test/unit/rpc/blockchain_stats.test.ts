@@ -49,9 +49,24 @@ describe('getblockstats', () => {
     });
   });
 
+  it('a percentile mark reached exactly takes the transaction that reaches it', () => {
+    const cm = new FakeChainman();
+    const cbs = [cm.mine(), cm.mine()].map((b) => cm.blocks.get(b.hashHex)!.vtx[0]!);
+    // Same shape, so the same weight: the 50% mark falls exactly at the end of the cheaper one.
+    const txs = cbs.map((cb, i) => new MutableTransaction({ version: 2 }).addInput(new OutPoint(cb.txid, 0))
+      .addOutput(5_000_000_000n - BigInt((i + 1) * 4000), P2A).toTransaction());
+    cm.mine(txs, cbs.map((cb) => [{ out: cb.vout[0]!, height: 1, coinbase: true }]));
+    const w = txs[0]!.getWeight();
+    assert.equal(txs[1]!.getWeight(), w);
+    const rates = [Math.floor(4000 * 4 / w), Math.floor(8000 * 4 / w)];
+    assert.deepEqual(getblockstats(makeContext(cm), [3, ['feerate_percentiles']]), { feerate_percentiles: [rates[0], rates[0], rates[0], rates[1], rates[1]] });
+  });
+
   it('selected statistics in name order; Core\'s errors', async () => {
     const { cm, ctx } = statsChain();
-    assert.deepEqual(getblockstats(ctx, [cm.chain.at(3)!.hashHex, ['txs', 'minfee', 'txs']]), { minfee: 5000, txs: 3 });
+    const picked = getblockstats(ctx, [cm.chain.at(3)!.hashHex, ['txs', 'minfee', 'txs']]) as object;
+    assert.deepEqual(Object.entries(picked), [['minfee', 5000], ['txs', 3]]);
+    assert.deepEqual(getblockstats(ctx, [0, ['mintxsize', 'minfee', 'feerate_percentiles']]), { feerate_percentiles: [0, 0, 0, 0, 0], minfee: 0, mintxsize: 0 });
     assert.deepEqual(getblockstats(ctx, [0, ['utxo_increase', 'utxo_increase_actual', 'subsidy']]), { subsidy: 5_000_000_000, utxo_increase: 1, utxo_increase_actual: 0 });
     assert.deepEqual(await rpcError(() => getblockstats(ctx, [3, ['txs', 'nope']])), { code: -8, message: "Invalid selected statistic 'nope'" });
     assert.deepEqual(await rpcError(() => getblockstats(ctx, [-1])), { code: -8, message: 'Target block height -1 is negative' });

@@ -2,11 +2,29 @@
 // waitTipChanged), a timeout in milliseconds passes (0: none) or the node shuts down.
 import type { BlockIndex } from '../node/chain.js';
 import type { ChainstateManagerApi } from '../node/chainstate_api.js';
-import type { NodeContext } from '../node/context.js';
+import type { NodeContext, ShutdownSignal } from '../node/context.js';
 import { getInt, isNull, parseHashV } from './blockchain_args.js';
 import { activeTip, ensureChainman } from './blockchain_context.js';
 import { RPCError, RPCErrorCode } from './protocol.js';
 import type { JSONValue } from './request.js';
+
+// One shutdown waiter per signal, shared by all pending waits, so that finished waits leave nothing behind
+// (ShutdownSignal keeps its waiters until shutdown).
+const shutdownCallbacks = new WeakMap<ShutdownSignal, Set<() => void>>();
+
+function onShutdown(signal: ShutdownSignal, cb: () => void): () => void {
+  let callbacks = shutdownCallbacks.get(signal);
+  if (callbacks === undefined) {
+    const set = new Set<() => void>();
+    callbacks = set;
+    shutdownCallbacks.set(signal, set);
+    void signal.wait().then(() => {
+      for (const f of [...set]) f();
+    });
+  }
+  callbacks.add(cb);
+  return () => callbacks.delete(cb);
+}
 
 /**
  * Resolves with the tip once it differs from `currentHash` or the deadline passes (undefined deadline: never),
@@ -16,18 +34,21 @@ export function waitTipChanged(chainman: ChainstateManagerApi, ctx: NodeContext,
   timeoutMs: number | undefined): Promise<BlockIndex | undefined> {
   return new Promise((resolve) => {
     let done = false;
+    const cleanups: Array<() => void> = [];
     const finish = (result: BlockIndex | undefined): void => {
       if (done) return;
       done = true;
-      unsubscribe();
-      if (timer !== undefined) clearTimeout(timer);
+      for (const c of cleanups) c();
       resolve(result);
     };
-    const unsubscribe = chainman.onTipChanged((change) => {
+    cleanups.push(chainman.onTipChanged((change) => {
       if (change.tip.hashHex !== currentHash) finish(change.tip);
-    });
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish(activeTip(chainman)), timeoutMs);
-    void ctx.shutdown.wait().then(() => finish(undefined));
+    }));
+    cleanups.push(onShutdown(ctx.shutdown, () => finish(undefined)));
+    if (timeoutMs !== undefined) {
+      const timer = setTimeout(() => finish(activeTip(chainman)), timeoutMs);
+      cleanups.push(() => clearTimeout(timer));
+    }
     const tip = activeTip(chainman);
     if (tip.hashHex !== currentHash) finish(tip);
   });

@@ -13,6 +13,7 @@ import { gettxoutproof, verifytxoutproof } from '../../../src/rpc/blockchain_txo
 import { waitforblock, waitforblockheight, waitfornewblock } from '../../../src/rpc/blockchain_wait.js';
 import { writeJSON } from '../../../src/rpc/json.js';
 import { JSONRPCRequest } from '../../../src/rpc/request.js';
+import { registerAllRPCCommands } from '../../../src/rpc/register.js';
 import { rpcTableInfo } from '../../../src/rpc/util.js';
 import { bytesToHex, hashToHex } from '../../../src/util/hex.js';
 import { FakeChainman, P2A, makeBlock, makeContext, rpcError } from './blockchain_fake.js';
@@ -264,6 +265,10 @@ describe('blockchain RPCs: waits, absent subsystems, proofs, registration', () =
       + 'Result:\nn    (numeric) The current block count\n\nExamples:\n> smithcoin-cli getblockcount \n'
       + '> curl --user myusername --data-binary \'{"jsonrpc": "2.0", "id": "curltest", "method": "getblockcount", "params": []}\' -H \'content-type: application/json\' http://127.0.0.1:8332/\n');
     assert.match(info.commands.get('getblockheader')!.man.toString(), /^getblockheader "blockhash" \( verbose \)\n/);
+    // The node's full registration includes them.
+    const all = makeContext(cm);
+    registerAllRPCCommands(all.rpcTable, all);
+    assert.equal(rpcTableInfo(all.rpcTable).commands.get('getblockstats')?.category, 'blockchain');
   });
 
 });

@@ -13,7 +13,6 @@ import { Block } from '../primitives/block.js';
 import { RPCError, RPCErrorCode } from './protocol.js';
 import type { JSONObject, JSONValue } from './request.js';
 
-export type BlockchainHandler = (ctx: NodeContext, params: JSONValue[]) => JSONValue | Promise<JSONValue>;
 
 export function getblockcount(ctx: NodeContext): JSONValue {
   return ensureChainman(ctx).chain.height();

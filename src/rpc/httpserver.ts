@@ -33,7 +33,8 @@ export interface HTTPRequest {
 export interface HTTPReply {
   status: HTTPStatus;
   headers?: Record<string, string>;
-  body?: string;
+  /** Text, or raw bytes for binary replies (REST .bin). */
+  body?: string | Uint8Array;
 }
 
 export type HTTPHandler = (request: HTTPRequest, path: string) => Promise<HTTPReply>;

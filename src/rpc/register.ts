@@ -1,5 +1,6 @@
 // Every RPC command group, registered into the node's table (Core's RegisterAllCoreRPCCommands).
 import type { NodeContext } from '../node/context.js';
+import { registerBlockchainRPCCommands } from './blockchain_commands.js';
 import { registerFeeRPCCommands } from './fees.js';
 import { registerNodeRPCCommands } from './node.js';
 import { registerOutputScriptRPCCommands } from './output_script.js';
@@ -10,6 +11,7 @@ import { registerSignMessageRPCCommands } from './signmessage.js';
 /** Registers all command groups; each group's file lists its commands and their categories. */
 export function registerAllRPCCommands(table: RPCTable, ctx: NodeContext): void {
   registerServerRPCCommands(table, ctx);
+  registerBlockchainRPCCommands(table, ctx);
   registerNodeRPCCommands(table, ctx);
   registerFeeRPCCommands(table, ctx);
   registerOutputScriptRPCCommands(table, ctx);

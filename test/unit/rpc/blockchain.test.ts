@@ -1,7 +1,5 @@
 // The blockchain RPCs over a fake chainstate: JSON shapes and key orders, argument checks, Core's errors.
 import assert from 'node:assert/strict';
-import { ArgsManager } from '../../../src/common/args.js';
-import { ShutdownSignal, type NodeContext } from '../../../src/node/context.js';
 import { BlockStatus } from '../../../src/node/disk_block_index.js';
 import { MutableTransaction, OutPoint } from '../../../src/primitives/transaction.js';
 import {
@@ -10,30 +8,8 @@ import {
 } from '../../../src/rpc/blockchain.js';
 import { getDifficulty } from '../../../src/rpc/blockchain_json.js';
 import { writeJSON } from '../../../src/rpc/json.js';
-import { RPCError, RPCErrorCode, RPCTypeError } from '../../../src/rpc/protocol.js';
-import { RPCTable } from '../../../src/rpc/server.js';
-import { Logger } from '../../../src/util/logging.js';
-import { NodeClock } from '../../../src/util/time.js';
-import { FakeChainman, P2A, makeBlock } from './blockchain_fake.js';
-
-export function makeContext(chainman?: FakeChainman): NodeContext {
-  const params = chainman?.params;
-  return {
-    args: new ArgsManager(), logger: new Logger(), chainParams: params!, clock: new NodeClock(), shutdown: new ShutdownSignal(),
-    rpcTable: new RPCTable(), startTime: 0, chainman,
-  };
-}
-
-export async function rpcError(f: () => unknown): Promise<{ code: number; message: string }> {
-  try {
-    await f();
-  } catch (e) {
-    if (e instanceof RPCError) return { code: e.code, message: e.message };
-    if (e instanceof RPCTypeError) return { code: RPCErrorCode.RPC_TYPE_ERROR, message: e.message };
-    if (e instanceof Error) return { code: RPCErrorCode.RPC_MISC_ERROR, message: e.message };
-  }
-  assert.fail('no error');
-}
+import type { NodeContext } from '../../../src/node/context.js';
+import { FakeChainman, P2A, makeBlock, makeContext, rpcError } from './blockchain_fake.js';
 
 /** A chain of genesis + 3 blocks; block 2 spends block 1's coinbase output into two outputs. */
 function chainWithSpend(): { cm: FakeChainman; ctx: NodeContext } {

@@ -5,6 +5,7 @@ import { scriptToUniv, scriptPubKeyToUniv, txToUniv, valueFromAmount, TxVerbosit
 import { inferDescriptor } from '../../../src/core_infer.js';
 import { addressParams } from '../../../src/kernel/chainparams_base.js';
 import { MutableTransaction, OutPoint, Transaction, TxOut } from '../../../src/primitives/transaction.js';
+import { coinbaseTxToJSON } from '../../../src/rpc/blockchain_json.js';
 import { JSONNumber, formatDouble, writeJSON } from '../../../src/rpc/json.js';
 import { parseDescriptor } from '../../../src/script/descriptor_parser.js';
 import { hexToBytes } from '../../../src/util/hex.js';
@@ -101,6 +102,7 @@ describe('core_io', () => {
     assert.equal(c.vout[0].scriptPubKey.address, 'bcrt1pfeesnyr2tx');
     assert.equal(writeJSON(c.vout[0].value), '50.00000000');
     assert.equal(c.weight, cb.getStrippedSize() * 3 + cb.getTotalSize());
+    assert.deepEqual(coinbaseTxToJSON(cb), { version: 2, locktime: 0, sequence: 4294967295, coinbase: '01650101', witness: '00'.repeat(32) });
     assert.equal(c.vsize, Math.ceil(c.weight / 4));
   });
 

@@ -14,6 +14,13 @@ import { Block, BlockHeader } from '../../../src/primitives/block.js';
 import { MutableTransaction, OutPoint, type Transaction } from '../../../src/primitives/transaction.js';
 import { ScriptBuilder } from '../../../src/script/script.js';
 import { hexToBytes } from '../../../src/util/hex.js';
+import assert from 'node:assert/strict';
+import { ArgsManager } from '../../../src/common/args.js';
+import { ShutdownSignal, type NodeContext } from '../../../src/node/context.js';
+import { RPCError, RPCErrorCode, RPCTypeError } from '../../../src/rpc/protocol.js';
+import { RPCTable } from '../../../src/rpc/server.js';
+import { Logger } from '../../../src/util/logging.js';
+import { NodeClock } from '../../../src/util/time.js';
 
 /** Pay-to-anchor: a standard output with a known regtest address (bcrt1pfeesnyr2tx). */
 export const P2A = hexToBytes('51024e73');
@@ -26,10 +33,10 @@ export function coinbaseTx(height: number, value = 5_000_000_000n, script: Uint8
     .toTransaction();
 }
 
-export function makeBlock(prev: BlockIndex, txs: Transaction[], time = prev.time + 600): Block {
+export function makeBlock(prev: BlockIndex, txs: Transaction[], time = prev.time + 600, version = 0x20000000): Block {
   const vtx = [coinbaseTx(prev.height + 1), ...txs];
   const header = new BlockHeader({
-    version: 0x20000000, hashPrevBlock: prev.hash, hashMerkleRoot: blockMerkleRoot(vtx.map((t) => t.txid)).root,
+    version, hashPrevBlock: prev.hash, hashMerkleRoot: blockMerkleRoot(vtx.map((t) => t.txid)).root,
     time, bits: prev.bits, nonce: prev.height,
   });
   return new Block(header, vtx);
@@ -50,8 +57,11 @@ export class FakeChainman implements ChainstateManagerApi {
   calls: string[] = [];
   private readonly listeners = new Set<(c: TipChange) => void>();
 
-  constructor(chain = 'regtest') {
-    this.params = createChainParams(chain);
+  /** nVersion of the blocks mine() makes. */
+  blockVersion = 0x20000000;
+
+  constructor(chain: string | ChainParams = 'regtest') {
+    this.params = typeof chain === 'string' ? createChainParams(chain) : chain;
     const genesis = this.add(this.params.genesis, undefined);
     this.chain.setTip(genesis);
   }
@@ -71,7 +81,7 @@ export class FakeChainman implements ChainstateManagerApi {
   /** Extends the active chain by one block and connects its outputs to the coins map. */
   mine(txs: Transaction[] = [], spent?: Coin[][]): BlockIndex {
     const tip = this.chain.tip()!;
-    const block = makeBlock(tip, txs);
+    const block = makeBlock(tip, txs, tip.time + 600, this.blockVersion);
     const index = this.add(block, tip, spent);
     block.vtx.forEach((tx, i) => tx.vout.forEach((out, n) => {
       this.coins.set(new OutPoint(tx.txid, n).key(), { out, height: index.height, coinbase: i === 0 });
@@ -181,3 +191,25 @@ export class FakeChainman implements ChainstateManagerApi {
     this.calls.push('sync');
   }
 }
+
+/** A node context around the fake chainstate (warm-up still on in its table). */
+export function makeContext(chainman?: FakeChainman): NodeContext {
+  const params = chainman?.params;
+  return {
+    args: new ArgsManager(), logger: new Logger(), chainParams: params!, clock: new NodeClock(), shutdown: new ShutdownSignal(),
+    rpcTable: new RPCTable(), startTime: 0, chainman,
+  };
+}
+
+/** The RPC error a call ends in, as the dispatcher maps exceptions. */
+export async function rpcError(f: () => unknown): Promise<{ code: number; message: string }> {
+  try {
+    await f();
+  } catch (e) {
+    if (e instanceof RPCError) return { code: e.code, message: e.message };
+    if (e instanceof RPCTypeError) return { code: RPCErrorCode.RPC_TYPE_ERROR, message: e.message };
+    if (e instanceof Error) return { code: RPCErrorCode.RPC_MISC_ERROR, message: e.message };
+  }
+  assert.fail('no error');
+}
+

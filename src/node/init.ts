@@ -100,7 +100,7 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
   if (!checkHostPortOptions(args, ui)) return false;
   if (args.getBoolArg('-server', false)) {
     ui.connectInitMessage((m) => ctx.rpcTable.setWarmupStatus(m));
-    state.servers = await appInitServers(args, ctx.rpcTable, logger, ui);
+    state.servers = await appInitServers(args, ctx.rpcTable, logger, ui, ctx);
     if (state.servers === undefined) return ui.initError('Unable to start HTTP server. See debug log for details.');
   }
   state.chainstate = await state.loadChainstate(ctx, { initMessage: (m) => ui.initMessage(m), initError: (m) => ui.initError(m) });

@@ -1,6 +1,8 @@
 // The RPC server as init starts it (Core's AppInitServers: InitHTTPServer, StartRPC, StartHTTPRPC,
 // StartHTTPServer): the options are read here and turned into the src/rpc components, with Core's log
 // lines and errors for bad values.
+import { startREST } from '../rest.js';
+import type { NodeContext } from './context.js';
 import { baseChainParams } from '../kernel/chainparams.js';
 import fs from 'node:fs';
 import type { ArgsManager } from '../common/args.js';
@@ -53,7 +55,8 @@ function intArg(args: ArgsManager, name: string, fallback: number): number {
 }
 
 /** Starts the HTTP JSON-RPC server; undefined after logging why it could not (init then fails). */
-export async function appInitServers(args: ArgsManager, table: RPCTable, logger: Logger, ui: InitUI): Promise<RPCServers | undefined> {
+/** `rest` is the context the REST endpoints read (served with -rest, as Core's StartREST). */
+export async function appInitServers(args: ArgsManager, table: RPCTable, logger: Logger, ui: InitUI, rest?: NodeContext): Promise<RPCServers | undefined> {
   const log = {
     info: (m: string) => logger.info(m),
     warning: (m: string) => logger.warning(m),
@@ -93,6 +96,7 @@ export async function appInitServers(args: ArgsManager, table: RPCTable, logger:
   // startHTTPRPC only registers its handlers; each is wrapped so that shutdown can wait for it.
   const tracked = { registerHandler: (prefix: string, exact: boolean, handler: HTTPHandler) => http.registerHandler(prefix, exact, inFlight.track(handler)) };
   startHTTPRPC(tracked as HTTPServer, { table, auth, log });
+  if (rest && args.getBoolArg('-rest', false)) startREST(tracked as HTTPServer, rest);
   for (const e of endpoints) logger.info(`Binding RPC on address ${e.host} port ${e.port}`);
   if (endpoints.some((e) => e.host === '0.0.0.0' || e.host === '::')) {
     logger.warning('The RPC server is not safe to expose to untrusted networks such as the public internet');

@@ -1,9 +1,7 @@
 // Entry point of smithcoind: the Smithcoin node daemon.
-import { runUnavailableProgram } from './common/unavailable.js';
+import { makeNodeInit } from './init/smithcoind.js';
+import { runDaemon } from './node/init_daemon.js';
 
-process.exitCode = runUnavailableProgram({
-  exeName: 'smithcoind',
-  kind: 'daemon',
-  purpose: 'the Smithcoin node daemon.',
-  missing: 'the node (validation, block storage, P2P and RPC) has not landed yet.',
-}, process.argv.slice(2));
+const status = await runDaemon(makeNodeInit(), process.argv.slice(2));
+// Exit explicitly: a node that has shut down must not wait for stray handles (sockets, timers).
+process.exit(status);

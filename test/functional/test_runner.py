@@ -41,6 +41,9 @@ EXTENDED_SCRIPTS = []
 
 # The default run. Slowest first, so a parallel run ends sooner.
 BASE_SCRIPTS = [
+    "feature_help.py",
+    "feature_filelock.py",
+    "feature_startup.py",
     "tool_smithcoin.py",
 ]
 

@@ -3,9 +3,8 @@
 # Copyright (c) 2026 The Smithcoin Core developers; the licence text is in LICENSE.
 """The smithcoin wrapper: which program `smithcoin [-m|-M] node` runs, and the wrapper's own exit codes.
 
-Not checked yet: Core expects `bitcoin -M node -ipcbind=unix` to fail with
-"Error: Error parsing command line arguments: Invalid parameter -ipcbind=unix". smithcoind cannot
-refuse -ipcbind before it parses its command line, which comes with the node; the check is added then.
+Also, as Core's tool_bitcoin.py: `smithcoin -M node -ipcbind=unix` runs smithcoind, which cannot serve
+IPC and so refuses -ipcbind as an unknown option.
 """
 
 import os
@@ -150,7 +149,16 @@ class ToolSmithcoinTest(SmithcoinTestFramework):
         append_config(self.nodes[0].datadir_path, ["ipcbind=unix"])
         self.run_choices(CHOICES_WITH_CONF_IPCBIND)
         self.check_exit_codes()
+        self.check_monolithic_rejects_ipcbind()
         self.check_installed_layout()
+
+    def check_monolithic_rejects_ipcbind(self):
+        self.log.info("-M with -ipcbind: smithcoind runs and refuses the option")
+        node = self.nodes[0]
+        node.args = [self.wrapper, "-M", "node", *self.node_options]
+        node.assert_start_raises_init_error(
+            extra_args=["-ipcbind=unix"],
+            expected_msg="Error: Error parsing command line arguments: Invalid parameter -ipcbind=unix")
 
     def check_framework_command(self):
         """The node command the framework itself uses (SMITHCOIN_CMD + node, or smithcoind) runs the right program."""

@@ -288,23 +288,41 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
                 uses_wallet=self.uses_wallet, **init))
 
     def start_node(self, i, *args, **kwargs):
-        """Launch node i (waiting for its RPC is added once the node serves RPC)."""
-        self.nodes[i].start(*args, **kwargs)
+        """Launch node i and wait until its RPC is past warm-up."""
+        node = self.nodes[i]
+        try:
+            node.start(*args, **kwargs)
+            node.wait_for_rpc_connection()
+        except BaseException:
+            self.stop_nodes()
+            raise
 
-    def start_nodes(self, extra_args=None):
+    def start_nodes(self, extra_args=None, *args, **kwargs):
+        """Launch all nodes side by side, then wait for each one's RPC."""
         per_node = extra_args if extra_args is not None else [None] * len(self.nodes)
-        for node, args in zip(self.nodes, per_node):
-            node.start(args)
+        assert_equal(len(per_node), len(self.nodes))
+        try:
+            for node, node_args in zip(self.nodes, per_node):
+                node.start(node_args, *args, **kwargs)
+            for node in self.nodes:
+                node.wait_for_rpc_connection()
+        except BaseException:
+            self.stop_nodes()
+            raise
 
-    def stop_node(self, i, expected_stderr=""):
-        self.nodes[i].stop_node(expected_stderr)
+    def restart_node(self, i, extra_args=None):
+        self.stop_node(i)
+        self.start_node(i, extra_args)
+
+    def stop_node(self, i, expected_stderr="", wait=0):
+        self.nodes[i].stop_node(expected_stderr, wait=wait)
 
     def stop_nodes(self):
         # Signal them all first, so they shut down side by side, then wait for each.
         running = [node for node in self.nodes if node.running]
         for node in running:
             if node.process.poll() is None:
-                node.stop_node(wait=False)
+                node.stop_node(wait_until_stopped=False)
         for node in running:
             node.wait_until_stopped()
 

@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2026 The Smithcoin Core developers; the licence text is in LICENSE.
-"""One node under test: its command line and datadir, starting it, expected start failures, stopping it.
+"""One node under test: its command line and datadir, starting it, waiting for its RPC, expected start
+failures, debug.log checks, stopping it.
 
-Talking to the node (RPC, the CLI, P2P) is added when the node serves them.
+RPC methods are called on the node itself (node.getblockcount()); they go through one kept-alive
+connection. The CLI and P2P connections are added when the node serves them.
 """
 
+import contextlib
+import errno
+import http.client
 import logging
 import os
 import pathlib
@@ -16,8 +21,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
+from .authproxy import JSONRPCException
 from .util import (
     Binaries,
     ErrorMatch,
@@ -26,6 +33,7 @@ from .util import (
     get_binary_paths,
     initialize_datadir,
     p2p_port,
+    rpc_url,
     tor_port,
     wait_until_helper_internal,
     PortSeed,
@@ -50,6 +58,17 @@ TRAILING_OPTIONS = ("-logthreadnames", "-logsourcelocations", "-loglevel=trace",
 
 class FailedToStartError(Exception):
     """The node process ended while the framework expected it to keep running."""
+
+
+# Errors the readiness poll waits through: the node is still starting (warm-up, no cookie yet, the
+# port not open yet, or a non-JSON answer).
+RPC_IN_WARMUP = -28
+RPC_METHOD_NOT_FOUND = -32601
+NON_JSON_RESPONSE = -342
+RETRY_ERRNOS = (errno.ECONNREFUSED, errno.ECONNRESET, errno.ETIMEDOUT, errno.ECONNABORTED)
+POLL_PER_SECOND = 4
+# The stop RPC's answer (CLIENT_NAME + " stopping").
+STOP_SUFFIX = " stopping"
 
 
 def _stderr_matches(expected, actual, match):
@@ -100,6 +119,8 @@ class TestNode:
 
         self.running = False
         self.process = None
+        self.rpc = None
+        self.rpc_connected = False
         self.stdout = None
         self.stderr = None
         self.cleanup_on_exit = True
@@ -127,6 +148,97 @@ class TestNode:
 
     def _fail(self, msg):
         raise AssertionError(f"node{self.index}: {msg}")
+
+    def __getattr__(self, name):
+        """An RPC method of the running node."""
+        if name.startswith("_") or self.__dict__.get("rpc") is None:
+            raise AttributeError(f"node{self.__dict__.get('index')}: no attribute {name!r} (and no RPC connection)")
+        return getattr(self.rpc, name)
+
+    @property
+    def debug_log_path(self):
+        return self.chain_path / "debug.log"
+
+    def wait_for_rpc_connection(self):
+        """Poll until the node answers RPC past its warm-up (Core's readiness rules), or fail.
+
+        The probe is getblockcount, as Core's framework uses. A node that does not serve it yet answers
+        "Method not found", which also proves warm-up is over.
+        """
+        deadline = time.monotonic() + self.rpc_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self._forget_process()
+                raise FailedToStartError(f"node{self.index}: smithcoind exited with status {self.process_returncode} "
+                                         f"during initialization. {_read_all(self.stderr)}")
+            try:
+                proxy = self._make_proxy()
+                self._probe(proxy)
+                self.rpc = proxy
+                self.rpc_connected = True
+                self.log.debug("RPC successfully started")
+                return
+            except JSONRPCException as e:
+                if e.error["code"] not in (RPC_IN_WARMUP, NON_JSON_RESPONSE):
+                    raise
+            except ValueError as e:
+                if "No RPC credentials" not in str(e):
+                    raise
+            except OSError as e:
+                if e.errno not in RETRY_ERRNOS:
+                    raise
+            time.sleep(1.0 / POLL_PER_SECOND)
+        self.process.kill()
+        self.process.wait()
+        self._forget_process()
+        self._fail(f"Unable to connect to smithcoind after {self.rpc_timeout}s")
+
+    def _make_proxy(self):
+        from .authproxy import AuthServiceProxy
+        url = rpc_url(self.datadir_path, self.index, self.chain)
+        return AuthServiceProxy(url, timeout=max(self.rpc_timeout // 2, 1))
+
+    def _probe(self, proxy):
+        try:
+            proxy.getblockcount()
+        except JSONRPCException as e:
+            if e.error["code"] != RPC_METHOD_NOT_FOUND:
+                raise
+            return
+        # Core's sign that imports and the mempool are loaded; absent before the mempool exists.
+        try:
+            wait_until_helper_internal(lambda: proxy.getmempoolinfo()["loaded"], timeout=self.rpc_timeout,
+                                       timeout_factor=1)
+        except JSONRPCException as e:
+            if e.error["code"] != RPC_METHOD_NOT_FOUND:
+                raise
+
+    def debug_log_size(self):
+        with open(self.debug_log_path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            return f.tell()
+
+    @contextlib.contextmanager
+    def assert_debug_log(self, expected_msgs, unexpected_msgs=None, timeout=2):
+        """Every expected message (and none of the unexpected) must appear in debug.log lines written
+        while the block runs, waiting up to timeout seconds after it for the expected ones."""
+        unexpected_msgs = unexpected_msgs or []
+        start = self.debug_log_size()
+        yield
+        deadline = time.monotonic() + timeout * self.timeout_factor
+        while True:
+            with open(self.debug_log_path, "rb") as f:
+                f.seek(start)
+                written = f.read().decode("utf-8", errors="replace")
+            for bad in unexpected_msgs:
+                if bad in written:
+                    self._fail(f"unexpected message {bad!r} in debug.log:\n{written}")
+            missing = [m for m in expected_msgs if m not in written]
+            if not missing:
+                return
+            if time.monotonic() >= deadline:
+                self._fail(f"expected messages {missing} not found in debug.log:\n{written}")
+            time.sleep(0.05)
 
     def __del__(self):
         # Reached with a live process only after a failed test: do not leave it holding ports.
@@ -167,7 +279,10 @@ class TestNode:
 
     def _forget_process(self):
         self.running = False
+        self.process_returncode = self.process.returncode if self.process is not None else None
         self.process = None
+        self.rpc = None
+        self.rpc_connected = False
 
     def assert_start_raises_init_error(self, extra_args=None, expected_msg=None, match=ErrorMatch.FULL_TEXT,
                                        *args, **kwargs):
@@ -193,12 +308,22 @@ class TestNode:
             if not _stderr_matches(expected_msg, actual, match):
                 self._fail(f"stderr does not match ({match.name}).\nexpected: {expected_msg!r}\nactual:   {actual!r}")
 
-    def stop_node(self, expected_stderr="", *, wait=True):
-        """Request an orderly shutdown: SIGTERM takes the same path as the `stop` RPC."""
-        self.log.debug("sending SIGTERM")
-        self.process.send_signal(signal.SIGTERM)
-        if wait:
+    def stop_node(self, expected_stderr="", *, wait=0, wait_until_stopped=True):
+        """Stop through the stop RPC (`wait`: its milliseconds of delay), or SIGTERM when there is no RPC
+        connection; then, unless told not to, wait for the exit and check exit code and stderr."""
+        if self.rpc_connected:
+            self.log.debug("stopping via RPC")
+            reply = self.rpc.stop(wait) if wait else self.rpc.stop()
+            if not reply.endswith(STOP_SUFFIX):
+                self._fail(f"unexpected reply to stop: {reply!r}")
+        else:
+            self.log.debug("sending SIGTERM")
+            self.process.send_signal(signal.SIGTERM)
+        if wait_until_stopped:
             self.wait_until_stopped(expected_stderr=expected_stderr)
+
+    def send_sigterm(self):
+        self.process.send_signal(signal.SIGTERM)
 
     def is_node_stopped(self, *, expected_stderr="", expected_ret_code=0):
         """False while the process runs; once it has exited, check exit code and stderr, then release it."""

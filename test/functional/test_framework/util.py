@@ -71,6 +71,28 @@ def assert_raises(exc, fun, *args, **kwds):
     assert_raises_message(exc, None, fun, *args, **kwds)
 
 
+def try_rpc(code, message, fun, *args, **kwds):
+    """Call fun; True if it raised a JSON-RPC error with `code` and `message` in its text, False if it
+    returned. Any other outcome is an AssertionError. code or message None: not checked."""
+    from .authproxy import JSONRPCException
+    try:
+        fun(*args, **kwds)
+    except JSONRPCException as e:
+        if code is not None and code != e.error["code"]:
+            raise AssertionError(f"unexpected JSON-RPC error code {e.error['code']} (wanted {code}): {e.error['message']}")
+        if message is not None and message not in e.error["message"]:
+            raise AssertionError(f"expected {message!r} in the error message, got {e.error['message']!r}")
+        return True
+    except Exception as e:
+        raise AssertionError(f"unexpected exception {type(e).__name__}: {e}")
+    return False
+
+
+def assert_raises_rpc_error(code, message, fun, *args, **kwds):
+    """fun(*args, **kwds) must fail with a JSON-RPC error (code and message checked unless None)."""
+    assert try_rpc(code, message, fun, *args, **kwds), "no JSON-RPC error was raised"
+
+
 class ErrorMatch(enum.Enum):
     """How assert_start_raises_init_error compares a node's stderr with the expected message."""
     FULL_TEXT = 1
@@ -205,6 +227,35 @@ def initialize_datadir(dirname, n, chain, disable_autoconnect=True):
 def append_config(datadir, options):
     with open(pathlib.Path(datadir) / CONF_NAME, "a", encoding="utf8") as conf:
         conf.writelines(f"{line}\n" for line in options)
+
+
+def get_auth_cookie(datadir, chain):
+    """(user, password) for RPC: rpcuser/rpcpassword in smithcoin.conf, overridden by <chain>/.cookie.
+
+    ValueError("No RPC credentials") when there are neither (the node has not written its cookie yet).
+    """
+    user = password = None
+    conf = pathlib.Path(datadir) / CONF_NAME
+    if conf.is_file():
+        for line in conf.read_text(encoding="utf8").splitlines():
+            if line.startswith("rpcuser="):
+                assert user is None, "two rpcuser lines in smithcoin.conf"
+                user = line.split("=", 1)[1]
+            if line.startswith("rpcpassword="):
+                assert password is None, "two rpcpassword lines in smithcoin.conf"
+                password = line.split("=", 1)[1]
+    cookie = pathlib.Path(datadir) / chain / ".cookie"
+    if cookie.is_file():
+        text = cookie.read_text(encoding="ascii")
+        user, _, password = text.partition(":")
+    if user is None or password is None:
+        raise ValueError("No RPC credentials")
+    return user, password
+
+
+def rpc_url(datadir, i, chain, host="127.0.0.1", port=None):
+    user, password = get_auth_cookie(datadir, chain)
+    return f"http://{user}:{password}@{host}:{rpc_port(i) if port is None else port}"
 
 
 def delete_cookie_file(datadir, chain):

@@ -1,0 +1,141 @@
+// The node's start and stop (Core's init.cpp AppInitMain, Interrupt and Shutdown): pid file, debug.log,
+// RPC server in warm-up, the chainstate, then "Done loading"; on shutdown the same in reverse. The
+// steps before (options, interaction, locks, -daemon) are in init_daemon.ts, as in Core's bitcoind.cpp.
+import type { ArgsManager } from '../common/args.js';
+import { deleteAuthCookie } from '../rpc/auth.js';
+import { LoggingInitError, setupLogRateLimiting, startLogging } from '../util/logging_args.js';
+import type { Logger } from '../util/logging.js';
+import type { DirectoryLocks } from '../util/fs_lock.js';
+import type { NodeContext } from './context.js';
+import { loadChainstate } from './init_chainstate.js';
+import { PidFile } from './init_files.js';
+import { blockNotify, shutdownNotify, startupNotify } from './init_notify.js';
+import { registerNodeRPCCommands } from './init_rpc.js';
+import { appInitServers, type RPCServers } from './init_servers.js';
+import type { NoUI } from './init_ui.js';
+
+/** What init keeps beside the NodeContext until shutdown. */
+export interface NodeInitState {
+  ctx: NodeContext;
+  ui: NoUI;
+  locks: DirectoryLocks;
+  pidFile: PidFile;
+  /** Whether this executable can serve IPC (smithcoin-node). */
+  canListenIpc: boolean;
+  servers?: RPCServers;
+  unsubscribeBlockNotify?: () => void;
+  stopTimers: Array<() => void>;
+}
+
+/** Core's InvalidPortErrMsg. */
+function invalidPortError(option: string, value: string): string {
+  return `Invalid port specified in ${option}: '${value}'`;
+}
+
+/** Core's CheckHostPortOptions for the options this node reads. */
+function checkHostPortOptions(args: ArgsManager, ui: NoUI): boolean {
+  for (const option of ['-port', '-rpcport']) {
+    const value = args.getArg(option);
+    if (value === undefined) continue;
+    const n = /^[0-9]+$/.test(value) ? Number(value) : NaN;
+    if (!(n >= 1 && n <= 65535)) return ui.initError(invalidPortError(option, value));
+  }
+  for (const [option, suffixAllowed] of [['-bind', true], ['-rpcbind', false], ['-whitebind', false]] as const) {
+    for (const value of args.getArgs(option)) {
+      const hostPort = suffixAllowed && value.lastIndexOf('=') !== -1 ? value.slice(0, value.lastIndexOf('=')) : value;
+      if (!validHostPort(hostPort)) return ui.initError(invalidPortError(option, value));
+    }
+  }
+  return true;
+}
+
+/** Core's SplitHostPort success: no port, or a port from 1 to 65535 after the last colon (IPv6 in brackets). */
+function validHostPort(spec: string): boolean {
+  const bracketed = /^\[[^\]]*\](?::(.*))?$/.exec(spec);
+  const portText = bracketed ? bracketed[1] : (spec.split(':').length === 2 ? spec.split(':')[1] : undefined);
+  if (portText === undefined) return true;
+  const n = /^[0-9]+$/.test(portText) ? Number(portText) : NaN;
+  return n >= 1 && n <= 65535;
+}
+
+/** Core's AppInitMain; false after reporting the init error. */
+export async function appInitMain(state: NodeInitState): Promise<boolean> {
+  const { ctx, ui } = state;
+  const { args, logger } = ctx;
+  if (!state.pidFile.create(ui)) return false;
+  try {
+    startLogging(args, logger, { initWarning: (m) => ui.initWarning(m), now: () => ctx.clock.now() });
+  } catch (err) {
+    if (err instanceof LoggingInitError) return ui.initError(err.message);
+    throw err;
+  }
+  warnRelativeDatadir(args, logger);
+  setupLogRateLimiting(args, logger, (fn, windowSeconds) => {
+    const timer = setInterval(fn, windowSeconds * 1000);
+    timer.unref();
+    state.stopTimers.push(() => clearInterval(timer));
+  });
+  logger.info('No wallet support compiled in!');
+  for (const address of state.canListenIpc ? args.getArgs('-ipcbind') : []) {
+    return ui.initError(`Unable to bind to IPC address '${address}'. IPC serving is not part of smithcoin-node yet`);
+  }
+  registerNodeRPCCommands(ctx);
+  if (!checkHostPortOptions(args, ui)) return false;
+  if (args.getBoolArg('-server', false)) {
+    ui.connectInitMessage((m) => ctx.rpcTable.setWarmupStatus(m));
+    state.servers = await appInitServers(args, ctx.rpcTable, logger, ui);
+    if (state.servers === undefined) return ui.initError('Unable to start HTTP server. See debug log for details.');
+  }
+  await loadChainstate(ctx, { initMessage: (m) => ui.initMessage(m) });
+  if (ctx.shutdown.requested) {
+    logger.info('Shutdown requested. Exiting.');
+    return false;
+  }
+  connectBlockNotify(state);
+  if (args.getBoolArg('-server', false)) ctx.rpcTable.setWarmupFinished();
+  ui.initMessage('Done loading');
+  startupNotify(args.getArgs('-startupnotify'), logger);
+  return true;
+}
+
+function warnRelativeDatadir(args: ArgsManager, logger: Logger): void {
+  const datadir = args.getPathArg('-datadir');
+  if (!args.isArgSet('-datadir') || datadir.startsWith('/')) return;
+  logger.warning(`Relative datadir option '${args.getArg('-datadir', '')}' specified, which will be interpreted relative to the current working directory '${process.cwd()}'. This is fragile, because if smithcoin is started in the future from a different location, it will be unable to locate the current data files. There could also be data loss if smithcoin is started while in a temporary directory.`);
+}
+
+function connectBlockNotify(state: NodeInitState): void {
+  const { args, chainman, logger } = state.ctx;
+  const command = args.getArg('-blocknotify', '');
+  if (command === '' || chainman === undefined) return;
+  // Only tips after init count (Core's POST_INIT), not the blocks of an initial download.
+  state.unsubscribeBlockNotify = chainman.onTipChanged((change) => {
+    if (!change.initialDownload) blockNotify(command, change.tip.hashHex, logger);
+  });
+}
+
+/** Core's Interrupt: run -shutdownnotify, stop taking new work. */
+export async function interrupt(state: NodeInitState): Promise<void> {
+  await shutdownNotify(state.ctx.args.getArgs('-shutdownnotify'), state.ctx.logger);
+}
+
+/** Core's Shutdown: safe after a partial init (each step undoes only what was done). */
+export async function shutdown(state: NodeInitState): Promise<void> {
+  const { ctx } = state;
+  ctx.logger.info('Shutdown in progress...');
+  if (state.servers) {
+    // Requests already running finish and get their replies (the stop RPC's own among them).
+    await state.servers.inFlight.drained();
+    await state.servers.http.stop();
+    if (state.servers.auth.cookiePath) deleteAuthCookie(state.servers.auth.cookiePath);
+    state.servers = undefined;
+  }
+  state.unsubscribeBlockNotify?.();
+  for (const stop of state.stopTimers.splice(0)) stop();
+  if (ctx.chainman) ctx.chainman.flush();
+  state.pidFile.remove();
+  state.locks.releaseAll();
+  ctx.logger.info('Shutdown done');
+  ctx.logger.close();
+}
+

@@ -1,6 +1,6 @@
 // smithcoin-cli's options, defaults and usage text (Core's SetupCliArgs and AppInitRPC's help).
 import { ArgsFlags, CONF_FILENAME, OptionsCategory, setupHelpOptions, type ArgsManager } from '../common/args.js';
-import { setupChainParamsBaseOptions } from '../chainparamsbase.js';
+import { setupChainParamsBaseOptions } from '../node/init_args_debug.js';
 import { CLIENT_NAME } from '../clientversion.js';
 import { baseChainParams } from '../kernel/chainparams.js';
 

@@ -44,6 +44,7 @@ BASE_SCRIPTS = [
     "feature_help.py",
     "feature_filelock.py",
     "feature_startup.py",
+    "interface_smithcoin_cli.py",
     "tool_smithcoin.py",
 ]
 

@@ -1,7 +1,7 @@
 // Command-line words to JSON-RPC params as Core's RPCConvertValues/RPCConvertNamedValues do it,
 // driven by the conversion table.
 import { RPC_CONVERT_PARAMS, type ParamFormat } from './convert_table.js';
-import { JsonObject, readJson, type Json } from './univalue.js';
+import { JsonObject, pushKV, readJson, type Json } from './univalue.js';
 
 interface ConvertParam {
   method: string;
@@ -73,9 +73,9 @@ export function rpcConvertNamedValues(method: string, words: readonly string[]):
       }
     }
     // A later value for the same name replaces the earlier one in place.
-    params.set(name, parseParam(named, word.slice(eq + 1)));
+    pushKV(params, name, parseParam(named, word.slice(eq + 1)));
   }
   // Appended even when an explicit args=... is present: the server decides what that means.
-  if (positional.length > 0) params.append('args', positional);
+  if (positional.length > 0) params.push('args', positional);
   return params;
 }

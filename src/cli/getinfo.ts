@@ -3,7 +3,7 @@
 import { formatFixed } from './format.js';
 import type { RequestHandler } from './handlers.js';
 import { processBatchReply, replyObj, requestObj } from './request.js';
-import { getReal, JsonObject, member, num, valStr, values, type Json } from './univalue.js';
+import { getReal, JsonObject, member, num, obj, pushKV, valStr, values, type Json } from './univalue.js';
 
 /** The protocol's unit (Core's CURRENCY_UNIT); Smithcoin speaks Bitcoin's protocol. */
 const CURRENCY_UNIT = 'BTC';
@@ -33,25 +33,30 @@ export class GetinfoRequestHandler implements RequestHandler {
     const chain = member(batch[ID_BLOCKCHAININFO], 'result');
     const wallet = member(batch[ID_WALLETINFO], 'result');
     const balances = member(batch[ID_BALANCES], 'result');
-    const result = new JsonObject()
-      .set('version', member(network, 'version'))
-      .set('blocks', member(chain, 'blocks'))
-      .set('headers', member(chain, 'headers'))
-      .set('verificationprogress', member(chain, 'verificationprogress'))
-      .set('timeoffset', member(network, 'timeoffset'))
-      .set('connections', new JsonObject()
-        .set('in', member(network, 'connections_in'))
-        .set('out', member(network, 'connections_out'))
-        .set('total', member(network, 'connections')))
-      .set('networks', member(network, 'networks'))
-      .set('difficulty', member(chain, 'difficulty'))
-      .set('chain', member(chain, 'chain'));
+    const result = obj([
+      ['version', member(network, 'version')],
+      ['blocks', member(chain, 'blocks')],
+      ['headers', member(chain, 'headers')],
+      ['verificationprogress', member(chain, 'verificationprogress')],
+      ['timeoffset', member(network, 'timeoffset')],
+      ['connections', obj([
+        ['in', member(network, 'connections_in')],
+        ['out', member(network, 'connections_out')],
+        ['total', member(network, 'connections')],
+      ])],
+      ['networks', member(network, 'networks')],
+      ['difficulty', member(chain, 'difficulty')],
+      ['chain', member(chain, 'chain')],
+    ]);
     if (wallet !== null) {
-      result.set('has_wallet', true).set('keypoolsize', member(wallet, 'keypoolsize')).set('walletname', member(wallet, 'walletname'));
-      if (member(wallet, 'unlocked_until') !== null) result.set('unlocked_until', member(wallet, 'unlocked_until'));
+      pushKV(result, 'has_wallet', true);
+      pushKV(result, 'keypoolsize', member(wallet, 'keypoolsize'));
+      pushKV(result, 'walletname', member(wallet, 'walletname'));
+      if (member(wallet, 'unlocked_until') !== null) pushKV(result, 'unlocked_until', member(wallet, 'unlocked_until'));
     }
-    if (balances !== null) result.set('balance', member(member(balances, 'mine'), 'trusted'));
-    result.set('relayfee', member(network, 'relayfee')).set('warnings', member(network, 'warnings'));
+    if (balances !== null) pushKV(result, 'balance', member(member(balances, 'mine'), 'trusted'));
+    pushKV(result, 'relayfee', member(network, 'relayfee'));
+    pushKV(result, 'warnings', member(network, 'warnings'));
     return replyObj(result);
   }
 }
@@ -102,9 +107,11 @@ function proxiesLine(networks: Json): string {
 function balancesBlock(balances: Json, c: Colors): string {
   if (!(balances instanceof JsonObject)) return '';
   let width = 10;
-  for (const [, balance] of balances.entries) width = Math.max(width, valStr(balance).length);
+  for (const balance of balances.values) width = Math.max(width, valStr(balance).length);
   let text = `${c.cyan}Balances${c.reset}\n`;
-  for (const [wallet, balance] of balances.entries) text += `${valStr(balance).padStart(width)} ${wallet === '' ? '""' : wallet}\n`;
+  balances.keys.forEach((wallet, i) => {
+    text += `${valStr(balances.values[i]).padStart(width)} ${wallet === '' ? '""' : wallet}\n`;
+  });
   return text + '\n';
 }
 

@@ -5,7 +5,7 @@ import { rpcConvertNamedValues, rpcConvertValues } from './convert.js';
 import { DEFAULT_NAMED, DEFAULT_RPC_REQ_ID } from './options.js';
 import { RPCErrorCode } from '../rpc/protocol.js';
 import { replyObj, requestObj } from './request.js';
-import { getInt, getObj, JsonObject, member, num, type Json } from './univalue.js';
+import { getInt, getObj, JsonObject, member, num, obj, pushKV, type Json } from './univalue.js';
 
 export interface RequestHandler {
   prepareRequest(method: string, args: string[]): Json;
@@ -36,8 +36,7 @@ export class GenerateToAddressRequestHandler implements RequestHandler {
   }
 
   processReply(reply: Json): Json {
-    const result = new JsonObject().set('address', this.address).set('blocks', member(getObj(reply), 'result'));
-    return replyObj(result);
+    return replyObj(obj([['address', this.address], ['blocks', member(getObj(reply), 'result')]]));
   }
 }
 
@@ -59,10 +58,10 @@ export class AddrinfoRequestHandler implements RequestHandler {
     const result = member(reply, 'result');
     const addresses = new JsonObject();
     if (result instanceof JsonObject) {
-      for (const [network, counts] of result.entries) {
-        addresses.set(network === 'all_networks' ? 'total' : network, num(getInt(member(counts, 'total'))));
-      }
+      result.keys.forEach((network, i) => {
+        pushKV(addresses, network === 'all_networks' ? 'total' : network, num(getInt(member(result.values[i], 'total'))));
+      });
     }
-    return replyObj(new JsonObject().set('addresses_known', addresses));
+    return replyObj(obj([['addresses_known', addresses]]));
   }
 }

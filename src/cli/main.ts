@@ -12,7 +12,7 @@ import { NETINFO_HELP, NetinfoRequestHandler } from './netinfo.js';
 import { DEFAULT_COLOR_SETTING, DEFAULT_NBLOCKS, setupCliArgs, usageHeader } from './options.js';
 import { connectAndCallRPC, rpcWalletName, type CallContext } from './rpc_call.js';
 import { StdinLines, type LineSource } from './stdin.js';
-import { getInt, getStr, JsonNumber, JsonObject, member, valStr, values, writeJson, type Json } from './univalue.js';
+import { findValue, getInt, getStr, JsonNumber, JsonObject, member, pushKV, valStr, values, writeJson, type Json } from './univalue.js';
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -77,8 +77,8 @@ export function appInitRPC(argv: readonly string[], io: CliIO): ArgsManager | nu
 export function parseError(error: Json): { text: string; code: number } {
   let text: string;
   if (error instanceof JsonObject) {
-    const code = error.get('code') ?? null;
-    const message = error.get('message');
+    const code = findValue(error, 'code') ?? null;
+    const message = findValue(error, 'message');
     text = code === null ? '' : `error code: ${valStr(code)}\n`;
     if (typeof message === 'string') text += `error message:\n${message}`;
     if (code instanceof JsonNumber && getInt(code) === RPCErrorCode.RPC_WALLET_NOT_SPECIFIED) {
@@ -108,9 +108,9 @@ async function getWalletBalances(ctx: CallContext, result: JsonObject): Promise<
   for (const wallet of wallets) {
     const name = getStr(wallet);
     const reply = await connectAndCallRPC(ctx, rh, 'getbalances', [], name);
-    balances.set(name, member(member(member(reply, 'result'), 'mine'), 'trusted'));
+    pushKV(balances, name, member(member(member(reply, 'result'), 'mine'), 'trusted'));
   }
-  result.set('balances', balances);
+  pushKV(result, 'balances', balances);
 }
 
 /** -generate's words: [nblocks] [maxtries] around the new address. */

@@ -1,6 +1,6 @@
 // JSON-RPC request and reply objects as the client builds and reads them (Core's rpc/request.cpp
 // JSONRPCRequestObj, JSONRPCReplyObj and JSONRPCProcessBatchReply).
-import { getInt, JsonObject, num, obj, type Json } from './univalue.js';
+import { getInt, JsonObject, member, num, obj, type Json } from './univalue.js';
 
 /** Every request is marked JSON-RPC 2.0, as Core's client sends it. */
 export function requestObj(method: string, params: Json, id: Json): JsonObject {
@@ -20,7 +20,7 @@ export function processBatchReply(reply: Json): Json[] {
     if (!(rec instanceof JsonObject)) {
       throw new Error('Batch member must be an object');
     }
-    const id = getInt(rec.get('id'));
+    const id = getInt(member(rec, 'id'));
     // Core reads the id into a size_t, so a negative one is "larger" too.
     if (id < 0 || id >= reply.length) throw new Error('Batch member id is larger than batch size');
     batch[id] = rec;

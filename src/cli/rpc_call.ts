@@ -9,7 +9,7 @@ import { COOKIEAUTH_FILE } from '../rpc/auth.js';
 import type { RequestHandler } from './handlers.js';
 import { ConnectionFailed, post } from './http_client.js';
 import { DEFAULT_HTTP_CLIENT_TIMEOUT, DEFAULT_RPCCONNECT, DEFAULT_WAIT_CLIENT_TIMEOUT } from './options.js';
-import { getInt, isEmpty, member, readJson, writeJson, type Json } from './univalue.js';
+import { getInt, isEmpty, member, readJsonBuffer, writeJson, type Json } from './univalue.js';
 
 /** Core's SplitHostPort: "host", "host:port", "[v6]" or "[v6]:port"; port 0 means none given. */
 export function splitHostPort(input: string): { host: string; port: number; valid: boolean } {
@@ -85,17 +85,6 @@ function unauthorizedMessage(args: ArgsManager, cookie: CookieResult | undefined
   return `Authorization failed: ${reason} Configuration file: (${args.getConfigFilePath()})`;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-function decodeBody(body: Buffer): string | undefined {
-  try {
-    return decoder.decode(body);
-  } catch (e) {
-    if (e instanceof TypeError) return undefined;
-    throw e;
-  }
-}
-
 export interface CallContext {
   args: ArgsManager;
   /** Where Core writes its warnings (stderr). */
@@ -129,14 +118,13 @@ export async function callRPC(ctx: CallContext, rh: RequestHandler, method: stri
       'Make sure the smithcoind server is running and that you are connecting to the correct RPC port.\n' +
       'Use "smithcoin-cli -help" for more info.');
   }
-  const text = decodeBody(response.body);
   if (response.status === HTTPStatus.UNAUTHORIZED) throw new Error(unauthorizedMessage(args, cookie));
-  if (response.status === HTTPStatus.SERVICE_UNAVAILABLE) throw new Error(`Server response: ${text ?? response.body.toString('latin1')}`);
+  if (response.status === HTTPStatus.SERVICE_UNAVAILABLE) throw new Error(`Server response: ${response.body.toString('utf8')}`);
   if (response.status >= 400 && ![HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND, HTTPStatus.INTERNAL_SERVER_ERROR].includes(response.status)) {
     throw new Error(`server returned HTTP error ${response.status}`);
   }
   if (response.body.length === 0) throw new Error('no response from server');
-  const parsed = text === undefined ? undefined : readJson(text);
+  const parsed = readJsonBuffer(response.body);
   if (parsed === undefined) throw new Error("couldn't parse reply from server");
   const reply = rh.processReply(parsed);
   if (isEmpty(reply)) throw new Error('expected reply to have result, error and id properties');

@@ -2,7 +2,9 @@
 // exit codes, authentication, endpoints, stdin, ports and waiting.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { connect, runCli, startServer, type Server } from './harness.js';
 
@@ -250,5 +252,58 @@ describe('smithcoin-cli -rpcwait', () => {
     } finally {
       fs.rmSync(datadir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('smithcoin-cli and odd server replies', () => {
+  let reply: { status: number; body: Buffer | string };
+  let server: http.Server;
+  let port: number;
+  let datadir: string;
+  before(async () => {
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(reply.status, { 'Content-Type': 'application/json' });
+        res.end(reply.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as net.AddressInfo).port;
+    datadir = fs.mkdtempSync(path.join(os.tmpdir(), 'smithcoin-cli-odd-'));
+  });
+  after(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    fs.rmSync(datadir, { recursive: true, force: true });
+  });
+
+  const cases: [number, Buffer | string, string][] = [
+    [503, 'Work queue depth exceeded', 'error: Server response: Work queue depth exceeded\n'],
+    [403, '', 'error: server returned HTTP error 403\n'],
+    [405, 'x', 'error: server returned HTTP error 405\n'],
+    [200, '', 'error: no response from server\n'],
+    [500, 'not json', "error: couldn't parse reply from server\n"],
+    [200, Buffer.from([0x22, 0xff, 0x22]), "error: couldn't parse reply from server\n"],
+    [200, '[1]', 'error: JSON value of type array is not of expected type object\n'],
+    [200, '{}', 'error: expected reply to have result, error and id properties\n'],
+    [404, '{"result":null,"error":{"code":-32601,"message":"Method not found"},"id":"1"}', 'error code: -32601\nerror message:\nMethod not found\n'],
+    [200, '{"result":null,"error":"text","id":"1"}', 'error: JSON value of type null is not of expected type number\n'],
+    [200, '{"error":{"code":-5}}', 'error code: -5\n\n'],
+  ];
+  for (const [status, body, stderr] of cases) {
+    it(`HTTP ${status} with ${JSON.stringify(body.toString())}`, async () => {
+      reply = { status, body };
+      const r = await runCli([`-datadir=${datadir}`, '-rpcpassword=x', `-rpcport=${port}`, 'anything']);
+      assert.equal(r.stderr, stderr);
+      assert.notEqual(r.code, 0);
+    });
+  }
+
+  it('prints a null result as nothing and a number exactly as the server wrote it', async () => {
+    reply = { status: 200, body: '{"result":null,"id":"1"}' };
+    assert.deepEqual(await runCli([`-datadir=${datadir}`, '-rpcpassword=x', `-rpcport=${port}`, 'x']), { code: 0, stdout: '', stderr: '' });
+    reply = { status: 200, body: '{"result":{"amount":50.00000000,"n":1e-8},"id":"1"}' };
+    const r = await runCli([`-datadir=${datadir}`, '-rpcpassword=x', `-rpcport=${port}`, 'x']);
+    assert.equal(r.stdout, '{\n  "amount": 50.00000000,\n  "n": 1e-8\n}\n');
   });
 });

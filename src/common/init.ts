@@ -3,7 +3,7 @@
 // the init-time texts built from the argument manager.
 import fs from 'node:fs';
 import path from 'node:path';
-import { absPathForConfigVal, checkDataDirOption, CONF_FILENAME, type ArgsManager } from './args.js';
+import { absPathForConfigVal, ArgsError, checkDataDirOption, CONF_FILENAME, type ArgsManager } from './args.js';
 import { absPathJoin } from './args_paths.js';
 
 export const ConfigStatus = {
@@ -72,7 +72,10 @@ function initConfigSteps(args: ArgsManager, options: InitConfigOptions): ConfigE
   try {
     args.readConfigFiles(true);
   } catch (err) {
-    return fail(`Error reading configuration file: ${(err as Error).message}`);
+    // Only the reader's own errors get the prefix; a bad chain combination found while reading is
+    // reported as it is, as Core's InitConfig does with the exception it catches.
+    if (!(err instanceof ArgsError)) throw err;
+    return fail(`Error reading configuration file: ${err.message}`);
   }
   const chain = args.getChainType();
   (options.selectParams ?? ((c) => args.selectConfigNetwork(c)))(chain);

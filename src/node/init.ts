@@ -12,6 +12,7 @@ import { PidFile } from './init_files.js';
 import { blockNotify, shutdownNotify, startupNotify } from './init_notify.js';
 import { registerNodeRPCCommands } from './init_rpc.js';
 import { appInitServers, type RPCServers } from './init_servers.js';
+import { initSubVersion } from './init_subversion.js';
 import type { NoUI } from './init_ui.js';
 
 /** What init keeps beside the NodeContext until shutdown. */
@@ -23,6 +24,10 @@ export interface NodeInitState {
   /** Whether this executable can serve IPC (smithcoin-node). */
   canListenIpc: boolean;
   servers?: RPCServers;
+  /** The P2P user agent, "/Smithcoin:x.y.z(comments)/" (Core's strSubVersion), once init has checked -uacomment. */
+  subversion?: string;
+  /** The chainstate step (init_chainstate.ts); tests put a slower one in to watch the warm-up. */
+  loadChainstate: typeof loadChainstate;
   unsubscribeBlockNotify?: () => void;
   stopTimers: Array<() => void>;
 }
@@ -86,11 +91,13 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
     state.servers = await appInitServers(args, ctx.rpcTable, logger, ui);
     if (state.servers === undefined) return ui.initError('Unable to start HTTP server. See debug log for details.');
   }
-  await loadChainstate(ctx, { initMessage: (m) => ui.initMessage(m) });
+  await state.loadChainstate(ctx, { initMessage: (m) => ui.initMessage(m) });
   if (ctx.shutdown.requested) {
     logger.info('Shutdown requested. Exiting.');
     return false;
   }
+  state.subversion = initSubVersion(args, ui);
+  if (state.subversion === undefined) return false;
   connectBlockNotify(state);
   if (args.getBoolArg('-server', false)) ctx.rpcTable.setWarmupFinished();
   ui.initMessage('Done loading');

@@ -13,6 +13,7 @@ import { setLoggingOptions } from '../util/logging_args.js';
 import { NodeClock } from '../util/time.js';
 import { ShutdownSignal, type NodeContext } from './context.js';
 import { appInitMain, interrupt, shutdown, type NodeInitState } from './init.js';
+import { loadChainstate } from './init_chainstate.js';
 import { DEFAULT_DAEMON, DEFAULT_DAEMONWAIT, setupServerArgs } from './init_args.js';
 import { daemonChildEndpoint, daemonParent, type DaemonEndpoint } from './init_daemonize.js';
 import { lockDirectories, PidFile } from './init_files.js';
@@ -44,17 +45,26 @@ interface Parsed {
   chainParams: ChainParams;
 }
 
-/** Runs the node; resolves with the process exit status. */
-export async function runDaemon(init: NodeInitInfo, argv: readonly string[], io: DaemonIO = processIO): Promise<number> {
+/**
+ * Parses the command line and config and answers -help/-version: the init state of a node to start,
+ * or the exit status when there is none to start.
+ */
+export function prepareNode(init: NodeInitInfo, argv: readonly string[], io: DaemonIO = processIO): NodeInitState | number {
   const clock = new NodeClock();
-  const logger = new Logger({ mockTime: () => clock.mockTime });
+  const logger = new Logger({ mockTime: () => clock.mockTime, stdout: io.stdout });
   const ui = new NoUI({ logger, stderr: io.stderr });
   const args = new ArgsManager({ log: logger, stderr: io.stderr });
   setupServerArgs(args, logger, { canListenIpc: init.canListenIpc });
   const parsed = parseArgs(args, argv, { logger, clock, ui }, init);
   if (parsed === undefined) return 1;
   if (processInitCommands(args, init, io)) return 0;
-  const state = makeInitState(parsed, init);
+  return makeInitState(parsed, init);
+}
+
+/** Runs the node; resolves with the process exit status. */
+export async function runDaemon(init: NodeInitInfo, argv: readonly string[], io: DaemonIO = processIO): Promise<number> {
+  const state = prepareNode(init, argv, io);
+  if (typeof state === 'number') return state;
   let ok = false;
   try {
     ok = await appInit(state, argv, io);
@@ -132,7 +142,10 @@ function makeInitState(p: Parsed, init: NodeInitInfo): NodeInitState {
     rpcTable: new RPCTable(),
     startTime: Math.floor(Date.now() / 1000),
   };
-  return { ctx, ui: p.ui, locks: new DirectoryLocks(), pidFile: new PidFile(p.args, p.logger), canListenIpc: init.canListenIpc, stopTimers: [] };
+  return {
+    ctx, ui: p.ui, locks: new DirectoryLocks(), pidFile: new PidFile(p.args, p.logger), canListenIpc: init.canListenIpc,
+    loadChainstate, stopTimers: [],
+  };
 }
 
 /** Core's AppInit: false when init failed (the error is printed). */

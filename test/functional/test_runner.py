@@ -41,19 +41,26 @@ EXTENDED_SCRIPTS = []
 
 # The default run. Slowest first, so a parallel run ends sooner.
 BASE_SCRIPTS = [
-    "feature_help.py",
-    "feature_filelock.py",
+    "feature_config_args.py",
     "feature_startup.py",
     "interface_smithcoin_cli.py",
+    "rpc_users.py",
     "tool_smithcoin.py",
+    "interface_rpc.py",
+    "feature_filelock.py",
+    "feature_help.py",
 ]
 
 ALL_SCRIPTS = EXTENDED_SCRIPTS + BASE_SCRIPTS
 
 # Python files here that are not test scripts.
 NON_SCRIPTS = [
+    "create_cache.py",
     "test_runner.py",
 ]
+
+# A script that sets this starts from genesis; every other one copies the cached 199-block chain.
+CLEAN_CHAIN_RE = re.compile(r"^\s*self\.setup_clean_chain\s*=\s*True\b", re.MULTILINE)
 
 # A script's name starts with the area it tests.
 GOOD_PREFIXES_RE = re.compile("^(example|feature|interface|mempool|mining|p2p|rpc|wallet|tool)_")
@@ -319,6 +326,12 @@ def run_tests(*, test_list, build_dir, tmpdir, jobs, args, failfast, use_term_co
         write_counts(failed, unit_skips, unit_passed)
         return False
 
+    if not build_cache(test_list=test_list, build_dir=build_dir, tmpdir=tmpdir, jobs=jobs, args=args):
+        failed = [TestResult("create_cache.py", Status.FAILED, 0)]
+        print_summary(failed)
+        write_counts(failed, unit_skips, unit_passed)
+        return False
+
     pool = JobPool(width=jobs, tests_dir=os.path.join(build_dir, "test", "functional"), tmpdir=tmpdir,
                    tests=test_list, flags=args, dots=use_term_control)
     started = time.time()
@@ -342,6 +355,30 @@ def run_tests(*, test_list, build_dir, tmpdir, jobs, args, failfast, use_term_co
     if not os.listdir(tmpdir):
         os.rmdir(tmpdir)
     return all_passed
+
+
+def needs_cache(tests_dir, test_list):
+    """Whether a selected script uses the cached chain (does not set setup_clean_chain = True)."""
+    for test in test_list:
+        script = pathlib.Path(tests_dir, test.split()[0])
+        if not CLEAN_CHAIN_RE.search(script.read_text(encoding="utf8")):
+            return True
+    return False
+
+
+def build_cache(*, test_list, build_dir, tmpdir, jobs, args):
+    """Build the cached chain once before parallel scripts would race to build it. True when fine."""
+    tests_dir = os.path.join(build_dir, "test", "functional")
+    if not (len(test_list) > 1 and jobs > 1 and needs_cache(tests_dir, test_list)):
+        return True
+    print("Building the cached chain (create_cache.py)")
+    argv = [sys.executable, os.path.join(tests_dir, "create_cache.py"), *args, f"--tmpdir={tmpdir}/cache"]
+    run = subprocess.run(argv, capture_output=True, text=True)
+    if run.returncode == 0 and run.stderr == "":
+        return True
+    print(f"create_cache.py failed (exit code {run.returncode})\n{STYLE.strong('stdout:')}\n{run.stdout}\n"
+          f"{STYLE.strong('stderr:')}\n{run.stderr}")
+    return False
 
 
 def report_progress(result, done, total, stdout, stderr):

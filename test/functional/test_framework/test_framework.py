@@ -22,16 +22,22 @@ import sys
 import tempfile
 import time
 
-from .test_node import TestNode
+from .test_node import DETERMINISTIC_ADDRESSES, TestNode
 from .util import (
     MAX_NODES,
+    MINIWALLET_P2TR_ADDRESS,
     Binaries,
     PortSeed,
     assert_equal,
     get_binary_paths,
     get_datadir_path,
     initialize_datadir,
+    wait_until_helper_internal,
 )
+
+# The cache is built by node 0 of create_cache.py (or of the first test that finds none).
+CACHE_NODE_ID = 0
+CACHE_HEIGHT = 199
 
 
 class TestStatus(enum.Enum):
@@ -257,10 +263,10 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
 
     def setup_chain(self):
         self.log.info("datadirs under %s", self.options.tmpdir)
-        if not self.setup_clean_chain:
-            # The 199-block cache needs create_cache.py, which needs the node's RPC.
-            raise AssertionError("no cached chain yet: the test must set self.setup_clean_chain = True")
-        self._initialize_chain_clean()
+        if self.setup_clean_chain:
+            self._initialize_chain_clean()
+        else:
+            self._initialize_chain()
 
     def setup_network(self):
         self.setup_nodes()
@@ -268,6 +274,54 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
     def setup_nodes(self):
         self.add_nodes(self.num_nodes, self.extra_args)
         self.start_nodes()
+        if not self.setup_clean_chain:
+            self._leave_ibd()
+
+    def _leave_ibd(self):
+        """Every node has the cached 199 blocks; one block at real time takes them all out of IBD."""
+        for node in self.nodes:
+            assert_equal(node.getblockchaininfo()["blocks"], CACHE_HEIGHT)
+        block_hash = self.generate(self.nodes[0], 1, sync_fun=self.no_op)[0]
+        block = self.nodes[0].getblock(blockhash=block_hash, verbosity=0)
+        for node in self.nodes:
+            node.submitblock(block)
+            info = node.getblockchaininfo()
+            assert_equal((info["blocks"], info["initialblockdownload"]), (CACHE_HEIGHT + 1, False))
+
+    # --- Mining and syncing (each generate call syncs all nodes unless told otherwise) ---------------
+
+    def no_op(self):
+        pass
+
+    def generate(self, node, nblocks, *, sync_fun=None, **kwargs):
+        blocks = node.generate(nblocks, **kwargs)
+        (sync_fun or self.sync_all)()
+        return blocks
+
+    def generatetoaddress(self, node, nblocks, address, *, sync_fun=None, **kwargs):
+        blocks = node.generatetoaddress(nblocks=nblocks, address=address, **kwargs)
+        (sync_fun or self.sync_all)()
+        return blocks
+
+    def sync_blocks(self, nodes=None, timeout=60):
+        """Wait until all nodes have the same best block."""
+        nodes = nodes or self.nodes
+        wait_until_helper_internal(lambda: len({n.getbestblockhash() for n in nodes}) <= 1, timeout=timeout,
+                                   timeout_factor=self.options.timeout_factor)
+
+    def sync_mempools(self, nodes=None, timeout=60):
+        """Wait until all nodes have the same mempool, then flush their notification queues."""
+        nodes = nodes or self.nodes
+        wait_until_helper_internal(lambda: len({frozenset(n.getrawmempool()) for n in nodes}) <= 1, timeout=timeout,
+                                   timeout_factor=self.options.timeout_factor)
+        for n in nodes:
+            n.syncwithvalidationinterfacequeue()
+
+    def sync_all(self, nodes=None):
+        # One node is always in sync with itself; its queue is flushed by the RPCs that need it.
+        if len(nodes or self.nodes) > 1:
+            self.sync_blocks(nodes)
+            self.sync_mempools(nodes)
 
     # --- Nodes -----------------------------------------------------------------------------------------
 
@@ -334,6 +388,46 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
                 proc.wait()
             node.running = False
             node.process = None
+
+    def _initialize_chain(self):
+        """Copy the cached 199-block chain into each node's datadir, building the cache first if missing.
+
+        The cache node mines at genesis time (mock time), so that tests can mine 'recent' blocks later:
+        8 calls of 25 blocks (24 the last), paying the deterministic addresses of nodes 0-2 and
+        MiniWallet's P2TR address in turn.
+        """
+        cache_node_dir = get_datadir_path(self.options.cachedir, CACHE_NODE_ID)
+        if not os.path.isdir(cache_node_dir):
+            self._build_cache(cache_node_dir)
+        for i in range(self.num_nodes):
+            to_dir = get_datadir_path(self.options.tmpdir, i)
+            shutil.copytree(cache_node_dir, to_dir)
+            # Fresh smithcoin.conf with this node's ports.
+            initialize_datadir(self.options.tmpdir, i, self.chain, disable_autoconnect=self.disable_autoconnect)
+
+    def _build_cache(self, cache_node_dir):
+        self.log.debug("building the cached chain in %s", cache_node_dir)
+        initialize_datadir(self.options.cachedir, CACHE_NODE_ID, self.chain, disable_autoconnect=self.disable_autoconnect)
+        cache_node = TestNode(
+            CACHE_NODE_ID, cache_node_dir, chain=self.chain, binaries=self.get_binaries(), timewait=self.rpc_timeout,
+            timeout_factor=self.options.timeout_factor, cwd=self.options.cachedir, extra_conf=["bind=127.0.0.1"],
+            extra_args=[], uses_wallet=self.uses_wallet)
+        self.nodes.append(cache_node)
+        self.start_node(len(self.nodes) - 1)
+        assert_equal(cache_node.getblockchaininfo()["blocks"], 0)
+        cache_node.setmocktime(cache_node.getblockheader(cache_node.getbestblockhash())["time"])
+        addresses = [*DETERMINISTIC_ADDRESSES[:3], MINIWALLET_P2TR_ADDRESS]
+        for i in range(8):
+            cache_node.generatetoaddress(nblocks=25 if i != 7 else 24, address=addresses[i % len(addresses)])
+        assert_equal(cache_node.getblockchaininfo()["blocks"], CACHE_HEIGHT)
+        self.stop_nodes()
+        self.nodes.remove(cache_node)
+        chain_dir = os.path.join(cache_node_dir, self.chain)
+        # Only the chain stays: the copies get their own wallets, logs, cookies and settings.
+        os.rmdir(os.path.join(chain_dir, "wallets"))
+        for entry in os.listdir(chain_dir):
+            if entry not in ("chainstate", "blocks", "indexes"):
+                os.remove(os.path.join(chain_dir, entry))
 
     def _initialize_chain_clean(self):
         """Datadirs holding only smithcoin.conf: every node starts at genesis."""

@@ -56,6 +56,15 @@ LEADING_OPTIONS = ("-logtimemicros", "-debug", "-debugexclude=leveldb", "-debuge
 TRAILING_OPTIONS = ("-logthreadnames", "-logsourcelocations", "-loglevel=trace", "-nologratelimit")
 
 
+# The P2PKH addresses the framework mines to (Core's TestNode.PRIV_KEYS), one per node index.
+DETERMINISTIC_ADDRESSES = (
+    "mjTkW3DjgyZck4KbiRusZsqTgaYTxdSz6z",
+    "msX6jQXvxiNhx3Q62PKeLPrhrqZQdSimTg",
+    "mnonCMyH9TmAsSj3M59DsbH8H63U3RKoFP",
+    "mqJupas8Dt2uestQDvV2NH3RU8uZh2dqQR",
+)
+
+
 class FailedToStartError(Exception):
     """The node process ended while the framework expected it to keep running."""
 
@@ -154,6 +163,11 @@ class TestNode:
         if name.startswith("_") or self.__dict__.get("rpc") is None:
             raise AttributeError(f"node{self.__dict__.get('index')}: no attribute {name!r} (and no RPC connection)")
         return getattr(self.rpc, name)
+
+    def generate(self, nblocks, maxtries=1000000, **kwargs):
+        """Mine to this node's deterministic address (tests call it through SmithcoinTestFramework.generate)."""
+        return self.generatetoaddress(nblocks=nblocks, address=DETERMINISTIC_ADDRESSES[self.index], maxtries=maxtries,
+                                      **kwargs)
 
     @property
     def debug_log_path(self):

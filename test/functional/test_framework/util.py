@@ -17,6 +17,7 @@ import shlex
 import time
 import types
 import unittest
+import urllib.parse
 from dataclasses import dataclass
 
 log = logging.getLogger("TestFramework.utils")
@@ -161,6 +162,10 @@ def tor_port(n):
 
 CONF_NAME = "smithcoin.conf"
 
+# MiniWallet's default address: P2TR with internal key 0x00..01 and one script leaf OP_TRUE (Core's
+# create_deterministic_address_bcrt1_p2tr_op_true). The cached chain pays blocks 76-100 to it.
+MINIWALLET_P2TR_ADDRESS = "bcrt1p9yfmy5h72durp7zrhlw9lf7jpwjgvwdg0jr0lqmmjtgg83266lqsekaqka"
+
 # Options every test node gets in its chain section, in the order Core's framework writes them;
 # "connect=0" goes in after the last of these, and then AFTER_CONNECT.
 BASE_OPTIONS = (
@@ -254,7 +259,7 @@ def get_auth_cookie(datadir, chain):
 
 
 def rpc_url(datadir, i, chain, host="127.0.0.1", port=None):
-    user, password = get_auth_cookie(datadir, chain)
+    user, password = (urllib.parse.quote(x, safe="") for x in get_auth_cookie(datadir, chain))
     return f"http://{user}:{password}@{host}:{rpc_port(i) if port is None else port}"
 
 
@@ -415,6 +420,21 @@ class TestFrameworkUtil(unittest.TestCase):
         self.assertNotIn("connect=0", conf_lines(n=0, chain="regtest", disable_autoconnect=False))
         self.assertEqual(conf_lines(n=0, chain="testnet3")[:2], ["testnet=1", "[test]"])
         self.assertTrue(conf_lines(n=0, chain="")[0].startswith("port="))
+
+    def test_auth_cookie(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            datadir = pathlib.Path(tmp)
+            self.assertRaisesRegex(ValueError, "No RPC credentials", get_auth_cookie, datadir, "regtest")
+            (datadir / CONF_NAME).write_text("regtest=1\n[regtest]\nrpcuser=u\nrpcpassword=p/@:\n")
+            self.assertEqual(get_auth_cookie(datadir, "regtest"), ("u", "p/@:"))
+            self.addCleanup(setattr, PortSeed, "n", PortSeed.n)
+            PortSeed.n = 0
+            self.assertEqual(rpc_url(datadir, 1, "regtest"), f"http://u:p%2F%40%3A@127.0.0.1:{rpc_port(1)}")
+            # The cookie wins over the config's lines.
+            (datadir / "regtest").mkdir()
+            (datadir / "regtest" / ".cookie").write_text("__cookie__:" + "ab" * 32)
+            self.assertEqual(get_auth_cookie(datadir, "regtest"), ("__cookie__", "ab" * 32))
 
     def test_get_exe_name(self):
         self.assertEqual(get_exe_name(b"Smithcoin Core daemon version v0.1.0 smithcoind\nCopyright\n"), b"smithcoind")

@@ -33,7 +33,7 @@ const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', '
 const RESOLVE_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME']);
 
 /** Node's socket errors in Core's words. */
-function describe(err: NodeJS.ErrnoException, host: string, connected: boolean): string {
+function failureText(err: NodeJS.ErrnoException, host: string, connected: boolean): string {
   const code = err.code ?? '';
   if (RESOLVE_ERRORS.has(code)) return `Could not resolve host: ${host}`;
   if (!connected && (CONNECT_ERRORS.has(code) || code === 'ETIMEDOUT')) return 'Could not connect to the server';
@@ -48,9 +48,11 @@ export function post(o: PostOptions): Promise<HTTPResponse> {
   return new Promise((resolve, reject) => {
     let connected = false;
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const fail = (message: string): void => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       reject(new ConnectionFailed(message));
     };
     const req = http.request({
@@ -74,23 +76,20 @@ export function post(o: PostOptions): Promise<HTTPResponse> {
         clearTimeout(timer);
         resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
       });
-      res.on('error', (err: NodeJS.ErrnoException) => fail(describe(err, o.host, true)));
+      res.on('error', (err: NodeJS.ErrnoException) => fail(failureText(err, o.host, true)));
     });
     req.on('socket', (socket) => {
       if (!socket.connecting) connected = true;
       socket.once('connect', () => { connected = true; });
     });
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      fail(describe(err, o.host, connected));
-    });
+    req.on('error', (err: NodeJS.ErrnoException) => fail(failureText(err, o.host, connected)));
     // setTimeout cannot wait longer than 2^31-1 ms; a longer timeout is as good as none.
-    const timer = o.timeoutMs > 0 && o.timeoutMs <= MAX_TIMER_MS
-      ? setTimeout(() => {
+    if (o.timeoutMs > 0 && o.timeoutMs <= MAX_TIMER_MS) {
+      timer = setTimeout(() => {
         fail(connected ? 'timeout' : 'Could not connect to the server');
         req.destroy();
-      }, o.timeoutMs)
-      : undefined;
+      }, o.timeoutMs);
+    }
     req.end(o.body);
   });
 }

@@ -153,33 +153,35 @@ async function readStdinArgs(args: ArgsManager, io: CliIO, words: string[]): Pro
   }
 }
 
+/** The handler for the CLI command given (or a plain RPC), or what to print instead of calling. */
+async function chooseHandler(ctx: CallContext, words: string[]): Promise<{ rh: RequestHandler; method: string } | Outcome> {
+  const { args } = ctx;
+  if (args.getBoolArg('-getinfo', false)) return { rh: new GetinfoRequestHandler(), method: '' };
+  if (args.getBoolArg('-netinfo', false)) {
+    if (words.length > 0 && (words[0] === 'h' || words[0] === 'help')) return { text: NETINFO_HELP, code: 0 };
+    return { rh: new NetinfoRequestHandler(args), method: '' };
+  }
+  if (args.getBoolArg('-generate', false)) {
+    const getnewaddress = await connectAndCallRPC(ctx, new DefaultRequestHandler(args), 'getnewaddress', [], rpcWalletName(args));
+    const error = member(getnewaddress, 'error');
+    if (error !== null) return parseError(error);
+    setGenerateToAddressArgs(getStr(member(getnewaddress, 'result')), words);
+    return { rh: new GenerateToAddressRequestHandler(), method: '' };
+  }
+  if (args.getBoolArg('-addrinfo', false)) return { rh: new AddrinfoRequestHandler(), method: '' };
+  if (words.length < 1) throw new Error('too few parameters (need at least command)');
+  return { rh: new DefaultRequestHandler(args), method: words.shift()! };
+}
+
 async function runCommand(args: ArgsManager, io: CliIO): Promise<Outcome> {
   const ctx: CallContext = { args, warn: io.stderr };
   const words = [...(args.getCommand()?.args ?? [])];
   await readStdinArgs(args, io, words);
   args.checkMultipleCLIArgs();
-  let rh: RequestHandler;
-  let method = '';
-  if (args.getBoolArg('-getinfo', false)) {
-    rh = new GetinfoRequestHandler();
-  } else if (args.getBoolArg('-netinfo', false)) {
-    if (words.length > 0 && (words[0] === 'h' || words[0] === 'help')) return { text: NETINFO_HELP, code: 0 };
-    rh = new NetinfoRequestHandler(args);
-  } else if (args.getBoolArg('-generate', false)) {
-    const getnewaddress = await connectAndCallRPC(ctx, new DefaultRequestHandler(args), 'getnewaddress', [], rpcWalletName(args));
-    const error = member(getnewaddress, 'error');
-    if (error !== null) return parseError(error);
-    setGenerateToAddressArgs(getStr(member(getnewaddress, 'result')), words);
-    rh = new GenerateToAddressRequestHandler();
-  } else if (args.getBoolArg('-addrinfo', false)) {
-    rh = new AddrinfoRequestHandler();
-  } else {
-    if (words.length < 1) throw new Error('too few parameters (need at least command)');
-    rh = new DefaultRequestHandler(args);
-    method = words.shift()!;
-  }
+  const choice = await chooseHandler(ctx, words);
+  if ('text' in choice) return choice;
   const wallet = rpcWalletName(args);
-  const reply = await connectAndCallRPC(ctx, rh, method, words, wallet);
+  const reply = await connectAndCallRPC(ctx, choice.rh, choice.method, words, wallet);
   let result = member(reply, 'result');
   const error = member(reply, 'error');
   if (error !== null) return parseError(error);

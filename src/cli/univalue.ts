@@ -71,7 +71,6 @@ export function getInt(v: Json | undefined, bits: 32 | 64 = 32): number {
   return Number(v.text);
 }
 
-
 export function getBool(v: Json | undefined): boolean {
   if (typeof v !== 'boolean') throw wrongType(v, 'bool');
   return v;
@@ -82,10 +81,6 @@ export function getObj(v: Json | undefined): JsonObject {
   return v;
 }
 
-export function getArray(v: Json | undefined): Json[] {
-  if (!Array.isArray(v)) throw wrongType(v, 'array');
-  return v;
-}
 
 /** UniValue's get_real: a number's value. */
 export function getReal(v: Json | undefined): number {

@@ -116,6 +116,14 @@ describe('smithcoin-cli calls', () => {
     assert.deepEqual(r, { code: 1, stdout: '', stderr: 'error: -stdinrpcpass specified but failed to read from standard input\n' });
     r = await cli(['-stdinwalletpassphrase', 'getblockcount'], 'pw\n');
     assert.equal(r.stderr, 'error: -stdinwalletpassphrase is only applicable for walletpassphrase(change)\n');
+    // The passphrase goes in as the first parameter, before the words of the command line.
+    s.table.register('walletpassphrase', 'test', (req) => { s.seen.push({ method: req.method, params: req.params, uri: req.uri, id: req.id }); return null; },
+      ['passphrase', 'timeout']);
+    r = await cli(['-stdinwalletpassphrase', 'walletpassphrase', '60'], 'my secret\n');
+    assert.deepEqual(r, { code: 0, stdout: '', stderr: '' });
+    assert.deepEqual(s.seen.at(-1)!.params, ['my secret', 60]);
+    r = await cli(['-stdinwalletpassphrase', 'walletpassphrase', '60'], '');
+    assert.equal(r.stderr, 'error: -stdinwalletpassphrase specified but failed to read from standard input\n');
   });
 
   it('warns when -rpcconnect and -rpcport both give a port, and rejects bad ports', async () => {

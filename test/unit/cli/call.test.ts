@@ -265,13 +265,16 @@ describe('smithcoin-cli -rpcwait', () => {
 
 describe('smithcoin-cli and odd server replies', () => {
   let reply: { status: number; body: Buffer | string };
+  const requests: { url: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
   let server: http.Server;
   let port: number;
   let datadir: string;
   before(async () => {
     server = http.createServer((req, res) => {
-      req.resume();
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        requests.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
         res.writeHead(reply.status, { 'Content-Type': 'application/json' });
         res.end(reply.body);
       });
@@ -306,6 +309,24 @@ describe('smithcoin-cli and odd server replies', () => {
       assert.notEqual(r.code, 0);
     });
   }
+
+  it('sends Core\'s JSON-RPC 2.0 request text with Basic auth, and -getinfo as one batch', async () => {
+    reply = { status: 200, body: '{"result":null,"id":"1"}' };
+    requests.length = 0;
+    await runCli([`-datadir=${datadir}`, '-rpcuser=u', '-rpcpassword=p:w', `-rpcport=${port}`, '-rpcwallet=a b', 'getblock', 'ab', '2']);
+    const [req] = requests;
+    assert.equal(req!.url, '/wallet/a%20b');
+    assert.equal(req!.body, '{"method":"getblock","params":["ab",2],"id":"1","jsonrpc":"2.0"}\n');
+    assert.equal(req!.headers['content-type'], 'application/json');
+    assert.equal(req!.headers.authorization, `Basic ${Buffer.from('u:p:w').toString('base64')}`);
+    await runCli([`-datadir=${datadir}`, '-rpcpassword=x', `-rpcport=${port}`, '-named', 'getblock', 'verbosity=1', 'ab']);
+    assert.equal(requests[1]!.body, '{"method":"getblock","params":{"verbosity":1,"args":["ab"]},"id":"1","jsonrpc":"2.0"}\n');
+    reply = { status: 200, body: '[]' };
+    await runCli([`-datadir=${datadir}`, '-rpcpassword=x', `-rpcport=${port}`, '-getinfo']);
+    const batch = ['getnetworkinfo', 'getblockchaininfo', 'getwalletinfo', 'getbalances']
+      .map((m, i) => `{"method":"${m}","params":null,"id":${i},"jsonrpc":"2.0"}`).join(',');
+    assert.equal(requests[2]!.body, `[${batch}]\n`);
+  });
 
   it('prints a null result as nothing and a number exactly as the server wrote it', async () => {
     reply = { status: 200, body: '{"result":null,"id":"1"}' };

@@ -6,6 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { BUILD_INFO } from '../../../src/clientversion.js';
 import { connect, runCli, startServer, type Server } from './harness.js';
 
 const CONNECT_HINT = '\n\nMake sure the smithcoind server is running and that you are connecting to the correct RPC port.\nUse "smithcoin-cli -help" for more info.\n';
@@ -157,9 +158,13 @@ describe('smithcoin-cli calls', () => {
     assert.deepEqual(r, { code: 1, stdout: '', stderr: `error: Error while attempting to communicate with server 127.0.0.1:${s.port} (timeout)${CONNECT_HINT}` });
   });
 
-  it('refuses -ipcconnect without IPC transport and with -rpcconnect', async () => {
+  it('refuses an explicit -ipcconnect without a socket (or without IPC in the build), and with -rpcconnect', async () => {
     let r = await cli(['-ipcconnect=unix', 'getblockcount']);
-    assert.equal(r.stderr, 'error: smithcoin-cli was not built with IPC support\n');
+    // test/unit/ipc_cli covers the IPC transport itself.
+    assert.equal(r.stderr, BUILD_INFO.enableIpc
+      ? 'error: No such file or directory\n\nProbably smithcoin-node is not running or not listening on a unix socket. Can be started with:\n\n' +
+        '    smithcoin-node -chain=regtest -ipcbind=unix\n'
+      : 'error: smithcoin-cli was not built with IPC support\n');
     r = await cli(['-rpcconnect=127.0.0.1', '-ipcconnect=unix', 'getblockcount']);
     assert.equal(r.stderr, 'error: -rpcconnect and -ipcconnect options cannot both be enabled\n');
     r = await cli(['-noipcconnect', 'getblockcount']);

@@ -7,18 +7,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { BUILD_INFO } from '../../../src/clientversion.js';
-import { connect, runCli, startServer, type Server } from './harness.js';
+import { closedPort, connect, runCli, startServer, type Server } from './harness.js';
 
 const CONNECT_HINT = '\n\nMake sure the smithcoind server is running and that you are connecting to the correct RPC port.\nUse "smithcoin-cli -help" for more info.\n';
 
-/** A port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 describe('smithcoin-cli calls', () => {
   let s: Server;

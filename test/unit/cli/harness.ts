@@ -2,6 +2,7 @@
 // datadir holding its cookie, and smithcoin-cli run as a child process against it.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { RPCAuth, type AuthOptions } from '../../../src/rpc/auth.js';
@@ -116,4 +117,13 @@ export function runCli(args: readonly string[], input?: string): Promise<CliResu
 /** The usual connection options for a server. */
 export function connect(s: Server): string[] {
   return [`-datadir=${s.datadir}`, `-rpcport=${s.port}`];
+}
+
+/** A port with nothing listening on it. */
+export async function closedPort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
 }

@@ -14,7 +14,7 @@ import { InitServer } from '../../../src/ipc/capnp/init.capnp.js';
 import { RPCAuth } from '../../../src/rpc/auth.js';
 import { executeHTTPRPC } from '../../../src/rpc/httprpc.js';
 import { JSONRPCRequest, type JSONValue } from '../../../src/rpc/request.js';
-import { runCli, startServer, type Server } from '../cli/harness.js';
+import { closedPort, runCli, startServer, type Server } from '../cli/harness.js';
 
 const quiet = { info: () => undefined, warning: () => undefined, debug: () => undefined };
 
@@ -39,13 +39,6 @@ function nodeInit(s: Server, calls: { uri: string; user: string }[]): Init {
   };
 }
 
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 describe('smithcoin-cli -ipcconnect', () => {
   let s: Server;

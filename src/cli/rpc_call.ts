@@ -1,17 +1,16 @@
 // One RPC exchange as Core's CallRPC does it (port choice, credentials from -rpcpassword or the
 // cookie, HTTP statuses to errors, reply parsing) and the -rpcwait retry loop around it.
 import fs from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { absPathForConfigVal, type ArgsManager } from '../common/args.js';
-import { BUILD_INFO } from '../clientversion.js';
 import { baseChainParams } from '../kernel/chainparams.js';
 import { HTTPStatus, RPCErrorCode } from '../rpc/protocol.js';
 import { COOKIEAUTH_FILE } from '../rpc/auth.js';
 import type { RequestHandler } from './handlers.js';
 import { ConnectionFailed, post } from './http_client.js';
+import { callIPC } from './ipc_call.js';
 import { DEFAULT_HTTP_CLIENT_TIMEOUT, DEFAULT_RPCCONNECT, DEFAULT_WAIT_CLIENT_TIMEOUT } from './options.js';
-import { getInt, isEmpty, member, readJson, readJsonBuffer, writeJson, type Json } from './univalue.js';
+import { getInt, isEmpty, member, readJsonBuffer, writeJson, type Json } from './univalue.js';
 
 /** Core's SplitHostPort: "host", "host:port", "[v6]" or "[v6]:port"; port 0 means none given. */
 export function splitHostPort(input: string): { host: string; port: number; valid: boolean } {
@@ -175,49 +174,4 @@ export async function connectAndCallRPC(ctx: CallContext, rh: RequestHandler, me
       await sleep(1000);
     }
   }
-}
-
-export interface IpcTarget {
-  /** The -ipcconnect value: auto, unix or unix:<path>. */
-  address: string;
-  /** The chain's data directory, where the default socket node.sock lives. */
-  dataDirNet: string;
-  /** The chain name for the hint's command line. */
-  chain: string;
-}
-
-/** ipc/cli_client.ts's transport: the reply text, or undefined when "auto" found no socket. */
-export type IpcExecute = (target: IpcTarget, request: () => string, endpoint: string, user: string) => Promise<string | undefined>;
-
-/** smithcoin-node's default socket in the chain's data directory (-ipcbind=unix). */
-const DEFAULT_IPC_SOCKET = 'node.sock';
-
-// A specifier in a variable, so that builds without IPC (which leave src/ipc out) still compile.
-const IPC_CLIENT_MODULE = '../ipc/cli_client.js';
-
-/**
- * Core's CallIPC: with -ipcconnect (default "auto") the request goes to smithcoin-node's socket when one
- * answers; undefined means "use HTTP" (-noipcconnect, -rpcconnect with auto, or no socket in auto mode).
- */
-export async function callIPC(ctx: CallContext, rh: RequestHandler, method: string, words: string[], endpoint: string, username: string): Promise<Json | undefined> {
-  const { args } = ctx;
-  const ipcconnect = args.getArg('-ipcconnect', 'auto');
-  if (ipcconnect === '0') return undefined;
-  if (args.isArgSet('-rpcconnect') && !args.isArgNegated('-rpcconnect')) {
-    if (ipcconnect === 'auto') return undefined;
-    throw new Error('-rpcconnect and -ipcconnect options cannot both be enabled');
-  }
-  if (!BUILD_INFO.enableIpc) {
-    if (ipcconnect === 'auto') return undefined;
-    throw new Error('smithcoin-cli was not built with IPC support');
-  }
-  const target = { address: ipcconnect, dataDirNet: args.getDataDirNet(), chain: args.getChainTypeString() };
-  // Loading the IPC runtime costs a tenth of a second: in auto mode, not without a default socket file.
-  if (ipcconnect === 'auto' && !fs.existsSync(path.join(target.dataDirNet, DEFAULT_IPC_SOCKET))) return undefined;
-  const { executeOverIpc } = (await import(IPC_CLIENT_MODULE)) as { executeOverIpc: IpcExecute };
-  const text = await executeOverIpc(target, () => writeJson(rh.prepareRequest(method, words)), endpoint, username);
-  if (text === undefined) return undefined;
-  const reply = readJson(text);
-  if (reply === undefined) throw new Error("couldn't parse reply from server");
-  return rh.processReply(reply);
 }

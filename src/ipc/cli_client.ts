@@ -3,7 +3,7 @@
 // the runtime, which builds without IPC leave out; cli/rpc_call.ts loads it only when IPC is built.
 import { ProxyConnection } from '@smithcoin/libmultiprocess';
 import { ConnectionFailed } from '../cli/http_client.js';
-import type { IpcExecute, IpcTarget } from '../cli/rpc_call.js';
+import type { IpcExecute, IpcTarget } from '../cli/ipc_call.js';
 import { InitClient } from './capnp/init.capnp.js';
 import { connectIpcAddress } from './process.js';
 

@@ -1,9 +1,4 @@
-// Entry point of smithcoin-cli: the command-line RPC client.
-import { runUnavailableProgram } from './common/unavailable.js';
+// Entry point of smithcoin-cli: the command-line RPC client (see cli/main.ts).
+import { main } from './cli/main.js';
 
-process.exitCode = runUnavailableProgram({
-  exeName: 'smithcoin-cli',
-  kind: 'RPC client',
-  purpose: 'the command-line RPC client.',
-  missing: 'the RPC client has not landed yet.',
-}, process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -43,6 +43,7 @@ EXTENDED_SCRIPTS = []
 BASE_SCRIPTS = [
     "feature_config_args.py",
     "feature_startup.py",
+    "interface_smithcoin_cli.py",
     "rpc_users.py",
     "tool_smithcoin.py",
     "interface_rpc.py",

@@ -62,6 +62,10 @@ export interface ChainstateManagerApi {
   /** Whether pruning is enabled, and the lowest height whose block data is still on disk. */
   readonly pruneMode: boolean;
   firstStoredHeight(): number;
+  /** -prune's target in bytes; undefined without automatic pruning (-prune=1 or no pruning). For getblockchaininfo. */
+  pruneTarget(): number | undefined;
+  /** Bytes the blk/rev files take (Core's CalculateCurrentUsage), getblockchaininfo's size_on_disk. */
+  calculateCurrentUsage(): number;
 
   processNewBlock(block: Block, opts: ProcessBlockOptions): Promise<ProcessBlockResult>;
   processNewBlockHeaders(headers: readonly BlockHeader[], minPowChecked: boolean): BlockValidationState;

@@ -6,7 +6,7 @@ import type { HTTPReply, HTTPRequest, HTTPServer } from './httpserver.js';
 import { HTTPStatus, RPCError, RPCErrorCode, type RPCErrorObject } from './protocol.js';
 import { JSONRPCRequest, JSONRPCVersion, isObject, jsonrpcReply, type JSONValue } from './request.js';
 import { jsonrpcExec, type RPCTable } from './server.js';
-import { parseJSONBody } from './json.js';
+import { parseJSONBody, writeJSON } from './json.js';
 
 export const WWW_AUTH_HEADER_DATA = 'Basic realm="jsonrpc"';
 /** Core sleeps this long after a wrong password to slow down brute force. */
@@ -49,7 +49,7 @@ async function handleJSONRPC(req: HTTPRequest, options: HTTPRPCOptions): Promise
     ? errorReply(new RPCError(RPCErrorCode.RPC_PARSE_ERROR, 'Parse error'), jreq)
     : await executeHTTPRPC(parsed.value, jreq, options);
   if (outcome.reply === undefined) return { status: outcome.status };
-  return { status: outcome.status, headers: { 'Content-Type': 'application/json' }, body: `${JSON.stringify(outcome.reply)}\n` };
+  return { status: outcome.status, headers: { 'Content-Type': 'application/json' }, body: `${writeJSON(outcome.reply)}\n` };
 }
 
 interface Outcome {

@@ -40,3 +40,72 @@ function nestingDepth(text: string): number {
   }
   return max;
 }
+
+/**
+ * A number kept as its exact text, as UniValue stores numbers: amounts print as `50.00000000`, which a JS
+ * number cannot. JSON.stringify (outside the RPC writer) sees the plain number.
+ */
+export class JSONNumber {
+  constructor(readonly text: string) {
+    if (!/^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/.test(text)) throw new RangeError(`not a JSON number: ${text}`);
+  }
+
+  toJSON(): number {
+    return Number(this.text);
+  }
+}
+
+/**
+ * A double as C++ streams print it with precision 16 (UniValue's setFloat): %.16g, so 0.1 + 0.2 is `0.3`
+ * and small values switch to `e-05` style exponents.
+ */
+export function formatDouble(x: number): string {
+  if (!Number.isFinite(x)) throw new RangeError(`cannot write ${x} as JSON`);
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const [mantissa, expText] = x.toExponential(15).split('e') as [string, string];
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 16) {
+    const digits = stripZeros(mantissa);
+    const sign = exp < 0 ? '-' : '+';
+    return `${digits}e${sign}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  return stripZeros(x.toFixed(15 - exp));
+}
+
+/** %g drops trailing fractional zeros and a bare decimal point. */
+function stripZeros(s: string): string {
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+/** UniValue's escapes: JSON's, plus DEL as \u007f. */
+function writeString(s: string): string {
+  return JSON.stringify(s).replace(/\x7f/g, '\\u007f');
+}
+
+function writeNumber(n: number): string {
+  return Number.isSafeInteger(n) ? String(n) : formatDouble(n);
+}
+
+/**
+ * UniValue::write: compact without an indent; with one, each member on its own line and empty containers
+ * still opened and closed on two lines, as Core prints them (`[\n]`).
+ */
+export function writeJSON(value: JSONValue, indent = 0, level = 1): string {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') return writeNumber(value);
+  if (typeof value === 'string') return writeString(value);
+  if (value instanceof JSONNumber) return value.text;
+  const entries: [string | undefined, JSONValue][] = Array.isArray(value)
+    ? value.map((v) => [undefined, v])
+    : Object.entries(value);
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  const nl = indent > 0 ? '\n' : '';
+  const pad = ' '.repeat(indent * level);
+  let out = open + nl;
+  entries.forEach(([k, v], i) => {
+    const key = k === undefined ? '' : `${writeString(k)}:${indent > 0 ? ' ' : ''}`;
+    out += pad + key + writeJSON(v, indent, level + 1) + (i < entries.length - 1 ? ',' : '') + nl;
+  });
+  return out + ' '.repeat(indent * (level - 1)) + close;
+}

@@ -1,8 +1,10 @@
 // JSON-RPC request parsing and reply shapes as Core does them: 1.0/1.1 legacy vs 2.0, ids,
 // notifications, and the exact error texts.
+import { JSONNumber } from './json.js';
 import { RPCError, RPCErrorCode, type RPCErrorObject } from './protocol.js';
 
-export type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
+/** JSONNumber carries a number's exact text (amounts); JSON.parse never makes one. */
+export type JSONValue = null | boolean | number | string | JSONNumber | JSONValue[] | { [key: string]: JSONValue };
 export type JSONObject = { [key: string]: JSONValue };
 
 export enum JSONRPCVersion {
@@ -52,7 +54,7 @@ function parseVersion(v: JSONValue | undefined): JSONRPCVersion {
 }
 
 export function isObject(v: JSONValue | undefined): v is JSONObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JSONNumber);
 }
 
 /**

@@ -45,19 +45,29 @@ export interface UndoRecord extends FlatFileRecord {
   readonly checksum: Uint8Array;
 }
 
-/** A whole blk or rev file held in memory, de-obfuscated on read. */
+/**
+ * A blk or rev file held in memory, de-obfuscated on read: the whole file, or (with `base`) the window of it that
+ * starts at file offset `base`, so that one record can be read without loading the file.
+ */
 export class FlatFileReader {
   constructor(
     readonly fileNumber: number,
     private readonly raw: Uint8Array,
     private readonly xorKey: Uint8Array,
     private readonly messageStart: Uint8Array,
+    private readonly base = 0,
   ) {}
+
+  /** File offset just past the bytes held. */
+  private get end(): number {
+    return this.base + this.raw.length;
+  }
 
   /** `length` clear bytes from file offset `at`; reading past the end is Core's end-of-data failure. */
   read(at: number, length: number): Uint8Array {
-    if (at < 0 || length < 0 || length > this.raw.length - at) throw new SerializationError('AutoFile::read: end of file');
-    return xorAt(this.raw.subarray(at, at + length), this.xorKey, at);
+    if (at < this.base || length < 0 || length > this.end - at) throw new SerializationError('AutoFile::read: end of file');
+    const rel = at - this.base;
+    return xorAt(this.raw.subarray(rel, rel + length), this.xorKey, at);
   }
 
   private pos(at: number): FlatFilePos {
@@ -118,10 +128,11 @@ export class FlatFileReader {
    * Each payload is `size` bytes; an undo record's 32-byte checksum follows outside the counted size.
    */
   *records(trailer = 0): Generator<FlatFileRecord & { trailer: Uint8Array }> {
-    let at = 0;
-    while (at + STORAGE_HEADER_BYTES <= this.raw.length) {
+    let at = this.base;
+    while (at + STORAGE_HEADER_BYTES <= this.end) {
       // Core preallocates files with zeros it never obfuscates: raw zeros where a header would be mark the end.
-      if (this.raw.subarray(at, at + STORAGE_HEADER_BYTES).every((b) => b === 0)) return;
+      const rel = at - this.base;
+      if (this.raw.subarray(rel, rel + STORAGE_HEADER_BYTES).every((b) => b === 0)) return;
       const payloadPos = at + STORAGE_HEADER_BYTES;
       const size = this.headerSize(payloadPos, trailer ? 'undo' : 'block');
       const payload = this.read(payloadPos, size);
@@ -147,7 +158,7 @@ export class FlatFileReader {
    */
   readBlockUndo(payloadPos: number, prevBlockHash: Uint8Array): BlockUndo {
     const posText = flatFilePosToString(this.pos(payloadPos));
-    const window = Math.min(this.headerSize(payloadPos, 'undo') + HASH_SIZE, this.raw.length - payloadPos);
+    const window = Math.min(this.headerSize(payloadPos, 'undo') + HASH_SIZE, this.end - payloadPos);
     const rest = this.read(payloadPos, window);
     const r = new ByteReader(rest);
     let undo: BlockUndo;

@@ -33,13 +33,12 @@ export function bigIntToLeBytes(n: bigint): Uint8Array {
 
 /**
  * `x` mod p for 0 <= x < 2^6144, folding the high half with 2^3072 = 1103717 (mod p): two folds bring any product
- * below 2^3072 + 1103717^2, one conditional subtraction finishes.
+ * below 2^3072 + 1103717^2 < 2p, so one conditional subtraction finishes.
  */
 function reduce(x: bigint): bigint {
   x = (x & MASK) + (x >> BITS) * MAX_PRIME_DIFF;
   x = (x & MASK) + (x >> BITS) * MAX_PRIME_DIFF;
-  while (x >= MUHASH_PRIME) x -= MUHASH_PRIME;
-  return x;
+  return x >= MUHASH_PRIME ? x - MUHASH_PRIME : x;
 }
 
 /** The inverse of `a` modulo the prime (extended Euclid). `a` must be non-zero modulo p. */

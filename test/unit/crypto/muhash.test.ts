@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { MUHASH_PRIME, MuHash3072, bigIntToLeBytes, chacha20Keystream, leBytesToBigInt } from '../../../src/crypto/muhash.js';
+import { sha256 } from '../../../src/crypto/sha256.js';
 import { bytesToHex, hashToHex, hexToBytes } from '../../../src/util/hex.js';
 
 /** Core's FromInt: the singleton of 32 bytes {i, 0, ...}. */
@@ -47,6 +48,13 @@ describe('MuHash3072', () => {
     const m = MuHash3072.deserialize(ser);
     assert.equal(bytesToHex(m.serialize()), bytesToHex(ser), 'kept as read until used');
     assert.equal(bytesToHex(m.finalize()), '3a31e6903aff0de9f62f9a9f7f8b861de76ce2cda09822b90014319ae5dc2271');
+  });
+
+  it('reduces a serialized numerator equal to the modulus to zero', () => {
+    const ser = new Uint8Array(768);
+    ser.set(bigIntToLeBytes(MUHASH_PRIME), 0);
+    ser[384] = 1;
+    assert.equal(bytesToHex(MuHash3072.deserialize(ser).finalize()), bytesToHex(sha256(new Uint8Array(384))));
   });
 
   it('does not depend on the order of multiplications and divisions', () => {

@@ -7,6 +7,7 @@ import { hash160 } from '../../../src/crypto/ripemd160.js';
 import { addressParams } from '../../../src/kernel/chainparams_base.js';
 import type { Coin } from '../../../src/node/coin.js';
 import { computeUTXOStats } from '../../../src/node/coinstats.js';
+import { coinKey } from '../../../src/node/txdb_keys.js';
 import { readSnapshotCoins, readSnapshotMetadata } from '../../../src/node/utxo_snapshot.js';
 import { OutPoint } from '../../../src/primitives/transaction.js';
 import { dumptxoutset, gettxoutsetinfo } from '../../../src/rpc/coinstats_rpcs.js';
@@ -14,6 +15,7 @@ import { RPCError } from '../../../src/rpc/protocol.js';
 import type { JSONObject, JSONValue } from '../../../src/rpc/request.js';
 import { TxOutSetScan, evalDescriptorStringOrObject, newNeedles, scanResultToJSON, scantxoutset } from '../../../src/rpc/scantxoutset.js';
 import { encodeDestination } from '../../../src/key_io.js';
+import { addChecksum } from '../../../src/script/descriptor_checksum.js';
 import { isUnspendable } from '../../../src/script/script.js';
 import { extractDestination } from '../../../src/script/standard.js';
 import { bytesToHex, hashToHex } from '../../../src/util/hex.js';
@@ -110,6 +112,8 @@ describe('coinstats RPCs on Core\'s regtest datadir', () => {
       });
     }
     const key = ([op]: [OutPoint, Coin]) => op.key();
+    const dbKeys = back.coins.map(([op]) => bytesToHex(coinKey(op)));
+    assert.deepEqual(dbKeys, [...dbKeys].sort(), 'written in chainstate key order');
     assert.deepEqual(new Map(back.coins.map((c) => [key(c), c])), set);
     const stats = computeUTXOStats('hash_serialized_3', back.coins, { height: 250, hashBlock: target.hash });
     assert.equal(res.txoutset_hash, hashToHex(stats.hashSerialized!));
@@ -222,5 +226,29 @@ describe('scantxoutset engine', () => {
     const tip = { height: 10, hashHex: '00'.repeat(32), getAncestor: () => ({ hashHex: 'ab'.repeat(32) }) } as never;
     const json = plain(scanResultToJSON(res, tip, needles, regtestAddr)) as { unspents: { desc: string }[] };
     assert.deepEqual(json.unspents.map((u) => u.desc).sort(), want);
+  });
+
+  it('names sh, wsh, wpkh, multi and key-path tr matches back with their keys\' origins', async () => {
+    const k1 = '026dbd8b2315f296d36e6b6920b1579ca75569464875c7ebe869b536a7d9503c8c';
+    const k2 = '033e6f25d76c00bedb3a8993c7d5739ee806397f0529b1b31dda31ef890f19a60c';
+    const fp = (k: string) => bytesToHex(hash160(Uint8Array.from(Buffer.from(k, 'hex'))).subarray(0, 4));
+    const x1 = k1.slice(2);
+    const cases: [string, string][] = [
+      [`sh(wpkh(${k1}))`, `sh(wpkh([${fp(k1)}]${k1}))`],
+      [`wsh(multi(1,${k1},${k2}))`, `wsh(multi(1,[${fp(k1)}]${k1},[${fp(k2)}]${k2}))`],
+      [`sh(multi(2,${k2},${k1}))`, `sh(multi(2,[${fp(k2)}]${k2},[${fp(k1)}]${k1}))`],
+      [`wpkh(${k2})`, `wpkh([${fp(k2)}]${k2})`],
+      [`tr(${x1})`, `tr([${fp(k1)}]${x1})`],
+    ];
+    for (const [scanDesc, inferred] of cases) {
+      const needles = newNeedles();
+      evalDescriptorStringOrObject(scanDesc, regtestAddr, needles);
+      const scripts = [...needles.scripts.values()];
+      assert.equal(scripts.length, 1, scanDesc);
+      const res = await new TxOutSetScan().run(coinsFor(scripts, 1), needles.scripts);
+      const tip = { height: 10, hashHex: '00'.repeat(32), getAncestor: () => ({ hashHex: 'ab'.repeat(32) }) } as never;
+      const json = plain(scanResultToJSON(res, tip, needles, regtestAddr)) as { unspents: { desc: string }[] };
+      assert.equal(json.unspents[0]!.desc, addChecksum(inferred), scanDesc);
+    }
   });
 });

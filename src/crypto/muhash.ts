@@ -2,7 +2,7 @@
 // maps to a number modulo the prime 2^3072 - 1103717 (its SHA-256 expanded to 384 bytes by the ChaCha20 keystream);
 // the set's value is the product of its elements' numbers, kept as a fraction numerator/denominator so that removal
 // costs a multiplication and only Finalize pays for a modular inverse.
-import crypto from 'node:crypto';
+import { chacha20Blocks } from './chacha20.js';
 import { sha256 } from './sha256.js';
 
 /** Bytes of a Num3072 (48 little-endian 64-bit limbs in little-endian order: the number in little endian). */
@@ -13,10 +13,6 @@ const TWO_POW_3072 = 1n << BITS;
 const MASK = TWO_POW_3072 - 1n;
 /** The modulus 2^3072 - 1103717 (a safe prime). */
 export const MUHASH_PRIME = TWO_POW_3072 - MAX_PRIME_DIFF;
-
-// OpenSSL's chacha20 IV is a 32-bit little-endian block counter then a 96-bit nonce: all zero is Core's
-// ChaCha20Aligned with its default nonce and counter.
-const ZERO_IV = Buffer.alloc(16);
 
 /** A little-endian byte string as a bigint (hex conversion is the fastest route in V8). */
 export function leBytesToBigInt(bytes: Uint8Array): bigint {
@@ -54,15 +50,9 @@ function inverse(a: bigint): bigint {
   return t0 < 0n ? t0 + MUHASH_PRIME : t0;
 }
 
-/** The first `length` bytes of the ChaCha20 keystream for a 32-byte key, zero nonce, block counter 0. */
-export function chacha20Keystream(key: Uint8Array, length: number): Uint8Array {
-  const cipher = crypto.createCipheriv('chacha20', key, ZERO_IV);
-  return new Uint8Array(cipher.update(Buffer.alloc(length)));
-}
-
-/** The 384 bytes an element maps to: the keystream keyed with SHA-256(data). */
+/** The 384 bytes an element maps to: the ChaCha20 keystream (zero nonce, counter 0) keyed with SHA-256(data). */
 export function muhashElementBytes(data: Uint8Array): Uint8Array {
-  return chacha20Keystream(sha256(data), NUM3072_BYTE_SIZE);
+  return chacha20Blocks(sha256(data), NUM3072_BYTE_SIZE / 64);
 }
 
 function toNum3072(data: Uint8Array): bigint {

@@ -1,7 +1,8 @@
 // MuHash3072 against Core's vectors (src/test/crypto_tests.cpp muhash_tests) and the set properties it promises.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { MUHASH_PRIME, MuHash3072, bigIntToLeBytes, chacha20Keystream, leBytesToBigInt } from '../../../src/crypto/muhash.js';
+import { chacha20Blocks } from '../../../src/crypto/chacha20.js';
+import { MUHASH_PRIME, MuHash3072, bigIntToLeBytes, leBytesToBigInt } from '../../../src/crypto/muhash.js';
 import { sha256 } from '../../../src/crypto/sha256.js';
 import { bytesToHex, hashToHex, hexToBytes } from '../../../src/util/hex.js';
 
@@ -17,8 +18,17 @@ const SER_1_TIMES_2 = '1fa093295ea30a6a3acdc7b3f770fa538eff537528e990e2910e40bbc
 
 describe('MuHash3072', () => {
   it('uses the ChaCha20 keystream of RFC 8439 (zero key, zero nonce, counter 0)', () => {
-    assert.equal(bytesToHex(chacha20Keystream(new Uint8Array(32), 64)),
+    assert.equal(bytesToHex(chacha20Blocks(new Uint8Array(32), 1)),
       '76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc387b669b2ee6586');
+    assert.throws(() => chacha20Blocks(new Uint8Array(31), 1), RangeError);
+  });
+
+  it('gives the same keystream as node:crypto\'s chacha20 (OpenSSL: zero IV = counter 0, zero nonce)', () => {
+    for (let i = 0; i < 20; i++) {
+      const key = crypto.randomBytes(32);
+      const openssl = crypto.createCipheriv('chacha20', key, Buffer.alloc(16)).update(Buffer.alloc(384));
+      assert.equal(bytesToHex(chacha20Blocks(new Uint8Array(key), 6)), openssl.toString('hex'));
+    }
   });
 
   it('gives Core\'s hash for {0} * {1} / {2}, by multiplication and by insert/remove', () => {

@@ -3,8 +3,8 @@
 // into pk/pkh/wpkh/multi/sh/wsh/tr descriptors. Without that knowledge it ends in addr() or raw(), like
 // core_infer.ts (which is this with an empty provider). Miniscript and taproot script trees are not inferred: a
 // tr() output with leaves falls back to rawtr() (see `TaprootKeys`).
-import { hash160 } from '../crypto/ripemd160.js';
 import { inferDescriptor as inferWithoutProvider } from '../core_infer.js';
+import { ripemd160 } from '../crypto/ripemd160.js';
 import type { AddressParams } from '../kernel/chainparams_base.js';
 import { pubkeyIsCompressed, pubkeyIsValidNonHybrid, xonlyIsFullyValid } from '../key.js';
 import {
@@ -14,7 +14,6 @@ import {
 import { ConstPubkeyProvider, OriginPubkeyProvider, type PubkeyProvider, SigningProvider } from '../script/descriptor_keys.js';
 import { TxoutType, solver } from '../script/standard.js';
 import { bytesToHex } from '../util/hex.js';
-import { ripemd160 } from '../crypto/ripemd160.js';
 
 /** Where a script sits (Core's ParseScriptContext). */
 type Ctx = 'top' | 'p2sh' | 'p2wpkh' | 'p2wsh';
@@ -101,9 +100,4 @@ function inferScript(script: Uint8Array, ctx: Ctx, provider: SigningProvider, ta
 /** The descriptor Core's scantxoutset reports for a matched output script. */
 export function inferDescriptor(script: Uint8Array, provider: SigningProvider, taproot: TaprootKeys, params: AddressParams): Descriptor {
   return inferScript(script, 'top', provider, taproot, params)!;
-}
-
-/** hash160 of a key as the provider's index (exported for callers filling TaprootKeys from expansions). */
-export function keyIdHex(pubkey: Uint8Array): string {
-  return bytesToHex(hash160(pubkey));
 }

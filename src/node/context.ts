@@ -4,6 +4,7 @@ import type { ArgsManager } from '../common/args.js';
 import type { ChainParams } from '../kernel/chainparams.js';
 import type { RPCTable } from '../rpc/server.js';
 import type { Logger } from '../util/logging.js';
+import type { Scheduler } from '../util/scheduler.js';
 import type { NodeClock } from '../util/time.js';
 import type { ChainstateManagerApi } from './chainstate_api.js';
 
@@ -39,4 +40,6 @@ export interface NodeContext {
   readonly startTime: number;
   /** Absent until the chainstate has loaded; RPCs that need it run only after warm-up. */
   chainman?: ChainstateManagerApi;
+  /** Periodic node tasks (Core's node.scheduler); absent until init starts it. */
+  scheduler?: Scheduler;
 }

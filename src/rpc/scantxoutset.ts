@@ -12,36 +12,18 @@ import { TRDescriptor } from '../script/descriptor.js';
 import { SigningProvider } from '../script/descriptor_keys.js';
 import { parseDescriptor } from '../script/descriptor_parser.js';
 import { bytesToHex, hashToHex } from '../util/hex.js';
-import { getInt, getStr, uvTypeName } from './blockchain_args.js';
+import { getStr, uvTypeName } from './blockchain_args.js';
 import { activeTip, ensureChainman } from './blockchain_context.js';
 import { RPCError, RPCErrorCode, RPCTypeError } from './protocol.js';
 import type { JSONObject, JSONValue } from './request.js';
 import { inferDescriptor } from './scan_infer.js';
+import { parseDescriptorRange } from './util_parse.js';
 
 const ABORT_CHECK_INTERVAL = 8192;
 const PROGRESS_INTERVAL = 256;
 
 function invalidParameter(message: string): RPCError {
   return new RPCError(RPCErrorCode.RPC_INVALID_PARAMETER, message);
-}
-
-/** Core's ParseDescriptorRange: `end` or `[begin,end]`, at most a million positions below 2^31. */
-export function parseDescriptorRange(value: JSONValue): [number, number] {
-  let low: number;
-  let high: number;
-  const i64 = (v: JSONValue | undefined) => getInt(v, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  if (uvTypeName(value) === 'number') {
-    [low, high] = [0, i64(value)];
-  } else if (Array.isArray(value) && value.length === 2 && uvTypeName(value[0]) === 'number' && uvTypeName(value[1]) === 'number') {
-    [low, high] = [i64(value[0]), i64(value[1])];
-    if (low > high) throw invalidParameter('Range specified as [begin,end] must not have begin after end');
-  } else {
-    throw invalidParameter('Range must be specified as end or as [begin,end]');
-  }
-  if (low < 0) throw invalidParameter('Range should be greater or equal than 0');
-  if (high >= 2 ** 31) throw invalidParameter('End of range is too high');
-  if (high >= low + 1000000) throw invalidParameter('Range is too large');
-  return [low, high];
 }
 
 /** The scripts to look for, each with the provider knowledge that names it back (keys, scripts, tr internal keys). */

@@ -1,12 +1,14 @@
 // A ChainstateManagerApi over Core's regtest datadir (a scratch copy): BlockManager for the index, blocks and undo
 // data, CoinsViewDB for the coins. Only what the coin-statistics RPCs use; anything else is a test bug and throws.
 import path from 'node:path';
+import { ArgsFlags, ArgsManager } from '../../../src/common/args.js';
 import { type ChainParams, createChainParams } from '../../../src/kernel/chainparams.js';
 import { BlockManager } from '../../../src/node/blockstorage.js';
 import { Chain } from '../../../src/node/chain.js';
 import type { ChainstateManagerApi } from '../../../src/node/chainstate_api.js';
 import { type NodeContext, ShutdownSignal } from '../../../src/node/context.js';
 import { CoinsViewDB } from '../../../src/node/txdb.js';
+import { RPCTable } from '../../../src/rpc/server.js';
 import { hashToHex } from '../../../src/util/hex.js';
 import { copyCoreRegtest } from './helpers.js';
 
@@ -19,7 +21,7 @@ export interface FixtureNode {
 
 const USED = new Set(['params', 'chain', 'blockIndex', 'lookupBlockIndex', 'readBlock', 'readBlockUndo', 'coinsTip', 'coinsCursor', 'coinsDbEstimateSize']);
 
-/** Opens the copy in `dir`; the active chain is the one the coins are at. */
+/** Opens the copy in `dir` (the -datadir, with regtest/ in it); the active chain is the one the coins are at. */
 export function openFixtureNode(dir: string): FixtureNode {
   const datadir = copyCoreRegtest(dir);
   const params: ChainParams = createChainParams('regtest');
@@ -47,6 +49,10 @@ export function openFixtureNode(dir: string): FixtureNode {
       return target[prop as keyof ChainstateManagerApi];
     },
   }) as ChainstateManagerApi;
-  const ctx = { chainman, chainParams: params, shutdown: new ShutdownSignal(), args: { getDataDirNet: () => datadir } } as unknown as NodeContext;
+  const args = new ArgsManager();
+  args.setDefaultFlags(ArgsFlags.ALLOW_ANY);
+  args.parseParameters([`-datadir=${dir}`]);
+  args.selectConfigNetwork('regtest');
+  const ctx = { chainman, chainParams: params, shutdown: new ShutdownSignal(), args, rpcTable: new RPCTable() } as unknown as NodeContext;
   return { ctx, chainman, datadir, close: () => { blockman.close(); coins.close(); } };
 }

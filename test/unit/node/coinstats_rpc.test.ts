@@ -12,7 +12,8 @@ import { readSnapshotCoins, readSnapshotMetadata } from '../../../src/node/utxo_
 import { OutPoint } from '../../../src/primitives/transaction.js';
 import { dumptxoutset, gettxoutsetinfo } from '../../../src/rpc/coinstats_rpcs.js';
 import { RPCError } from '../../../src/rpc/protocol.js';
-import type { JSONObject, JSONValue } from '../../../src/rpc/request.js';
+import { JSONRPCRequest, type JSONObject, type JSONValue } from '../../../src/rpc/request.js';
+import { registerUTXOSetRPCCommands } from '../../../src/rpc/blockchain_utxo.js';
 import { TxOutSetScan, evalDescriptorStringOrObject, newNeedles, scanResultToJSON, scantxoutset } from '../../../src/rpc/scantxoutset.js';
 import { encodeDestination } from '../../../src/key_io.js';
 import { addChecksum } from '../../../src/script/descriptor_checksum.js';
@@ -163,6 +164,23 @@ describe('coinstats RPCs on Core\'s regtest datadir', () => {
         ? new RegExp(`^pk\\(\\[[0-9a-f]{8}\\]${pubkey}\\)#[a-z0-9]{8}$`) : new RegExp(`^addr\\(${address}\\)#[a-z0-9]{8}$`));
     }
     assert.ok(unspents.length > 1);
+  });
+
+  it('runs through the RPC table with Core\'s usage texts and named options', async () => {
+    registerUTXOSetRPCCommands(node.ctx.rpcTable, node.ctx);
+    node.ctx.rpcTable.setWarmupFinished();
+    const call = (method: string, params: JSONValue[] | JSONObject) => {
+      const r = new JSONRPCRequest();
+      r.parse({ method, params });
+      return node.ctx.rpcTable.execute(r);
+    };
+    await assert.rejects(call('scantxoutset', []), (e: unknown) => e instanceof RPCError && e.code === -1 && e.message.startsWith('scantxoutset "action" ( [scanobjects,...] )\n'));
+    await assert.rejects(call('gettxoutsetinfo', ['muhash', null, null, 1]), (e: unknown) => e instanceof RPCError && e.message.startsWith('gettxoutsetinfo ( "hash_type" hash_or_height use_index )'));
+    const info = plain(await call('gettxoutsetinfo', { hash_type: 'muhash' })) as JSONObject;
+    assert.equal(info.muhash, expected.gettxoutsetinfo_muhash.muhash);
+    const res = plain(await call('dumptxoutset', { path: 'utxo-named.dat', rollback: 300 })) as JSONObject;
+    assert.equal(res.base_height, 300);
+    assert.equal(res.base_hash, node.chainman.chain.at(300)!.hashHex);
   });
 
   it('scantxoutset answers status and abort, and refuses a second scan while one runs', async () => {

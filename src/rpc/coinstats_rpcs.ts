@@ -104,9 +104,11 @@ function isFifo(p: string): boolean {
 export function dumptxoutset(ctx: NodeContext, params: JSONValue[]): JSONValue {
   const chainman = ensureChainman(ctx);
   const type = isNull(params[1]) ? '' : getStr(params[1]);
+  // RPCHelpMan has checked that options, when given, is an object.
   const options = isNull(params[2]) ? {} : (params[2] as JSONObject);
-  if (!isNull(params[2]) && uvTypeName(params[2]) !== 'object') throw invalidParameter('options must be an object');
   const target = snapshotTarget(chainman, type, options);
+  // The rollback is always built in memory here; in_memory is still type-checked as Core reads it.
+  if (target !== activeTip(chainman) && options.in_memory !== undefined) getBool(options.in_memory);
   const file = path.resolve(ctx.args.getDataDirNet(), getStr(params[0]));
   const fifo = isFifo(file);
   const temp = fifo ? file : `${file}.incomplete`;

@@ -11,7 +11,7 @@ import { coinKey } from '../../../src/node/txdb_keys.js';
 import { readSnapshotCoins, readSnapshotMetadata } from '../../../src/node/utxo_snapshot.js';
 import { OutPoint } from '../../../src/primitives/transaction.js';
 import { dumptxoutset, gettxoutsetinfo } from '../../../src/rpc/coinstats_rpcs.js';
-import { RPCError } from '../../../src/rpc/protocol.js';
+import { RPCError, RPCTypeError } from '../../../src/rpc/protocol.js';
 import { JSONRPCRequest, type JSONObject, type JSONValue } from '../../../src/rpc/request.js';
 import { registerUTXOSetRPCCommands } from '../../../src/rpc/blockchain_utxo.js';
 import { TxOutSetScan, evalDescriptorStringOrObject, newNeedles, scanResultToJSON, scantxoutset } from '../../../src/rpc/scantxoutset.js';
@@ -127,6 +127,8 @@ describe('coinstats RPCs on Core\'s regtest datadir', () => {
     rpcFails(() => dumptxoutset(node.ctx, ['x.dat', 'newest']), -8, 'Invalid snapshot type "newest" specified. Please specify "rollback" or "latest"');
     rpcFails(() => dumptxoutset(node.ctx, ['x.dat', 'latest', { rollback: 5 }]), -8, 'Invalid snapshot type "latest" specified with rollback option');
     rpcFails(() => dumptxoutset(node.ctx, ['x.dat', '', { rollback: 500 }]), -8, 'Target block height 500 after current tip 318');
+    assert.throws(() => dumptxoutset(node.ctx, ['x.dat', '', { rollback: 300, in_memory: 'yes' }]),
+      (e: unknown) => e instanceof RPCTypeError && e.message === 'JSON value of type string is not of expected type bool');
     assert.equal(fs.existsSync(path.join(node.datadir, 'x.dat.incomplete')), false);
   });
 

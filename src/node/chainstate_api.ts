@@ -84,6 +84,8 @@ export interface ChainstateManagerApi {
   coinsTip(): CoinsReader;
   /** Flushes, then walks every coin of the chainstate database in key order. */
   coinsCursor(): Iterable<[OutPoint, Coin]>;
+  /** Approximate bytes the coins take in the chainstate database (Core's CCoinsViewDB::EstimateSize). */
+  coinsDbEstimateSize(): number;
   /** Core's ForceFlushStateToDisk. */
   flush(): void;
 

@@ -150,6 +150,9 @@ export class FakeChainman implements ChainstateManagerApi {
   *coinsCursor(): Iterable<[OutPoint, Coin]> {
     throw new Error('not used by these tests');
   }
+  coinsDbEstimateSize(): number {
+    throw new Error('not used by these tests');
+  }
   flush(): void {
     this.calls.push('flush');
   }

@@ -1,6 +1,7 @@
 // Every RPC command group, registered into the node's table (Core's RegisterAllCoreRPCCommands).
 import type { NodeContext } from '../node/context.js';
 import { registerBlockchainRPCCommands } from './blockchain_commands.js';
+import { registerUTXOSetRPCCommands } from './blockchain_utxo.js';
 import { registerFeeRPCCommands } from './fees.js';
 import { registerNodeRPCCommands } from './node.js';
 import { registerOutputScriptRPCCommands } from './output_script.js';
@@ -12,6 +13,7 @@ import { registerSignMessageRPCCommands } from './signmessage.js';
 export function registerAllRPCCommands(table: RPCTable, ctx: NodeContext): void {
   registerServerRPCCommands(table, ctx);
   registerBlockchainRPCCommands(table, ctx);
+  registerUTXOSetRPCCommands(table, ctx);
   registerNodeRPCCommands(table, ctx);
   registerFeeRPCCommands(table, ctx);
   registerOutputScriptRPCCommands(table, ctx);

@@ -11,7 +11,8 @@ import { hashToHex } from '../../../src/util/hex.js';
 import { NodeClock } from '../../../src/util/time.js';
 
 type Unused = 'readBlock' | 'readRawBlock' | 'readBlockUndo' | 'coinsTip' | 'coinsCursor' | 'flush' | 'invalidateBlock'
-  | 'reconsiderBlock' | 'preciousBlock' | 'verifyDB' | 'pruneBlockchain' | 'pruneTarget' | 'calculateCurrentUsage';
+  | 'reconsiderBlock' | 'preciousBlock' | 'verifyDB' | 'pruneBlockchain' | 'pruneTarget' | 'calculateCurrentUsage'
+  | 'coinsDbEstimateSize';
 
 function notInFake(name: string): never {
   throw new Error(`${name} is not part of the fake chainstate`);

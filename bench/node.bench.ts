@@ -1,0 +1,172 @@
+// Node operations against bcoin 1.0.2 (the JS full node on npm), both on regtest, measured in the same run:
+// start → RPC ready (empty datadir), generatetoaddress, restart with that chain → RPC ready, the server's CPU per
+// getblockcount with 2 keep-alive client processes, and RSS. bcoin is installed into <build>/bench-peers/bcoin on
+// first use (npm registry). Bitcoin Core's figures (shared/spec/anchors.md) are printed as references.
+// -quick (ctest's smoke run) mines a few blocks and leaves bcoin out.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Encoding, convertBits, encode } from '../src/util/bech32.js';
+import { processCpuSeconds, processRssMiB, rpcCall, startNode, type RpcTarget, type StartedNode } from './lib/node_process.js';
+import type { BenchmarkSuite, BenchOptions } from './lib/bench.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const buildDir = process.env['SMITHCOIN_BUILD_DIR'] ?? path.resolve(here, '..', '..');
+
+const CORE_REFERENCE = 'Bitcoin Core (shared/spec/anchors.md, not measured here): start→ready 0.136–0.262 s, ' +
+  'generatetoaddress 1000 226–263 ms, restart(1000)→ready 0.138–0.261 s, 15.7k getblockcount/s with 2 clients ' +
+  '(≈64 µs machine time per call), RSS ≈48 MiB';
+
+interface Sizes { blocks: number; calls: number }
+
+interface NodeKind {
+  name: string;
+  start(datadir: string, port: number): Promise<StartedNode>;
+  address: string;
+  auth(datadir: string): string | undefined;
+}
+
+function sourceDir(): string {
+  const ini = fs.readFileSync(path.join(buildDir, 'test', 'config.ini'), 'utf8');
+  const m = /^SRCDIR=(.*)$/m.exec(ini);
+  if (!m) throw new Error('SRCDIR missing from test/config.ini');
+  return m[1]!.trim();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+/** A P2WPKH address for a fixed key hash, in the given network's bech32 prefix. */
+function segwitAddress(hrp: string): string {
+  const program = new Uint8Array(20).fill(0x5a);
+  return encode(Encoding.BECH32, hrp, [0, ...convertBits(program, 8, 5, true)!]);
+}
+
+function run(cmd: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+/** Installs bcoin 1.0.2 (with the leveldown override it needs on Node 20) once per build tree. */
+async function ensureBcoin(): Promise<string> {
+  const dir = path.join(buildDir, 'bench-peers', 'bcoin');
+  const src = path.join(sourceDir(), 'bench', 'peers', 'bcoin');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of ['package.json', 'bcoin-regtest.cjs']) fs.copyFileSync(path.join(src, f), path.join(dir, f));
+  if (!fs.existsSync(path.join(dir, 'node_modules', 'bcoin', 'package.json'))) {
+    console.log('installing bcoin 1.0.2 into', dir);
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+  }
+  return dir;
+}
+
+const smithcoind: NodeKind = {
+  name: 'smithcoind',
+  address: segwitAddress('bcrt'),
+  auth: (datadir) => {
+    try {
+      return fs.readFileSync(path.join(datadir, 'regtest', '.cookie'), 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  },
+  start(datadir, port) {
+    const exe = path.join(buildDir, 'bin', 'smithcoind');
+    return startNode(exe, ['-regtest', `-datadir=${datadir}`, `-rpcport=${port}`], { port, auth: () => this.auth(datadir) });
+  },
+};
+
+function bcoinKind(dir: string): NodeKind {
+  return {
+    name: 'bcoin 1.0.2',
+    address: segwitAddress('rb'),
+    auth: () => 'x:smithcoin',
+    async start(datadir, port) {
+      const p2p = await freePort();
+      const env = { ...process.env, HTTP_PORT: String(port), P2P_PORT: String(p2p), DATA_DIR: datadir };
+      return startNode(process.execPath, [path.join(dir, 'bcoin-regtest.cjs')], { port, auth: 'x:smithcoin' }, env);
+    },
+  };
+}
+
+/** Server CPU µs per call and the aggregate rate, with 2 client processes on keep-alive connections. */
+async function rpcLoad(node: StartedNode, calls: number): Promise<{ cpuMicros: number; rate: number }> {
+  const auth = typeof node.target.auth === 'string' ? node.target.auth : node.target.auth()!;
+  const client = path.join(here, 'rpc_load_client.js');
+  const cpu0 = processCpuSeconds(node.child.pid!);
+  const start = process.hrtime.bigint();
+  await Promise.all([0, 1].map(() => run(process.execPath, [client, String(node.target.port), auth, String(calls), 'getblockcount'], here)));
+  const secs = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = processCpuSeconds(node.child.pid!) - cpu0;
+  return { cpuMicros: (cpu * 1e6) / (2 * calls), rate: (2 * calls) / secs };
+}
+
+interface Figures { startMs: number; generateMs: number; restartMs: number; cpuMicros: number; rate: number; rssStart: number; rssEnd: number }
+
+/** Start (empty datadir), mine, load, stop, restart on the same datadir; every figure from one datadir. */
+async function measureNode(kind: NodeKind, sizes: Sizes): Promise<Figures> {
+  const datadir = fs.mkdtempSync(path.join(os.tmpdir(), 'smithcoin-bench-node-'));
+  try {
+    const port = await freePort();
+    const first = await kind.start(datadir, port);
+    let generateMs: number;
+    let load: { cpuMicros: number; rate: number };
+    const rssStart = processRssMiB(first.child.pid!);
+    try {
+      const t0 = process.hrtime.bigint();
+      await rpcCall(first.target, 'generatetoaddress', [sizes.blocks, kind.address]);
+      generateMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      load = await rpcLoad(first, sizes.calls);
+    } finally {
+      await first.stop();
+    }
+    const second = await kind.start(datadir, port);
+    try {
+      const height = await rpcCall(second.target, 'getblockcount');
+      if (height !== sizes.blocks) throw new Error(`${kind.name} restarted at height ${String(height)}, expected ${sizes.blocks}`);
+      const rssEnd = processRssMiB(second.child.pid!);
+      return { startMs: first.readyMs, generateMs, restartMs: second.readyMs, ...load, rssStart, rssEnd };
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    fs.rmSync(datadir, { recursive: true, force: true });
+  }
+}
+
+function line(what: string, ours: number, unit: string, theirs?: number, lowerIsBetter = true): void {
+  let s = `${what.padEnd(52)} ${ours.toFixed(unit === 'MiB' ? 1 : unit === 'req/s' ? 0 : 1).padStart(10)} ${unit}`;
+  if (theirs !== undefined) {
+    const speedup = lowerIsBetter ? theirs / ours : ours / theirs;
+    s += `   bcoin ${theirs.toFixed(1)} ${unit}: ${speedup.toFixed(2)}x ${speedup >= 1 ? 'better' : 'worse'}`;
+  }
+  console.log(s);
+}
+
+async function runNodeOperations(opts: BenchOptions): Promise<void> {
+  const sizes: Sizes = opts.quick ? { blocks: 10, calls: 200 } : { blocks: 1000, calls: 5000 };
+  const ours = await measureNode(smithcoind, sizes);
+  const theirs = opts.quick ? undefined : await measureNode(bcoinKind(await ensureBcoin()), sizes);
+  if (opts.quick) console.log('(-quick: bcoin is not started; run bench_smithcoin -filter=node for the comparison)');
+  line('start → RPC ready, empty datadir', ours.startMs, 'ms', theirs?.startMs);
+  line(`generatetoaddress ${sizes.blocks}`, ours.generateMs, 'ms', theirs?.generateMs);
+  line(`restart with ${sizes.blocks} blocks → RPC ready`, ours.restartMs, 'ms', theirs?.restartMs);
+  line('getblockcount, 2 keep-alive clients: server CPU per call', ours.cpuMicros, 'µs', theirs?.cpuMicros);
+  line('getblockcount, 2 keep-alive clients: rate', ours.rate, 'req/s', theirs?.rate, false);
+  line('RSS after start', ours.rssStart, 'MiB', theirs?.rssStart);
+  line(`RSS after restart with ${sizes.blocks} blocks`, ours.rssEnd, 'MiB', theirs?.rssEnd);
+  console.log(`reference: ${CORE_REFERENCE}`);
+}
+
+export const benchmarks: BenchmarkSuite[] = [{ name: 'node.operations', run: runNodeOperations }];

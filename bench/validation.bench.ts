@@ -1,0 +1,113 @@
+// Validation throughput: smithcoind -reindex of a generated regtest chain (at least 2,000 blocks and 100,000 signed
+// transactions of the standard kinds, cached in <build>/bench-data), with -par=1 and -par=2 in the same run (the
+// ratio is the script-check pool's speed-up); the Core-written fixture chain too. Also RSS after start and after
+// the reindex. -quick uses a small chain.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateChain, type GeneratedChain, type GeneratorOptions } from './lib/chain_generator.js';
+import { processRssMiB, rpcCall, startNode, type StartedNode } from './lib/node_process.js';
+import type { BenchmarkSuite, BenchOptions } from './lib/bench.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const buildDir = process.env['SMITHCOIN_BUILD_DIR'] ?? path.resolve(here, '..', '..');
+const CHAIN_VERSION = 1;
+
+const FULL: GeneratorOptions = { blocks: 2000, txsPerBlock: 55, fanOut: 40 };
+const QUICK: GeneratorOptions = { blocks: 130, txsPerBlock: 5, fanOut: 8 };
+
+/** The generated chain, from the cache when its options match. */
+function cachedChain(opts: GeneratorOptions): { file: string; chain: GeneratedChain } {
+  const dir = path.join(buildDir, 'bench-data');
+  fs.mkdirSync(dir, { recursive: true });
+  const stem = path.join(dir, `mixed-v${CHAIN_VERSION}-${opts.blocks}-${opts.txsPerBlock}-${opts.fanOut}`);
+  const file = `${stem}.dat`;
+  const meta = `${stem}.json`;
+  if (fs.existsSync(meta) && fs.existsSync(file)) return { file, chain: JSON.parse(fs.readFileSync(meta, 'utf8')) as GeneratedChain };
+  console.log(`generating ${opts.blocks} blocks into ${file} (cached for later runs)`);
+  const started = Date.now();
+  const chain = generateChain(`${file}.tmp`, { ...opts, progress: (h, txs) => console.log(`  generated ${h} blocks, ${txs} transactions`) });
+  fs.renameSync(`${file}.tmp`, file);
+  fs.writeFileSync(meta, JSON.stringify(chain, null, 1) + '\n');
+  console.log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return { file, chain };
+}
+
+function cookieAuth(datadir: string): () => string | undefined {
+  return () => {
+    try {
+      return fs.readFileSync(path.join(datadir, 'regtest', '.cookie'), 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+async function startSmithcoind(datadir: string, port: number, extra: string[]): Promise<StartedNode> {
+  const exe = path.join(buildDir, 'bin', 'smithcoind');
+  return startNode(exe, ['-regtest', `-datadir=${datadir}`, `-rpcport=${port}`, ...extra], { port, auth: cookieAuth(datadir) });
+}
+
+/** Polls until the node's chain reaches `height`; returns the seconds since `since`, printing progress. */
+async function waitForHeight(node: StartedNode, height: number, since: bigint): Promise<number> {
+  let lastReport = 0;
+  for (;;) {
+    const h = (await rpcCall(node.target, 'getblockcount')) as number;
+    const secs = Number(process.hrtime.bigint() - since) / 1e9;
+    if (h >= height) return secs;
+    if (secs - lastReport >= 10) {
+      console.log(`  … height ${h} of ${height} after ${secs.toFixed(0)} s`);
+      lastReport = secs;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function reindex(datadir: string, port: number, height: number, par: number): Promise<{ secs: number; rss: number }> {
+  const since = process.hrtime.bigint();
+  const node = await startSmithcoind(datadir, port, ['-reindex', `-par=${par}`]);
+  try {
+    const secs = await waitForHeight(node, height, since);
+    return { secs, rss: processRssMiB(node.child.pid!) };
+  } finally {
+    await node.stop();
+  }
+}
+
+function report(what: string, blocks: number, inputs: number, secs: number, baselineSecs?: number): void {
+  let s = `${what.padEnd(44)} ${secs.toFixed(2).padStart(8)} s  ${(blocks / secs).toFixed(0).padStart(7)} blocks/s  ${(inputs / secs).toFixed(0).padStart(8)} inputs/s`;
+  if (baselineSecs !== undefined) s += `   ${(baselineSecs / secs).toFixed(2)}x vs -par=1`;
+  console.log(s);
+}
+
+async function runReindex(opts: BenchOptions): Promise<void> {
+  const { file, chain } = cachedChain(opts.quick ? QUICK : FULL);
+  console.log(`chain: ${chain.blocks} blocks, ${chain.transactions} transactions, ${chain.inputs} inputs ${JSON.stringify(chain.inputsByKind)}`);
+  const datadir = fs.mkdtempSync(path.join(os.tmpdir(), 'smithcoin-bench-reindex-'));
+  const port = 20000 + (process.pid % 20000);
+  try {
+    const since = process.hrtime.bigint();
+    const node = await startSmithcoind(datadir, port, [`-loadblock=${file}`]);
+    const rssStart = processRssMiB(node.child.pid!);
+    let importSecs: number;
+    try {
+      importSecs = await waitForHeight(node, chain.blocks, since);
+      const tip = await rpcCall(node.target, 'getbestblockhash');
+      if (tip !== chain.tipHash) throw new Error(`imported tip ${String(tip)}, expected ${chain.tipHash}`);
+    } finally {
+      await node.stop();
+    }
+    report('-loadblock import (-par default)', chain.blocks, chain.inputs, importSecs);
+    const one = await reindex(datadir, port, chain.blocks, 1);
+    report('-reindex -par=1', chain.blocks, chain.inputs, one.secs);
+    const two = await reindex(datadir, port, chain.blocks, 2);
+    report('-reindex -par=2', chain.blocks, chain.inputs, two.secs, one.secs);
+    console.log(`RSS after start ${rssStart.toFixed(1)} MiB, after the reindex ${two.rss.toFixed(1)} MiB`);
+    console.log('target: >= 25,000 inputs/s over 2 cores (issue #10 §12)');
+  } finally {
+    fs.rmSync(datadir, { recursive: true, force: true });
+  }
+}
+
+export const benchmarks: BenchmarkSuite[] = [{ name: 'node.reindex', run: runReindex }];

@@ -8,7 +8,7 @@ import { ValidationCache } from '../src/node/script_cache.js';
 import type { Block } from '../src/primitives/block.js';
 import type { BlockIndex } from '../src/node/chain.js';
 import { ScriptCheckQueue } from '../src/script/check_queue.js';
-import { SPEND_KINDS, TestChain, type Utxo, utxosOf } from '../test/unit/node/connect_helpers.js';
+import { SPEND_KINDS, TestChain, type Utxo, utxosOf } from './lib/connect_chain.js';
 import { median, report, type BenchmarkSuite } from './lib/bench.js';
 
 interface Fixture {

@@ -4,7 +4,7 @@
 import { BlockAssembler } from '../src/node/miner.js';
 import { solveBlock } from '../src/node/miner_solve.js';
 import { NodeClock } from '../src/util/time.js';
-import { fakeChainman } from '../test/unit/node/fake_chainman.js';
+import { fakeChainman } from './lib/fake_chainman.js';
 import { measure, report, type BenchmarkSuite } from './lib/bench.js';
 
 const OP_TRUE = Uint8Array.of(0x51);

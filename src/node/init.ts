@@ -152,6 +152,7 @@ export async function shutdown(state: NodeInitState): Promise<void> {
   }
   state.unsubscribeBlockNotify?.();
   for (const stop of state.stopTimers.splice(0)) stop();
+  ctx.scheduler?.stop();
   await state.chainstate?.close();
   state.chainstate = undefined;
   state.pidFile.remove();

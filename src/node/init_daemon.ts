@@ -1,6 +1,7 @@
 // The daemon's main (Core's bitcoind.cpp): parse the command line and config, answer -help/-version,
 // then AppInit (logging, parameter interaction, signal handlers, the directory locks, -daemon) and
 // AppInitMain, wait for a shutdown request, and shut down.
+import { Scheduler } from '../util/scheduler.js';
 import { ArgsError, ArgsManager, helpRequested } from '../common/args.js';
 import { formatParagraph } from '../common/args_help.js';
 import { formatInitError, initConfig } from '../common/init.js';
@@ -140,6 +141,7 @@ function makeInitState(p: Parsed, init: NodeInitInfo): NodeInitState {
     clock: p.clock,
     shutdown: new ShutdownSignal(),
     rpcTable: new RPCTable(),
+    scheduler: new Scheduler(),
     startTime: Math.floor(Date.now() / 1000),
   };
   return {

@@ -1,4 +1,5 @@
 // -getinfo, -generate, -netinfo and -addrinfo against an in-process server with node-shaped replies.
+import { valueFromAmount } from '../../../src/core_io.js';
 import assert from 'node:assert/strict';
 import { connect, runCli, startServer, type Server } from './harness.js';
 
@@ -10,7 +11,7 @@ const networkinfo = {
     { name: 'ipv6', reachable: true, proxy: '' },
     { name: 'onion', reachable: false, proxy: '127.0.0.1:9050' },
   ],
-  relayfee: 0.00001, localaddresses: [{ address: '1.2.3.4', port: 8333, score: 4 }], warnings: '',
+  relayfee: valueFromAmount(1000n), localaddresses: [{ address: '1.2.3.4', port: 8333, score: 4 }], warnings: '',
 };
 const blockchaininfo = { chain: 'regtest', blocks: 200, headers: 201, verificationprogress: 0.5, difficulty: 4.656542373906925e-10 };
 
@@ -35,7 +36,7 @@ describe('smithcoin-cli -getinfo', () => {
     'Version: 10000',
     'Time offset (s): 0',
     'Proxies: 127.0.0.1:9050 (ipv4, onion)',
-    'Min tx relay fee rate (BTC/kvB): 0.00001',
+    'Min tx relay fee rate (BTC/kvB): 0.00001000',
     '',
   ];
 

@@ -12,7 +12,7 @@ import { hash160 } from '../../../src/crypto/ripemd160.js';
 import type { ConnectBlockResult } from '../../../src/node/connect_block.js';
 import { disconnectBlock } from '../../../src/node/connect_coins.js';
 import { hashToHex } from '../../../src/util/hex.js';
-import { TestChain, type Utxo, utxosOf } from './connect_helpers.js';
+import { TestChain, type Utxo, utxosOf } from '../../../bench/lib/connect_chain.js';
 
 function rejected(r: ConnectBlockResult): BlockValidationState {
   assert.equal(r.ok, false, 'block was accepted');

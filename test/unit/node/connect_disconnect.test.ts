@@ -5,7 +5,7 @@ import { OutPoint, TxOut } from '../../../src/primitives/transaction.js';
 import { applyTxInUndo, disconnectBlock } from '../../../src/node/connect_coins.js';
 import type { BlockUndo } from '../../../src/node/undo.js';
 import { hashToHex } from '../../../src/util/hex.js';
-import { MemoryCoins, TestChain, utxosOf } from './connect_helpers.js';
+import { MemoryCoins, TestChain, utxosOf } from '../../../bench/lib/connect_chain.js';
 
 /** A chain whose tip block spends two fan-out outputs in one transaction; `before` is the coin set under the tip. */
 async function tipSpending(): Promise<{ chain: TestChain; before: string[] }> {

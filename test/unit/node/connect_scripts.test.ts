@@ -20,7 +20,7 @@ import { getBlockProofEquivalentTime, scriptCheckReason, scriptCheckSwitchLogLin
 import { getBlockLockTimeFlags, getBlockScriptFlags, isBIP30Enforced, isBIP30Repeat, isBIP30Unspendable } from '../../../src/node/connect_flags.js';
 import { ValidationCache, validationCacheBytesFromArg } from '../../../src/node/script_cache.js';
 import { hashToHex } from '../../../src/util/hex.js';
-import { TestChain, type Utxo, utxosOf } from './connect_helpers.js';
+import { TestChain, type Utxo, utxosOf } from '../../../bench/lib/connect_chain.js';
 
 const EVAL_FALSE = 'Script evaluated without error but finished with a false/empty top stack element';
 

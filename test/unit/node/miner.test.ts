@@ -18,7 +18,7 @@ import { Block, BlockHeader } from '../../../src/primitives/block.js';
 import { OutPoint, Transaction, TxIn, TxOut } from '../../../src/primitives/transaction.js';
 import { bytesToHex } from '../../../src/util/hex.js';
 import { NodeClock } from '../../../src/util/time.js';
-import { type FakeChainman, fakeChainman } from './fake_chainman.js';
+import { type FakeChainman, fakeChainman } from '../../../bench/lib/fake_chainman.js';
 
 const P2WPKH = Uint8Array.from([0x00, 0x14, ...new Array<number>(20).fill(7)]);
 const GENESIS_TIME = 1296688602;

@@ -17,7 +17,7 @@ import { registerMiningRPCCommands } from '../../../src/rpc/mining.js';
 import { RPCErrorCode } from '../../../src/rpc/protocol.js';
 import type { JSONObject } from '../../../src/rpc/request.js';
 import { bytesToHex } from '../../../src/util/hex.js';
-import { fakeChainman } from '../node/fake_chainman.js';
+import { fakeChainman } from '../../../bench/lib/fake_chainman.js';
 import { call, callError, makeContext } from './node_context.js';
 
 const GENESIS_HASH = '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206';

@@ -1,23 +1,23 @@
 // Helpers for the block connection tests and benchmark: an in-memory coins cache with Core's CCoinsViewCache rules,
 // keys that sign real P2WPKH, P2PKH and P2TR (key and script path) spends, and a regtest chain that mines blocks.
-import { getBlockSubsidy } from '../../../src/consensus/subsidy.js';
-import { checkProofOfWork } from '../../../src/consensus/pow.js';
-import { merkleRootOfBlock } from '../../../src/consensus/block_check.js';
-import { hash160 } from '../../../src/crypto/ripemd160.js';
-import { ecdsaSign, pubkeyCreate, schnorrSign, seckeyTweakAdd, xonlyFromSeckey } from '../../../src/crypto/secp256k1.js';
-import { type ChainParams, createChainParams } from '../../../src/kernel/chainparams.js';
-import { Block, BlockHeader } from '../../../src/primitives/block.js';
-import { OutPoint, Transaction, TxIn, TxOut } from '../../../src/primitives/transaction.js';
-import { computeTapTweakHash } from '../../../src/script/interpreter_taproot.js';
-import { Opcode, ScriptBuilder, isUnspendable, pushIntBytes } from '../../../src/script/script.js';
-import { PrecomputedTransactionData, signatureHashLegacy, signatureHashSchnorr, signatureHashWitnessV0 } from '../../../src/script/sighash.js';
-import { TaprootBuilder, controlBlock, type TaprootLeaf, type TaprootOutput } from '../../../src/script/taproot_builder.js';
-import { BlockIndex } from '../../../src/node/chain.js';
-import type { CoinsCache } from '../../../src/node/chainstate_api.js';
-import type { Coin } from '../../../src/node/coin.js';
-import { type ConnectBlockContext, type ConnectBlockResult, connectBlock } from '../../../src/node/connect_block.js';
-import type { BlockUndo } from '../../../src/node/undo.js';
-import { bytesToHex } from '../../../src/util/hex.js';
+import { getBlockSubsidy } from '../../src/consensus/subsidy.js';
+import { checkProofOfWork } from '../../src/consensus/pow.js';
+import { merkleRootOfBlock } from '../../src/consensus/block_check.js';
+import { hash160 } from '../../src/crypto/ripemd160.js';
+import { ecdsaSign, pubkeyCreate, schnorrSign, seckeyTweakAdd, xonlyFromSeckey } from '../../src/crypto/secp256k1.js';
+import { type ChainParams, createChainParams } from '../../src/kernel/chainparams.js';
+import { Block, BlockHeader } from '../../src/primitives/block.js';
+import { OutPoint, Transaction, TxIn, TxOut } from '../../src/primitives/transaction.js';
+import { computeTapTweakHash } from '../../src/script/interpreter_taproot.js';
+import { Opcode, ScriptBuilder, isUnspendable, pushIntBytes } from '../../src/script/script.js';
+import { PrecomputedTransactionData, signatureHashLegacy, signatureHashSchnorr, signatureHashWitnessV0 } from '../../src/script/sighash.js';
+import { TaprootBuilder, controlBlock, type TaprootLeaf, type TaprootOutput } from '../../src/script/taproot_builder.js';
+import { BlockIndex } from '../../src/node/chain.js';
+import type { CoinsCache } from '../../src/node/chainstate_api.js';
+import type { Coin } from '../../src/node/coin.js';
+import { type ConnectBlockContext, type ConnectBlockResult, connectBlock } from '../../src/node/connect_block.js';
+import type { BlockUndo } from '../../src/node/undo.js';
+import { bytesToHex } from '../../src/util/hex.js';
 
 const SIGHASH_ALL = 1;
 const SIGHASH_DEFAULT = 0;

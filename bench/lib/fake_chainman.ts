@@ -1,14 +1,14 @@
 // A small in-memory ChainstateManagerApi for mining tests: a block tree over regtest genesis whose processNewBlock
 // runs CheckBlock and the contextual checks (no UTXO set, no scripts) and moves the tip to the most work.
-import { checkBlock, checkBlockHeader, contextualCheckBlock, contextualCheckBlockHeader } from '../../../src/consensus/block_check.js';
-import { BlockValidationResult, BlockValidationState } from '../../../src/consensus/validation.js';
-import { type ChainParams, createChainParams } from '../../../src/kernel/chainparams.js';
-import { BlockIndex, Chain } from '../../../src/node/chain.js';
-import type { ChainstateManagerApi, ProcessBlockResult, TipChange } from '../../../src/node/chainstate_api.js';
-import { BlockStatus } from '../../../src/node/disk_block_index.js';
-import type { Block, BlockHeader } from '../../../src/primitives/block.js';
-import { hashToHex } from '../../../src/util/hex.js';
-import { NodeClock } from '../../../src/util/time.js';
+import { checkBlock, checkBlockHeader, contextualCheckBlock, contextualCheckBlockHeader } from '../../src/consensus/block_check.js';
+import { BlockValidationResult, BlockValidationState } from '../../src/consensus/validation.js';
+import { type ChainParams, createChainParams } from '../../src/kernel/chainparams.js';
+import { BlockIndex, Chain } from '../../src/node/chain.js';
+import type { ChainstateManagerApi, ProcessBlockResult, TipChange } from '../../src/node/chainstate_api.js';
+import { BlockStatus } from '../../src/node/disk_block_index.js';
+import type { Block, BlockHeader } from '../../src/primitives/block.js';
+import { hashToHex } from '../../src/util/hex.js';
+import { NodeClock } from '../../src/util/time.js';
 
 type Unused = 'readBlock' | 'readRawBlock' | 'readBlockUndo' | 'coinsTip' | 'coinsCursor' | 'flush' | 'invalidateBlock'
   | 'reconsiderBlock' | 'preciousBlock' | 'verifyDB' | 'pruneBlockchain' | 'pruneTarget' | 'calculateCurrentUsage'

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'mocha';
 import { tipNotifierOf } from '../../../src/node/interfaces_wait.js';
+import { EMPTY_MEMPOOL } from '../../../src/node/miner_mempool.js';
 import { Block } from '../../../src/primitives/block.js';
 import { NodeHarness, settledAfter } from './harness.js';
 
@@ -51,18 +52,22 @@ describe('ipc_node: waits and disconnects', () => {
   });
 
   it('a client that disconnects during waitNext ends the wait at once', async () => {
-    const h = harness = await NodeHarness.start();
+    // Each template built counts; watching fees, waitNext builds one per 1 s tick.
+    let builds = 0;
+    const h = harness = await NodeHarness.start({ miningMempool: { ...EMPTY_MEMPOOL, startBlockBuilding: () => (builds++, EMPTY_MEMPOOL.startBlockBuilding()) } });
     const c = await h.connect();
     const mining = (await c.init.makeMining())!;
     const t = (await mining.createNewBlock({}, false))!;
     const notifier = tipNotifierOf(h.chainman, h.ctx.shutdown);
-    const waiting = t.waitNext({});
+    const waiting = t.waitNext({ feeThreshold: 1n });
     await h.waitForLine(/IPC server recv request +#\d+ BlockTemplate\.waitNext\$Params$/);
     await until(() => notifier.pending === 1);
     c.socket.destroy();
     await assert.rejects(waiting);
     await assertCanceledWhileRunning(h);
     assert.equal(notifier.pending, 0);
+    // Ended by the disconnect itself, not at the next tick.
+    assert.equal(builds, 1);
   });
 
   it('three waitNext calls queued on one thread are all answered by one block', async () => {

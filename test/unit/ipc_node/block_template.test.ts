@@ -36,9 +36,10 @@ function fakeMempool(cands: BlockTxCandidate[]): MiningMempool {
   };
 }
 
+/** A transaction with an arbitrary input (the fake has no UTXO set); with a witness, so that txid and wtxid differ. */
 function candidate(seed: number, fee: bigint): BlockTxCandidate {
   const tx = new Transaction({
-    vin: [new TxIn({ prevout: new OutPoint(new Uint8Array(32).fill(seed), 0), scriptSig: Uint8Array.of(0x51) })],
+    vin: [new TxIn({ prevout: new OutPoint(new Uint8Array(32).fill(seed), 0), witness: [Uint8Array.of(seed)] })],
     vout: [new TxOut(1000n, Uint8Array.of(0x51))],
   });
   return { tx, fee, modifiedFee: fee, sigOpCost: 4 * seed, weight: tx.getWeight(), vsize: Math.ceil(tx.getWeight() / 4) };

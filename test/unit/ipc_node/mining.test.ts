@@ -166,9 +166,10 @@ describe('ipc_node: Mining', () => {
 
   it('getTransactionsByTxID / ByWitnessID: nothing without a mempool; one entry per id with one', async () => {
     const tx = new Transaction({
-      vin: [new TxIn({ prevout: new OutPoint(new Uint8Array(32).fill(1), 0), scriptSig: Uint8Array.of(0x51) })],
+      vin: [new TxIn({ prevout: new OutPoint(new Uint8Array(32).fill(1), 0), witness: [Uint8Array.of(7)] })],
       vout: [new TxOut(1000n, Uint8Array.of(0x51))],
     });
+    assert.notEqual(tx.txidHex(), tx.wtxidHex());
     {
       const { mining } = await start();
       assert.deepEqual(await mining.getTransactionsByTxID([tx.txid]), []);
@@ -184,6 +185,7 @@ describe('ipc_node: Mining', () => {
     });
     const unknown = new Uint8Array(32).fill(9);
     assert.deepEqual(await mining.getTransactionsByTxID([tx.txid, unknown, new Uint8Array(3)]), [tx.toBytes(), new Uint8Array(0), new Uint8Array(0)]);
-    assert.deepEqual(await mining.getTransactionsByWitnessID([unknown, tx.wtxid]), [new Uint8Array(0), tx.toBytes()]);
+    assert.deepEqual(await mining.getTransactionsByWitnessID([unknown, tx.wtxid, tx.txid]), [new Uint8Array(0), tx.toBytes(), new Uint8Array(0)]);
+    assert.deepEqual(await mining.getTransactionsByTxID([tx.wtxid]), [new Uint8Array(0)]);
   });
 });

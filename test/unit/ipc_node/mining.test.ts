@@ -9,6 +9,8 @@ import { OutPoint, Transaction, TxIn, TxOut } from '../../../src/primitives/tran
 import { BlockAssembler } from '../../../src/node/miner.js';
 import { headerWith } from '../../../src/node/miner_commitment.js';
 import { solveBlock } from '../../../src/node/miner_solve.js';
+import { blocksAheadOfTip, tipNotifierOf } from '../../../src/node/interfaces_wait.js';
+import { fakeChainman } from '../node/fake_chainman.js';
 import { NodeHarness, settledAfter } from './harness.js';
 
 let harness: NodeHarness | undefined;
@@ -82,6 +84,40 @@ describe('ipc_node: Mining', () => {
     assert.equal(await settledAfter(atShutdown), false);
     h.ctx.shutdown.request();
     assert.deepEqual(await atShutdown, { hash: new Uint8Array(0), height: 0 });
+  });
+
+  it('waitTipChanged before there is a tip waits for one, whatever the timeout', async () => {
+    const { h, mining } = await start();
+    const genesis = h.chainman.chain.tip()!;
+    h.chainman.chain.setTip(undefined);
+    const waiting = mining.waitTipChanged(new Uint8Array(32), 0);
+    assert.equal(await settledAfter(waiting), false);
+    // What the chainstate's tip notification does once loading connects the tip.
+    h.chainman.chain.setTip(genesis);
+    tipNotifierOf(h.chainman, h.ctx.shutdown).notifyAll();
+    assert.deepEqual(await waiting, { hash: genesis.hash, height: 0 });
+  });
+
+  it('blocksAheadOfTip counts headers that extend the tip, not a competing branch', async () => {
+    const { h } = await start();
+    assert.equal(blocksAheadOfTip(h.chainman), undefined);
+    const next = solved(h, templateBlock(h));
+    h.chainman.processNewBlockHeaders([next.header], true);
+    assert.equal(blocksAheadOfTip(h.chainman), 1);
+    await h.chainman.processNewBlock(next, { forceProcessing: true, minPowChecked: true });
+    assert.equal(blocksAheadOfTip(h.chainman), undefined);
+    // A two-block branch from genesis, made on a second chainstate, known here by its headers only: more work
+    // than the tip, but it does not extend it.
+    const other = fakeChainman(h.ctx.clock);
+    const branch: Block[] = [];
+    for (let i = 0; i < 2; i++) {
+      const b = solved(h, new BlockAssembler({ chainman: other, clock: h.ctx.clock }, { coinbaseOutputScript: Uint8Array.of(0x52) }).createNewBlock().block);
+      await other.processNewBlock(b, { forceProcessing: true, minPowChecked: true });
+      branch.push(b);
+    }
+    assert.ok(h.chainman.processNewBlockHeaders(branch.map((b) => b.header), true).isValid());
+    assert.equal(h.chainman.bestHeader()!.hashHex, branch[1]!.hashHex());
+    assert.equal(blocksAheadOfTip(h.chainman), undefined);
   });
 
   it('createNewBlock: a template on the tip, and Core\'s errors for options out of range', async () => {

@@ -41,6 +41,8 @@ EXTENDED_SCRIPTS = []
 
 # The default run. Slowest first, so a parallel run ends sooner.
 BASE_SCRIPTS = [
+    "mining_basic.py",
+    "feature_reorg.py",
     "feature_config_args.py",
     "feature_startup.py",
     "interface_smithcoin_cli.py",
@@ -49,6 +51,8 @@ BASE_SCRIPTS = [
     "interface_rpc.py",
     "feature_filelock.py",
     "feature_help.py",
+    "rpc_invalidateblock.py",
+    "rpc_preciousblock.py",
 ]
 
 ALL_SCRIPTS = EXTENDED_SCRIPTS + BASE_SCRIPTS

@@ -53,6 +53,7 @@ BASE_SCRIPTS = [
     "feature_help.py",
     "rpc_invalidateblock.py",
     "rpc_preciousblock.py",
+    "interface_http_fuzz.py",
 ]
 
 ALL_SCRIPTS = EXTENDED_SCRIPTS + BASE_SCRIPTS

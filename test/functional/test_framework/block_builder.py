@@ -198,3 +198,42 @@ def coinbase_of(node, blockhash):
     """The coinbase (txid hex and first output's value in satoshis) of a block on node."""
     tx = node.getblock(blockhash, 2)["tx"][0]
     return tx["txid"], round(tx["vout"][0]["value"] * COIN)
+
+
+REGTEST_BITS = 0x207FFFFF
+VERSIONBITS_TOP = 0x20000000
+
+
+def script_num(n):
+    """A number pushed as BIP34 wants the height: OP_1..OP_16, else a minimal little-endian push."""
+    if 1 <= n <= 16:
+        return bytes([0x50 + n])
+    body = n.to_bytes((n.bit_length() + 8) // 8, "little")
+    return bytes([len(body)]) + body
+
+
+def make_block(prev_hex, height, block_time, pad=0):
+    """A solved regtest block on prev_hex: a coinbase with the BIP34 height paying nothing, and `pad` bytes of
+    OP_RETURN data to make it as big as a test needs (no witness, so no commitment is needed)."""
+    script_sig = script_num(height) + b"\x00"  # at least two bytes, as a coinbase scriptSig must be
+    outputs = [TxOut(0, b"\x6a")]
+    while pad > 0:
+        # Pushes of at most 520 bytes; one OP_RETURN output carries any number of them.
+        size = min(pad, 520)
+        data = b"\x4d" + size.to_bytes(2, "little") + b"\xab" * size
+        outputs[0].script_pubkey += data
+        pad -= size
+    coinbase = Tx([TxIn(bytes(32), 0xFFFFFFFF, script_sig)], outputs, version=1)
+    block = Block(VERSIONBITS_TOP, bytes.fromhex(prev_hex)[::-1], b"", block_time, REGTEST_BITS, 0, [coinbase])
+    block.update_merkle()
+    block.solve()
+    return block
+
+
+def make_chain(prev_hex, start_height, start_time, count, pad=0):
+    """count blocks one on another, a second apart from start_time."""
+    blocks = []
+    for i in range(count):
+        blocks.append(make_block(prev_hex, start_height + i, start_time + i, pad))
+        prev_hex = blocks[-1].hash()
+    return blocks

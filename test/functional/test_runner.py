@@ -55,6 +55,7 @@ BASE_SCRIPTS = [
     "rpc_invalidateblock.py",
     "rpc_preciousblock.py",
     "interface_http_fuzz.py",
+    "feature_loadblock.py",
 ]
 
 ALL_SCRIPTS = EXTENDED_SCRIPTS + BASE_SCRIPTS

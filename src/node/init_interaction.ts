@@ -8,6 +8,7 @@ import type { Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
 import { DEFAULT_LISTEN, DEFAULT_MAX_PEER_CONNECTIONS } from './init_args.js';
 import type { InitUI } from './init_ui.js';
+import { PruneConfigError, pruneTargetFromArg } from './blockstorage_prune.js';
 
 /** Core's soft-set rules, in Core's order: -bind turns listening on before -connect may turn it off. */
 export function initParameterInteraction(args: ArgsManager, logger: Logger): void {
@@ -96,6 +97,17 @@ function blockFilterChecks({ args, ui }: InteractionContext): boolean {
   return true;
 }
 
+/** Core checks the -prune value with the block manager's options before anything is loaded: a bad one is an init error. */
+function pruneValueCheck({ args, ui }: InteractionContext): boolean {
+  try {
+    pruneTargetFromArg(Number(args.getIntArg('-prune', 0n)));
+    return true;
+  } catch (e) {
+    if (e instanceof PruneConfigError) return ui.initError(e.message);
+    throw e;
+  }
+}
+
 function networkChecks(c: InteractionContext): boolean {
   const { args, ui } = c;
   if (!blockFilterChecks(c)) return false;
@@ -104,6 +116,7 @@ function networkChecks(c: InteractionContext): boolean {
     if (args.getBoolArg('-txospenderindex', false)) return ui.initError('Prune mode is incompatible with -txospenderindex.');
     if (args.getBoolArg('-reindex-chainstate', false)) return ui.initError('Prune mode is incompatible with -reindex-chainstate. Use full -reindex instead.');
   }
+  if (!pruneValueCheck(c)) return false;
   if (args.getBoolArg('-forcednsseed', false) && !args.getBoolArg('-dnsseed', true)) {
     return ui.initError('Cannot set -forcednsseed to true when setting -dnsseed to false.');
   }

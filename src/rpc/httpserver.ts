@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { HTTPStatus } from './protocol.js';
+import { HTTPStatus, httpStatusReason } from './protocol.js';
 import { clientAllowed, type Endpoint } from './netfilter.js';
 import { WorkQueue } from './workqueue.js';
 
@@ -93,7 +93,10 @@ export class HTTPServer {
 
   private listen(endpoint: Endpoint): Promise<Endpoint> {
     const timeoutMs = (this.options.timeoutSeconds ?? DEFAULT_HTTP_SERVER_TIMEOUT) * 1000;
-    const server = http.createServer({ maxHeaderSize: MAX_HEADERS_SIZE, keepAliveTimeout: timeoutMs, requestTimeout: 0 });
+    // Core's server does not insist on a Host header, as node:http does by default.
+    const server = http.createServer({
+      maxHeaderSize: MAX_HEADERS_SIZE, keepAliveTimeout: timeoutMs, requestTimeout: 0, requireHostHeader: false,
+    });
     server.timeout = timeoutMs;
     server.on('request', (req, res) => this.onRequest(req, res));
     server.on('clientError', (err, socket) => this.onClientError(err, socket));
@@ -108,11 +111,16 @@ export class HTTPServer {
     });
   }
 
-  /** Malformed HTTP: Core answers 400 and drops the connection. */
-  private onClientError(err: Error, socket: Duplex): void {
+  /**
+   * Malformed HTTP: Core answers 400 and drops the connection. A method node:http does not know is a well-formed
+   * request to Core, which answers 405; node's parser cannot go on after it, so the connection closes too.
+   */
+  private onClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void {
     this.options.log.debug(`Error reading HTTP request: ${err.message}`);
     if (socket.writable) {
-      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      const unknownMethod = err.code === 'HPE_INVALID_METHOD' && wellFormedRequestLine(err.rawPacket);
+      const status = unknownMethod ? HTTPStatus.BAD_METHOD : HTTPStatus.BAD_REQUEST;
+      socket.end(`HTTP/1.1 ${status} ${httpStatusReason(status)}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     } else {
       socket.destroy();
     }
@@ -120,6 +128,12 @@ export class HTTPServer {
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const peer = req.socket.remoteAddress;
+    // node:http also takes HTTP/0.9 request lines and other major versions; Core's parser refuses them.
+    if (req.httpVersionMajor !== 1) {
+      this.options.log.debug(`Error reading HTTP request from ${peer}: HTTP bad version`);
+      res.shouldKeepAlive = false;
+      return writeReply(res, { status: HTTPStatus.BAD_REQUEST });
+    }
     if (!clientAllowed(this.options.allow, peer)) {
       this.options.log.debug(`HTTP request from ${peer} rejected: Client network is not allowed RPC access`);
       return writeReply(res, { status: HTTPStatus.FORBIDDEN });
@@ -162,6 +176,17 @@ export class HTTPServer {
   }
 }
 
+/** Core's request-line rules: at least 14 bytes, no NUL, three words, an HTTP/1.x version. */
+function wellFormedRequestLine(raw: Buffer | undefined): boolean {
+  if (raw === undefined) return false;
+  const end = raw.indexOf('\n');
+  if (end < 0) return false;
+  const line = raw.subarray(0, end).toString('latin1').replace(/\r$/, '');
+  if (line.length < 'GET / HTTP/1.0'.length || line.includes('\0')) return false;
+  const parts = line.split(' ');
+  return parts.length === 3 && /^HTTP\/1\.[0-9]$/.test(parts[2]!);
+}
+
 /** Reads the whole body, refusing one larger than MAX_BODY_SIZE (declared or streamed). */
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   const declared = req.headers['content-length'];
@@ -195,6 +220,6 @@ function writeReply(res: http.ServerResponse, reply: HTTPReply): void {
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
   if (needsBody && !res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'text/html; charset=ISO-8859-1');
   if (needsBody) res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.writeHead(reply.status);
+  res.writeHead(reply.status, httpStatusReason(reply.status));
   res.end(needsBody ? body : undefined);
 }

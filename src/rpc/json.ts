@@ -17,11 +17,90 @@ export function parseJSONBody(bytes: Uint8Array): { value: JSONValue } | undefin
   }
   if (nestingDepth(text) > MAX_JSON_DEPTH) return undefined;
   try {
-    return { value: JSON.parse(text) as JSONValue };
+    return { value: parseJSONText(text) };
   } catch (e) {
     if (e instanceof SyntaxError) return undefined;
     throw e;
   }
+}
+
+/**
+ * Keys that an object of a parsed body held more than once, in the order of their second appearance. UniValue keeps
+ * every key; its find_value sees the first, and named arguments given twice are an error, so both need to know.
+ */
+export const DUPLICATE_KEYS: unique symbol = Symbol('duplicateKeys');
+
+/** The keys `value` (an object from parseJSONBody) held more than once; empty for anything else. */
+export function duplicateKeys(value: object): readonly string[] {
+  return (value as { [DUPLICATE_KEYS]?: string[] })[DUPLICATE_KEYS] ?? [];
+}
+
+const TOKEN_RE = /[ \t\n\r]*(?:("(?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*")|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)|(true|false|null)|([{}[\]:,]))/y;
+
+/**
+ * JSON as UniValue reads it, into plain values: the first of duplicate keys wins (and the others are listed under
+ * DUPLICATE_KEYS); strings and numbers decode as JSON.parse does them. Throws SyntaxError. Nesting is bounded by the
+ * caller (MAX_JSON_DEPTH), so the recursion is too.
+ */
+function parseJSONText(text: string): JSONValue {
+  let pos = 0;
+  const next = (): { kind: 'str' | 'num' | 'lit' | 'punct'; text: string } => {
+    TOKEN_RE.lastIndex = pos;
+    const m = TOKEN_RE.exec(text);
+    if (!m) throw new SyntaxError(`unexpected input at ${pos}`);
+    pos = TOKEN_RE.lastIndex;
+    if (m[1] !== undefined) return { kind: 'str', text: m[1] };
+    if (m[2] !== undefined) return { kind: 'num', text: m[2] };
+    if (m[3] !== undefined) return { kind: 'lit', text: m[3] };
+    return { kind: 'punct', text: m[4]! };
+  };
+  const value = (tok: ReturnType<typeof next>): JSONValue => {
+    if (tok.kind !== 'punct') return JSON.parse(tok.text) as JSONValue;
+    if (tok.text === '[') return array();
+    if (tok.text === '{') return object();
+    throw new SyntaxError(`unexpected ${tok.text} at ${pos}`);
+  };
+  const array = (): JSONValue[] => {
+    const out: JSONValue[] = [];
+    let tok = next();
+    if (tok.text === ']' && tok.kind === 'punct') return out;
+    for (;;) {
+      out.push(value(tok));
+      const sep = next();
+      if (sep.kind === 'punct' && sep.text === ']') return out;
+      if (sep.kind !== 'punct' || sep.text !== ',') throw new SyntaxError(`expected , or ] at ${pos}`);
+      tok = next();
+    }
+  };
+  const object = (): { [key: string]: JSONValue } => {
+    const out: { [key: string]: JSONValue } = {};
+    const seen = new Set<string>();
+    const dups: string[] = [];
+    let tok = next();
+    if (tok.kind === 'punct' && tok.text === '}') return out;
+    for (;;) {
+      if (tok.kind !== 'str') throw new SyntaxError(`expected a key at ${pos}`);
+      const key = JSON.parse(tok.text) as string;
+      const colon = next();
+      if (colon.kind !== 'punct' || colon.text !== ':') throw new SyntaxError(`expected : at ${pos}`);
+      const v = value(next());
+      if (seen.has(key)) dups.push(key);
+      else {
+        seen.add(key);
+        // defineProperty, so a "__proto__" key is an ordinary key as in UniValue.
+        Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      }
+      const sep = next();
+      if (sep.kind === 'punct' && sep.text === '}') break;
+      if (sep.kind !== 'punct' || sep.text !== ',') throw new SyntaxError(`expected , or } at ${pos}`);
+      tok = next();
+    }
+    if (dups.length > 0) Object.defineProperty(out, DUPLICATE_KEYS, { value: dups, enumerable: false });
+    return out;
+  };
+  const result = value(next());
+  if (!/^[ \t\n\r]*$/.test(text.slice(pos))) throw new SyntaxError(`trailing input at ${pos}`);
+  return result;
 }
 
 /** Deepest bracket nesting outside string literals (malformed text is left to JSON.parse). */

@@ -1,6 +1,7 @@
 // The RPC command table: registration, warm-up state, and dispatch with Core's named-parameter
 // transformation (including the "args" merge rule) and its error texts.
 import { RPCError, RPCErrorCode, RPCTypeError } from './protocol.js';
+import { duplicateKeys } from './json.js';
 import { jsonrpcReply, type JSONObject, type JSONRPCRequest, type JSONValue } from './request.js';
 
 /** A handler sees the request with positional params (named ones already mapped). */
@@ -95,6 +96,8 @@ function invalidParameter(message: string): RPCError {
 
 /** Maps named params onto positions following Core's rules (holes, named-only options, "args"). */
 export function transformNamedArguments(named: JSONObject, argNames: RPCArgName[]): JSONValue[] {
+  const repeated = duplicateKeys(named)[0];
+  if (repeated !== undefined) throw invalidParameter(`Parameter ${repeated} specified multiple times`);
   const argsIn = new Map<string, JSONValue>(Object.entries(named));
   const out: JSONValue[] = [];
   let hole = 0;

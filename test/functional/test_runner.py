@@ -41,6 +41,9 @@ EXTENDED_SCRIPTS = []
 
 # The default run. Slowest first, so a parallel run ends sooner.
 BASE_SCRIPTS = [
+    "feature_pruning_lite.py",
+    "mining_basic.py",
+    "feature_reorg.py",
     "feature_config_args.py",
     "feature_startup.py",
     "interface_smithcoin_cli.py",
@@ -49,6 +52,10 @@ BASE_SCRIPTS = [
     "interface_rpc.py",
     "feature_filelock.py",
     "feature_help.py",
+    "rpc_invalidateblock.py",
+    "rpc_preciousblock.py",
+    "interface_http_fuzz.py",
+    "feature_loadblock.py",
 ]
 
 ALL_SCRIPTS = EXTENDED_SCRIPTS + BASE_SCRIPTS

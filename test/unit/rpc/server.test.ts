@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { RPCError, RPCErrorCode, RPCTypeError } from '../../../src/rpc/protocol.js';
 import { JSONRPCRequest, type JSONObject, type JSONValue } from '../../../src/rpc/request.js';
 import { RPCTable, transformNamedArguments, type RPCArgName } from '../../../src/rpc/server.js';
+import { duplicateKeys, parseJSONBody } from '../../../src/rpc/json.js';
 
 const ARGS: RPCArgName[] = [{ name: 'a' }, { name: 'b|bee' }, { name: 'c' }];
 
@@ -59,6 +60,21 @@ describe('rpc command table', () => {
 
   it('rejects unknown names', () => {
     assert.equal(invalid({ a: 1, zzz: 2 }), 'Unknown named parameter zzz');
+  });
+
+  it('parses bodies as UniValue does: the first of duplicate keys wins, named ones twice are an error', () => {
+    const parsed = parseJSONBody(Buffer.from('{"method":"x","method":"y","params":{"c":1,"a":2,"c":3,"a":4},"__proto__":5}'));
+    const body = parsed!.value as JSONObject;
+    assert.equal(body.method, 'x');
+    assert.deepEqual(Object.keys(body), ['method', 'params', '__proto__']);
+    assert.equal(body['__proto__'], 5);
+    assert.deepEqual(duplicateKeys(body), ['method']);
+    assert.deepEqual(duplicateKeys(body.params as JSONObject), ['c', 'a']);
+    assert.equal(invalid(body.params as JSONObject), 'Parameter c specified multiple times');
+    assert.deepEqual(parseJSONBody(Buffer.from(' [1, -0.5e2, "a\\u00e9\\n", true, null, {}] ')), { value: [1, -50, 'a\u00e9\n', true, null, {}] });
+    for (const bad of ['', '[1,]', '{"a":1,}', '01', '[1] 2', '"\u0001"', '{1:2}', "{'a':1}", '[', 'nul']) {
+      assert.equal(parseJSONBody(Buffer.from(bad)), undefined, bad);
+    }
   });
 
   it('answers -28 with the warm-up status until warm-up ends', async () => {

@@ -246,10 +246,12 @@ class JobPool:
         self.flags = flags
         self.dots = dots
         self.jobs = []
+        self.seed_offset = (os.getpid() % 64) * 64
 
     def _launch(self, test):
-        # The number of tests still queued is unique within this run, so it keeps port blocks apart.
-        portseed = len(self.queue)
+        # The number of tests still queued is unique within this run, so it keeps port blocks apart; the
+        # run's own offset keeps two runs on one machine (two build trees, say) from starting at the same block.
+        portseed = len(self.queue) + self.seed_offset
         script, *script_args = test.split()
         testdir = f"{self.tmpdir}/{script.removesuffix('.py')}_{portseed}"
         argv = [sys.executable, str(self.tests_dir / script), *script_args, *self.flags,

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# Copyright (c) 2026 The Smithcoin Core developers; the licence text is in LICENSE.
+"""A regtest datadir written by Bitcoin Core (test/data/core-regtest/) opens as it is and reports exactly
+the facts Core reported (expected.json); the node mines on top of it and keeps the result over a restart;
+-reindex and -reindex-chainstate on fresh copies rebuild the same chain and UTXO set.
+
+The node runs under the generation's mock time (mocktime_end): the tip is then recent, so
+initialblockdownload is false as it was for Core. Under the real clock the tip would be months old.
+"""
+
+import decimal
+import json
+import os
+import pathlib
+import shutil
+import stat
+
+from test_framework.test_framework import SmithcoinTestFramework
+from test_framework.util import assert_equal, wait_until_helper_internal
+
+FIXTURE_BLOCKS = 318
+MINED_ON_TOP = 5
+
+
+def fixture_dir(config):
+    return pathlib.Path(config["environment"]["SRCDIR"]) / "test" / "data" / "core-regtest"
+
+
+def copy_fixture(src, datadir):
+    """Copy the chain into <datadir>/regtest; the source may be read-only (CI), the copy must not be."""
+    dest = datadir / "regtest"
+    shutil.copytree(src / "regtest", dest)
+    for root, dirs, files in os.walk(dest):
+        for name in dirs + files:
+            path = pathlib.Path(root, name)
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    dest.chmod(dest.stat().st_mode | stat.S_IWUSR)
+
+
+class CoreFixtureTest(SmithcoinTestFramework):
+    def set_test_params(self):
+        self.setup_clean_chain = True
+        # node0 opens the copy as it is, node1 with -reindex, node2 with -reindex-chainstate.
+        self.num_nodes = 3
+
+    def setup_network(self):
+        src = fixture_dir(self.config)
+        with open(src / "expected.json", encoding="utf8") as f:
+            self.expected = json.load(f, parse_float=decimal.Decimal)
+        self.mocktime = self.expected["mocktime_end"]
+        self.add_nodes(self.num_nodes, [[f"-mocktime={self.mocktime}"]] * self.num_nodes)
+        for node in self.nodes:
+            copy_fixture(src, node.datadir_path)
+
+    def run_test(self):
+        node = self.nodes[0]
+        self.log.info("the Core datadir opens as it is and reports Core's facts")
+        self.start_node(0)
+        self.check_facts(node, fork_status="valid-fork")
+
+        self.log.info("the block files keep Core's XOR key")
+        xor = (node.chain_path / "blocks" / "xor.dat").read_bytes()
+        assert_equal(xor.hex(), self.expected["xor_key"])
+
+        self.log.info("every block header's transaction count adds up to Core's total")
+        assert_equal(node.getchaintxstats(nblocks=1)["txcount"], self.expected["tx_count"])
+
+        self.check_mine_and_restart(node)
+
+        self.log.info("-reindex rebuilds the index and the UTXO set from Core's block files")
+        self.start_node(1, [f"-mocktime={self.mocktime}", "-reindex"])
+        self.wait_for_import(self.nodes[1], FIXTURE_BLOCKS)
+        # The invalidated-then-reconsidered branch was never connected during the rebuild: as in Core, a
+        # branch known only from the block files is "valid-headers", not "valid-fork".
+        self.check_facts(self.nodes[1], fork_status="valid-headers")
+        self.stop_node(1)
+
+        self.log.info("-reindex-chainstate keeps Core's block index and rebuilds the UTXO set")
+        self.start_node(2, [f"-mocktime={self.mocktime}", "-reindex-chainstate"])
+        self.wait_for_import(self.nodes[2], FIXTURE_BLOCKS)
+        self.check_facts(self.nodes[2], fork_status="valid-fork")
+        self.stop_node(2)
+
+    def wait_for_import(self, node, height):
+        """The rebuild runs in the background; as in Core, the node is in IBD until the import is over."""
+        def done():
+            info = node.getblockchaininfo()
+            return info["blocks"] == height and not info["initialblockdownload"]
+        wait_until_helper_internal(done, timeout=60, timeout_factor=self.options.timeout_factor)
+
+    def check_facts(self, node, *, fork_status):
+        exp = self.expected
+        tip = exp["getblockchaininfo"]["bestblockhash"]
+        assert_equal(node.getblockcount(), FIXTURE_BLOCKS)
+        assert_equal(node.getbestblockhash(), tip)
+        assert_equal([node.getblockhash(h) for h in range(FIXTURE_BLOCKS + 1)], exp["block_hashes"])
+
+        tips = [dict(t) for t in exp["getchaintips"]]
+        tips[1]["status"] = fork_status
+        assert_equal(sorted(node.getchaintips(), key=lambda t: -t["height"]), tips)
+        assert_equal(node.getblockheader(tip), exp["blockheader_tip"])
+        for height, block in exp["blocks_verbosity2"].items():
+            assert_equal(node.getblock(exp["block_hashes"][int(height)], 2), block)
+
+        info = node.getblockchaininfo()
+        assert_equal({key: info[key] for key in exp["getblockchaininfo"]}, exp["getblockchaininfo"])
+        for hash_type, key in (("hash_serialized_3", "gettxoutsetinfo_hash_serialized_3"),
+                               ("muhash", "gettxoutsetinfo_muhash")):
+            stats = node.gettxoutsetinfo(hash_type)
+            # disk_size is LevelDB's estimate of its files (0 before the first flush); expected.json leaves it out.
+            assert stats.pop("disk_size") >= 0
+            assert_equal(stats, exp[key])
+        # The stale branch's blocks stay on disk and readable.
+        stale = node.getblock(exp["stale_branch_first"])
+        assert_equal(stale["confirmations"], -1)
+
+    def check_mine_and_restart(self, node):
+        self.log.info("mining on top of Core's chain")
+        node.setmocktime(self.mocktime + 600)
+        mined = self.generate(node, MINED_ON_TOP, sync_fun=self.no_op)
+        height = FIXTURE_BLOCKS + MINED_ON_TOP
+        assert_equal(node.getblockcount(), height)
+        assert_equal(node.getblockheader(mined[0])["previousblockhash"], self.expected["block_hashes"][-1])
+        before = node.gettxoutsetinfo()
+        # The UTXO set is flushed at shutdown, which changes only the database's size on disk.
+        before.pop("disk_size")
+        assert_equal(before["height"], height)
+        assert_equal(before["txouts"], self.expected["gettxoutsetinfo_hash_serialized_3"]["txouts"] + MINED_ON_TOP)
+
+        self.log.info("the mined blocks and the UTXO set survive a restart")
+        self.restart_node(0, [f"-mocktime={self.mocktime + 600}"])
+        assert_equal(node.getblockcount(), height)
+        assert_equal([node.getblockhash(h) for h in range(FIXTURE_BLOCKS + 1, height + 1)], mined)
+        assert_equal(node.getblockhash(FIXTURE_BLOCKS), self.expected["block_hashes"][-1])
+        after = node.gettxoutsetinfo()
+        after.pop("disk_size")
+        assert_equal(after, before)
+        assert_equal(node.verifychain(4, 0), True)
+        self.stop_node(0)
+
+
+if __name__ == "__main__":
+    CoreFixtureTest(__file__).main()

@@ -42,6 +42,7 @@ EXTENDED_SCRIPTS = []
 # The default run. Slowest first, so a parallel run ends sooner.
 BASE_SCRIPTS = [
     "feature_core_fixture.py",
+    "rpc_blockchain.py",
     "feature_config_args.py",
     "feature_startup.py",
     "interface_smithcoin_cli.py",

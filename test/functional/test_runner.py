@@ -44,6 +44,7 @@ BASE_SCRIPTS = [
     "feature_core_fixture.py",
     "rpc_blockchain.py",
     "interface_rest.py",
+    "feature_blocksdir.py",
     "feature_config_args.py",
     "feature_startup.py",
     "interface_smithcoin_cli.py",

@@ -10,6 +10,7 @@ initialblockdownload is false as it was for Core. Under the real clock the tip w
 """
 
 import decimal
+import http.client
 import json
 import os
 import pathlib
@@ -17,7 +18,7 @@ import shutil
 import stat
 
 from test_framework.test_framework import SmithcoinTestFramework
-from test_framework.util import assert_equal, utxo_set_facts, wait_until_helper_internal
+from test_framework.util import assert_equal, rpc_port, utxo_set_facts, wait_until_helper_internal
 
 FIXTURE_BLOCKS = 318
 MINED_ON_TOP = 5
@@ -49,7 +50,8 @@ class CoreFixtureTest(SmithcoinTestFramework):
         with open(src / "expected.json", encoding="utf8") as f:
             self.expected = json.load(f, parse_float=decimal.Decimal)
         self.mocktime = self.expected["mocktime_end"]
-        self.add_nodes(self.num_nodes, [[f"-mocktime={self.mocktime}"]] * self.num_nodes)
+        # node0 also serves REST, to read Core's undo data through /rest/spenttxouts.
+        self.add_nodes(self.num_nodes, [[f"-mocktime={self.mocktime}", "-rest"]] + [[f"-mocktime={self.mocktime}"]] * 2)
         for node in self.nodes:
             copy_fixture(src, node.datadir_path)
 
@@ -66,6 +68,7 @@ class CoreFixtureTest(SmithcoinTestFramework):
         self.log.info("every block header's transaction count adds up to Core's total")
         assert_equal(node.getchaintxstats(nblocks=1)["txcount"], self.expected["tx_count"])
 
+        self.check_spent_outputs(node)
         self.check_mine_and_restart(node)
 
         self.log.info("-reindex rebuilds the index and the UTXO set from Core's block files")
@@ -113,6 +116,24 @@ class CoreFixtureTest(SmithcoinTestFramework):
         stale = node.getblock(exp["stale_branch_first"])
         assert_equal(stale["confirmations"], -1)
 
+    def check_spent_outputs(self, node):
+        """Core's undo data (rev00000.dat) read back: /rest/spenttxouts equals getblock verbosity 3's prevouts."""
+        self.log.info("Core's undo data gives every spent output of the blocks with spends")
+        conn = http.client.HTTPConnection("127.0.0.1", rpc_port(0), timeout=30)
+        try:
+            for height in self.expected["blocks_verbosity2"]:
+                block_hash = self.expected["block_hashes"][int(height)]
+                conn.request("GET", f"/rest/spenttxouts/{block_hash}.json")
+                resp = conn.getresponse()
+                spent = json.loads(resp.read(), parse_float=decimal.Decimal)
+                assert_equal(resp.status, 200)
+                block = node.getblock(block_hash, 3)
+                prevouts = [[{"value": vin["prevout"]["value"], "scriptPubKey": vin["prevout"]["scriptPubKey"]}
+                             for vin in tx["vin"] if "coinbase" not in vin] for tx in block["tx"]]
+                assert_equal(spent, prevouts)
+        finally:
+            conn.close()
+
     def check_mine_and_restart(self, node):
         self.log.info("mining on top of Core's chain")
         node.setmocktime(self.mocktime + 600)
@@ -125,7 +146,7 @@ class CoreFixtureTest(SmithcoinTestFramework):
         assert_equal(before["txouts"], self.expected["gettxoutsetinfo_hash_serialized_3"]["txouts"] + MINED_ON_TOP)
 
         self.log.info("the mined blocks and the UTXO set survive a restart")
-        self.restart_node(0, [f"-mocktime={self.mocktime + 600}"])
+        self.restart_node(0, [f"-mocktime={self.mocktime + 600}", "-rest"])
         assert_equal(node.getblockcount(), height)
         assert_equal([node.getblockhash(h) for h in range(FIXTURE_BLOCKS + 1, height + 1)], mined)
         assert_equal(node.getblockhash(FIXTURE_BLOCKS), self.expected["block_hashes"][-1])

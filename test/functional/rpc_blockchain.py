@@ -180,6 +180,9 @@ class BlockchainTest(SmithcoinTestFramework):
         assert_equal(one["size"], len(raw) // 2)
         three = node.getblock(best, 3)
         assert_equal(three["tx"][0]["vin"], cb["vin"])
+        # As in Core, below 0 is the hex and above 3 the most detail.
+        assert_equal(node.getblock(best, -1), raw)
+        assert_equal(node.getblock(best, 4), three)
         assert "nextblockhash" not in one
         assert "previousblockhash" not in node.getblock(node.getblockhash(0))
         assert_raises_rpc_error(-3, "JSON value of type string is not of expected type number", node.getblock, best, "2")
@@ -335,6 +338,9 @@ class BlockchainTest(SmithcoinTestFramework):
         assert_equal(node.waitfornewblock(current_tip=rollback_prev), here)
         for rpc, args in ((node.waitforblock, [tip]), (node.waitforblockheight, [height]), (node.waitfornewblock, [])):
             assert_raises_rpc_error(-1, "Negative timeout", rpc, *args, -1)
+        assert_raises_rpc_error(-8, "blockhash must be of length 64 (not 3, for 'abc')", node.waitforblock, "abc")
+        assert_raises_rpc_error(-3, "JSON value of type string is not of expected type number",
+                                node.waitforblockheight, "1")
 
         self.log.info("a wait ends when a block arrives (from a second connection)")
         waiter = node._make_proxy()

@@ -18,6 +18,7 @@ from test_framework.util import (
     assert_greater_than,
     assert_raises_rpc_error,
     utxo_set_facts,
+    wait_until_helper_internal,
 )
 
 HEIGHT = 200
@@ -347,11 +348,18 @@ class BlockchainTest(SmithcoinTestFramework):
         mined = []
         thread = threading.Thread(target=lambda: mined.append(waiter.waitforblockheight(height + 1, 60000)))
         thread.start()
+        # Mine only once the wait is running on the node, so the block is what ends it.
+        self.wait_until_waiting(node, "waitforblockheight")
         new_hash = self.generate(node, 1, sync_fun=self.no_op)[0]
         thread.join(timeout=60)
         assert_equal(mined, [{"hash": new_hash, "height": height + 1}])
         node.invalidateblock(new_hash)
         assert_equal(node.getbestblockhash(), tip)
+
+    def wait_until_waiting(self, node, method):
+        def running():
+            return any(c["method"] == method for c in node.getrpcinfo()["active_commands"])
+        wait_until_helper_internal(running, timeout=30, timeout_factor=self.options.timeout_factor)
 
     def test_verifychain(self):
         self.log.info("verifychain at every level")

@@ -246,7 +246,7 @@ class RESTTest(SmithcoinTestFramework):
         assert_equal(self.request(f"/block/{best}.bin")[0], block)
 
     def test_unserved(self):
-        self.log.info("/rest/tx and the block filters: argument checks while their data is not kept")
+        self.log.info("/rest/tx, the block filters and the mempool: argument checks while their data is not kept")
         self.assert_error(f"/tx/{INVALID_PARAM}.json", 400, f"Invalid hash: {INVALID_PARAM}")
         self.assert_error(f"/tx/{UNKNOWN_HASH}.json", 404, f"{UNKNOWN_HASH} not found")
         best = self.node.getbestblockhash()
@@ -254,6 +254,7 @@ class RESTTest(SmithcoinTestFramework):
         self.assert_error(f"/blockfilter/{INVALID_PARAM}/{best}.json", 400, f"Unknown filtertype {INVALID_PARAM}")
         self.assert_error(f"/blockfilterheaders/basic/{best}%.json", 400, f"Invalid hash: {best}%")
         self.assert_error(f"/blockfilterheaders/basic/{best}.json?count=1", 400, "Index is not enabled for filtertype basic")
+        self.assert_error("/mempool/foo.json", 400, "Invalid URI format. Expected /rest/mempool/<info|contents>.json")
 
 
 if __name__ == "__main__":

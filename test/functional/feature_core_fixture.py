@@ -69,6 +69,7 @@ class CoreFixtureTest(SmithcoinTestFramework):
         assert_equal(node.getchaintxstats(nblocks=1)["txcount"], self.expected["tx_count"])
 
         self.check_spent_outputs(node)
+        self.check_txoutproof(node)
         self.check_mine_and_restart(node)
 
         self.log.info("-reindex rebuilds the index and the UTXO set from Core's block files")
@@ -133,6 +134,19 @@ class CoreFixtureTest(SmithcoinTestFramework):
                 assert_equal(spent, prevouts)
         finally:
             conn.close()
+
+    def check_txoutproof(self, node):
+        """Merkle proofs over Core's many-transaction blocks: any subset of a block's transactions."""
+        self.log.info("gettxoutproof/verifytxoutproof over Core's blocks")
+        for height in ("111", "318"):
+            block = self.expected["blocks_verbosity2"][height]
+            txids = [tx["txid"] for tx in block["tx"]]
+            for chosen in ([txids[0]], [txids[-1]], [txids[1], txids[len(txids) // 2], txids[-1]], txids):
+                proof = node.gettxoutproof(chosen, block["hash"])
+                assert_equal(proof[:160], node.getblockheader(block["hash"], False))
+                # The matches come back in the block's order, whatever the order asked.
+                assert_equal(node.verifytxoutproof(proof), [t for t in txids if t in chosen])
+                assert_equal(node.gettxoutproof(list(reversed(chosen)), block["hash"]), proof)
 
     def check_mine_and_restart(self, node):
         self.log.info("mining on top of Core's chain")

@@ -101,6 +101,13 @@ class ErrorMatch(enum.Enum):
     PARTIAL_REGEX = 3
 
 
+def utxo_set_facts(node, hash_type="hash_serialized_3"):
+    """gettxoutsetinfo without disk_size, LevelDB's estimate of its files, which moves with every flush."""
+    stats = node.gettxoutsetinfo(hash_type)
+    stats.pop("disk_size")
+    return stats
+
+
 def _describe(predicate):
     """The predicate's source for a failure message; a builtin or a partial has none, so repr it."""
     try:

@@ -53,8 +53,12 @@ class CliTest(SmithcoinTestFramework):
         code, _, err = self.run_cli("-named", "uptime", "nosuch=1")
         assert_equal((code, err), (8, "error code: -8\nerror message:\nUnknown named parameter nosuch\n"))
 
-        self.log.info("-getinfo, -generate and -netinfo pass on the node's error for what it does not serve yet")
-        for option in ("-getinfo", "-generate", "-netinfo"):
+        self.log.info("-getinfo reports the chain and the network; -generate and -netinfo pass on the node's error for what it does not serve yet")
+        code, out, err = self.run_cli("-getinfo")
+        assert_equal((code, err), (0, ""))
+        assert out.startswith("Chain: regtest\nBlocks: 0\nHeaders: 0\n"), out
+        assert "Version: " in out and "Warnings: (none)" in out, out
+        for option in ("-generate", "-netinfo"):
             code, _, err = self.run_cli(option)
             assert_equal((code, err), (32601 % 256, "error code: -32601\nerror message:\nMethod not found\n"))
 

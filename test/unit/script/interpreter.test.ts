@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { hash160 } from '../../../src/crypto/ripemd160.js';
 import { ecdsaSign, pubkeyCreate, schnorrSign, seckeyTweakAdd, xonlyFromSeckey, xonlyTweakAdd } from '../../../src/crypto/secp256k1.js';
 import { OutPoint, Transaction, TxIn, TxOut } from '../../../src/primitives/transaction.js';
-import { ScriptCheckQueue, makeScriptCheckJob, verifyTransactionScripts } from '../../../src/script/check_queue.js';
+import { ScriptCheckQueue, makeScriptCheckJob, splitByInputs, verifyTransactionScripts } from '../../../src/script/check_queue.js';
 import {
   TransactionSignatureChecker,
   checkSignatureEncoding,
@@ -205,7 +205,7 @@ describe('ScriptCheckQueue', function () {
     // Spend 5 claims a different amount: its signature no longer matches.
     const s5 = spends[5]!;
     jobs[5] = makeScriptCheckJob(s5.tx, [new TxOut(s5.spent[0]!.value + 1n, s5.spent[0]!.scriptPubKey)], FLAGS);
-    queue = new ScriptCheckQueue({ workers: 2, batchesPerWorker: 3 });
+    queue = new ScriptCheckQueue({ workers: 2, batchesPerWorker: 3, minBatchInputs: 1 });
     const results = await queue.verify(jobs);
     assert.equal(results.length, 12);
     results.forEach((r, i) => {
@@ -216,5 +216,16 @@ describe('ScriptCheckQueue', function () {
     assert.deepEqual(verifyTransactionScripts(spends[0]!.tx, spends[0]!.spent, FLAGS), { error: ScriptError.SCRIPT_ERR_OK, input: -1 });
     await queue.close();
     await assert.rejects(queue.verify(jobs), /closed/);
+  });
+  it('cuts jobs into contiguous batches by inputs, never below the minimum', () => {
+    const jobs = Array.from({ length: 12 }, (_, i) => {
+      const s = p2wpkhSpend(secret(60 + i), 1000n);
+      return makeScriptCheckJob(s.tx, s.spent, FLAGS);
+    });
+    const sizes = (parts: number, min: number) => splitByInputs(jobs, parts, min).map((b) => b.length);
+    assert.deepEqual(sizes(6, 1), [2, 2, 2, 2, 2, 2]);
+    assert.deepEqual(sizes(6, 4), [4, 4, 4], 'at least 4 inputs per batch');
+    assert.deepEqual(sizes(6, 16), [12], 'too few inputs to split');
+    assert.deepEqual(splitByInputs(jobs, 6, 5).flat(), jobs, 'order kept');
   });
 });

@@ -123,12 +123,20 @@ export class ScriptCheckQueue {
   private nextId = 1;
   private closed = false;
 
-  constructor(opts: ScriptCheckQueueOptions) {
+  constructor(private readonly opts: ScriptCheckQueueOptions) {
     if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new RangeError('ScriptCheckQueue needs at least one worker');
     this.batchesPerWorker = opts.batchesPerWorker ?? 4;
     this.minBatchInputs = opts.minBatchInputs ?? DEFAULT_MIN_BATCH_INPUTS;
-    for (let i = 0; i < opts.workers; i++) {
-      const workerData: WorkerConfig = { kind: WORKER_KIND, signatureCacheBytes: opts.signatureCacheBytes ?? DEFAULT_SIGNATURE_CACHE_BYTES };
+  }
+
+  /**
+   * The threads start with the first work, not with the queue: a node that only starts, mines or answers RPC never
+   * pays for them (each loads the script code into an isolate of its own, tens of milliseconds and megabytes).
+   */
+  private startWorkers(): void {
+    if (this.workers.length > 0) return;
+    for (let i = 0; i < this.opts.workers; i++) {
+      const workerData: WorkerConfig = { kind: WORKER_KIND, signatureCacheBytes: this.opts.signatureCacheBytes ?? DEFAULT_SIGNATURE_CACHE_BYTES };
       const w = new Worker(new URL(import.meta.url), { workerData });
       w.on('message', (msg: BatchReply) => this.onReply(w, msg));
       w.on('error', (err) => this.failAll(err));
@@ -138,13 +146,19 @@ export class ScriptCheckQueue {
   }
 
   get size(): number {
+    return this.opts.workers;
+  }
+
+  /** Threads running now (0 until the first verify()). */
+  get started(): number {
     return this.workers.length;
   }
 
   async verify(jobs: readonly ScriptCheckJob[]): Promise<TxScriptResult[]> {
     if (this.closed) throw new Error('ScriptCheckQueue is closed');
     if (jobs.length === 0) return [];
-    const batches = splitByInputs(jobs, this.workers.length * this.batchesPerWorker, this.minBatchInputs);
+    this.startWorkers();
+    const batches = splitByInputs(jobs, this.opts.workers * this.batchesPerWorker, this.minBatchInputs);
     const parts = await Promise.all(batches.map((b) => this.submit(b)));
     return parts.flat();
   }

@@ -206,7 +206,11 @@ describe('ScriptCheckQueue', function () {
     const s5 = spends[5]!;
     jobs[5] = makeScriptCheckJob(s5.tx, [new TxOut(s5.spent[0]!.value + 1n, s5.spent[0]!.scriptPubKey)], FLAGS);
     queue = new ScriptCheckQueue({ workers: 2, batchesPerWorker: 3, minBatchInputs: 1 });
+    assert.equal(queue.started, 0, 'no thread before there is work');
+    assert.deepEqual(await queue.verify([]), []);
+    assert.equal(queue.started, 0);
     const results = await queue.verify(jobs);
+    assert.equal(queue.started, 2);
     assert.equal(results.length, 12);
     results.forEach((r, i) => {
       if (i === 5) assert.deepEqual(r, { error: ScriptError.SCRIPT_ERR_SIG_NULLFAIL, input: 0 });
@@ -216,6 +220,9 @@ describe('ScriptCheckQueue', function () {
     assert.deepEqual(verifyTransactionScripts(spends[0]!.tx, spends[0]!.spent, FLAGS), { error: ScriptError.SCRIPT_ERR_OK, input: -1 });
     await queue.close();
     await assert.rejects(queue.verify(jobs), /closed/);
+    const unused = new ScriptCheckQueue({ workers: 1 });
+    await unused.close();
+    assert.equal(unused.started, 0, 'closing a queue that never worked starts nothing');
   });
   it('cuts jobs into contiguous batches by inputs, never below the minimum', () => {
     const jobs = Array.from({ length: 12 }, (_, i) => {

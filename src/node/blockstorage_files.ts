@@ -7,6 +7,9 @@ import { bytesToHex } from '../util/hex.js';
 import { BlockStorageError, FlatFileReader, STORAGE_HEADER_BYTES, XOR_KEY_SIZE, parseXorKey, xorAt } from './blockstorage_format.js';
 import { type FlatFilePos, flatFileName } from './flatfile.js';
 
+/** Read-write, created when missing and never truncated: one open call where exists-then-open took two. */
+const OPEN_OR_CREATE = fs.constants.O_RDWR | fs.constants.O_CREAT;
+
 /** Core's BLOCKFILE_CHUNK_SIZE: blk files grow in steps of 16 MiB. */
 export const BLOCKFILE_CHUNK_SIZE = 16 * 1024 * 1024;
 /** Core's UNDOFILE_CHUNK_SIZE: rev files grow in steps of 1 MiB. */
@@ -97,7 +100,7 @@ export class FlatFileSeq {
     const inc = newSize - pos.pos;
     if (!checkDiskSpace(this.dir, inc)) throw new DiskSpaceError();
     const name = this.fileName(pos.file);
-    const fd = fs.openSync(name, fs.existsSync(name) ? 'r+' : 'w+');
+    const fd = fs.openSync(name, OPEN_OR_CREATE);
     try {
       if (fs.fstatSync(fd).size < newSize) fs.ftruncateSync(fd, newSize);
     } finally {
@@ -115,7 +118,7 @@ export class FlatFileSeq {
     buf.set(payload, STORAGE_HEADER_BYTES);
     if (trailer) buf.set(trailer, STORAGE_HEADER_BYTES + payload.length);
     const name = this.fileName(pos.file);
-    const fd = fs.openSync(name, fs.existsSync(name) ? 'r+' : 'w+');
+    const fd = fs.openSync(name, OPEN_OR_CREATE);
     try {
       fs.writeSync(fd, xorAt(buf, this.xorKey, pos.pos), 0, total, pos.pos);
     } finally {

@@ -15,14 +15,18 @@ export interface ScriptFailure {
   debug: string;
 }
 
-/** Default inputs per chunk: large enough to amortise a message to a worker, small enough to start them early. */
-export const DEFAULT_SCRIPT_CHUNK_INPUTS = 256;
+/**
+ * Default inputs per chunk: large enough to amortise a message to a worker, small enough that a block of a hundred
+ * inputs is shared out and the first worker starts while the transaction loop still runs.
+ */
+export const DEFAULT_SCRIPT_CHUNK_INPUTS = 16;
 
 /**
- * The main thread's part of the checks, relative to one worker's. It verifies its chunks only after the block's
- * transaction loop (while the workers already run), so it takes a little less than a fair share.
+ * The main thread's part of the checks, relative to one worker's. Before it verifies anything the main thread has
+ * already spent about as long on the block's coins, reading and serialization as the checks take, so it keeps
+ * only a small share and the workers get the rest.
  */
-const MAIN_THREAD_WEIGHT = 0.85;
+const MAIN_THREAD_WEIGHT = 0.25;
 
 /** Core's -par default (0: one thread per core) and its cap on worker threads. */
 export const DEFAULT_SCRIPTCHECK_THREADS = 0;

@@ -80,8 +80,8 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
     throw err;
   }
   warnRelativeDatadir(args, logger);
-  setupLogRateLimiting(args, logger, (fn, windowSeconds) => {
-    const timer = setInterval(fn, windowSeconds * 1000);
+  setupLogRateLimiting(args, logger, (fn, intervalMs) => {
+    const timer = setInterval(fn, intervalMs);
     timer.unref();
     state.stopTimers.push(() => clearInterval(timer));
   });

@@ -14,6 +14,9 @@ export interface AuthLog {
   warning(message: string): void;
 }
 
+/** Bound on remembered good headers (a handful of users and cookies in practice); the cache restarts when full. */
+const MAX_VERIFIED_HEADERS = 64;
+
 interface Credential {
   user: string;
   salt: string;
@@ -64,6 +67,12 @@ export class RPCAuth {
   readonly whitelist = new Map<string, Set<string>>();
   readonly whitelistDefault: boolean;
   readonly cookiePath: string | undefined;
+  /**
+   * Headers that passed the check, with their user. Credentials never change after construction, so a header that
+   * passed once always passes; clients repeat the same header on every call and the HMAC is most of the RPC cost.
+   * Only successes are kept, so wrong passwords always take the full check (and the caller's delay).
+   */
+  private readonly verified = new Map<string, string>();
 
   constructor(options: AuthOptions) {
     const { user, password, cookiePath } = plaintextCredential(options);
@@ -83,6 +92,17 @@ export class RPCAuth {
 
   /** The user name from a Basic header, and whether its password checks out. */
   authorize(header: string): { user: string; ok: boolean } | undefined {
+    const known = this.verified.get(header);
+    if (known !== undefined) return { user: known, ok: true };
+    const result = this.authorizeUncached(header);
+    if (result?.ok) {
+      if (this.verified.size >= MAX_VERIFIED_HEADERS) this.verified.clear();
+      this.verified.set(header, result.user);
+    }
+    return result;
+  }
+
+  private authorizeUncached(header: string): { user: string; ok: boolean } | undefined {
     if (!header.startsWith('Basic ')) return undefined;
     const encoded = header.slice(6).trim();
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return undefined;

@@ -54,6 +54,7 @@ export class HTTPServer {
   private readonly handlers: { prefix: string; exact: boolean; handler: HTTPHandler }[] = [];
   private readonly servers: http.Server[] = [];
   private readonly queue: WorkQueue;
+  private readonly allowedSockets = new WeakMap<net.Socket, boolean>();
 
   constructor(private readonly options: HTTPServerOptions) {
     this.queue = new WorkQueue(options.threads ?? DEFAULT_HTTP_THREADS, options.workQueue ?? DEFAULT_HTTP_WORKQUEUE);
@@ -134,7 +135,7 @@ export class HTTPServer {
       res.shouldKeepAlive = false;
       return writeReply(res, { status: HTTPStatus.BAD_REQUEST });
     }
-    if (!clientAllowed(this.options.allow, peer)) {
+    if (!this.socketAllowed(req.socket, peer)) {
       this.options.log.debug(`HTTP request from ${peer} rejected: Client network is not allowed RPC access`);
       return writeReply(res, { status: HTTPStatus.FORBIDDEN });
     }
@@ -152,6 +153,16 @@ export class HTTPServer {
       this.options.log.debug(`Error reading HTTP request from ${peer}: ${(e as Error).message}`);
       res.destroy();
     });
+  }
+
+  /** A connection's peer never changes, so keep-alive requests reuse the first check (the list is fixed at start). */
+  private socketAllowed(socket: net.Socket, peer: string | undefined): boolean {
+    let allowed = this.allowedSockets.get(socket);
+    if (allowed === undefined) {
+      allowed = clientAllowed(this.options.allow, peer);
+      this.allowedSockets.set(socket, allowed);
+    }
+    return allowed;
   }
 
   private route(request: HTTPRequest, res: http.ServerResponse): void {

@@ -15,7 +15,8 @@ export function parseJSONBody(bytes: Uint8Array): { value: JSONValue } | undefin
     if (e instanceof TypeError) return undefined;
     throw e;
   }
-  if (nestingDepth(text) > MAX_JSON_DEPTH) return undefined;
+  // Nesting deeper than the limit takes more brackets than a short body has.
+  if (text.length > MAX_JSON_DEPTH && nestingDepth(text) > MAX_JSON_DEPTH) return undefined;
   try {
     return { value: parseJSONText(text) };
   } catch (e) {

@@ -92,9 +92,17 @@ export interface ScriptCheckQueueOptions {
   workers: number;
   /** Batches per worker a call is cut into, so a slow batch does not leave other workers idle. Default 4. */
   batchesPerWorker?: number;
+  /**
+   * Fewest inputs worth a message of their own (default DEFAULT_MIN_BATCH_INPUTS): a small call is not cut into
+   * batches whose messages would cost more than their checks.
+   */
+  minBatchInputs?: number;
   /** Size of each worker's own signature cache (threads share no memory); 0 turns the worker caches off. */
   signatureCacheBytes?: number;
 }
+
+/** Default minimum inputs per batch: a few signature checks outweigh the cost of a message between threads. */
+export const DEFAULT_MIN_BATCH_INPUTS = 16;
 
 interface PendingBatch {
   resolve: (r: TxScriptResult[]) => void;
@@ -111,14 +119,24 @@ export class ScriptCheckQueue {
   private readonly waiting: Array<{ req: BatchRequest; pending: PendingBatch }> = [];
   private readonly pending = new Map<number, PendingBatch>();
   private readonly batchesPerWorker: number;
+  private readonly minBatchInputs: number;
   private nextId = 1;
   private closed = false;
 
-  constructor(opts: ScriptCheckQueueOptions) {
+  constructor(private readonly opts: ScriptCheckQueueOptions) {
     if (!Number.isInteger(opts.workers) || opts.workers < 1) throw new RangeError('ScriptCheckQueue needs at least one worker');
     this.batchesPerWorker = opts.batchesPerWorker ?? 4;
-    for (let i = 0; i < opts.workers; i++) {
-      const workerData: WorkerConfig = { kind: WORKER_KIND, signatureCacheBytes: opts.signatureCacheBytes ?? DEFAULT_SIGNATURE_CACHE_BYTES };
+    this.minBatchInputs = opts.minBatchInputs ?? DEFAULT_MIN_BATCH_INPUTS;
+  }
+
+  /**
+   * The threads start with the first work, not with the queue: a node that only starts, mines or answers RPC never
+   * pays for them (each loads the script code into an isolate of its own, tens of milliseconds and megabytes).
+   */
+  private startWorkers(): void {
+    if (this.workers.length > 0) return;
+    for (let i = 0; i < this.opts.workers; i++) {
+      const workerData: WorkerConfig = { kind: WORKER_KIND, signatureCacheBytes: this.opts.signatureCacheBytes ?? DEFAULT_SIGNATURE_CACHE_BYTES };
       const w = new Worker(new URL(import.meta.url), { workerData });
       w.on('message', (msg: BatchReply) => this.onReply(w, msg));
       w.on('error', (err) => this.failAll(err));
@@ -128,13 +146,19 @@ export class ScriptCheckQueue {
   }
 
   get size(): number {
+    return this.opts.workers;
+  }
+
+  /** Threads running now (0 until the first verify()). */
+  get started(): number {
     return this.workers.length;
   }
 
   async verify(jobs: readonly ScriptCheckJob[]): Promise<TxScriptResult[]> {
     if (this.closed) throw new Error('ScriptCheckQueue is closed');
     if (jobs.length === 0) return [];
-    const batches = splitByInputs(jobs, this.workers.length * this.batchesPerWorker);
+    this.startWorkers();
+    const batches = splitByInputs(jobs, this.opts.workers * this.batchesPerWorker, this.minBatchInputs);
     const parts = await Promise.all(batches.map((b) => this.submit(b)));
     return parts.flat();
   }
@@ -179,11 +203,11 @@ export class ScriptCheckQueue {
   }
 }
 
-/** Cuts jobs into up to `parts` contiguous batches of roughly equal input counts. */
-function splitByInputs(jobs: readonly ScriptCheckJob[], parts: number): ScriptCheckJob[][] {
+/** Cuts jobs into up to `parts` contiguous batches of roughly equal input counts, each at least `minInputs`. */
+export function splitByInputs(jobs: readonly ScriptCheckJob[], parts: number, minInputs = 1): ScriptCheckJob[][] {
   let total = 0;
   for (const j of jobs) total += j.spentValues.length;
-  const target = Math.max(1, Math.ceil(total / parts));
+  const target = Math.max(1, minInputs, Math.ceil(total / parts));
   const out: ScriptCheckJob[][] = [];
   let cur: ScriptCheckJob[] = [];
   let weight = 0;

@@ -72,6 +72,19 @@ function defaultClock(): () => number {
 
 const JS_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Module URL → the file name log lines show; the set of modules is finite, and converting costs more than the line. */
+const displayFiles = new Map<string, string>();
+
+function displayFile(raw: string): string {
+  let file = displayFiles.get(raw);
+  if (file === undefined) {
+    file = raw.startsWith('file://') ? fileURLToPath(raw) : raw;
+    if (file.startsWith(JS_ROOT)) file = path.relative(JS_ROOT, file);
+    displayFiles.set(raw, file);
+  }
+  return file;
+}
+
 /** The frame that called `fn`, as Core's SourceLocation (file relative to the build's js root). */
 export function callerLocation(fn: Function): SourceLocation {
   const savedPrepare = Error.prepareStackTrace;
@@ -83,10 +96,7 @@ export function callerLocation(fn: Function): SourceLocation {
     Error.captureStackTrace(holder, fn);
     const site = holder.stack?.[0];
     if (!site) return { file: 'unknown', line: 0, func: 'unknown' };
-    let file = site.getFileName() ?? 'unknown';
-    if (file.startsWith('file://')) file = fileURLToPath(file);
-    if (file.startsWith(JS_ROOT)) file = path.relative(JS_ROOT, file);
-    return { file, line: site.getLineNumber() ?? 0, func: site.getFunctionName() ?? '(anonymous)' };
+    return { file: displayFile(site.getFileName() ?? 'unknown'), line: site.getLineNumber() ?? 0, func: site.getFunctionName() ?? '(anonymous)' };
   } finally {
     Error.prepareStackTrace = savedPrepare;
     Error.stackTraceLimit = savedLimit;

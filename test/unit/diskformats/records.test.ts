@@ -5,6 +5,7 @@ import { OutPoint, TxOut } from '../../../src/primitives/transaction.js';
 import { readBlockFileInfo, writeBlockFileInfo } from '../../../src/node/block_file_info.js';
 import { readCoin, writeCoin } from '../../../src/node/coin.js';
 import { BlockStatus, readDiskBlockIndex, writeDiskBlockIndex } from '../../../src/node/disk_block_index.js';
+import { xorAt } from '../../../src/node/blockstorage_format.js';
 import { flatFileName, flatFilePosToString } from '../../../src/node/flatfile.js';
 import * as keys from '../../../src/node/txdb_keys.js';
 import { readBlockUndo, readTxInUndo, writeBlockUndo, writeTxInUndo } from '../../../src/node/undo.js';
@@ -104,5 +105,20 @@ describe('diskformats/records', () => {
     assert.equal(flatFileName('blk', 0), 'blk00000.dat');
     assert.equal(flatFileName('rev', 123456), 'rev123456.dat');
     assert.equal(flatFilePosToString({ file: 0, pos: 8 }), 'FlatFilePos(nFile=0, nPos=8)');
+  });
+  it('xors data at any file offset with the key repeated from the start of the file', () => {
+    const key = Uint8Array.of(0x1c, 0x80, 0xe1, 0x7f, 0x97, 0x16, 0x0d, 0x1b);
+    const source = new Uint8Array(64).map((_, i) => (i * 37 + 11) & 0xff);
+    for (const offset of [0, 1, 7, 8, 13, 1000003]) {
+      for (const length of [0, 1, 7, 8, 9, 23, 40]) {
+        // Views that start at odd places of a larger buffer, as file windows are.
+        const data = source.subarray(3, 3 + length);
+        const expected = data.map((b, i) => b ^ key[(offset + i) % 8]!);
+        const out = xorAt(data, key, offset);
+        assert.equal(bytesToHex(out), bytesToHex(expected), `offset ${offset} length ${length}`);
+        assert.equal(bytesToHex(xorAt(out, key, offset)), bytesToHex(data), 'its own inverse');
+      }
+    }
+    assert.equal(source[3], (3 * 37 + 11) & 0xff, 'the input is left alone');
   });
 });

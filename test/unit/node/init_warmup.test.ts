@@ -64,6 +64,10 @@ describe('node init: RPC warm-up', () => {
     setLoggingOptions(state.ctx.args, state.ctx.logger);
     const cookie = path.join(dir, 'regtest', '.cookie');
     const pid = path.join(dir, 'regtest', 'smithcoind.pid');
+    // Timers are in range: an overflowing one fires every millisecond (the log rate limiter's reset once did).
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
     const started = appInitMain(state);
     try {
       await until(() => fs.existsSync(cookie));
@@ -87,7 +91,10 @@ describe('node init: RPC warm-up', () => {
       assert.equal(fs.readFileSync(pid, 'utf8'), `${process.pid}\n`);
       const log = fs.readFileSync(path.join(dir, 'regtest', 'debug.log'), 'utf8');
       assert.match(log, /init message: Loading block index…\n.*init message: Verifying blocks…\n.*init message: Done loading\n/);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings.filter((w) => w.startsWith('TimeoutOverflowWarning')), []);
     } finally {
+      process.off('warning', onWarning);
       release();
       await started;
       await shutdown(state);

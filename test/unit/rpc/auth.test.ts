@@ -117,4 +117,19 @@ describe('rpc authentication', () => {
       assert.equal((await request(h.port, '{"method":"fail","id":1}', { auth: basic('u2', 'p') })).status, 500);
     });
   });
+  it('remembers only headers that passed: repeats pass, other passwords of that user still fail', () => {
+    const auth = new RPCAuth({ rpcuser: 'alice', rpcpassword: 'secret', datadir: os.tmpdir(), log: makeLog() });
+    const good = basic('alice', 'secret');
+    for (let i = 0; i < 3; i++) assert.deepEqual(auth.authorize(good), { user: 'alice', ok: true });
+    assert.deepEqual(auth.authorize(basic('alice', 'secreT')), { user: 'alice', ok: false });
+    assert.deepEqual(auth.authorize(basic('alice', 'secreT')), { user: 'alice', ok: false }, 'a failure is not remembered as a pass');
+    assert.deepEqual(auth.authorize(`${good} `), { user: 'alice', ok: true }, 'the same credentials in another spelling');
+    // More distinct good headers than the cache holds: every one keeps passing.
+    const rpcauth = Array.from({ length: 70 }, (_, i) => rpcauthLine(`u${i}`, `p${i}`, `s${i}`));
+    const many = new RPCAuth({ rpcauth, rpcpassword: 'x', rpcuser: 'x', datadir: os.tmpdir(), log: makeLog() });
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 70; i++) assert.deepEqual(many.authorize(basic(`u${i}`, `p${i}`)), { user: `u${i}`, ok: true });
+    }
+    assert.equal(many.authorize(basic('u1', 'p2'))?.ok, false);
+  });
 });

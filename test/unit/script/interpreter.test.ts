@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { hash160 } from '../../../src/crypto/ripemd160.js';
 import { ecdsaSign, pubkeyCreate, schnorrSign, seckeyTweakAdd, xonlyFromSeckey, xonlyTweakAdd } from '../../../src/crypto/secp256k1.js';
 import { OutPoint, Transaction, TxIn, TxOut } from '../../../src/primitives/transaction.js';
-import { ScriptCheckQueue, makeScriptCheckJob, verifyTransactionScripts } from '../../../src/script/check_queue.js';
+import { ScriptCheckQueue, makeScriptCheckJob, splitByInputs, verifyTransactionScripts } from '../../../src/script/check_queue.js';
 import {
   TransactionSignatureChecker,
   checkSignatureEncoding,
@@ -205,8 +205,12 @@ describe('ScriptCheckQueue', function () {
     // Spend 5 claims a different amount: its signature no longer matches.
     const s5 = spends[5]!;
     jobs[5] = makeScriptCheckJob(s5.tx, [new TxOut(s5.spent[0]!.value + 1n, s5.spent[0]!.scriptPubKey)], FLAGS);
-    queue = new ScriptCheckQueue({ workers: 2, batchesPerWorker: 3 });
+    queue = new ScriptCheckQueue({ workers: 2, batchesPerWorker: 3, minBatchInputs: 1 });
+    assert.equal(queue.started, 0, 'no thread before there is work');
+    assert.deepEqual(await queue.verify([]), []);
+    assert.equal(queue.started, 0);
     const results = await queue.verify(jobs);
+    assert.equal(queue.started, 2);
     assert.equal(results.length, 12);
     results.forEach((r, i) => {
       if (i === 5) assert.deepEqual(r, { error: ScriptError.SCRIPT_ERR_SIG_NULLFAIL, input: 0 });
@@ -216,5 +220,19 @@ describe('ScriptCheckQueue', function () {
     assert.deepEqual(verifyTransactionScripts(spends[0]!.tx, spends[0]!.spent, FLAGS), { error: ScriptError.SCRIPT_ERR_OK, input: -1 });
     await queue.close();
     await assert.rejects(queue.verify(jobs), /closed/);
+    const unused = new ScriptCheckQueue({ workers: 1 });
+    await unused.close();
+    assert.equal(unused.started, 0, 'closing a queue that never worked starts nothing');
+  });
+  it('cuts jobs into contiguous batches by inputs, never below the minimum', () => {
+    const jobs = Array.from({ length: 12 }, (_, i) => {
+      const s = p2wpkhSpend(secret(60 + i), 1000n);
+      return makeScriptCheckJob(s.tx, s.spent, FLAGS);
+    });
+    const sizes = (parts: number, min: number) => splitByInputs(jobs, parts, min).map((b) => b.length);
+    assert.deepEqual(sizes(6, 1), [2, 2, 2, 2, 2, 2]);
+    assert.deepEqual(sizes(6, 4), [4, 4, 4], 'at least 4 inputs per batch');
+    assert.deepEqual(sizes(6, 16), [12], 'too few inputs to split');
+    assert.deepEqual(splitByInputs(jobs, 6, 5).flat(), jobs, 'order kept');
   });
 });

@@ -41,6 +41,7 @@ EXTENDED_SCRIPTS = []
 
 # The default run. Slowest first, so a parallel run ends sooner.
 BASE_SCRIPTS = [
+    "feature_crash_recovery.py",
     "feature_config_args.py",
     "feature_startup.py",
     "interface_smithcoin_cli.py",

@@ -8,7 +8,9 @@ node0 runs with a small cache (-dbcache=4) and a small write batch (-dbbatchsize
 every few blocks and each flush goes out in many partial batches. It is killed at random moments:
   - while mining: a worker thread keeps generateblock (blocks with a transaction that spends hundreds of coins and
     creates hundreds more, so the cache fills), generatetoaddress and gettxoutsetinfo calls in flight; mock time
-    jumps past the periodic-flush interval between rounds;
+    jumps past the periodic-flush interval now and then; some kills are aimed a few milliseconds into a
+    gettxoutsetinfo, while its flush writes its partial batches (the log says how many kills made the next start
+    replay blocks);
   - during a -reindex (and again, sometimes, during the reindex the restart resumes);
   - during a -loadblock import into a fresh node (node2).
 After each kill the node is restarted with no -reindex and must start (so no "Corrupted block database detected"
@@ -43,7 +45,7 @@ OP_TRUE_ADDRESS = "bcrt1qft5p2uhsdcdc3l2ua4ap5qqfg4pjaqlp250x7us7a8qqhrxrxfsqsea
 OP_TRUE_SCRIPT = b"\x00\x20" + hashlib.sha256(b"\x51").digest()
 REGTEST_MAGIC = bytes.fromhex("fabfb5da")
 COINBASE_MATURITY = 100
-SMALL_CACHE_ARGS = ["-dbcache=4", "-dbbatchsize=16384", "-maxtipage=100000000"]
+SMALL_CACHE_ARGS = ["-dbcache=4", "-dbbatchsize=4096", "-maxtipage=100000000"]
 VERIFY_ARGS = ["-dbcache=300", "-maxtipage=100000000"]
 # Texts of a start that found the datadir broken; none may ever appear after a kill.
 BROKEN_DATADIR_TEXTS = ("Corrupted block database detected", "-reindex", "inconsistent state", "Unable to replay")
@@ -156,6 +158,8 @@ class MiningWorker(threading.Thread):
         self.flushed = flushed
         self.calls = 0
         self.failure = None
+        # Set as a gettxoutsetinfo (which flushes first) goes out, for kills aimed at a flush.
+        self.flushing = threading.Event()
 
     def run(self):
         try:
@@ -181,6 +185,7 @@ class MiningWorker(threading.Thread):
             self.mocktime[0] += MOCKTIME_STEP
             self.rpc.setmocktime(self.mocktime[0])
         else:
+            self.flushing.set()
             info = self.rpc.gettxoutsetinfo("none")
             self.flushed.append((info["height"], info["bestblock"]))
 
@@ -203,6 +208,7 @@ class CrashRecoveryTest(SmithcoinTestFramework):
     def run_test(self):
         self.rng = random.Random(random.getrandbits(63))
         self.kills = 0
+        self.replays = 0
         self.ref_stats = {}
         # Reports of a flushed chainstate on node0: (height, hash) pairs that must survive every kill.
         self.flushed = []
@@ -222,7 +228,8 @@ class CrashRecoveryTest(SmithcoinTestFramework):
         self.mining_kills(n_mining)
         self.reindex_kills(n_reindex)
         self.loadblock_kills(n_loadblock)
-        self.log.info("%d kills, all recovered", self.kills)
+        self.log.info("%d kills, all recovered; %d of them interrupted a coins flush (the start replayed blocks)",
+                      self.kills, self.replays)
 
     # --- Checks ------------------------------------------------------------------------------------------
 
@@ -253,6 +260,8 @@ class CrashRecoveryTest(SmithcoinTestFramework):
             written = f.read().decode("utf-8", errors="replace")
         for text in BROKEN_DATADIR_TEXTS:
             assert text not in written, f"node{i} logged {text!r} when restarting after a kill:\n{written}"
+        if "Replaying blocks" in written:
+            self.replays += 1
 
     def wait_until_connected(self, node):
         """Until the start has connected every block whose header it knows."""
@@ -325,7 +334,13 @@ class CrashRecoveryTest(SmithcoinTestFramework):
             worker = MiningWorker(node, self.model, random.Random(self.rng.getrandbits(63)), self.flushed,
                                   self.mocktime)
             worker.start()
-            time.sleep(self.rng.uniform(0.05, 1.5))
+            delay = self.rng.uniform(0.05, 1.5)
+            if self.rng.random() < 0.3:
+                # Aim at a flush: a few milliseconds into the next gettxoutsetinfo, while its batches go out.
+                worker.flushing.wait(timeout=delay)
+                time.sleep(self.rng.uniform(0, 0.05))
+            else:
+                time.sleep(delay)
             self.kill(node)
             worker.join()
             if worker.failure is not None:

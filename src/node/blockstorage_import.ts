@@ -116,6 +116,9 @@ export async function importBlocks(cm: ChainstateManager, importPaths: readonly 
         // An interrupted reindex keeps its flag, so the next start resumes it.
         if (cm.interrupted) return;
       }
+      // The index just read from the files reaches the disk before the flag goes: a crash in between would leave
+      // an empty index and no reindex to resume (the next start would then overwrite blk00000.dat with genesis).
+      bm.writeBlockIndexDB();
       bm.treeDB.writeReindexing(false);
       bm.blockfilesIndexed = true;
       cm.log('Reindexing finished');

@@ -41,6 +41,7 @@ EXTENDED_SCRIPTS = []
 
 # The default run. Slowest first, so a parallel run ends sooner.
 BASE_SCRIPTS = [
+    "feature_crash_recovery.py",
     "feature_pruning_lite.py",
     "mining_basic.py",
     "feature_reorg.py",

@@ -21,6 +21,9 @@ export interface HTTPRPCOptions {
   authFailDelayMs?: number;
 }
 
+/** What executing a request needs: the table, the allow lists (from RPCAuth) and the log (HTTP and IPC share it). */
+export type RPCDispatchOptions = Pick<HTTPRPCOptions, 'table' | 'log'> & { auth: Pick<RPCAuth, 'whitelist' | 'whitelistDefault'> };
+
 /** Registers the JSON-RPC handlers on "/" (exact) and, with wallets, "/wallet/" (prefix). */
 export function startHTTPRPC(server: HTTPServer, options: HTTPRPCOptions): void {
   const handler = (req: HTTPRequest): Promise<HTTPReply> => handleJSONRPC(req, options);
@@ -52,7 +55,7 @@ async function handleJSONRPC(req: HTTPRequest, options: HTTPRPCOptions): Promise
   return { status: outcome.status, headers: { 'Content-Type': 'application/json' }, body: `${writeJSON(outcome.reply)}\n` };
 }
 
-interface Outcome {
+export interface Outcome {
   status: HTTPStatus;
   reply?: JSONValue;
 }
@@ -71,7 +74,7 @@ function asRPCError(e: unknown): RPCError {
   return new RPCError(RPCErrorCode.RPC_PARSE_ERROR, e instanceof Error ? e.message : String(e));
 }
 
-export async function executeHTTPRPC(value: JSONValue, jreq: JSONRPCRequest, options: HTTPRPCOptions): Promise<Outcome> {
+export async function executeHTTPRPC(value: JSONValue, jreq: JSONRPCRequest, options: RPCDispatchOptions): Promise<Outcome> {
   const methods = options.auth.whitelist.get(jreq.authUser);
   try {
     if (methods === undefined && options.auth.whitelistDefault) {
@@ -87,7 +90,7 @@ export async function executeHTTPRPC(value: JSONValue, jreq: JSONRPCRequest, opt
 }
 
 async function executeSingle(value: JSONValue, jreq: JSONRPCRequest, methods: Set<string> | undefined,
-  options: HTTPRPCOptions): Promise<Outcome> {
+  options: RPCDispatchOptions): Promise<Outcome> {
   jreq.parse(value);
   if (methods !== undefined && !methods.has(jreq.method)) {
     options.log.warning(`RPC User ${jreq.authUser} not allowed to call method ${jreq.method}`);
@@ -101,7 +104,7 @@ async function executeSingle(value: JSONValue, jreq: JSONRPCRequest, methods: Se
 }
 
 async function executeBatch(batch: JSONValue[], jreq: JSONRPCRequest, methods: Set<string> | undefined,
-  options: HTTPRPCOptions): Promise<Outcome> {
+  options: RPCDispatchOptions): Promise<Outcome> {
   if (methods !== undefined) {
     for (const member of batch) {
       if (!isObject(member)) throw new RPCError(RPCErrorCode.RPC_INVALID_REQUEST, 'Invalid Request object');

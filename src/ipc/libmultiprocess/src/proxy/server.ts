@@ -9,9 +9,21 @@ import { methodTable, type CapRef, type ContextValue, type InterfaceSpec, type M
 import { ThreadServer } from './thread.js';
 import type { ProxyConnection } from './connection.js';
 
+/** The context of the handler being entered (see ServerContext.current). */
+let entering: ServerContext | null = null;
+
 /** What a handler gets besides its params. */
 export class ServerContext {
   private cbThread: Capability | null | undefined = undefined;
+
+  /**
+   * The context of the call whose handler is being entered, for implementations behind generated servers (which
+   * pass them only the params): like libmultiprocess's thread-local g_thread_context, but it is set only while the
+   * handler runs synchronously, so read it at the very start of the method, before any await. Null otherwise.
+   */
+  static current(): ServerContext | null {
+    return entering;
+  }
 
   constructor(
     /** @internal */ readonly call: IncomingCall,
@@ -177,7 +189,7 @@ export class ProxyServer implements ServerTarget {
       if (this.destroyed) throw new RpcError('failed', TEXT.destroyed);
       let result: unknown;
       const h = this.handlers[m.name];
-      if (h !== undefined) result = await h(params, ctx);
+      if (h !== undefined) result = await enter(h, params, ctx);
       else if (m.name === 'construct') result = this.conn.handleConstruct(params, ctx);
       else if (m.name !== 'destroy') throw methodNotImplemented(this.iface.name, m.interfaceId, m.methodId);
       if (m.name === 'destroy') await this.destroy();
@@ -211,6 +223,17 @@ export class ProxyServer implements ServerTarget {
     if (this.destroyed) return;
     // Dropped without destroy (released or disconnected): clean up asynchronously, as libmultiprocess does.
     this.destroy().catch((e: unknown) => this.conn.log.log('error', `IPC server unhandled exception: ${String(e)}`));
+  }
+}
+
+/** Runs a handler with `ctx` as ServerContext.current() until its first await. */
+function enter(h: Handler, params: unknown, ctx: ServerContext): unknown {
+  const outer = entering;
+  entering = ctx;
+  try {
+    return h(params, ctx);
+  } finally {
+    entering = outer;
   }
 }
 

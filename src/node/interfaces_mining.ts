@@ -106,7 +106,7 @@ export class MinerImpl implements Mining {
       if (!await cooldownIfHeadersAhead(env, tip, this.interruptMining, signal)) return null;
     }
     const create = nodeCreateOptions(options);
-    return new BlockTemplateImpl(env, this.deps, create, this.deps.service.createNewBlock(create));
+    return new BlockTemplateImpl(env, this.deps, create, await this.deps.service.createNewBlock(create));
   }
 
   async interrupt(): Promise<void> {
@@ -115,7 +115,7 @@ export class MinerImpl implements Mining {
   }
 
   async checkBlock(block: Uint8Array, options: BlockCheckOptions): Promise<CheckResult> {
-    const state = this.chainman().testBlockValidity(readBlock(block), {
+    const state = await this.chainman().testBlockValidity(readBlock(block), {
       checkPow: options.checkPow ?? true, checkMerkleRoot: options.checkMerkleRoot ?? true,
     });
     return { reason: state.getRejectReason(), debug: state.getDebugMessage(), result: state.isValid() };

@@ -169,7 +169,7 @@ function totalFees(t: NodeBlockTemplate): Amount {
  * threshold; on chains with minimum-difficulty blocks, one once the tip is 20 minutes old. Undefined at the
  * deadline, on shutdown, or on interruptWait (which is consumed).
  */
-export async function waitAndCreateNewBlock(env: WaitEnv, current: NodeBlockTemplate, create: () => NodeBlockTemplate,
+export async function waitAndCreateNewBlock(env: WaitEnv, current: NodeBlockTemplate, create: () => Promise<NodeBlockTemplate>,
   options: WaitNextOptions, interruptWait: InterruptFlag, signal?: AbortSignal): Promise<NodeBlockTemplate | undefined> {
   const { chain } = env.chainman;
   const prevHash = current.block.header.hashPrevBlock;
@@ -193,7 +193,7 @@ export async function waitAndCreateNewBlock(env: WaitEnv, current: NodeBlockTemp
     if (env.shutdown.requested) return undefined;
     if (!tipChanged && allowMinDifficulty && nowSeconds > chain.tip()!.time + MIN_DIFFICULTY_AFTER_SECONDS) tipChanged = true;
     if (options.feeThreshold < MAX_MONEY || tipChanged) {
-      const next = create();
+      const next = await create();
       if (tipChanged) return next;
       currentFees ??= totalFees(current);
       if (totalFees(next) >= currentFees + options.feeThreshold) return next;

@@ -15,7 +15,7 @@ import { MiningService } from '../../../src/node/miner_service.js';
 import { solveBlock } from '../../../src/node/miner_solve.js';
 import type { Block } from '../../../src/primitives/block.js';
 import { makeContext } from '../rpc/node_context.js';
-import { type FakeChainman, fakeChainman } from '../node/fake_chainman.js';
+import { type FakeChainman, fakeChainman } from '../../../bench/lib/fake_chainman.js';
 
 export const GENESIS_TIME = 1296688602;
 
@@ -81,7 +81,7 @@ export class NodeHarness {
 
   /** Mines one block on the tip (through the node's own assembler) and processes it. */
   async mineBlock(): Promise<Block> {
-    const { block } = new BlockAssembler({ chainman: this.chainman, clock: this.ctx.clock }, {}).createNewBlock();
+    const { block } = await new BlockAssembler({ chainman: this.chainman, clock: this.ctx.clock }, {}).createNewBlock();
     const solved = solveBlock(block, 1_000_000n, this.chainman.params.consensus).block!;
     const r = await this.chainman.processNewBlock(solved, { forceProcessing: true, minPowChecked: true });
     assert.ok(r.accepted, r.state.toString());

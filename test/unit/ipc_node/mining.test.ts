@@ -10,7 +10,7 @@ import { BlockAssembler } from '../../../src/node/miner.js';
 import { headerWith } from '../../../src/node/miner_commitment.js';
 import { solveBlock } from '../../../src/node/miner_solve.js';
 import { blocksAheadOfTip, tipNotifierOf } from '../../../src/node/interfaces_wait.js';
-import { fakeChainman } from '../node/fake_chainman.js';
+import { fakeChainman } from '../../../bench/lib/fake_chainman.js';
 import { NodeHarness, settledAfter } from './harness.js';
 
 let harness: NodeHarness | undefined;
@@ -24,8 +24,8 @@ async function start(opts: Parameters<typeof NodeHarness.start>[0] = {}): Promis
 }
 
 /** An unsolved block on the tip, as the node's assembler makes it. */
-function templateBlock(h: NodeHarness): Block {
-  return new BlockAssembler({ chainman: h.chainman, clock: h.ctx.clock }, {}).createNewBlock().block;
+async function templateBlock(h: NodeHarness): Promise<Block> {
+  return (await new BlockAssembler({ chainman: h.chainman, clock: h.ctx.clock }, {}).createNewBlock()).block;
 }
 
 function solved(h: NodeHarness, block: Block): Block {
@@ -101,7 +101,7 @@ describe('ipc_node: Mining', () => {
   it('blocksAheadOfTip counts headers that extend the tip, not a competing branch', async () => {
     const { h } = await start();
     assert.equal(blocksAheadOfTip(h.chainman), undefined);
-    const next = solved(h, templateBlock(h));
+    const next = solved(h, await templateBlock(h));
     h.chainman.processNewBlockHeaders([next.header], true);
     assert.equal(blocksAheadOfTip(h.chainman), 1);
     await h.chainman.processNewBlock(next, { forceProcessing: true, minPowChecked: true });
@@ -111,7 +111,7 @@ describe('ipc_node: Mining', () => {
     const other = fakeChainman(h.ctx.clock);
     const branch: Block[] = [];
     for (let i = 0; i < 2; i++) {
-      const b = solved(h, new BlockAssembler({ chainman: other, clock: h.ctx.clock }, { coinbaseOutputScript: Uint8Array.of(0x52) }).createNewBlock().block);
+      const b = solved(h, (await new BlockAssembler({ chainman: other, clock: h.ctx.clock }, { coinbaseOutputScript: Uint8Array.of(0x52) }).createNewBlock()).block);
       await other.processNewBlock(b, { forceProcessing: true, minPowChecked: true });
       branch.push(b);
     }
@@ -157,7 +157,7 @@ describe('ipc_node: Mining', () => {
 
   it('createNewBlock with cooldown: waits while the best header is ahead, until the tip catches up', async () => {
     const { h, mining } = await start();
-    const next = solved(h, templateBlock(h));
+    const next = solved(h, await templateBlock(h));
     assert.ok(h.chainman.processNewBlockHeaders([next.header], true).isValid());
     const waiting = mining.createNewBlock({});
     assert.equal(await settledAfter(waiting), false);
@@ -167,7 +167,7 @@ describe('ipc_node: Mining', () => {
     assert.deepEqual(Block.fromBytes(await t.getBlock()).header.hashPrevBlock, next.hash);
 
     // interrupt() ends the header cooldown too.
-    const ahead = solved(h, templateBlock(h));
+    const ahead = solved(h, await templateBlock(h));
     h.chainman.processNewBlockHeaders([ahead.header], true);
     const interrupted = mining.createNewBlock({});
     assert.equal(await settledAfter(interrupted), false);
@@ -177,7 +177,7 @@ describe('ipc_node: Mining', () => {
 
   it('checkBlock: BIP22 reasons with Core\'s debug text; undecodable bytes fail', async () => {
     const { h, mining } = await start();
-    const block = templateBlock(h);
+    const block = await templateBlock(h);
     assert.deepEqual(await mining.checkBlock(block.toBytes(), { checkPow: false }), { reason: '', debug: '', result: true });
     const v0 = new Block(headerWith(block.header, { version: 0 }), block.vtx);
     assert.deepEqual(await mining.checkBlock(v0.toBytes(), { checkPow: false }),
@@ -190,11 +190,11 @@ describe('ipc_node: Mining', () => {
 
   it('submitBlock: accepted once, then a duplicate; rejections keep their reasons', async () => {
     const { h, mining } = await start();
-    const block = solved(h, templateBlock(h));
+    const block = solved(h, await templateBlock(h));
     assert.deepEqual(await mining.submitBlock(block.toBytes()), { reason: '', debug: '', result: true });
     assert.equal(h.chainman.chain.tip()!.hashHex, block.hashHex());
     assert.deepEqual(await mining.submitBlock(block.toBytes()), { reason: 'duplicate', debug: '', result: false });
-    const v0 = solved(h, new Block(headerWith(templateBlock(h).header, { version: 0 }), templateBlock(h).vtx));
+    const v0 = solved(h, new Block(headerWith((await templateBlock(h)).header, { version: 0 }), (await templateBlock(h)).vtx));
     assert.deepEqual(await mining.submitBlock(v0.toBytes()),
       { reason: 'bad-version(0x00000000)', debug: 'rejected nVersion=0x00000000 block', result: false });
     await assert.rejects(mining.submitBlock(new Uint8Array(0)), /SpanReader::read\(\): end of data/);

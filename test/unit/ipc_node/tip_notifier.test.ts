@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { ShutdownSignal } from '../../../src/node/context.js';
 import { TipNotifier } from '../../../src/node/interfaces_wait.js';
-import { fakeChainman } from '../node/fake_chainman.js';
+import { fakeChainman } from '../../../bench/lib/fake_chainman.js';
 
 describe('ipc_node: TipNotifier', () => {
   it('waits past the range of one timer without overflowing it, and ends on abort with its reason', async () => {

@@ -49,6 +49,7 @@ BASE_SCRIPTS = [
     "interface_rpc.py",
     "feature_filelock.py",
     "feature_help.py",
+    "interface_ipc.py",
 ]
 
 ALL_SCRIPTS = EXTENDED_SCRIPTS + BASE_SCRIPTS

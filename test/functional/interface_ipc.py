@@ -216,9 +216,16 @@ class InterfaceIpcTest(SmithcoinTestFramework):
         node = self.nodes[0]
         self.log.info("stop while a client waits in waitTipChanged: the wait returns an empty hash, the node exits")
         proc = self.start_waiter()
+        start = node.debug_log_size()
         node.stop_node()
         out, _ = proc.communicate(timeout=30 * self.options.timeout_factor)
-        assert_equal((proc.returncode, out), (0, "ok waitTipChanged returned: hash of 0 bytes\n"))
+        assert_equal((proc.returncode, out), (0, "ok waitTipChanged returned: hash of 0 bytes\ndisconnected by the node\n"))
+        self.log.info("shutdown answered the wait, then dropped the client, before the node was torn down")
+        log = self.read_log_from(start)
+        order = ["Shutdown in progress...", "IPC server send response", "Mining.waitTipChanged$Results",
+                 "IPC server: socket disconnected.", "Shutdown done"]
+        positions = [log.find(text) for text in order]
+        assert -1 not in positions and positions == sorted(positions), f"{list(zip(order, positions))}\n{log}"
 
     def test_init_errors(self):
         node = self.nodes[0]

@@ -9,7 +9,8 @@
 //         -> submitSolution with nonces 0, 1, ... until the regtest proof of work holds -> getTip;
 //         then makeEcho -> echo -> destroy, and makeRpc -> executeRpc(getblockcount)
 //   wait  makeMining -> getTip -> waitTipChanged(tip) with no timeout; prints "waiting" once sent and, when it
-//         returns, the size of the hash it got (0 when the node shuts down)
+//         returns, the size of the hash it got (0 when the node shuts down); then stays connected until the
+//         node closes the connection
 // Exits 1 if any check fails.
 #include "interop_common.h"
 
@@ -260,7 +261,7 @@ void EchoAndRpc(Session& s, kj::WaitScope& ws)
     });
 }
 
-void Wait(Session& s, kj::WaitScope& ws)
+void Wait(Session& s, capnp::TwoPartyClient& client, kj::WaitScope& ws)
 {
     Mining::Client mining = MakeMining(s);
     auto tip_request = mining.getTipRequest();
@@ -276,6 +277,9 @@ void Wait(Session& s, kj::WaitScope& ws)
         auto result = pending.wait(ws).getResult();
         return "hash of " + std::to_string(result.getHash().size()) + " bytes";
     });
+    // Stay connected until the node closes the connection: a node that shuts down drops its clients itself.
+    client.onDisconnect().wait(ws);
+    std::printf("disconnected by the node\n");
 }
 
 int Main(const std::string& path, const std::string& scenario)
@@ -292,7 +296,7 @@ int Main(const std::string& path, const std::string& scenario)
             Mine(session, ws);
             EchoAndRpc(session, ws);
         } else if (scenario == "wait") {
-            Wait(session, ws);
+            Wait(session, client, ws);
         } else {
             std::fprintf(stderr, "Unknown scenario %s\n", scenario.c_str());
             return 2;

@@ -113,11 +113,8 @@ export class IpcImpl implements Ipc {
   }
 
   async disconnectIncoming(): Promise<void> {
-    await Promise.all(this.listeners.splice(0).map((server) => new Promise<void>((resolve) => {
-      // Only stops accepting here; the callback would wait for the connections, which are closed below.
-      server.close();
-      resolve();
-    })));
+    // Stops accepting; close's callback is not awaited: it waits for the connections, which go below.
+    for (const server of this.listeners.splice(0)) server.close();
     await this.drain(this.options.disconnectGraceMs ?? DISCONNECT_GRACE_MS);
     const conns = [...this.incoming];
     for (const conn of conns) conn.close();

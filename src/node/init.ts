@@ -103,7 +103,7 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
   }
   // After the RPC server (IPC's Rpc shares its allow lists) and before the chainstate: clients may connect while it
   // loads (makeMining waits for it), as Core listens before Step 7.
-  const rpc = { table: ctx.rpcTable, auth: state.servers?.auth ?? { whitelist: new Map(), whitelistDefault: false }, log: logger };
+  const rpc = state.servers && { table: ctx.rpcTable, auth: state.servers.auth, log: logger };
   if (!await appInitIpc(state, { ctx, ui, miningService: state.mining, rpc })) return false;
   state.chainstate = await state.loadChainstate(ctx, { initMessage: (m) => ui.initMessage(m), initError: (m) => ui.initError(m) });
   if (state.chainstate === undefined) return false;

@@ -14,7 +14,8 @@ export const DEFAULT_IPC_MAX_CONNECTIONS = 16;
 /** What the Init served over IPC forwards to: the node's own services. */
 export interface NodeIpcSetup {
   miningService: MiningService;
-  rpc: RPCDispatchOptions;
+  /** The HTTP server's allow lists; absent with -server=0 (no user is restricted then). */
+  rpc?: RPCDispatchOptions;
   maxConnections: number;
 }
 
@@ -31,7 +32,7 @@ export interface IpcStepDeps {
   ctx: NodeContext;
   ui: { initError(message: string): false };
   miningService: MiningService;
-  rpc: RPCDispatchOptions;
+  rpc?: RPCDispatchOptions;
 }
 
 /** -ipcmaxconnections, or undefined when it is not a positive integer. */

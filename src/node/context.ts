@@ -39,6 +39,8 @@ export interface NodeContext {
   readonly rpcTable: RPCTable;
   /** Seconds since the epoch at start (for uptime). */
   readonly startTime: number;
+  /** The P2P user agent (Core's strSubVersion), set by init once -uacomment is checked. */
+  subversion?: string;
   /** Absent until the chainstate has loaded; RPCs that need it run only after warm-up. */
   chainman?: ChainstateManagerApi;
   /** Periodic node tasks (Core's node.scheduler); absent until init starts it. */

@@ -113,6 +113,7 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
   }
   state.subversion = initSubVersion(args, ui);
   if (state.subversion === undefined) return false;
+  ctx.subversion = state.subversion;
   connectBlockNotify(state);
   if (args.getBoolArg('-server', false)) ctx.rpcTable.setWarmupFinished();
   ui.initMessage('Done loading');

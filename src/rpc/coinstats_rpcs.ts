@@ -92,12 +92,10 @@ function snapshotTarget(chainman: ChainstateManagerApi, type: string, options: J
   throw invalidParameter(`Invalid snapshot type "${type}" specified. Please specify "rollback" or "latest"`);
 }
 
+/** Whether `p` is a named pipe (written to directly, as Core does); a missing path is not. */
 function isFifo(p: string): boolean {
-  try {
-    return fs.statSync(p).isFIFO();
-  } catch {
-    return false;
-  }
+  const st = fs.statSync(p, { throwIfNoEntry: false });
+  return st !== undefined && st.isFIFO();
 }
 
 /** dumptxoutset "path" ( "type" {rollback, in_memory} ). */

@@ -3,6 +3,7 @@ import type { NodeContext } from '../node/context.js';
 import { registerBlockchainRPCCommands } from './blockchain_commands.js';
 import { registerUTXOSetRPCCommands } from './blockchain_utxo.js';
 import { registerFeeRPCCommands } from './fees.js';
+import { registerNetRPCCommands } from './net.js';
 import { registerNodeRPCCommands } from './node.js';
 import { registerOutputScriptRPCCommands } from './output_script.js';
 import type { RPCTable } from './server.js';
@@ -15,6 +16,7 @@ export function registerAllRPCCommands(table: RPCTable, ctx: NodeContext): void 
   registerBlockchainRPCCommands(table, ctx);
   registerUTXOSetRPCCommands(table, ctx);
   registerNodeRPCCommands(table, ctx);
+  registerNetRPCCommands(table, ctx);
   registerFeeRPCCommands(table, ctx);
   registerOutputScriptRPCCommands(table, ctx);
   registerSignMessageRPCCommands(table, ctx);

@@ -101,7 +101,7 @@ describe('ipc_node: Mining', () => {
   it('blocksAheadOfTip counts headers that extend the tip, not a competing branch', async () => {
     const { h } = await start();
     assert.equal(blocksAheadOfTip(h.chainman), undefined);
-    const next = solved(h, await templateBlock(h));
+    const next = solved(h, (await templateBlock(h)));
     h.chainman.processNewBlockHeaders([next.header], true);
     assert.equal(blocksAheadOfTip(h.chainman), 1);
     await h.chainman.processNewBlock(next, { forceProcessing: true, minPowChecked: true });
@@ -157,7 +157,7 @@ describe('ipc_node: Mining', () => {
 
   it('createNewBlock with cooldown: waits while the best header is ahead, until the tip catches up', async () => {
     const { h, mining } = await start();
-    const next = solved(h, await templateBlock(h));
+    const next = solved(h, (await templateBlock(h)));
     assert.ok(h.chainman.processNewBlockHeaders([next.header], true).isValid());
     const waiting = mining.createNewBlock({});
     assert.equal(await settledAfter(waiting), false);
@@ -167,7 +167,7 @@ describe('ipc_node: Mining', () => {
     assert.deepEqual(Block.fromBytes(await t.getBlock()).header.hashPrevBlock, next.hash);
 
     // interrupt() ends the header cooldown too.
-    const ahead = solved(h, await templateBlock(h));
+    const ahead = solved(h, (await templateBlock(h)));
     h.chainman.processNewBlockHeaders([ahead.header], true);
     const interrupted = mining.createNewBlock({});
     assert.equal(await settledAfter(interrupted), false);
@@ -177,7 +177,7 @@ describe('ipc_node: Mining', () => {
 
   it('checkBlock: BIP22 reasons with Core\'s debug text; undecodable bytes fail', async () => {
     const { h, mining } = await start();
-    const block = await templateBlock(h);
+    const block = (await templateBlock(h));
     assert.deepEqual(await mining.checkBlock(block.toBytes(), { checkPow: false }), { reason: '', debug: '', result: true });
     const v0 = new Block(headerWith(block.header, { version: 0 }), block.vtx);
     assert.deepEqual(await mining.checkBlock(v0.toBytes(), { checkPow: false }),
@@ -190,7 +190,7 @@ describe('ipc_node: Mining', () => {
 
   it('submitBlock: accepted once, then a duplicate; rejections keep their reasons', async () => {
     const { h, mining } = await start();
-    const block = solved(h, await templateBlock(h));
+    const block = solved(h, (await templateBlock(h)));
     assert.deepEqual(await mining.submitBlock(block.toBytes()), { reason: '', debug: '', result: true });
     assert.equal(h.chainman.chain.tip()!.hashHex, block.hashHex());
     assert.deepEqual(await mining.submitBlock(block.toBytes()), { reason: 'duplicate', debug: '', result: false });

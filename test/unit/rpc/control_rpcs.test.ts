@@ -165,7 +165,7 @@ describe('rpc control commands', () => {
   it('lists every registered command group in help', async () => {
     const ctx = node();
     const text = String(await call(ctx, 'help'));
-    assert.deepEqual(text.split('\n').filter((l) => l.startsWith('==')), ['== Blockchain ==', '== Control ==', '== Util ==']);
+    assert.deepEqual(text.split('\n').filter((l) => l.startsWith('==')), ['== Blockchain ==', '== Control ==', '== Network ==', '== Util ==']);
     for (const cmd of ['getmemoryinfo ( "mode" )', 'logging ( ["include_category",...] ["exclude_category",...] )',
       'createmultisig nrequired ["key",...] ( "address_type" )', 'deriveaddresses "descriptor" ( range )',
       'estimatesmartfee conf_target ( "estimate_mode" )', 'getdescriptorinfo "descriptor"', 'getindexinfo ( "index_name" )',

@@ -10,6 +10,11 @@ export const UNIX_PATH_MAX = 108;
 /** A bad `-ipcbind` / `-ipcconnect` value; the message is Core's. */
 export class IpcAddressError extends Error {
   override readonly name = 'IpcAddressError';
+
+  /** `address`: the address as Core leaves it after parsing (`unix:<full path>` once the path is known). */
+  constructor(message: string, readonly address?: string) {
+    super(message);
+  }
 }
 
 export interface IpcAddress {
@@ -39,7 +44,7 @@ export function parseIpcAddress(address: string, dataDirNet: string, exeName: st
   const name = exeName.startsWith('smithcoin-') ? exeName.slice('smithcoin-'.length) : exeName;
   const path = address.length <= 5 ? joinPath(dataDirNet, `${name}.sock`) : joinPath(dataDirNet, address.slice(5));
   if (Buffer.byteLength(path) >= UNIX_PATH_MAX) {
-    throw new IpcAddressError(`Unix address path ${quoted(path)} exceeded maximum socket path length`);
+    throw new IpcAddressError(`Unix address path ${quoted(path)} exceeded maximum socket path length`, `unix:${path}`);
   }
   return { path, canonical: `unix:${path}` };
 }

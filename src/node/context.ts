@@ -6,6 +6,7 @@ import type { RPCTable } from '../rpc/server.js';
 import type { Logger } from '../util/logging.js';
 import type { Scheduler } from '../util/scheduler.js';
 import type { NodeClock } from '../util/time.js';
+import type { Ipc } from '../interfaces/ipc.js';
 import type { ChainstateManagerApi } from './chainstate_api.js';
 
 /** Shutdown requests from any thread of control (stop RPC, signals, init failure), awaited by the main loop. */
@@ -44,4 +45,6 @@ export interface NodeContext {
   chainman?: ChainstateManagerApi;
   /** Periodic node tasks (Core's node.scheduler); absent until init starts it. */
   scheduler?: Scheduler;
+  /** The process's IPC (smithcoin-node): set by init's IPC step; absent in smithcoind (Core's node.init->ipc()). */
+  ipc?: Ipc;
 }

@@ -9,6 +9,7 @@ import type { DirectoryLocks } from '../util/fs_lock.js';
 import type { NodeContext } from './context.js';
 import { loadChainstate, type ChainstateHandle } from './init_chainstate.js';
 import { PidFile } from './init_files.js';
+import { appInitIpc, shutdownIpc, type NodeIpcState } from './init_ipc.js';
 import { blockNotify, shutdownNotify, startupNotify } from './init_notify.js';
 import { registerNodeRPCCommands } from './init_rpc.js';
 import { MiningOptionsError, readMiningArgs, type BlockCreateOptions } from './miner_options.js';
@@ -18,7 +19,7 @@ import { initSubVersion } from './init_subversion.js';
 import type { NoUI } from './init_ui.js';
 
 /** What init keeps beside the NodeContext until shutdown. */
-export interface NodeInitState {
+export interface NodeInitState extends NodeIpcState {
   ctx: NodeContext;
   ui: NoUI;
   locks: DirectoryLocks;
@@ -86,9 +87,6 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
     state.stopTimers.push(() => clearInterval(timer));
   });
   logger.info('No wallet support compiled in!');
-  for (const address of state.canListenIpc ? args.getArgs('-ipcbind') : []) {
-    return ui.initError(`Unable to bind to IPC address '${address}'. IPC serving is not part of smithcoin-node yet`);
-  }
   let miningArgs: BlockCreateOptions;
   try {
     miningArgs = readMiningArgs(args);
@@ -103,6 +101,10 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
     state.servers = await appInitServers(args, ctx.rpcTable, logger, ui, ctx);
     if (state.servers === undefined) return ui.initError('Unable to start HTTP server. See debug log for details.');
   }
+  // After the RPC server (IPC's Rpc shares its allow lists) and before the chainstate: clients may connect while it
+  // loads (makeMining waits for it), as Core listens before Step 7.
+  const rpc = state.servers && { table: ctx.rpcTable, auth: state.servers.auth, log: logger };
+  if (!await appInitIpc(state, { ctx, ui, miningService: state.mining, rpc })) return false;
   state.chainstate = await state.loadChainstate(ctx, { initMessage: (m) => ui.initMessage(m), initError: (m) => ui.initError(m) });
   if (state.chainstate === undefined) return false;
   if (ctx.shutdown.requested) {
@@ -154,6 +156,8 @@ export async function shutdown(state: NodeInitState): Promise<void> {
   state.unsubscribeBlockNotify?.();
   for (const stop of state.stopTimers.splice(0)) stop();
   ctx.scheduler?.stop();
+  // IPC clients go before the chainstate they use (Core's disconnectIncoming); their waits have ended on shutdown.
+  await shutdownIpc(state);
   await state.chainstate?.close();
   state.chainstate = undefined;
   state.pidFile.remove();

@@ -3,6 +3,7 @@
 import { ArgsFlags, OptionsCategory, TEST_OPTIONS_DOC, type ArgsManager } from '../common/args.js';
 import { DEFAULT_HTTP_SERVER_TIMEOUT, DEFAULT_HTTP_THREADS, DEFAULT_HTTP_WORKQUEUE } from '../rpc/httpserver.js';
 import type { ChainDefaults } from './init_args.js';
+import { DEFAULT_IPC_MAX_CONNECTIONS } from './init_ipc.js';
 
 const CHECKLEVEL_DOC = [
   'level 0 reads the blocks from disk',
@@ -103,5 +104,6 @@ export function addRpcArgs(args: ArgsManager, d: ChainDefaults, canListenIpc: bo
   add('-server', 'Accept command line and JSON-RPC commands');
   if (canListenIpc) {
     args.addArg('-ipcbind=<address>', 'Bind to Unix socket address and listen for incoming connections. Valid address values are "unix" to listen on the default path, <datadir>/node.sock, or "unix:/custom/path" to specify a custom path. Can be specified multiple times to listen on multiple paths. Default behavior is not to listen on any path. If relative paths are specified, they are interpreted relative to the network data directory. If paths include any parent directory components and the parent directories do not exist, they will be created. Enabling this gives local processes that can access the socket unauthenticated RPC access, so it\'s important to choose a path with secure permissions if customizing this.', ALLOW_ANY, OptionsCategory.IPC);
+    args.addArg('-ipcmaxconnections=<n>', `Serve at most <n> IPC connections at once on each -ipcbind address; a connection beyond that is closed as soon as it is accepted (default: ${DEFAULT_IPC_MAX_CONNECTIONS})`, ALLOW_ANY, OptionsCategory.IPC);
   }
 }

@@ -15,6 +15,7 @@ import { NodeClock } from '../util/time.js';
 import { ShutdownSignal, type NodeContext } from './context.js';
 import { appInitMain, interrupt, shutdown, type NodeInitState } from './init.js';
 import { loadChainstate } from './init_chainstate.js';
+import type { MakeNodeIpc } from './init_ipc.js';
 import { DEFAULT_DAEMON, DEFAULT_DAEMONWAIT, setupServerArgs } from './init_args.js';
 import { daemonChildEndpoint, daemonParent, type DaemonEndpoint } from './init_daemonize.js';
 import { lockDirectories, PidFile } from './init_files.js';
@@ -26,6 +27,8 @@ export interface NodeInitInfo {
   exeName: string;
   /** Whether -ipcbind is an option (smithcoin-node) or an unknown parameter (smithcoind). */
   canListenIpc: boolean;
+  /** Makes the process's Ipc (smithcoin-node); without it the node serves no IPC. */
+  makeIpc?: MakeNodeIpc;
 }
 
 export interface DaemonIO {
@@ -145,7 +148,7 @@ function makeInitState(p: Parsed, init: NodeInitInfo): NodeInitState {
     startTime: Math.floor(Date.now() / 1000),
   };
   return {
-    ctx, ui: p.ui, locks: new DirectoryLocks(), pidFile: new PidFile(p.args, p.logger), canListenIpc: init.canListenIpc,
+    ctx, ui: p.ui, locks: new DirectoryLocks(), pidFile: new PidFile(p.args, p.logger), canListenIpc: init.canListenIpc, makeIpc: init.makeIpc,
     loadChainstate, stopTimers: [],
   };
 }

@@ -148,13 +148,20 @@ function echoipc(): RPCHelpMan {
     args: [{ names: 'arg', type: 'STR', fallback: Optional.NO, description: 'The string to echo' }],
     results: { type: 'STR', key: 'echo', description: 'The echoed string.' },
     examples: helpExampleCli('echo', '"Hello world"') + helpExampleRpc('echo', '"Hello world"'),
-    handler: async (_req, _ctx, args) => {
-      // smithcoind has no IPC: the echo answers in-process, so the result is what a spawned one gives.
-      const e = makeEcho();
+    handler: async (_req, ctx, args) => {
+      // smithcoin-node echoes through a child smithcoin-node it spawns, which goes away with the Echo; smithcoind has
+      // no IPC, so a local Echo answers and the result is the same.
+      const child = await ctx.ipc?.spawnProcess('smithcoin-node');
       try {
-        return await e.echo(args.str('arg'));
+        const e = child ? await child.init.makeEcho() : makeEcho();
+        if (e === null) throw new Error('The spawned smithcoin-node returned no Echo');
+        try {
+          return await e.echo(args.str('arg'));
+        } finally {
+          await e.destroy();
+        }
       } finally {
-        await e.destroy();
+        await child?.close();
       }
     },
   });

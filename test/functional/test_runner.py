@@ -61,6 +61,7 @@ BASE_SCRIPTS = [
     "rpc_preciousblock.py",
     "interface_http_fuzz.py",
     "feature_loadblock.py",
+    "interface_ipc.py",
 ]
 
 ALL_SCRIPTS = EXTENDED_SCRIPTS + BASE_SCRIPTS

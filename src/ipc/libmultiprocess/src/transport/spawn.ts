@@ -16,6 +16,8 @@ export interface SpawnedProcess {
 
 export interface SpawnOptions {
   log?: Logger;
+  /** The program's name in the log lines (default: the file name of `exe`; set it when `exe` is an interpreter). */
+  name?: string;
   env?: NodeJS.ProcessEnv;
   /** Extra stdio for fds 0-2 (default: inherit). */
   stdio?: ['inherit' | 'ignore' | 'pipe', 'inherit' | 'ignore' | 'pipe', 'inherit' | 'ignore' | 'pipe'];
@@ -29,7 +31,7 @@ export function spawnProcess(exe: string, args: readonly string[], options: Spaw
   const log = options.log ?? new Logger(null);
   const std = options.stdio ?? ['inherit', 'inherit', 'inherit'];
   const child = spawn(exe, [...args, '-ipcfd', '3'], { stdio: [std[0], std[1], std[2], 'pipe'], env: options.env });
-  const name = path.basename(exe);
+  const name = options.name ?? path.basename(exe);
   const socket = child.stdio[3] as net.Socket | null;
   if (child.pid === undefined || socket === null) {
     child.kill();

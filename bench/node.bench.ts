@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Encoding, convertBits, encode } from '../src/util/bech32.js';
-import { processCpuSeconds, processRssMiB, rpcCall, startNode, type RpcTarget, type StartedNode } from './lib/node_process.js';
+import { cookieAuth, processCpuSeconds, processRssMiB, rpcCall, startNode, type RpcTarget, type StartedNode } from './lib/node_process.js';
 import type { BenchmarkSuite, BenchOptions } from './lib/bench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -74,13 +74,7 @@ async function ensureBcoin(): Promise<string> {
 const smithcoind: NodeKind = {
   name: 'smithcoind',
   address: segwitAddress('bcrt'),
-  auth: (datadir) => {
-    try {
-      return fs.readFileSync(path.join(datadir, 'regtest', '.cookie'), 'utf8').trim();
-    } catch {
-      return undefined;
-    }
-  },
+  auth: (datadir) => cookieAuth(datadir)(),
   start(datadir, port) {
     const exe = path.join(buildDir, 'bin', 'smithcoind');
     return startNode(exe, ['-regtest', `-datadir=${datadir}`, `-rpcport=${port}`], { port, auth: () => this.auth(datadir) });

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateChain, type GeneratedChain, type GeneratorOptions } from './lib/chain_generator.js';
-import { processRssMiB, rpcCall, startNode, type StartedNode } from './lib/node_process.js';
+import { cookieAuth, processRssMiB, rpcCall, startNode, type StartedNode } from './lib/node_process.js';
 import type { BenchmarkSuite, BenchOptions } from './lib/bench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -32,16 +32,6 @@ function cachedChain(opts: GeneratorOptions): { file: string; chain: GeneratedCh
   fs.writeFileSync(meta, JSON.stringify(chain, null, 1) + '\n');
   console.log(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { file, chain };
-}
-
-function cookieAuth(datadir: string): () => string | undefined {
-  return () => {
-    try {
-      return fs.readFileSync(path.join(datadir, 'regtest', '.cookie'), 'utf8').trim();
-    } catch {
-      return undefined;
-    }
-  };
 }
 
 async function startSmithcoind(datadir: string, port: number, extra: string[]): Promise<StartedNode> {

@@ -89,6 +89,17 @@ export async function startNode(cmd: string, args: string[], target: RpcTarget, 
   }
 }
 
+/** Reads smithcoind's regtest cookie (user:password) from a datadir; undefined until the node wrote it. */
+export function cookieAuth(datadir: string): () => string | undefined {
+  return () => {
+    try {
+      return fs.readFileSync(`${datadir}/regtest/.cookie`, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 /** user+system CPU seconds a process has used so far (Linux /proc). */
 export function processCpuSeconds(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

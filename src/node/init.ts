@@ -98,7 +98,7 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
   if (!checkHostPortOptions(args, ui)) return false;
   if (args.getBoolArg('-server', false)) {
     ui.connectInitMessage((m) => ctx.rpcTable.setWarmupStatus(m));
-    state.servers = await appInitServers(args, ctx.rpcTable, logger, ui, ctx);
+    state.servers = await appInitServers(ctx, ui);
     if (state.servers === undefined) return ui.initError('Unable to start HTTP server. See debug log for details.');
   }
   // After the RPC server (IPC's Rpc shares its allow lists) and before the chainstate: clients may connect while it

@@ -1,7 +1,6 @@
 // The daemon's main (Core's bitcoind.cpp): parse the command line and config, answer -help/-version,
 // then AppInit (logging, parameter interaction, signal handlers, the directory locks, -daemon) and
 // AppInitMain, wait for a shutdown request, and shut down.
-import { Scheduler } from '../util/scheduler.js';
 import { ArgsError, ArgsManager, helpRequested } from '../common/args.js';
 import { formatParagraph } from '../common/args_help.js';
 import { formatInitError, initConfig } from '../common/init.js';
@@ -11,6 +10,7 @@ import { RPCTable } from '../rpc/server.js';
 import { DirectoryLocks } from '../util/fs_lock.js';
 import { Logger } from '../util/logging.js';
 import { setLoggingOptions } from '../util/logging_args.js';
+import { Scheduler } from '../util/scheduler.js';
 import { NodeClock } from '../util/time.js';
 import { ShutdownSignal, type NodeContext } from './context.js';
 import { appInitMain, interrupt, shutdown, type NodeInitState } from './init.js';

@@ -1,17 +1,16 @@
 // The RPC server as init starts it (Core's AppInitServers: InitHTTPServer, StartRPC, StartHTTPRPC,
 // StartHTTPServer): the options are read here and turned into the src/rpc components, with Core's log
 // lines and errors for bad values.
-import { startREST } from '../rest.js';
-import type { NodeContext } from './context.js';
-import { baseChainParams } from '../kernel/chainparams.js';
 import fs from 'node:fs';
 import type { ArgsManager } from '../common/args.js';
+import { baseChainParams } from '../kernel/chainparams.js';
+import { startREST } from '../rest.js';
 import { RPCAuth } from '../rpc/auth.js';
 import { DEFAULT_HTTP_SERVER_TIMEOUT, DEFAULT_HTTP_THREADS, DEFAULT_HTTP_WORKQUEUE, HTTPServer, type HTTPHandler } from '../rpc/httpserver.js';
 import { startHTTPRPC } from '../rpc/httprpc.js';
 import { buildAllowList, getBindAddresses, RPCConfigError, type Endpoint } from '../rpc/netfilter.js';
-import type { RPCTable } from '../rpc/server.js';
 import { LogFlags, type Logger } from '../util/logging.js';
+import type { NodeContext } from './context.js';
 import type { InitUI } from './init_ui.js';
 
 export interface RPCServers {
@@ -55,8 +54,9 @@ function intArg(args: ArgsManager, name: string, fallback: number): number {
 }
 
 /** Starts the HTTP JSON-RPC server; undefined after logging why it could not (init then fails). */
-/** `rest` is the context the REST endpoints read (served with -rest, as Core's StartREST). */
-export async function appInitServers(args: ArgsManager, table: RPCTable, logger: Logger, ui: InitUI, rest?: NodeContext): Promise<RPCServers | undefined> {
+/** The HTTP server with JSON-RPC over the context's table, and REST with -rest (Core's StartREST). */
+export async function appInitServers(ctx: NodeContext, ui: InitUI): Promise<RPCServers | undefined> {
+  const { args, logger, rpcTable: table } = ctx;
   const log = {
     info: (m: string) => logger.info(m),
     warning: (m: string) => logger.warning(m),
@@ -84,10 +84,11 @@ export async function appInitServers(args: ArgsManager, table: RPCTable, logger:
   }
   const auth = initRPCAuthentication(args, logger);
   if (auth === undefined) return undefined;
+  const threads = Math.max(intArg(args, '-rpcthreads', DEFAULT_HTTP_THREADS), 1);
   const http = new HTTPServer({
     endpoints,
     allow,
-    threads: Math.max(intArg(args, '-rpcthreads', DEFAULT_HTTP_THREADS), 1),
+    threads,
     workQueue: Math.max(intArg(args, '-rpcworkqueue', DEFAULT_HTTP_WORKQUEUE), 1),
     timeoutSeconds: intArg(args, '-rpcservertimeout', DEFAULT_HTTP_SERVER_TIMEOUT),
     log,
@@ -96,7 +97,7 @@ export async function appInitServers(args: ArgsManager, table: RPCTable, logger:
   // startHTTPRPC only registers its handlers; each is wrapped so that shutdown can wait for it.
   const tracked = { registerHandler: (prefix: string, exact: boolean, handler: HTTPHandler) => http.registerHandler(prefix, exact, inFlight.track(handler)) };
   startHTTPRPC(tracked as HTTPServer, { table, auth, log });
-  if (rest && args.getBoolArg('-rest', false)) startREST(tracked as HTTPServer, rest);
+  if (args.getBoolArg('-rest', false)) startREST(tracked as HTTPServer, ctx);
   for (const e of endpoints) logger.info(`Binding RPC on address ${e.host} port ${e.port}`);
   if (endpoints.some((e) => e.host === '0.0.0.0' || e.host === '::')) {
     logger.warning('The RPC server is not safe to expose to untrusted networks such as the public internet');
@@ -110,7 +111,7 @@ export async function appInitServers(args: ArgsManager, table: RPCTable, logger:
     if (auth.cookiePath) fs.rmSync(auth.cookiePath, { force: true });
     return undefined;
   }
-  logger.info(`Starting HTTP server with ${Math.max(intArg(args, '-rpcthreads', DEFAULT_HTTP_THREADS), 1)} worker threads`);
+  logger.info(`Starting HTTP server with ${threads} worker threads`);
   return { http, auth, endpoints: bound, inFlight };
 }
 

@@ -11,6 +11,9 @@ import type { MiningService } from './miner_service.js';
 /** -ipcmaxconnections: Sv2 template providers and smithcoin-cli hold a few connections each (Core's PR #35037 uses 16). */
 export const DEFAULT_IPC_MAX_CONNECTIONS = 16;
 
+/** Where smithcoin-node listens when no -ipcbind is given: `<datadir>/<chain>/node.sock`. */
+export const DEFAULT_IPC_BIND = 'unix';
+
 /** What the Init served over IPC forwards to: the node's own services. */
 export interface NodeIpcSetup {
   miningService: MiningService;
@@ -51,13 +54,21 @@ export async function appInitIpc(state: NodeIpcState, deps: IpcStepDeps): Promis
   state.ipc = ipc;
   // echoipc spawns its child through it, with or without -ipcbind (Core's node.init->ipc()).
   ctx.ipc = ipc;
-  for (const address of ctx.args.getArgs('-ipcbind')) {
+  // Without -ipcbind, smithcoin-node listens on its default socket (the project's promise for `smithcoin -m node`);
+  // -noipcbind turns that off. Only an address the user asked for makes a bind failure fatal.
+  const explicit = ctx.args.isArgSet('-ipcbind');
+  const addresses = explicit ? ctx.args.getArgs('-ipcbind') : [DEFAULT_IPC_BIND];
+  for (const address of addresses) {
     let canonical: string;
     try {
       canonical = await ipc.listenAddress(address);
     } catch (e) {
       if (!(e instanceof IpcListenError)) throw e;
-      return ui.initError(`Unable to bind to IPC address '${e.address}'. ${e.message}`);
+      const message = `Unable to bind to IPC address '${e.address}'. ${e.message}`;
+      if (explicit) return ui.initError(message);
+      // A log line, not a UI warning: a datadir too deep for a socket path must not make every start noisy.
+      ctx.logger.warning(`${message} Not listening for IPC requests; -ipcbind=unix:<path> chooses another path.`);
+      continue;
     }
     ctx.logger.info(`Listening for IPC requests on address ${canonical}`);
   }

@@ -8,7 +8,8 @@ mines a block through Init.construct -> makeMining -> createNewBlock -> getCoinb
 the block shows over RPC; it also echoes and runs executeRpc. Then: the socket (owner-only, a stale one
 replaced), Core's init errors for -ipcbind, -ipcmaxconnections, -debug=ipc lines in Core's format, echoipc
 through a spawned smithcoin-node, smithcoin-cli -ipcconnect, the wrapper choosing smithcoin-node for
--ipcbind, a client that disconnects in waitTipChanged, and stop with a wait pending.
+-ipcbind, a client that disconnects in waitTipChanged, stop with a wait pending, and smithcoin-node listening
+on <datadir>/regtest/node.sock without -ipcbind (the quick start's `smithcoin -m node`) unless -noipcbind.
 """
 
 import contextlib
@@ -23,7 +24,7 @@ import subprocess
 import tempfile
 
 from test_framework.test_framework import SmithcoinTestFramework
-from test_framework.util import append_config, assert_equal, wait_until_helper_internal
+from test_framework.util import append_config, assert_equal, rpc_port, wait_until_helper_internal
 
 COINBASE_TAG_HEX = "ipcnode".encode().hex()
 SUBSIDY_BTC = 50
@@ -70,6 +71,7 @@ class InterfaceIpcTest(SmithcoinTestFramework):
         self.test_init_errors()
         self.test_stale_socket_replaced()
         self.test_wrapper_selects_node()
+        self.test_default_listening()
 
     # --- helpers ----------------------------------------------------------------------------------------
 
@@ -187,11 +189,15 @@ class InterfaceIpcTest(SmithcoinTestFramework):
         node = self.nodes[0]
         self.log.info("a client killed in waitTipChanged: Core's log lines, and the node carries on")
         proc = self.start_waiter()
-        with node.assert_debug_log(["IPC server: socket disconnected.", "canceled while executing.",
-                                    "interrupted (canceled)"]):
+        start = node.debug_log_size()
+        order = ["IPC server: socket disconnected.", "canceled while executing.", "interrupted (canceled)"]
+        with node.assert_debug_log(order):
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             proc.stdout.close()
+        log = self.read_log_from(start)
+        positions = [log.find(text) for text in order]
+        assert positions == sorted(positions), f"{list(zip(order, positions))}\n{log}"
         assert_equal(node.getblockcount(), 1)
         self.generate(node, 1)
         code, out, _ = self.run_client("mine")
@@ -284,6 +290,38 @@ class InterfaceIpcTest(SmithcoinTestFramework):
             self.stop_node(0)
         finally:
             node.args = saved
+
+    def test_default_listening(self):
+        node = self.nodes[0]
+        self.log.info("without -ipcbind smithcoin-node listens on <datadir>/regtest/node.sock; -noipcbind turns it off")
+        with short_tmpdir() as d:
+            argv = [*node.binaries.node_argv(need_ipc=True), f"-datadir={d}", "-regtest", "-debug=ipc",
+                    f"-rpcport={rpc_port(node.index + 1)}", "-listen=0"]
+            sock = d / "regtest" / "node.sock"
+            bad = "-rpcpassword=wrong"
+            for extra, listens in (([], True), (["-noipcbind"], False)):
+                proc = subprocess.Popen([*argv, *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                try:
+                    # -rpcwait over HTTP with the cookie: the node is up, the socket (if any) is bound by then.
+                    code, out, _ = self.cli("-noipcconnect", "-rpcwait", f"-rpcport={rpc_port(node.index + 1)}",
+                                            "getblockcount", datadir=d)
+                    assert_equal((code, out), (0, "0\n"))
+                    assert_equal(sock.exists(), listens)
+                    code, out, err = self.cli(bad, "-ipcconnect=unix", "echo", "foo", datadir=d)
+                    if listens:
+                        assert_equal((code, out, err), (0, CLI_ECHO_FOO, ""))
+                        assert_equal(stat.S_IMODE(os.lstat(sock).st_mode), 0o600)
+                        log = (d / "regtest" / "debug.log").read_text(encoding="utf-8")
+                        assert f"Listening for IPC requests on address unix:{sock}\n" in log
+                    else:
+                        assert err.endswith(NOT_LISTENING_HINT + "\n"), err
+                    code, _, _ = self.cli("-noipcconnect", f"-rpcport={rpc_port(node.index + 1)}", "stop", datadir=d)
+                    assert_equal(code, 0)
+                    assert_equal(proc.wait(timeout=60 * self.options.timeout_factor), 0)
+                finally:
+                    if proc.poll() is None:
+                        proc.kill()
+                        proc.wait()
 
 
 if __name__ == "__main__":

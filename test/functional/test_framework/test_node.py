@@ -144,6 +144,9 @@ class TestNode:
             self.args.append("-disablewallet")
         if ipcbind:
             self.args.append(self._ipcbind_option())
+        elif binaries.node_runs_multiprocess():
+            # Tests expect what Core's bitcoin-node does without -ipcbind: no socket, so smithcoin-cli uses HTTP.
+            self.args.append("-noipcbind")
         self.args += [*TRAILING_OPTIONS, f"-v2transport={1 if v2transport else 0}"]
 
     def _ipcbind_option(self):

@@ -330,6 +330,11 @@ class Binaries:
     def node_argv(self, *, need_ipc=False):
         return self._argv("node", self.paths.smithcoind, need_ipc=need_ipc)
 
+    def node_runs_multiprocess(self):
+        """Whether node_argv() starts smithcoin-node (SMITHCOIN_CMD with -m), which listens on IPC by default."""
+        argv = self.node_argv()
+        return "-m" in argv[:-1] or os.path.basename(argv[0]).startswith("smithcoin-node")
+
     def rpc_argv(self):
         # The wrapper's rpc subcommand defaults to -named; smithcoin-cli does not, and tests assume not.
         return [*self._argv("rpc", self.paths.smithcoincli), "-nonamed"]
@@ -391,6 +396,7 @@ class TestFrameworkUtil(unittest.TestCase):
         self.assertEqual(b.rpc_argv(), ["/b/bin/smithcoin-cli", "-nonamed"])
         self.assertEqual(b.wallet_argv(), ["/b/bin/smithcoin-wallet"])
         self.assertEqual(b.node_argv(need_ipc=True), ["/b/bin/smithcoin", "-m", "node"])
+        self.assertFalse(b.node_runs_multiprocess())
 
     def test_argv_through_smithcoin_cmd(self):
         b = Binaries(get_binary_paths(self.CONFIG, env={"SMITHCOIN_CMD": "node '/p q/smithcoin.js' -m"}))
@@ -401,6 +407,8 @@ class TestFrameworkUtil(unittest.TestCase):
         self.assertEqual(b.chainstate_argv()[-1], "chainstate")
         self.assertEqual(b.bench_argv()[-1], "bench")
         self.assertEqual(b.node_argv(need_ipc=True)[-2:], ["-m", "node"])
+        self.assertTrue(b.node_runs_multiprocess())
+        self.assertFalse(Binaries(get_binary_paths(self.CONFIG, env={"SMITHCOIN_CMD": "smithcoin -M"})).node_runs_multiprocess())
 
     def test_argv_bin_dir(self):
         b = Binaries(get_binary_paths(self.CONFIG, env={"SMITHCOIN_CMD": "smithcoin -m"}), bin_dir="/rel/bin")

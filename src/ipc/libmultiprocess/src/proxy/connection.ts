@@ -131,6 +131,7 @@ export class ProxyConnection {
     if (bootstrap === null) boot = { dispatch: () => { throw new RpcError('failed', 'This vat has no bootstrap interface.'); } };
     else boot = bootstrap(this);
     if (side === 'server' && this.log.info) this.log.log('info', `${this.loopTag} IPC server: socket connected.`);
+    this.rpc.onClosing(() => this.logDisconnect());
     this.rpc.onDisconnect((err) => this.onDisconnected(err));
   }
 
@@ -231,12 +232,15 @@ export class ProxyConnection {
     this.rpc.close();
   }
 
-  private onDisconnected(err: Error): void {
+  private logDisconnect(): void {
     if (this.side === 'server') {
       if (this.log.info) this.log.log('info', `${this.loopTag} IPC server: socket disconnected.`);
     } else if (!this.closing) {
       this.log.log('warning', `${this.clientTag} IPC client: unexpected network disconnect.`);
     }
+  }
+
+  private onDisconnected(err: Error): void {
     for (const t of this.threads) t.close();
     this.threads.clear();
     if (this.pool !== null) for (const t of this.pool) t.close();

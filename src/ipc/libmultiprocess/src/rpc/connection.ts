@@ -169,6 +169,7 @@ export class RpcConnection implements CallSender {
   private readonly imports = new Map<number, ImportHook>();
   private readonly sink: RemoteSink;
   private readonly disconnectFns: ((err: Error) => void)[] = [];
+  private readonly closingFns: ((err: Error) => void)[] = [];
   /** @internal what the peer makes this connection hold, against RpcOptions.limits */
   readonly limits: LimitTracker;
   /** @internal null while connected */
@@ -197,6 +198,14 @@ export class RpcConnection implements CallSender {
   onDisconnect(fn: (err: Error) => void): void {
     if (this.closedError !== null) queueMicrotask(() => fn(this.closedError!));
     else this.disconnectFns.push(fn);
+  }
+
+  /**
+   * Runs once the connection has ended, before its running calls are aborted (onDisconnect runs after them): the
+   * order libmultiprocess logs in, the disconnect first and then each call it cancels.
+   */
+  onClosing(fn: (err: Error) => void): void {
+    if (this.closedError === null) this.closingFns.push(fn);
   }
 
   /** Closes the connection (an Abort is sent first when a reason is given). */
@@ -679,6 +688,7 @@ export class RpcConnection implements CallSender {
   private shutdown(err: Error): void {
     if (this.closedError !== null) return;
     this.closedError = err;
+    this.runHandlers(this.closingFns, err);
     const questions = [...this.questions.values()];
     this.questions.clear();
     for (const q of questions) q.pending.fail(err);
@@ -703,11 +713,14 @@ export class RpcConnection implements CallSender {
     this.imports.clear();
     this.bootstrapHook?.decRef();
     this.bootstrapHook = null;
-    const fns = this.disconnectFns.splice(0);
-    for (const f of fns) {
+    this.runHandlers(this.disconnectFns, err);
+    this.resolveClosed(err);
+  }
+
+  private runHandlers(list: ((err: Error) => void)[], err: Error): void {
+    for (const f of list.splice(0)) {
       try { f(err); } catch (e) { this.log.log('error', `IPC disconnect handler failed: ${String(e)}`); }
     }
-    this.resolveClosed(err);
   }
 
   /** Numbers of table entries (for tests and leak checks). */

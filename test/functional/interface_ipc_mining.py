@@ -338,10 +338,30 @@ class InterfaceIpcMiningTest(SmithcoinTestFramework):
         assert_equal(mined["vin"][0]["coinbase"], coinbase.vin[0].script_sig.hex())
         assert_equal(round(mined["vout"][0]["value"] * COIN), SUBSIDY)
         assert_equal(mined["vout"][0]["scriptPubKey"]["hex"], OP_TRUE_P2WSH.hex())
-        self.log.info("... and again: a duplicate still counts")
+        self.log.info("... and again: a duplicate still counts for submitSolution, not for submitBlock")
         assert_equal(template.submitSolution(*solution, coinbase.serialize()), True)
-        self.spendable = (mined["txid"], SUBSIDY)
+        assert_equal(self.mining.submitBlock(block.serialize()), {"reason": "duplicate", "debug": "", "result": False})
+        self.spendable = (mined["txid"], 0, SUBSIDY)
         template.destroy()
+
+        self.log.info("submitSolution at each height up to 17: the prefix is the BIP34 height alone, so up to 16 "
+                      "only the miner's bytes make the scriptSig long enough")
+        for height in range(node.getblockcount() + 1, 18):
+            template = self.mining.createNewBlock({})
+            assert_equal(template.getCoinbaseTx()["scriptSigPrefix"], script_num(height))
+            block = Block.from_hex(template.getBlock().hex())
+            if height <= 16:
+                # A one-byte scriptSig: bad-cb-length.
+                block.vtx[0] = self.coinbase_for(template, extra_nonce=b"")
+                block.update_merkle()
+                block.solve()
+                assert_equal(template.submitSolution(block.version, block.time, block.nonce, block.vtx[0].serialize()), False)
+            block.vtx[0] = self.coinbase_for(template, extra_nonce=b"\xaa\xbb\xcc\xdd" if height <= 16 else b"")
+            block.update_merkle()
+            block.solve()
+            assert_equal(template.submitSolution(block.version, block.time, block.nonce, block.vtx[0].serialize()), True)
+            assert_equal((node.getblockcount(), node.getbestblockhash()), (height, block.hash()))
+            template.destroy()
 
     def test_wait_next(self):
         node = self.nodes[0]
@@ -393,7 +413,7 @@ class InterfaceIpcMiningTest(SmithcoinTestFramework):
         template = self.mining.createNewBlock({})
         options = {"timeout": LONG_WAIT_MS, "feeThreshold": I64(1)}
         call = self.start_pending(template, "waitNext", "BlockTemplate", options)
-        tx = op_true_spend(*self.spendable, fee=1000)
+        tx = op_true_spend(*self.spendable, fee=1000)  # (txid, vout, value)
         node.sendrawtransaction(tx.hex())
         nxt = self.bridge.result(call)
         assert nxt is not None

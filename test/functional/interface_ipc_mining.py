@@ -39,6 +39,9 @@ SUBSIDY = 50 * COIN
 NO_BLOCK_REF = {"hash": b"", "height": 0}
 # A wait that must still be pending when the test acts (it never runs out in a passing test).
 LONG_WAIT_MS = 600_000.0
+# waitNext options: a new template for a new tip or a fee rise of a satoshi; a long wait or a short one.
+WAIT_LONG = {"timeout": LONG_WAIT_MS, "feeThreshold": I64(1)}
+WAIT_SHORT = {"timeout": 50.0, "feeThreshold": I64(1)}
 
 
 def rpc_hash(raw):
@@ -54,6 +57,11 @@ def assert_raises_ipc(text, fn, *args):
         assert_equal(str(e), text)
         return
     raise AssertionError(f"no error (expected {text!r})")
+
+
+def submit_solution(template, block):
+    """BlockTemplate.submitSolution with the header fields and coinbase of `block`."""
+    return template.submitSolution(block.version, block.time, block.nonce, block.vtx[0].serialize())
 
 
 def read_txout(data):
@@ -130,10 +138,10 @@ class InterfaceIpcMiningTest(SmithcoinTestFramework):
         vout = [TxOut(c["blockRewardRemaining"], OP_TRUE_P2WSH), *map(read_txout, c["requiredOutputs"])]
         return Tx(vin, vout, c["version"], c["lockTime"])
 
-    def candidate_block(self, template):
+    def candidate_block(self, template, extra_nonce=b"\x04smth"):
         """The template's block with the miner's coinbase, solved."""
         block = Block.from_hex(template.getBlock().hex())
-        block.vtx[0] = self.coinbase_for(template)
+        block.vtx[0] = self.coinbase_for(template, extra_nonce)
         block.update_merkle()
         block.solve()
         return block
@@ -187,13 +195,16 @@ class InterfaceIpcMiningTest(SmithcoinTestFramework):
 
     def test_create_new_block_limits(self):
         self.log.info("createNewBlock: Core's errors for options out of range")
-        assert_raises_ipc(REMOTE + "block_reserved_weight (0) is lower than minimum safety value of (2000)",
-                          self.mining.createNewBlock, {"blockReservedWeight": I64(0)})
-        assert_raises_ipc(f"{REMOTE}block_reserved_weight ({MAX_BLOCK_WEIGHT + 1}) exceeds consensus maximum block weight "
-                          f"({MAX_BLOCK_WEIGHT})", self.mining.createNewBlock, {"blockReservedWeight": I64(MAX_BLOCK_WEIGHT + 1)})
-        assert_raises_ipc(f"{REMOTE}coinbase_output_max_additional_sigops ({MAX_BLOCK_SIGOPS_COST + 1}) exceeds consensus maximum "
+        create = self.mining.createNewBlock
+        assert_raises_ipc(f"{REMOTE}block_reserved_weight (0) is lower than minimum safety value of (2000)",
+                          create, {"blockReservedWeight": I64(0)})
+        too_heavy = MAX_BLOCK_WEIGHT + 1
+        assert_raises_ipc(f"{REMOTE}block_reserved_weight ({too_heavy}) exceeds consensus maximum block weight "
+                          f"({MAX_BLOCK_WEIGHT})", create, {"blockReservedWeight": I64(too_heavy)})
+        too_many = MAX_BLOCK_SIGOPS_COST + 1
+        assert_raises_ipc(f"{REMOTE}coinbase_output_max_additional_sigops ({too_many}) exceeds consensus maximum "
                           f"block sigops cost ({MAX_BLOCK_SIGOPS_COST})",
-                          self.mining.createNewBlock, {"coinbaseOutputMaxAdditionalSigops": I64(MAX_BLOCK_SIGOPS_COST + 1)})
+                          create, {"coinbaseOutputMaxAdditionalSigops": I64(too_many)})
         self.log.info("... the limits themselves are accepted")
         for options in ({"blockReservedWeight": I64(2000)}, {"blockReservedWeight": I64(MAX_BLOCK_WEIGHT)},
                         {"coinbaseOutputMaxAdditionalSigops": I64(MAX_BLOCK_SIGOPS_COST)}, {"useMempool": False}):
@@ -265,7 +276,8 @@ class InterfaceIpcMiningTest(SmithcoinTestFramework):
         bad.version = 0
         bad.solve()
         assert_equal(check(bad.serialize(), {}),
-                     {"reason": "bad-version(0x00000000)", "debug": "rejected nVersion=0x00000000 block", "result": False})
+                     {"reason": "bad-version(0x00000000)", "debug": "rejected nVersion=0x00000000 block",
+                      "result": False})
         bad = Block.from_hex(block.hex())
         bad.merkle = bytes(32)
         bad.solve()
@@ -324,7 +336,7 @@ class InterfaceIpcMiningTest(SmithcoinTestFramework):
         assert before != template.getBlock()
         unsolved = Block.from_hex(block.hex())
         unsolved.unsolve()
-        assert_equal(template.submitSolution(unsolved.version, unsolved.time, unsolved.nonce, coinbase.serialize()), False)
+        assert_equal(submit_solution(template, unsolved), False)
         assert_equal(Block.from_hex(template.getBlock().hex()).nonce, unsolved.nonce)
         assert_equal(node.getbestblockhash(), rpc_hash(block.prev))
 
@@ -349,17 +361,11 @@ class InterfaceIpcMiningTest(SmithcoinTestFramework):
         for height in range(node.getblockcount() + 1, 18):
             template = self.mining.createNewBlock({})
             assert_equal(template.getCoinbaseTx()["scriptSigPrefix"], script_num(height))
-            block = Block.from_hex(template.getBlock().hex())
             if height <= 16:
                 # A one-byte scriptSig: bad-cb-length.
-                block.vtx[0] = self.coinbase_for(template, extra_nonce=b"")
-                block.update_merkle()
-                block.solve()
-                assert_equal(template.submitSolution(block.version, block.time, block.nonce, block.vtx[0].serialize()), False)
-            block.vtx[0] = self.coinbase_for(template, extra_nonce=b"\xaa\xbb\xcc\xdd" if height <= 16 else b"")
-            block.update_merkle()
-            block.solve()
-            assert_equal(template.submitSolution(block.version, block.time, block.nonce, block.vtx[0].serialize()), True)
+                assert_equal(submit_solution(template, self.candidate_block(template, extra_nonce=b"")), False)
+            block = self.candidate_block(template, extra_nonce=b"\xaa\xbb\xcc\xdd" if height <= 16 else b"")
+            assert_equal(submit_solution(template, block), True)
             assert_equal((node.getblockcount(), node.getbestblockhash()), (height, block.hash()))
             template.destroy()
 
@@ -367,14 +373,14 @@ class InterfaceIpcMiningTest(SmithcoinTestFramework):
         node = self.nodes[0]
         self.log.info("waitNext: null at the timeout (no fee rise without a mempool), a new template on a new tip")
         template = self.mining.createNewBlock({})
-        assert_equal(template.waitNext({"timeout": 50.0, "feeThreshold": I64(1)}), None)
-        call = self.start_pending(template, "waitNext", "BlockTemplate", {"timeout": LONG_WAIT_MS, "feeThreshold": I64(1)})
+        assert_equal(template.waitNext(WAIT_SHORT), None)
+        call = self.start_pending(template, "waitNext", "BlockTemplate", WAIT_LONG)
         best = self.generate(node, 1)[0]
         nxt = self.bridge.result(call)
         assert nxt is not None
         block = Block.from_hex(nxt.getBlock().hex())
         assert_equal((rpc_hash(block.prev), len(block.vtx)), (best, 1))
-        assert_equal(nxt.waitNext({"timeout": 50.0, "feeThreshold": I64(1)}), None)
+        assert_equal(nxt.waitNext(WAIT_SHORT), None)
 
         self.log.info("... a fee threshold of 0 takes the next template, fees or not")
         again = nxt.waitNext({"timeout": LONG_WAIT_MS, "feeThreshold": I64(0)})
@@ -383,7 +389,7 @@ class InterfaceIpcMiningTest(SmithcoinTestFramework):
         again.destroy()
 
         self.log.info("... null on interruptWait(), also when it came first; then it is spent")
-        call = self.start_pending(nxt, "waitNext", "BlockTemplate", {"timeout": LONG_WAIT_MS, "feeThreshold": I64(1)})
+        call = self.start_pending(nxt, "waitNext", "BlockTemplate", WAIT_LONG)
         assert_equal(nxt.interruptWait(), None)
         assert_equal(self.bridge.result(call), None)
         nxt.interruptWait()
@@ -391,9 +397,8 @@ class InterfaceIpcMiningTest(SmithcoinTestFramework):
         assert_equal(nxt.waitNext({"timeout": 50.0}), None)
 
         self.log.info("... three waits at once on one template all get the next tip")
-        options = {"timeout": LONG_WAIT_MS, "feeThreshold": I64(1)}
         start = node.debug_log_size()
-        calls = [nxt.start("waitNext", options) for _ in range(3)]
+        calls = [nxt.start("waitNext", WAIT_LONG) for _ in range(3)]
         self.wait_executing(start, "BlockTemplate.waitNext", count=3)
         best = self.generate(node, 1)[0]
         for call in calls:
@@ -411,8 +416,7 @@ class InterfaceIpcMiningTest(SmithcoinTestFramework):
         self.log.info("waitNext: a new template once the mempool's fees rise by feeThreshold")
         self.generate(node, 100)  # matures the coinbase that test_submit_solution paid to OP_TRUE
         template = self.mining.createNewBlock({})
-        options = {"timeout": LONG_WAIT_MS, "feeThreshold": I64(1)}
-        call = self.start_pending(template, "waitNext", "BlockTemplate", options)
+        call = self.start_pending(template, "waitNext", "BlockTemplate", WAIT_LONG)
         tx = op_true_spend(*self.spendable, fee=1000)  # (txid, vout, value)
         node.sendrawtransaction(tx.hex())
         nxt = self.bridge.result(call)

@@ -281,11 +281,12 @@ class InterfaceIpcMiningTest(SmithcoinTestFramework):
         bad = Block.from_hex(block.hex())
         bad.merkle = bytes(32)
         bad.solve()
-        assert_equal(check(bad.serialize(), {})["reason"], "bad-txnmrklroot")
+        assert_equal(check(bad.serialize(), {}),
+                     {"reason": "bad-txnmrklroot", "debug": "hashMerkleRoot mismatch", "result": False})
         assert_equal(check(bad.serialize(), {"checkMerkleRoot": False})["result"], True)
         bad = Block.from_hex(block.hex())
         bad.unsolve()
-        assert_equal(check(bad.serialize(), {})["reason"], "high-hash")
+        assert_equal(check(bad.serialize(), {}), {"reason": "high-hash", "debug": "proof of work failed", "result": False})
         assert_equal(check(bad.serialize(), {"checkPow": False})["result"], True)
         assert_raises_ipc(END_OF_DATA, check, block.serialize()[:-15], {})
 
@@ -302,7 +303,8 @@ class InterfaceIpcMiningTest(SmithcoinTestFramework):
 
         self.log.info("... then it is a duplicate, and checkBlock finds it is no longer on the tip")
         assert_equal(self.mining.submitBlock(block.serialize()), {"reason": "duplicate", "debug": "", "result": False})
-        assert_equal(check(block.serialize(), {})["reason"], "inconclusive-not-best-prevblk")
+        assert_equal(check(block.serialize(), {}),
+                     {"reason": "inconclusive-not-best-prevblk", "debug": "", "result": False})
         template.destroy()
 
         self.log.info("submitBlock: a non-final coinbase, then the same block again (duplicate-invalid)")

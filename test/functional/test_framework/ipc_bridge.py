@@ -76,8 +76,8 @@ class IpcBridge:
         self._replies = {}
         self._next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
-        assert_ready = self._line()
-        assert assert_ready == {"ready": True}, assert_ready
+        ready = self._line()
+        assert ready == {"ready": True}, ready
         self.init = Remote(self, "init")
 
     def _read(self):

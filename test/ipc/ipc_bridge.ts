@@ -82,12 +82,9 @@ async function main(): Promise<void> {
   await init.construct();
   handles.set('init', init);
   reply({ ready: true });
-  const pending = new Set<Promise<void>>();
+  // Not awaited: calls run side by side (serve() reports its own failures), as a pending wait needs.
   for await (const line of readline.createInterface({ input: process.stdin })) {
-    if (line.trim() === '') continue;
-    const p = serve(JSON.parse(line) as Request);
-    pending.add(p);
-    void p.finally(() => pending.delete(p));
+    if (line.trim() !== '') void serve(JSON.parse(line) as Request);
   }
   conn.close();
   await conn.closed;

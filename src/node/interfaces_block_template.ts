@@ -5,11 +5,11 @@ import { computeMerklePath } from '../consensus/merkle.js';
 import type { BlockTemplate, BlockWaitOptions, CoinbaseTx } from '../interfaces/mining.js';
 import { Block } from '../primitives/block.js';
 import { Transaction } from '../primitives/transaction.js';
-import { ByteReader, ByteWriter } from '../util/serialize.js';
+import { ByteWriter } from '../util/serialize.js';
 import { headerWith } from './miner_commitment.js';
 import type { BlockTemplate as NodeBlockTemplate } from './miner.js';
 import type { BlockCreateOptions } from './miner_options.js';
-import type { MiningDeps } from './interfaces_mining.js';
+import { type MiningDeps, readData } from './interfaces_mining.js';
 import { type InterruptFlag, type WaitEnv, waitAndCreateNewBlock } from './interfaces_wait.js';
 import { MAX_MONEY } from '../consensus/amount.js';
 
@@ -84,7 +84,7 @@ export class BlockTemplateImpl implements BlockTemplate {
   async submitSolution(version: number, timestamp: number, nonce: number, coinbase: Uint8Array): Promise<boolean> {
     // Empty Data is how a null transaction travels (Core's CTransactionRef reader).
     if (coinbase.length === 0) return false;
-    const tx = Transaction.read(new ByteReader(coinbase));
+    const tx = readData(coinbase, (r) => Transaction.read(r));
     this.block = addMerkleRootAndCoinbase(this.block, tx, version, timestamp, nonce);
     // Processed counts, duplicates included: the pool and the miner may both submit it.
     return (await this.deps.service.submitBlock(this.block)).accepted;

@@ -4,7 +4,7 @@ import type { BlockTemplate, BlockCheckOptions, BlockCreateOptions, BlockRef, Ch
 import { Block } from '../primitives/block.js';
 import type { Transaction } from '../primitives/transaction.js';
 import { hashToHex } from '../util/hex.js';
-import { ByteReader } from '../util/serialize.js';
+import { ByteReader, SerializationError } from '../util/serialize.js';
 import type { BlockIndex } from './chain.js';
 import type { ChainstateManagerApi } from './chainstate_api.js';
 import type { NodeContext } from './context.js';
@@ -43,9 +43,22 @@ export function blockRef(index: BlockIndex): BlockRef {
   return { hash: index.hash, height: index.height };
 }
 
+/**
+ * Decodes IPC Data with `read`. Core's deserializers throw std::ios_base::failure and libmultiprocess sends its
+ * what(), to which libstdc++ adds ": iostream error": the same text here, for clients that match Core's.
+ */
+export function readData<T>(bytes: Uint8Array, read: (r: ByteReader) => T): T {
+  try {
+    return read(new ByteReader(bytes));
+  } catch (e) {
+    if (e instanceof SerializationError) throw new Error(e.what, { cause: e });
+    throw e;
+  }
+}
+
 /** A block from IPC Data: Core's deserializer reads one block with witnesses and ignores trailing bytes. */
 export function readBlock(bytes: Uint8Array): Block {
-  return Block.read(new ByteReader(bytes));
+  return readData(bytes, (r) => Block.read(r));
 }
 
 /** Core's uint256 node options as the node's numbers (limits above 2^53 are rejected by the checks anyway). */

@@ -62,6 +62,7 @@ BASE_SCRIPTS = [
     "interface_http_fuzz.py",
     "feature_loadblock.py",
     "interface_ipc.py",
+    "interface_ipc_mining.py",
 ]
 
 ALL_SCRIPTS = EXTENDED_SCRIPTS + BASE_SCRIPTS

@@ -43,7 +43,7 @@ interface Latencies { p50: number; p99: number }
  * Starts `exe args` (a server that prints "listening <sock>" and exits when its stdin closes); resolves once it
  * listens. `stop()` closes its stdin and awaits its exit (SIGKILL after 2 s).
  */
-function startServerProcess(exe: string, args: string[], sock: string): Promise<{ stop(): Promise<void> }> {
+export function startServerProcess(exe: string, args: string[], sock: string): Promise<{ stop(): Promise<void> }> {
   const child: ChildProcess = spawn(exe, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const stop = async (): Promise<void> => {

@@ -5,12 +5,11 @@
 // -quick (ctest's smoke run) mines a few blocks and leaves bcoin out.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Encoding, convertBits, encode } from '../src/util/bech32.js';
-import { cookieAuth, processCpuSeconds, processRssMiB, rpcCall, startNode, type RpcTarget, type StartedNode } from './lib/node_process.js';
+import { cookieAuth, freePort, processCpuSeconds, processRssMiB, rpcCall, startNode, type RpcTarget, type StartedNode } from './lib/node_process.js';
 import type { BenchmarkSuite, BenchOptions } from './lib/bench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,15 +33,6 @@ function sourceDir(): string {
   const m = /^SRCDIR=(.*)$/m.exec(ini);
   if (!m) throw new Error('SRCDIR missing from test/config.ini');
   return m[1]!.trim();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    }).on('error', reject);
-  });
 }
 
 /** A P2WPKH address for a fixed key hash, in the given network's bech32 prefix. */

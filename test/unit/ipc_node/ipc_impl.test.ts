@@ -6,19 +6,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'mocha';
-import { Logger, ProxyConnection, connectUnix } from '@smithcoin/libmultiprocess';
+import { Logger, MessageBuilder, ProxyConnection, connectUnix } from '@smithcoin/libmultiprocess';
 import type { Echo } from '../../../src/interfaces/echo.js';
 import type { Init } from '../../../src/interfaces/init.js';
 import { IpcListenError } from '../../../src/interfaces/ipc.js';
 import { InitClient } from '../../../src/ipc/capnp/init.capnp.js';
 import { IpcImpl } from '../../../src/ipc/interfaces.js';
 
-/** An Init whose Echo answers once `release()` is called (a call that runs as long as the test wants). */
-function slowInit(): { init: Init; release: () => void } {
+/**
+ * An Init whose Echo answers once `release()` is called (a call that runs as long as the test wants); `started`
+ * resolves once the server runs the call.
+ */
+function slowInit(): { init: Init; release: () => void; started: Promise<void> } {
   let release = (): void => undefined;
+  let start = (): void => undefined;
   const gate = new Promise<void>((resolve) => { release = resolve; });
-  const echo: Echo = { echo: async (s) => { await gate; return s; }, destroy: async () => undefined };
+  const started = new Promise<void>((resolve) => { start = resolve; });
+  const echo: Echo = { echo: async (s) => { start(); await gate; return s; }, destroy: async () => undefined };
   return {
+    started,
     init: {
       makeEcho: async () => echo,
       makeMiningOld2: async () => undefined,
@@ -78,6 +84,7 @@ describe('ipc_node: IpcImpl', () => {
     const ipc = make(slow.init);
     await ipc.listenAddress('unix');
     const { conn, pending } = await echoCall('hallo');
+    await slow.started;
     const done = ipc.disconnectIncoming();
     setTimeout(slow.release, 50);
     assert.equal(await pending, 'hallo');
@@ -92,10 +99,29 @@ describe('ipc_node: IpcImpl', () => {
     await ipc.listenAddress('unix');
     const { conn, pending } = await echoCall('never');
     pending.catch(() => undefined);
+    await slow.started;
     await ipc.disconnectIncoming();
     await assert.rejects(pending, /disconnect/);
     await conn.closed;
     assert.ok(lines.some((l) => l === 'IPC server: disconnecting with 1 calls still running after 100 ms.'), lines.join('\n'));
     slow.release();
+  });
+
+  it('disconnectIncoming: calls that returned are not waited for, although the client never finished them', async () => {
+    const ipc = make(slowInit().init, 3000);
+    await ipc.listenAddress('unix');
+    // A raw peer bootstraps and, like a C++ client that keeps the capability, never sends the Finish.
+    const socket = await connectUnix(path.join(dir, 'node.sock'));
+    const mb = new MessageBuilder(64);
+    const message = mb.initRoot(1, 1);
+    message.setUint16(0, 8); // Message.bootstrap
+    message.initStruct(0, 1, 1).setUint32(0, 0); // questionId 0
+    const answered = new Promise((resolve) => socket.once('data', resolve));
+    socket.write(mb.toFrame());
+    await answered;
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    await ipc.disconnectIncoming();
+    await closed;
+    assert.ok(!lines.some((l) => l.includes('still running')), lines.join('\n'));
   });
 });

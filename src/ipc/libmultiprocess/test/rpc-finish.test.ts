@@ -57,6 +57,20 @@ describe('rpc Finish and Release (server side)', () => {
     assert.deepEqual(server.stats(), { questions: 0, answers: 1, exports: 1, imports: 0 });
   });
 
+  it('runningCalls counts the calls not yet returned, not the returned ones waiting for Finish', async () => {
+    const { ctl, peer, root, server } = await setup();
+    // The bootstrap returned and was never finished, as a C++ client that keeps the bootstrap capability does.
+    assert.deepEqual([server.stats().answers, server.runningCalls()], [1, 0]);
+    peer.call(1, root, M.make);
+    await peer.returnFor(1); // returned, no Finish
+    peer.call(2, root, M.hold);
+    await waitFor(() => ctl.events.includes('root: hold started'));
+    assert.deepEqual([server.stats().answers, server.runningCalls()], [3, 1]);
+    ctl.holdGate.open();
+    assert.equal((await peer.returnFor(2)).ret, 'results');
+    assert.deepEqual([server.stats().answers, server.runningCalls()], [3, 0]);
+  });
+
   it('Finish before Return with nothing pipelined aborts the method, which returns canceled', async () => {
     const { ctl, peer, root } = await setup();
     peer.call(1, root, M.hold);

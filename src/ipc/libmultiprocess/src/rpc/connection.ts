@@ -728,6 +728,16 @@ export class RpcConnection implements CallSender {
     return { questions: this.questions.size, answers: this.answers.size, exports: this.exports.size,
       imports: this.imports.size };
   }
+
+  /**
+   * The peer's calls still running here (not yet returned). Unlike stats().answers this leaves out answers that
+   * returned and wait for the peer's Finish, which a client holding a pipelined capability may never send.
+   */
+  runningCalls(): number {
+    let n = 0;
+    for (const a of this.answers.values()) if (!a.returned) n++;
+    return n;
+  }
 }
 
 const NONE_DESC: Descriptor = { kind: 'none' };

@@ -85,9 +85,10 @@ export interface Mining {
   getTip(): Promise<BlockRef | undefined>;
   /**
    * Waits until the tip is no longer `currentTip` or `timeout` milliseconds pass (then returns the unchanged tip);
-   * returns an empty BlockRef (empty hash) on interrupt() or shutdown.
+   * undefined on interrupt() or shutdown (Core's std::nullopt: IPC leaves the result unset, which a client that
+   * does not look whether it is set reads as an empty BlockRef).
    */
-  waitTipChanged(currentTip: Uint8Array, timeout?: number): Promise<BlockRef>;
+  waitTipChanged(currentTip: Uint8Array, timeout?: number): Promise<BlockRef | undefined>;
   /** A new template; with `cooldown` (default true) first waits for IBD and header sync. Null on interrupt(). */
   createNewBlock(options: BlockCreateOptions, cooldown?: boolean): Promise<BlockTemplate | null>;
   /** Checks a block without submitting it; `reason` is the BIP22 reject reason. */

@@ -36,9 +36,6 @@ export interface MiningDeps {
   callSignal?: () => AbortSignal | undefined;
 }
 
-/** Core's "no BlockRef" (an unset struct): an empty hash. */
-const NO_BLOCK_REF: BlockRef = { hash: new Uint8Array(0), height: 0 };
-
 export function blockRef(index: BlockIndex): BlockRef {
   return { hash: index.hash, height: index.height };
 }
@@ -99,9 +96,9 @@ export class MinerImpl implements Mining {
     return tip ? blockRef(tip) : undefined;
   }
 
-  async waitTipChanged(currentTip: Uint8Array, timeout = Number.MAX_VALUE): Promise<BlockRef> {
+  async waitTipChanged(currentTip: Uint8Array, timeout = Number.MAX_VALUE): Promise<BlockRef | undefined> {
     const tip = await waitTipChanged(this.env(), currentTip, timeout, this.interruptMining, this.deps.callSignal?.());
-    return tip ? blockRef(tip) : NO_BLOCK_REF;
+    return tip ? blockRef(tip) : undefined;
   }
 
   async createNewBlock(options: BlockCreateOptions, cooldown = true): Promise<BlockTemplate | null> {

@@ -10,6 +10,7 @@ import type { Echo } from '../../../src/interfaces/echo.js';
 import type { Init } from '../../../src/interfaces/init.js';
 import type { Rpc } from '../../../src/interfaces/rpc.js';
 import { InitClient, InitServer } from '../../../src/ipc/capnp/init.capnp.js';
+import { Mining as MiningSpec, MiningClient, type Mining_waitTipChanged$Results } from '../../../src/ipc/capnp/mining.capnp.js';
 import { OLD_MINING_INTERFACE_ERROR } from '../../../src/ipc/capnp/init-types.js';
 
 const HASH = new Uint8Array(32).fill(7);
@@ -42,9 +43,10 @@ class LocalMining implements Mining {
   async isTestChain(): Promise<boolean> { return true; }
   async isInitialBlockDownload(): Promise<boolean> { return false; }
   async getTip(): Promise<BlockRef | undefined> { return this.tip; }
-  async waitTipChanged(currentTip: Uint8Array, timeout?: number): Promise<BlockRef> {
+  /** Undefined (interrupted, in the node) for an empty currentTip. */
+  async waitTipChanged(currentTip: Uint8Array, timeout?: number): Promise<BlockRef | undefined> {
     this.seen.push(['waitTipChanged', currentTip.length, timeout]);
-    return { hash: currentTip, height: 5 };
+    return currentTip.length === 0 ? undefined : { hash: currentTip, height: 5 };
   }
   async createNewBlock(options: BlockCreateOptions, cooldown?: boolean): Promise<BlockTemplate | null> {
     this.seen.push(['createNewBlock', options, cooldown]);
@@ -60,6 +62,13 @@ class LocalMining implements Mining {
   async submitBlock(block: Uint8Array): Promise<CheckResult> { return { reason: 'duplicate', debug: '', result: block.length > 0 }; }
   async getTransactionsByTxID(txids: readonly Uint8Array[]): Promise<Uint8Array[]> { return txids.map((t) => t.slice(0, 1)); }
   async getTransactionsByWitnessID(wtxids: readonly Uint8Array[]): Promise<Uint8Array[]> { return wtxids.map(() => new Uint8Array(0)); }
+}
+
+/** A generated client that also shows waitTipChanged's results as they came off the wire. */
+class WireMiningClient extends MiningClient {
+  waitTipChangedResults(currentTip: Uint8Array): Promise<Mining_waitTipChanged$Results> {
+    return this.$call(MiningSpec.methods[3], { currentTip });
+  }
 }
 
 class LocalInit implements Init {
@@ -93,9 +102,9 @@ describe('generated Mining/BlockTemplate proxies over TCP', () => {
     await Promise.all(conns.map((c) => c.closed));
   });
 
-  it('maps optionals, defaults, multi-output, struct, list and capability results', async () => {
+  /** A generated Mining client on `impl`, served over TCP. */
+  async function serveMining(impl: LocalMining) {
     const [a, b] = await tcpPair();
-    const impl = new LocalMining();
     const server = ProxyConnection.serve(b, (conn) => new InitServer(conn, new LocalInit(impl)));
     const client = ProxyConnection.connect(a);
     open.push(client, server);
@@ -103,6 +112,12 @@ describe('generated Mining/BlockTemplate proxies over TCP', () => {
     await init.construct();
     const mining = await init.makeMining();
     assert.ok(mining !== null);
+    return { server, client, init, mining };
+  }
+
+  it('maps optionals, defaults, multi-output, struct, list and capability results', async () => {
+    const impl = new LocalMining();
+    const { server, client, init, mining } = await serveMining(impl);
 
     assert.equal(await mining.isTestChain(), true);
     assert.equal(await mining.isInitialBlockDownload(), false);
@@ -147,5 +162,18 @@ describe('generated Mining/BlockTemplate proxies over TCP', () => {
     init.release();
     client.close();
     await server.closed;
+  });
+
+  it('leaves a struct result unset when the implementation returns undefined (Core\'s std::nullopt)', async () => {
+    const { init, mining } = await serveMining(new LocalMining());
+    const wire = new WireMiningClient(mining.$cap.dup(), mining.$conn);
+    assert.deepEqual(await wire.waitTipChangedResults(HASH), { result: { hash: HASH, height: 5 } });
+    // No pointer at all, as libmultiprocess writes an empty optional (a C++ client sees hasResult() false)...
+    assert.deepEqual(await wire.waitTipChangedResults(new Uint8Array(0)), {});
+    // ...which the generated client reads as the default struct, as pycapnp does.
+    assert.deepEqual(await mining.waitTipChanged(new Uint8Array(0)), { hash: new Uint8Array(0), height: 0 });
+    wire.release();
+    mining.release();
+    init.release();
   });
 });

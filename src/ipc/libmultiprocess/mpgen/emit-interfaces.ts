@@ -101,10 +101,19 @@ export class InterfaceEmitter {
       case 'void': return 'void';
       case 'result': {
         const t = this.apiType(s.ret.field.slot!.type, false, client);
-        return s.ret.hasField ? `${t} | undefined` : t;
+        return s.ret.hasField || (!client && this.mayBeUnset(s)) ? `${t} | undefined` : t;
       }
       case 'object': return `{ ${s.ret.fields.map((f) => `${f.name}: ${this.apiType(f.slot!.type, false, client)}`).join('; ')} }`;
     }
+  }
+
+  /**
+   * A struct `result` without `hasResult` may be left unset: that is how libmultiprocess sends a C++
+   * std::optional<Struct> with no value (Core's waitTipChanged on interrupt). An implementation returns undefined
+   * for it; a client reads an unset struct as the default one, as pycapnp and a C++ non-optional read do.
+   */
+  private mayBeUnset(s: Shape): boolean {
+    return s.ret.kind === 'result' && s.ret.hasField === undefined && s.ret.field.slot!.type.kind === 'struct';
   }
 
   private signature(s: Shape): string {
@@ -314,6 +323,8 @@ export class InterfaceEmitter {
         const t = f.slot!.type;
         if (s.ret.hasField) {
           body = `const r = ${call};\nreturn r === undefined ? { ${s.ret.hasField}: false } : { ${f.name}: ${this.toWireServer(t, 'r')}, ${s.ret.hasField}: true };`;
+        } else if (this.mayBeUnset(s)) {
+          body = `const r = ${call};\nreturn r === undefined ? {} : { ${f.name}: r };`;
         } else {
           body = `const r = ${call};\nreturn { ${f.name}: ${this.toWireServer(t, 'r')} };`;
         }

@@ -49,6 +49,9 @@ export function parseIpcAddress(address: string, dataDirNet: string, exeName: st
   return { path, canonical: `unix:${path}` };
 }
 
+/** The listen backlog is never above this (Linux caps it at net.core.somaxconn anyway). */
+const MAX_LISTEN_BACKLOG = 1024;
+
 export interface BindOptions {
   onConnection: (socket: net.Socket) => void;
   maxConnections?: number;
@@ -61,7 +64,11 @@ export interface BindOptions {
  * Core's `Unable to bind to IPC address '<addr>'. <why>`).
  */
 export function bindIpcAddress(address: IpcAddress, opts: BindOptions): Promise<net.Server> {
-  return listenUnix(address.path, { onConnection: opts.onConnection, maxConnections: opts.maxConnections, log: opts.log });
+  // Core listens with a backlog of 5: past 5 clients connecting at the same moment (template providers restarting,
+  // a burst of smithcoin-cli calls), a non-blocking connect fails with EAGAIN. Every client the node would serve
+  // may arrive at once.
+  const backlog = Math.min(opts.maxConnections ?? MAX_LISTEN_BACKLOG, MAX_LISTEN_BACKLOG);
+  return listenUnix(address.path, { onConnection: opts.onConnection, maxConnections: opts.maxConnections, backlog, log: opts.log });
 }
 
 /**

@@ -63,6 +63,7 @@ BASE_SCRIPTS = [
     "feature_loadblock.py",
     "interface_ipc.py",
     "interface_ipc_mining.py",
+    "interface_ipc_robustness.py",
 ]
 
 ALL_SCRIPTS = EXTENDED_SCRIPTS + BASE_SCRIPTS

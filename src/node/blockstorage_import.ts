@@ -137,8 +137,11 @@ export async function importBlocks(cm: ChainstateManager, importPaths: readonly 
       const n = await loadExternalBlocks(cm, new Uint8Array(fs.readFileSync(p)), undefined, new Map());
       cm.log(`Loaded ${n} blocks from external file in ${Date.now() - started}ms`);
     }
+    // Still importing (Core's ImportingNow spans it): the chain it connects leaves the node in IBD.
+    if (!cm.interrupted) await cm.activateBestChain();
   } finally {
     cm.importing = false;
   }
-  if (!cm.interrupted) await cm.activateBestChain();
+  // As Core's init thread does once ImportBlocks returns: a recent imported tip ends IBD now.
+  cm.updateIBDStatus();
 }

@@ -159,9 +159,9 @@ export class ChainstateManager implements ChainstateManagerApi {
     return this.cachedIBD;
   }
 
-  /** Core's UpdateIBDStatus, called whenever the tip moves. */
+  /** Core's UpdateIBDStatus, called whenever the tip moves. Never while blocks are loaded (Core's LoadingBlocks). */
   updateIBDStatus(): void {
-    if (!this.cachedIBD || this.importing) return;
+    if (!this.cachedIBD || this.importing || !this.blockman.blockfilesIndexed) return;
     const tip = this.chain.tip();
     if (!tip || tip.chainWork < this.minimumChainWork) return;
     if (tip.time < this.clock.now() - this.maxTipAge) return;

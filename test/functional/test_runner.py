@@ -43,6 +43,7 @@ EXTENDED_SCRIPTS = []
 BASE_SCRIPTS = [
     "feature_crash_recovery.py",
     "feature_pruning_lite.py",
+    "feature_notifications.py",
     "mining_basic.py",
     "feature_reorg.py",
     "feature_core_fixture.py",

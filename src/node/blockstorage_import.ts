@@ -54,8 +54,9 @@ export async function loadExternalBlocks(cm: ChainstateManager, data: Uint8Array
     const r = acceptBlock(cm, block, true, true, pos);
     if (r.newBlock) loaded++;
     if (!r.accepted) cm.debug(LogFlags.REINDEX, `AcceptBlock failed: ${r.state.toString()}`);
-    // The genesis block is connected at once, so the node has a tip while the rest is read.
-    if (block.header.hashHex() === genesisHex) await activateBestChain(cm);
+    // The genesis block is connected at once, so the node has a tip while the rest is read. A pruned node importing
+    // -loadblock files connects every block as it comes (Core does too), or nothing could be pruned until the end.
+    if (block.header.hashHex() === genesisHex || (cm.blockman.pruneMode && cm.blockman.blockfilesIndexed)) await activateBestChain(cm);
   });
   for (const { offset, bytes } of scanBlockRecords(data, cm.params.messageStart)) {
     if (cm.interrupted) break;

@@ -43,6 +43,7 @@ EXTENDED_SCRIPTS = []
 BASE_SCRIPTS = [
     "feature_crash_recovery.py",
     "feature_pruning_lite.py",
+    "feature_pruning_auto.py",
     "feature_notifications.py",
     "feature_signet.py",
     "mining_basic.py",

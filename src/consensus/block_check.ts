@@ -12,24 +12,10 @@ import { checkProofOfWork, getNextWorkRequired } from './pow.js';
 import { checkTransaction } from './tx_check.js';
 import { getLegacySigOpCount, isFinalTx } from './tx_verify.js';
 import { BlockValidationResult, BlockValidationState, TxValidationState } from './validation.js';
+import { NO_WITNESS_COMMITMENT, getWitnessCommitmentIndex } from './witness_commitment.js';
+import { checkSignetBlockSolution } from '../signet.js';
 
-/** No witness commitment in the coinbase (GetWitnessCommitmentIndex). */
-export const NO_WITNESS_COMMITMENT = -1;
-/** Bytes a witness commitment output script needs at least: OP_RETURN, push 36, 4-byte header, 32-byte hash. */
-export const MINIMUM_WITNESS_COMMITMENT = 38;
-const WITNESS_COMMITMENT_HEADER = Uint8Array.of(0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed);
-
-/** Index of the last coinbase output that is a witness commitment, or NO_WITNESS_COMMITMENT. */
-export function getWitnessCommitmentIndex(block: Block): number {
-  let pos = NO_WITNESS_COMMITMENT;
-  const coinbase = block.vtx[0];
-  if (!coinbase) return pos;
-  coinbase.vout.forEach((out, i) => {
-    const s = out.scriptPubKey;
-    if (s.length >= MINIMUM_WITNESS_COMMITMENT && bytesEqual(s.subarray(0, 6), WITNESS_COMMITMENT_HEADER)) pos = i;
-  });
-  return pos;
-}
+export { MINIMUM_WITNESS_COMMITMENT, NO_WITNESS_COMMITMENT, getWitnessCommitmentIndex } from './witness_commitment.js';
 
 /** Merkle root of the block's transaction ids, and whether the tree is malleable (CVE-2012-2459). */
 export function merkleRootOfBlock(block: Block): { root: Uint8Array; mutated: boolean } {
@@ -106,10 +92,7 @@ export function checkWitnessMalleation(block: Block, expectWitnessCommitment: bo
 export interface CheckBlockOptions {
   checkPow?: boolean;
   checkMerkleRoot?: boolean;
-  /**
-   * Signet block solution check (Core's CheckSignetBlockSolution, in signet code). Required when the
-   * chain has signet blocks and checkPow is on.
-   */
+  /** Replaces the signet block solution check (Core's CheckSignetBlockSolution), which runs by default. */
   checkSignetSolution?: (block: Block, params: ConsensusParams) => boolean;
 }
 
@@ -121,8 +104,8 @@ export function checkBlock(block: Block, state: BlockValidationState, params: Co
   if (!checkBlockHeader(block.header, state, params, checkPow)) return false;
 
   if (params.signetBlocks && checkPow) {
-    if (!opts.checkSignetSolution) throw new Error('CheckBlock: signet blocks need a checkSignetSolution function');
-    if (!opts.checkSignetSolution(block, params)) {
+    const checkSolution = opts.checkSignetSolution ?? checkSignetBlockSolution;
+    if (!checkSolution(block, params)) {
       return state.invalid(BlockValidationResult.BLOCK_CONSENSUS, 'bad-signet-blksig', 'signet block signature validation failure');
     }
   }

@@ -54,8 +54,9 @@ export async function loadExternalBlocks(cm: ChainstateManager, data: Uint8Array
     const r = acceptBlock(cm, block, true, true, pos);
     if (r.newBlock) loaded++;
     if (!r.accepted) cm.debug(LogFlags.REINDEX, `AcceptBlock failed: ${r.state.toString()}`);
-    // The genesis block is connected at once, so the node has a tip while the rest is read.
-    if (block.header.hashHex() === genesisHex) await activateBestChain(cm);
+    // The genesis block is connected at once, so the node has a tip while the rest is read. A pruned node importing
+    // -loadblock files connects every block as it comes (Core does too), or nothing could be pruned until the end.
+    if (block.header.hashHex() === genesisHex || (cm.blockman.pruneMode && cm.blockman.blockfilesIndexed)) await activateBestChain(cm);
   });
   for (const { offset, bytes } of scanBlockRecords(data, cm.params.messageStart)) {
     if (cm.interrupted) break;
@@ -137,8 +138,11 @@ export async function importBlocks(cm: ChainstateManager, importPaths: readonly 
       const n = await loadExternalBlocks(cm, new Uint8Array(fs.readFileSync(p)), undefined, new Map());
       cm.log(`Loaded ${n} blocks from external file in ${Date.now() - started}ms`);
     }
+    // Still importing (Core's ImportingNow spans it): the chain it connects leaves the node in IBD.
+    if (!cm.interrupted) await cm.activateBestChain();
   } finally {
     cm.importing = false;
   }
-  if (!cm.interrupted) await cm.activateBestChain();
+  // As Core's init thread does once ImportBlocks returns: a recent imported tip ends IBD now.
+  cm.updateIBDStatus();
 }

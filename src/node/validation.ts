@@ -8,6 +8,7 @@ import type { Block, BlockHeader } from '../primitives/block.js';
 import type { OutPoint } from '../primitives/transaction.js';
 import type { Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
+import { BlockIndexCandidates } from './block_candidates.js';
 import { type BlockManager, PRUNE_TARGET_MANUAL } from './blockstorage.js';
 import { BlockStorageError } from './blockstorage_format.js';
 import { firstStoredHeight } from './blockstorage_prune.js';
@@ -71,7 +72,7 @@ export class ChainstateManager implements ChainstateManagerApi {
   readonly params: ChainParams;
   readonly chain = new Chain();
   /** Blocks that could become the tip: fully received, not invalid, at least as much work as the tip. */
-  readonly candidates = new Set<BlockIndex>();
+  readonly candidates = new BlockIndexCandidates();
   coinsDB!: CoinsViewDB;
   coinsCache!: CoinsViewCache;
   bestHeaderIndex: BlockIndex | undefined;
@@ -159,9 +160,9 @@ export class ChainstateManager implements ChainstateManagerApi {
     return this.cachedIBD;
   }
 
-  /** Core's UpdateIBDStatus, called whenever the tip moves. */
+  /** Core's UpdateIBDStatus, called whenever the tip moves. Never while blocks are loaded (Core's LoadingBlocks). */
   updateIBDStatus(): void {
-    if (!this.cachedIBD || this.importing) return;
+    if (!this.cachedIBD || this.importing || !this.blockman.blockfilesIndexed) return;
     const tip = this.chain.tip();
     if (!tip || tip.chainWork < this.minimumChainWork) return;
     if (tip.time < this.clock.now() - this.maxTipAge) return;

@@ -3,25 +3,14 @@
 // connecting forward. Everything here is synchronous; callers yield between calls.
 import { BlockValidationResult, BlockValidationState } from '../consensus/validation.js';
 import type { Block } from '../primitives/block.js';
+import { candidateLess } from './block_candidates.js';
 import type { BlockIndex } from './chain.js';
 import { CoinsViewCache } from './coins.js';
 import { BlockStatus } from './disk_block_index.js';
 import { ChainstateFatalError, type ChainstateManager } from './validation.js';
 import { FlushStateMode, flushStateToDisk } from './validation_flush.js';
 
-/** Core's CBlockIndexWorkComparator: a < b when a has less work, or equal work but arrived later. */
-export function candidateLess(a: BlockIndex, b: BlockIndex): boolean {
-  if (a.chainWork !== b.chainWork) return a.chainWork < b.chainWork;
-  if (a.sequenceId !== b.sequenceId) return a.sequenceId > b.sequenceId;
-  // Core breaks the last tie by address; the hash is as arbitrary and stable across runs.
-  return a.hashHex > b.hashHex;
-}
-
-function bestCandidate(cm: ChainstateManager): BlockIndex | undefined {
-  let best: BlockIndex | undefined;
-  for (const c of cm.candidates) if (best === undefined || candidateLess(best, c)) best = c;
-  return best;
-}
+export { candidateLess };
 
 /** ISO 8601 date-time without milliseconds (Core's FormatISO8601DateTime). */
 export function isoDateTime(seconds: number): string {
@@ -83,14 +72,13 @@ export function recalculateBestHeader(cm: ChainstateManager): void {
 
 /** Drops candidates that are worse than the tip (Core's PruneBlockIndexCandidates). */
 export function pruneBlockIndexCandidates(cm: ChainstateManager): void {
-  const tip = cm.chain.tip()!;
-  for (const c of cm.candidates) if (candidateLess(c, tip)) cm.candidates.delete(c);
+  cm.candidates.pruneLessThan(cm.chain.tip()!);
 }
 
 /** The candidate with the most work whose whole branch is connectable (Core's FindMostWorkChain). */
 function findMostWorkChain(cm: ChainstateManager): BlockIndex | undefined {
   for (;;) {
-    const best = bestCandidate(cm);
+    const best = cm.candidates.best();
     if (best === undefined) return undefined;
     let bad: BlockIndex | undefined;
     for (let t: BlockIndex | undefined = best; t && !cm.chain.contains(t); t = t.prev) {

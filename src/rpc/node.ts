@@ -2,6 +2,7 @@
 // setmocktime, mockscheduler, echo, echojson and echoipc.
 import { makeEcho } from '../common/interfaces.js';
 import type { NodeContext } from '../node/context.js';
+import { mallocInfo } from '../util/malloc_info.js';
 import { RPCError, RPCErrorCode } from './protocol.js';
 import type { JSONObject, JSONValue } from './request.js';
 import type { RPCTable } from './server.js';
@@ -49,7 +50,10 @@ function mockscheduler(): RPCHelpMan {
   });
 }
 
-/** Locked (mlock'd) memory: this node has no locked-page allocator, so no arena and nothing in it. */
+/**
+ * Locked (mlock'd) memory, Core's LockedPoolManager stats. Nothing in this node allocates secure memory (no RNG
+ * state or key of its own lives outside V8's heap), so the pool has no arena: what Core's stats() sums over none.
+ */
 function lockedMemoryInfo(): JSONObject {
   return { used: 0, free: 0, total: 0, locked: 0, chunks_used: 0, chunks_free: 0 };
 }
@@ -78,8 +82,12 @@ function getmemoryinfo(): RPCHelpMan {
     handler: (_req, _ctx, args) => {
       const mode = args.str('mode');
       if (mode === 'stats') return { locked: lockedMemoryInfo() };
-      // V8 manages the heap; there is no glibc malloc_info to report, as in a Core build without it.
-      if (mode === 'mallocinfo') throw new RPCError(RPCErrorCode.RPC_INVALID_PARAMETER, 'mallocinfo mode not available');
+      if (mode === 'mallocinfo') {
+        const xml = mallocInfo();
+        // As a Core build without glibc's malloc_info (HAVE_MALLOC_INFO).
+        if (xml === undefined) throw new RPCError(RPCErrorCode.RPC_INVALID_PARAMETER, 'mallocinfo mode not available');
+        return xml;
+      }
       throw new RPCError(RPCErrorCode.RPC_INVALID_PARAMETER, `unknown mode ${mode}`);
     },
   });

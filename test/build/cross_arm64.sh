@@ -14,7 +14,7 @@ make -C "$SRC/depends" HOST=$host qemu-sysroot >>"$d/depends.log" 2>&1 || { tail
 cmake -S "$SRC" -B "$d/build" --toolchain "$SRC/depends/$host/toolchain.cmake" >"$d/configure.log" 2>&1 || { tail -30 "$d/configure.log"; fail "configure failed"; }
 expect_in "Cross compiling ....................... TRUE, for Linux, aarch64" "$d/configure.log"
 cmake --build "$d/build" -j2 >"$d/build.log" 2>&1 || { tail -30 "$d/build.log"; fail "cross build failed"; }
-addons=("$d/build/js/native/crypto.node" "$d/build/js/native/filelock.node")
+addons=("$d/build/js/native/crypto.node" "$d/build/js/native/filelock.node" "$d/build/js/native/support.node")
 [ "${SMITHCOIN_ENABLE_IPC:-ON}" = ON ] && addons+=("$d/build/js/native/capnp.node")
 # Once depends builds LevelDB, the cross build must carry the leveldb addon too.
 with_leveldb=0

@@ -8,6 +8,9 @@
 d=$(scratch install_layout)
 cmake --install "$SMITHCOIN_BUILD_DIR" --prefix "$d/prefix" >"$d/install.log" 2>&1 || { tail -20 "$d/install.log"; fail "install failed"; }
 p="$d/prefix"
+# -version and -help create the default datadir as Core's do (InitConfig comes first): never in the real HOME.
+export HOME="$d/home"
+mkdir "$HOME"
 for exe in smithcoin smithcoind smithcoin-cli smithcoin-tx smithcoin-util smithcoin-wallet; do
   [ -x "$p/bin/$exe" ] || fail "bin/$exe missing"
 done
@@ -27,4 +30,5 @@ if [ "${SMITHCOIN_ENABLE_IPC:-OFF}" = ON ]; then
 else
   [ ! -e "$p/libexec/smithcoin-node" ] || fail "libexec/smithcoin-node exists without IPC"
 fi
+[ -f "$HOME/.smithcoin/settings.json" ] || fail "the programs did not run with the scratch HOME"
 pass "install layout: bin/, libexec/, lib/smithcoin/js; installed programs run"

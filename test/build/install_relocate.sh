@@ -66,7 +66,9 @@ for f in "${elves[@]}"; do
 done
 
 # The hidden part runs in its own bash, so that no one reads this script after its tree is hidden.
-export P="$p" TMP="$tmp" NODE="$node" ENABLE_IPC="${SMITHCOIN_ENABLE_IPC:-OFF}"
+# -version creates the default datadir as Core's does (InitConfig comes first): never in the real HOME.
+mkdir "$tmp/home"
+export P="$p" TMP="$tmp" NODE="$node" ENABLE_IPC="${SMITHCOIN_ENABLE_IPC:-OFF}" HOME="$tmp/home"
 export HIDE="$(printf '%s\n' "${hide[@]}")" ELVES="$(printf '%s\n' "${elves[@]}")"
 unshare_args=(--mount --propagation private)
 [ "$(id -u)" = 0 ] || unshare_args+=(--map-root-user)
@@ -146,4 +148,5 @@ set -e
 [ "$rc" = 127 ] || fail "no node at all: exit $rc, want 127"
 [ "$out" = "Error: cannot find Node.js: $NODE is gone and there is no node on PATH. Install Node.js or set SMITHCOIN_NODE to its path." ] || fail "no node at all: '$out'"
 HIDDEN
+[ -f "$tmp/home/.smithcoin/settings.json" ] || fail "the programs did not run with the scratch HOME"
 pass "install relocated: runs with the source, build and depends trees hidden; addon, npm fallbacks, node choice, no RUNPATH"

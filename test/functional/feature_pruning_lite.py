@@ -6,9 +6,10 @@ results, getblock on a pruned block, automatic pruning under -prune=550, and the
 unpruned.
 
 Blocks are built here with old timestamps and padded to about 20 kB, so that a 64 KiB file holds
-three of them. Automatic pruning removes files only once they use more than the 550 MiB target, too
-much for this suite: under -prune=550 the test checks that every new file triggers Core's prune
-check, with its range (up to 288 below the tip) and its figures, and that nothing goes below target."""
+three of them. Automatic pruning removes files only once they use more than the 550 MiB target
+(feature_pruning_auto.py fills that much): under -prune=550 this test checks that every new file
+triggers Core's prune check, with its range (up to 288 below the tip) and its figures, and that
+nothing goes below target."""
 
 import os
 import re

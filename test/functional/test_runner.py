@@ -43,6 +43,9 @@ EXTENDED_SCRIPTS = []
 BASE_SCRIPTS = [
     "feature_crash_recovery.py",
     "feature_pruning_lite.py",
+    "feature_pruning_auto.py",
+    "feature_notifications.py",
+    "feature_signet.py",
     "mining_basic.py",
     "feature_reorg.py",
     "feature_core_fixture.py",

@@ -167,8 +167,12 @@ class ToolSmithcoinTest(SmithcoinTestFramework):
         self.expect_program(["-version"], program)
 
     def run_wrapper(self, args, *, wrapper=None, env=None):
-        return subprocess.run([wrapper or self.wrapper, *args], capture_output=True, env=env,
-                              timeout=self.rpc_timeout)
+        """Run the wrapper with a scratch HOME: a node given no -datadir creates the default one there, as Core's
+        does even for -version, and never in the user's home."""
+        home = os.path.join(self.options.tmpdir, "home")
+        os.makedirs(home, exist_ok=True)
+        return subprocess.run([wrapper or self.wrapper, *args], capture_output=True,
+                              env={**(os.environ if env is None else env), "HOME": home}, timeout=self.rpc_timeout)
 
     def check_config_sections(self):
         self.log.info("ipcbind under [regtest] in smithcoin.conf applies only when regtest is selected")

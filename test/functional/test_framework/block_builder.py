@@ -212,17 +212,19 @@ def script_num(n):
     return bytes([len(body)]) + body
 
 
+def padding_pushes(pad):
+    """`pad` bytes of data in pushes of at most 520 bytes (one OP_RETURN output carries any number of them)."""
+    def push(size):
+        return b"\x4d" + size.to_bytes(2, "little") + b"\xab" * size
+    full, rest = divmod(pad, 520)
+    return push(520) * full + (push(rest) if rest else b"")
+
+
 def make_block(prev_hex, height, block_time, pad=0):
     """A solved regtest block on prev_hex: a coinbase with the BIP34 height paying nothing, and `pad` bytes of
     OP_RETURN data to make it as big as a test needs (no witness, so no commitment is needed)."""
     script_sig = script_num(height) + b"\x00"  # at least two bytes, as a coinbase scriptSig must be
-    outputs = [TxOut(0, b"\x6a")]
-    while pad > 0:
-        # Pushes of at most 520 bytes; one OP_RETURN output carries any number of them.
-        size = min(pad, 520)
-        data = b"\x4d" + size.to_bytes(2, "little") + b"\xab" * size
-        outputs[0].script_pubkey += data
-        pad -= size
+    outputs = [TxOut(0, b"\x6a" + padding_pushes(pad))]
     coinbase = Tx([TxIn(bytes(32), 0xFFFFFFFF, script_sig)], outputs, version=1)
     block = Block(VERSIONBITS_TOP, bytes.fromhex(prev_hex)[::-1], b"", block_time, REGTEST_BITS, 0, [coinbase])
     block.update_merkle()

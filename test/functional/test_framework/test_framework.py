@@ -303,6 +303,10 @@ class SmithcoinTestFramework(metaclass=SmithcoinTestMetaClass):
         (sync_fun or self.sync_all)()
         return blocks
 
+    def wait_until(self, test_function, timeout=60):
+        """Poll test_function until it is true, the timeout scaled by --timeout-factor (as Core's)."""
+        wait_until_helper_internal(test_function, timeout=timeout, timeout_factor=self.options.timeout_factor)
+
     def sync_blocks(self, nodes=None, timeout=60):
         """Wait until all nodes have the same best block."""
         nodes = nodes or self.nodes

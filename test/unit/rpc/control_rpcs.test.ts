@@ -93,12 +93,24 @@ describe('rpc control commands', () => {
     assert.match(String(await call(ctx, 'help', ['logging'])), /The valid logging categories are: addrman, bench, blockstorage, /);
   });
 
-  it('getmemoryinfo answers stats and refuses mallocinfo and unknown modes', async () => {
+  it('getmemoryinfo answers stats (an unused locked pool) and refuses unknown modes', async () => {
     const ctx = node();
     assert.deepEqual(await call(ctx, 'getmemoryinfo'), { locked: { used: 0, free: 0, total: 0, locked: 0, chunks_used: 0, chunks_free: 0 } });
-    const m = await callError(ctx, 'getmemoryinfo', ['mallocinfo']);
-    assert.deepEqual([m.code, m.message], [RPCErrorCode.RPC_INVALID_PARAMETER, 'mallocinfo mode not available']);
+    assert.deepEqual(await call(ctx, 'getmemoryinfo', ['stats']), await call(ctx, 'getmemoryinfo'));
     assert.equal((await callError(ctx, 'getmemoryinfo', ['foobar'])).message, 'unknown mode foobar');
+  });
+
+  it('getmemoryinfo mallocinfo is glibc\'s malloc_info XML under glibc, as a Core build with HAVE_MALLOC_INFO', async () => {
+    const header = (process.report.getReport() as { header: { glibcVersionRuntime?: string } }).header;
+    if (header.glibcVersionRuntime === undefined) {
+      const m = await callError(node(), 'getmemoryinfo', ['mallocinfo']);
+      assert.deepEqual([m.code, m.message], [RPCErrorCode.RPC_INVALID_PARAMETER, 'mallocinfo mode not available']);
+      return;
+    }
+    const xml = String(await call(node(), 'getmemoryinfo', ['mallocinfo']));
+    assert.match(xml, /^<malloc version="1">\n<heap nr="0">/);
+    assert.match(xml, /<system type="current" size="[1-9]\d*"\/>\n<system type="max" size="\d+"\/>\n/);
+    assert.match(xml, /<\/malloc>\n$/);
   });
 
   it('echo and echojson return their params; arg9 can trigger the internal bug report', async () => {

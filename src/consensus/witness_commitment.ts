@@ -1,0 +1,22 @@
+// Where a block's coinbase commits to its witness data (Core's GetWitnessCommitmentIndex, BIP141). Apart from
+// the block checks so that the signet solution check, which CheckBlock runs, can find the commitment too.
+import type { Block } from '../primitives/block.js';
+import { bytesEqual } from '../util/hex.js';
+
+/** No witness commitment in the coinbase (GetWitnessCommitmentIndex). */
+export const NO_WITNESS_COMMITMENT = -1;
+/** Bytes a witness commitment output script needs at least: OP_RETURN, push 36, 4-byte header, 32-byte hash. */
+export const MINIMUM_WITNESS_COMMITMENT = 38;
+const WITNESS_COMMITMENT_HEADER = Uint8Array.of(0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed);
+
+/** Index of the last coinbase output that is a witness commitment, or NO_WITNESS_COMMITMENT. */
+export function getWitnessCommitmentIndex(block: Block): number {
+  let pos = NO_WITNESS_COMMITMENT;
+  const coinbase = block.vtx[0];
+  if (!coinbase) return pos;
+  coinbase.vout.forEach((out, i) => {
+    const s = out.scriptPubKey;
+    if (s.length >= MINIMUM_WITNESS_COMMITMENT && bytesEqual(s.subarray(0, 6), WITNESS_COMMITMENT_HEADER)) pos = i;
+  });
+  return pos;
+}

@@ -228,9 +228,10 @@ function writeReply(res: http.ServerResponse, reply: HTTPReply): void {
   if (res.headersSent || res.destroyed) return;
   const body = reply.body ?? '';
   const needsBody = reply.status !== HTTPStatus.NO_CONTENT && reply.status >= 200;
-  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
-  if (needsBody && !res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'text/html; charset=ISO-8859-1');
-  if (needsBody) res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.writeHead(reply.status, httpStatusReason(reply.status));
+  // Headers go to writeHead in one object: node:http then skips its per-header bookkeeping (setHeader).
+  const headers: Record<string, string | number> = { ...reply.headers };
+  if (needsBody && headers['Content-Type'] === undefined && !res.hasHeader('Content-Type')) headers['Content-Type'] = 'text/html; charset=ISO-8859-1';
+  if (needsBody) headers['Content-Length'] = Buffer.byteLength(body);
+  res.writeHead(reply.status, httpStatusReason(reply.status), headers);
   res.end(needsBody ? body : undefined);
 }

@@ -15,13 +15,13 @@ export function parseJSONBody(bytes: Uint8Array): { value: JSONValue } | undefin
     if (e instanceof TypeError) return undefined;
     throw e;
   }
-  // Nesting deeper than the limit takes more brackets than a short body has.
-  if (text.length > MAX_JSON_DEPTH && nestingDepth(text) > MAX_JSON_DEPTH) return undefined;
+  const shape = textShape(text);
+  if (shape.maxDepth > MAX_JSON_DEPTH) return undefined;
   try {
     // JSON.parse reads the same grammar and decodes strings and numbers the same way; it only lets the last of
     // duplicate keys win. Each member has one colon outside strings, so equal counts mean there were none.
     const value = JSON.parse(text) as JSONValue;
-    if (memberCount(value) === colonsOutsideStrings(text)) return { value };
+    if (memberCount(value) === shape.colons) return { value };
     return { value: parseJSONText(text) };
   } catch (e) {
     if (e instanceof SyntaxError) return undefined;
@@ -38,21 +38,6 @@ function memberCount(value: JSONValue): number {
     return n;
   }
   for (const k of Object.keys(value)) n += 1 + memberCount((value as { [key: string]: JSONValue })[k]!);
-  return n;
-}
-
-/** Colons outside string literals (of valid JSON text: escapes are well formed). */
-function colonsOutsideStrings(text: string): number {
-  let n = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x3a) n++;
-  }
   return n;
 }
 
@@ -135,10 +120,14 @@ function parseJSONText(text: string): JSONValue {
   return result;
 }
 
-/** Deepest bracket nesting outside string literals (malformed text is left to JSON.parse). */
-function nestingDepth(text: string): number {
+/**
+ * Deepest bracket nesting and the number of colons outside string literals, in one pass (malformed text is left
+ * to JSON.parse; in valid text escapes are well formed).
+ */
+function textShape(text: string): { maxDepth: number; colons: number } {
   let depth = 0;
-  let max = 0;
+  let maxDepth = 0;
+  let colons = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -146,10 +135,11 @@ function nestingDepth(text: string): number {
       if (c === 0x5c) i++; // skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
+    else if (c === 0x5b || c === 0x7b) maxDepth = Math.max(maxDepth, ++depth);
     else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x3a) colons++;
   }
-  return max;
+  return { maxDepth, colons };
 }
 
 /**

@@ -22,9 +22,12 @@ export function merkleRootOfBlock(block: Block): { root: Uint8Array; mutated: bo
   return blockMerkleRoot(block.vtx.map((tx) => tx.txid));
 }
 
+const ZERO_LEAF = new Uint8Array(32);
+
 /** Merkle root of the block's witness ids, with the coinbase's replaced by zeros (BIP141). */
 export function witnessMerkleRootOfBlock(block: Block): Uint8Array {
-  return blockWitnessMerkleRoot(block.vtx.map((tx) => tx.wtxid));
+  // The coinbase's leaf is zero whatever its wtxid: do not hash it.
+  return blockWitnessMerkleRoot(block.vtx.map((tx, i) => (i === 0 ? ZERO_LEAF : tx.wtxid)));
 }
 
 /** Core's CheckBlockHeader: the proof of work matches the claimed nBits. */

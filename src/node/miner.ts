@@ -10,7 +10,7 @@ import { isFinalTx } from '../consensus/tx_verify.js';
 import { Block, BlockHeader } from '../primitives/block.js';
 import { OutPoint, Transaction, TxIn, TxOut } from '../primitives/transaction.js';
 import { Opcode, pushIntBytes } from '../script/script.js';
-import type { Logger } from '../util/logging.js';
+import { LogSite, type Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
 import type { BlockIndex } from './chain.js';
 import type { ChainstateManagerApi } from './chainstate_api.js';
@@ -101,6 +101,10 @@ export function coinbaseScriptSig(height: number): { scriptSig: Uint8Array; pref
   return { scriptSig, prefix };
 }
 
+/** The per-template summary line, one per block mined. */
+const createNewBlockLogSite = new LogSite();
+const feeRateLogSite = new LogSite();
+
 /** Core's BlockAssembler: one template per createNewBlock call. */
 export class BlockAssembler {
   private readonly options: FlatBlockCreateOptions;
@@ -158,6 +162,7 @@ export class BlockAssembler {
 
     this.env.logger?.info(
       `CreateNewBlock(): block weight: ${block.getWeight()} txs: ${this.blockTx} fees: ${this.fees} sigops ${this.blockSigOpsCost}`,
+      { site: createNewBlockLogSite },
     );
 
     const { header } = updateTime(withHeader(block, { hashPrevBlock: prev.hash }).header, params, prev, clock.now());
@@ -242,7 +247,7 @@ export class BlockAssembler {
     this.blockSigOpsCost += entry.sigOpCost;
     this.fees += entry.fee;
     if (this.options.printModifiedFee) {
-      this.env.logger?.info(`fee rate ${formatFeeRate(entry.modifiedFee, entry.vsize)} txid ${entry.tx.txidHex()}`);
+      this.env.logger?.info(`fee rate ${formatFeeRate(entry.modifiedFee, entry.vsize)} txid ${entry.tx.txidHex()}`, { site: feeRateLogSite });
     }
   }
 }

@@ -39,10 +39,14 @@ export class MiningService {
   readonly lastBlock: LastBlockStats = {};
   readonly mempool: MiningMempool | undefined;
   private readonly miningArgs: BlockCreateOptions;
+  /** -blockversion (read once: the arguments do not change while the node runs). */
+  private readonly blockVersionOverride: number | undefined;
 
   constructor(private readonly ctx: NodeContext, opts: MiningServiceOptions = {}) {
     this.mempool = opts.mempool;
     this.miningArgs = opts.miningArgs ?? readMiningArgs(ctx.args);
+    const version = ctx.args.getIntArg('-blockversion');
+    this.blockVersionOverride = version === undefined ? undefined : Number(BigInt.asIntN(32, version));
   }
 
   /** The node-wide options with nothing filled in (getmininginfo flattens them). */
@@ -57,12 +61,11 @@ export class MiningService {
 
   /** A template on the active tip; per-call options override the node's. Throws `TestBlockValidity failed: …`. */
   createNewBlock(options: BlockCreateOptions = {}): Promise<BlockTemplate> {
-    const version = this.ctx.args.getIntArg('-blockversion');
     const assembler = new BlockAssembler({
       chainman: this.chainman(),
       clock: this.ctx.clock,
       mempool: this.mempool,
-      blockVersionOverride: version === undefined ? undefined : Number(BigInt.asIntN(32, version)),
+      blockVersionOverride: this.blockVersionOverride,
       logger: this.ctx.logger,
       lastBlock: this.lastBlock,
     }, mergeMiningOptions(options, this.miningArgs));

@@ -6,7 +6,7 @@ import type { BlockValidationState } from '../consensus/validation.js';
 import type { ChainParams } from '../kernel/chainparams.js';
 import type { Block, BlockHeader } from '../primitives/block.js';
 import type { OutPoint } from '../primitives/transaction.js';
-import type { Logger } from '../util/logging.js';
+import { LogSite, type Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
 import { BlockIndexCandidates } from './block_candidates.js';
 import { type BlockManager, PRUNE_TARGET_MANUAL } from './blockstorage.js';
@@ -68,6 +68,9 @@ export interface ChainstateManagerOptions {
   checkBlockOptions?: Pick<CheckBlockOptions, 'checkSignetSolution'>;
 }
 
+/** Every validation line comes through log(): one location, looked up once. */
+const validationLogSite = new LogSite();
+
 export class ChainstateManager implements ChainstateManagerApi {
   readonly params: ChainParams;
   readonly chain = new Chain();
@@ -112,7 +115,7 @@ export class ChainstateManager implements ChainstateManagerApi {
   }
 
   log(msg: string): void {
-    this.logger.info(msg);
+    this.logger.info(msg, { site: validationLogSite });
   }
 
   debug(category: number, msg: string): void {

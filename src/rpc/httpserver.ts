@@ -143,15 +143,20 @@ export class HTTPServer {
       this.options.log.debug(`HTTP request from ${peer} rejected: Unknown HTTP request method`);
       return writeReply(res, { status: HTTPStatus.BAD_METHOD });
     }
-    readBody(req).then((body) => this.route({
-      method: req.method as string, uri: req.url ?? '', headers: req.headers, peer: peer as string, body,
-    }, res), (e: unknown) => {
-      if (!(e instanceof BodyTooLarge)) throw e;
-      res.setHeader('Connection', 'close');
-      writeReply(res, { status: HTTPStatus.CONTENT_TOO_LARGE });
-    }).catch((e: unknown) => {
-      this.options.log.debug(`Error reading HTTP request from ${peer}: ${(e as Error).message}`);
-      res.destroy();
+    // Callbacks rather than promises: each request would otherwise pay for a promise chain before its handler runs.
+    readBody(req, (err, body) => {
+      try {
+        if (err === undefined) {
+          this.route({ method: req.method as string, uri: req.url ?? '', headers: req.headers, peer: peer as string, body: body! }, res);
+          return;
+        }
+        if (!(err instanceof BodyTooLarge)) throw err;
+        res.setHeader('Connection', 'close');
+        writeReply(res, { status: HTTPStatus.CONTENT_TOO_LARGE });
+      } catch (e) {
+        this.options.log.debug(`Error reading HTTP request from ${peer}: ${(e as Error).message}`);
+        res.destroy();
+      }
     });
   }
 
@@ -198,29 +203,34 @@ function wellFormedRequestLine(raw: Buffer | undefined): boolean {
   return parts.length === 3 && /^HTTP\/1\.[0-9]$/.test(parts[2]!);
 }
 
-/** Reads the whole body, refusing one larger than MAX_BODY_SIZE (declared or streamed). */
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
+/** Reads the whole body, refusing one larger than MAX_BODY_SIZE (declared or streamed); `done` is called once. */
+function readBody(req: http.IncomingMessage, done: (err: unknown, body?: Buffer) => void): void {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > MAX_BODY_SIZE) {
     req.resume();
-    return Promise.reject(new BodyTooLarge());
+    done(new BodyTooLarge());
+    return;
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_SIZE) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+  let finished = false;
+  const finish = (err: unknown, body?: Buffer): void => {
+    if (finished) return;
+    finished = true;
+    done(err, body);
+  };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_BODY_SIZE) {
+      req.removeAllListeners('data');
+      req.resume();
+      finish(new BodyTooLarge());
+      return;
+    }
+    chunks.push(chunk);
   });
+  req.on('end', () => finish(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+  req.on('error', (e) => finish(e));
 }
 
 /** Writes a reply; a body-carrying status without a type gets libevent's default type, as in Core. */
@@ -228,9 +238,10 @@ function writeReply(res: http.ServerResponse, reply: HTTPReply): void {
   if (res.headersSent || res.destroyed) return;
   const body = reply.body ?? '';
   const needsBody = reply.status !== HTTPStatus.NO_CONTENT && reply.status >= 200;
-  for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
-  if (needsBody && !res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'text/html; charset=ISO-8859-1');
-  if (needsBody) res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.writeHead(reply.status, httpStatusReason(reply.status));
+  // Headers go to writeHead in one object: node:http then skips its per-header bookkeeping (setHeader).
+  const headers: Record<string, string | number> = { ...reply.headers };
+  if (needsBody && headers['Content-Type'] === undefined && !res.hasHeader('Content-Type')) headers['Content-Type'] = 'text/html; charset=ISO-8859-1';
+  if (needsBody) headers['Content-Length'] = Buffer.byteLength(body);
+  res.writeHead(reply.status, httpStatusReason(reply.status), headers);
   res.end(needsBody ? body : undefined);
 }

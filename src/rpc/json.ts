@@ -6,6 +6,11 @@ export const MAX_JSON_DEPTH = 512;
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+// Small bodies (almost every call) go through JSON.parse after a pass in JS that counts colons and nesting; past
+// this size (a block in submitblock) that pass costs more than the tokenizer's regular expressions, which bound
+// nesting and keep the first of duplicate keys by themselves.
+const NATIVE_PARSE_MAX_CHARS = 64 * 1024;
+
 /** The parsed value, or undefined when the bytes are not JSON that Core would accept. */
 export function parseJSONBody(bytes: Uint8Array): { value: JSONValue } | undefined {
   let text: string;
@@ -16,11 +21,30 @@ export function parseJSONBody(bytes: Uint8Array): { value: JSONValue } | undefin
     throw e;
   }
   try {
+    if (text.length > NATIVE_PARSE_MAX_CHARS) return { value: parseJSONText(text) };
+    const shape = textShape(text);
+    if (shape.maxDepth > MAX_JSON_DEPTH) return undefined;
+    // JSON.parse reads the same grammar and decodes strings and numbers the same way; it only lets the last of
+    // duplicate keys win. Each member has one colon outside strings, so equal counts mean there were none.
+    const value = JSON.parse(text) as JSONValue;
+    if (memberCount(value) === shape.colons) return { value };
     return { value: parseJSONText(text) };
   } catch (e) {
     if (e instanceof SyntaxError) return undefined;
     throw e;
   }
+}
+
+/** Members of all objects in a parsed value. */
+function memberCount(value: JSONValue): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (const v of value) n += memberCount(v);
+    return n;
+  }
+  for (const k of Object.keys(value)) n += 1 + memberCount((value as { [key: string]: JSONValue })[k]!);
+  return n;
 }
 
 /**
@@ -114,6 +138,28 @@ function stringValue(token: string): string {
 }
 
 /**
+ * Deepest bracket nesting and the number of colons outside string literals, in one pass (malformed text is left
+ * to JSON.parse; in valid text escapes are well formed).
+ */
+function textShape(text: string): { maxDepth: number; colons: number } {
+  let depth = 0;
+  let maxDepth = 0;
+  let colons = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) maxDepth = Math.max(maxDepth, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x3a) colons++;
+  }
+  return { maxDepth, colons };
+}
+
+/**
  * A number kept as its exact text, as UniValue stores numbers: amounts print as `50.00000000`, which a JS
  * number cannot. JSON.stringify (outside the RPC writer) sees the plain number.
  */
@@ -151,7 +197,8 @@ function stripZeros(s: string): string {
 
 /** UniValue's escapes: JSON's, plus DEL as \u007f. */
 function writeString(s: string): string {
-  return JSON.stringify(s).replace(/\x7f/g, '\\u007f');
+  const quoted = JSON.stringify(s);
+  return s.includes('\x7f') ? quoted.replace(/\x7f/g, '\\u007f') : quoted;
 }
 
 function writeNumber(n: number): string {
@@ -163,6 +210,7 @@ function writeNumber(n: number): string {
  * still opened and closed on two lines, as Core prints them (`[\n]`).
  */
 export function writeJSON(value: JSONValue, indent = 0, level = 1): string {
+  if (indent === 0) return writeCompact(value);
   if (value === null) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') return writeNumber(value);
@@ -180,4 +228,31 @@ export function writeJSON(value: JSONValue, indent = 0, level = 1): string {
     out += pad + key + writeJSON(v, indent, level + 1) + (i < entries.length - 1 ? ',' : '') + nl;
   });
   return out + ' '.repeat(indent * (level - 1)) + close;
+}
+
+/** writeJSON without an indent (every RPC reply): the same text without the per-member bookkeeping. */
+function writeCompact(value: JSONValue): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return writeNumber(value);
+    case 'string':
+      return writeString(value);
+  }
+  if (value instanceof JSONNumber) return value.text;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + writeCompact(value[i]!);
+    return out + ']';
+  }
+  const obj = value as { [key: string]: JSONValue };
+  let out = '{';
+  let first = true;
+  for (const k of Object.keys(obj)) {
+    out += (first ? '' : ',') + writeString(k) + ':' + writeCompact(obj[k]!);
+    first = false;
+  }
+  return out + '}';
 }

@@ -16,6 +16,11 @@ export class WorkQueue {
 
   /** Queues an item; false when the queue is already at its depth. */
   submit(item: () => Promise<void>): boolean {
+    // A free worker with nobody waiting takes the item at once.
+    if (this.running < this.threads && this.pending.length === 0) {
+      this.start(item);
+      return true;
+    }
     if (this.pending.length >= this.depth) return false;
     this.pending.push(item);
     this.drain();
@@ -23,14 +28,15 @@ export class WorkQueue {
   }
 
   private drain(): void {
-    while (this.running < this.threads && this.pending.length > 0) {
-      const item = this.pending.shift() as () => Promise<void>;
-      this.running += 1;
-      // Items report their own failures; the queue only has to keep its count right.
-      void item().finally(() => {
-        this.running -= 1;
-        this.drain();
-      });
-    }
+    while (this.running < this.threads && this.pending.length > 0) this.start(this.pending.shift() as () => Promise<void>);
+  }
+
+  private start(item: () => Promise<void>): void {
+    this.running += 1;
+    // Items report their own failures; the queue only has to keep its count right.
+    void item().finally(() => {
+      this.running -= 1;
+      this.drain();
+    });
   }
 }

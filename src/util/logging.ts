@@ -54,10 +54,21 @@ export interface LoggerOptions {
   maxBufferMemusage?: number;
 }
 
+/**
+ * A call site that logs often (e.g. once per block): its location is looked up from the stack on its first line
+ * only. Core's locations cost nothing (std::source_location); a stack capture costs several µs per line. Use one
+ * site object at one call only, or the lines share (and are rate limited as) the first call's location.
+ */
+export class LogSite {
+  loc: SourceLocation | undefined;
+}
+
 /** Per-call options of the logging methods. */
 export interface LogCallOptions {
   /** Where the line comes from (default: the caller's frame). */
   sourceLoc?: SourceLocation;
+  /** The call site's cache of its location (used when sourceLoc is absent). */
+  site?: LogSite;
   /** Unconditional lines are rate limited unless this is false. */
   ratelimit?: boolean;
 }
@@ -101,6 +112,15 @@ export function callerLocation(fn: Function): SourceLocation {
     Error.prepareStackTrace = savedPrepare;
     Error.stackTraceLimit = savedLimit;
   }
+}
+
+/** The location of a line that neither prints nor charges it. */
+const UNUSED_SOURCE_LOC: SourceLocation = Object.freeze({ file: 'unknown', line: 0, func: 'unknown' });
+
+/** The location of the frame that called `fn`, from the site's cache when there is one. */
+function siteLocation(site: LogSite | undefined, fn: Function): SourceLocation {
+  if (site === undefined) return callerLocation(fn);
+  return (site.loc ??= callerLocation(fn));
 }
 
 /** Core's memusage of a buffered entry on 64-bit glibc: heap strings beyond the SSO, plus the list node. */
@@ -186,16 +206,25 @@ export class Logger {
 
   private emit(category: LogFlag, level: Level, message: string, opts: LogCallOptions, caller: Function): void {
     if (!this.enabled()) return;
+    const shouldRatelimit = opts.ratelimit ?? true;
     this.logPrint({
       category,
       level,
-      shouldRatelimit: opts.ratelimit ?? true,
+      shouldRatelimit,
       timestampUs: this.clock(),
       mocktime: this.mockTime(),
       threadName: this.threadName(),
-      sourceLoc: opts.sourceLoc ?? callerLocation(caller),
+      sourceLoc: opts.sourceLoc ?? (this.needsSourceLoc(shouldRatelimit) ? siteLocation(opts.site, caller) : UNUSED_SOURCE_LOC),
       message,
     });
+  }
+
+  /**
+   * Whether a line's location is used: printed, or charged by the rate limiter. Lines buffered before
+   * startLogging are formatted later, under options not yet known, so they always carry it.
+   */
+  private needsSourceLoc(shouldRatelimit: boolean): boolean {
+    return this.buffering || this.logSourceLocations || (shouldRatelimit && this.limiter !== undefined);
   }
 
   /** Whether lines go anywhere (buffer, console, file or a callback). */

@@ -32,11 +32,23 @@ export function formatISO8601DateTime(seconds: number): string {
   );
 }
 
+/** The last second formatted: lines come many to a second, and a Date costs more than the rest of the line. */
+let cachedSecond = NaN;
+let cachedSecondStr = '';
+
+function formatSecond(seconds: number): string {
+  if (seconds !== cachedSecond) {
+    cachedSecondStr = formatISO8601DateTime(seconds);
+    cachedSecond = seconds;
+  }
+  return cachedSecondStr;
+}
+
 /** The timestamp prefix with its trailing space, or '' when timestamps are off. */
 export function logTimestampStr(timestampUs: number, mocktime: number, opts: FormatOptions): string {
   if (!opts.timestamps) return '';
   const seconds = Math.floor(timestampUs / 1_000_000);
-  let s = formatISO8601DateTime(seconds);
+  let s = formatSecond(seconds);
   if (opts.timeMicros) s = s.slice(0, -1) + `.${pad(timestampUs - seconds * 1_000_000, 6)}Z`;
   if (mocktime > 0) s += ` (mocktime: ${formatISO8601DateTime(mocktime)})`;
   return s + ' ';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { callerLocation, Level, LogFlags, Logger, RECENT_DEBUG_HISTORY_SIZE } from '../../../src/util/logging.js';
+import { callerLocation, Level, LogFlags, Logger, LogSite, RECENT_DEBUG_HISTORY_SIZE } from '../../../src/util/logging.js';
 import { getLogCategory, logCategoryNames } from '../../../src/util/logging_categories.js';
 import { tmpDir, useTmpDirs } from '../common/tmpdir.js';
 
@@ -97,6 +97,39 @@ describe('log categories and levels', () => {
       logger.info('x');
     })();
     assert.match(out[0]!, /^2026-12-06T03:30:00Z \[test\/unit\/logging\/logger\.test\.js:\d+\] \[emitter\] x\n$/);
+  });
+
+  it('a LogSite looks its location up on its first line and reuses it', () => {
+    const { logger, out } = makeLogger();
+    logger.logSourceLocations = true;
+    logger.startLogging();
+    const site = new LogSite();
+    function hot(n: number) {
+      logger.info(`line ${n}`, { site });
+    }
+    hot(1);
+    const first = site.loc;
+    assert.equal(first?.func, 'hot');
+    hot(2);
+    assert.equal(site.loc, first);
+    // The cache is per site object: another caller using it gets the first caller's location.
+    (function elsewhere() {
+      logger.info('other', { site });
+    })();
+    assert.equal(out.length, 3);
+    for (const line of out) assert.match(line, /\[hot\] /);
+  });
+
+  it('looks no location up when neither printed nor rate limited', () => {
+    const { logger } = makeLogger();
+    logger.startLogging();
+    const site = new LogSite();
+    const looked = () => site.loc !== undefined;
+    logger.info('quiet', { site });
+    assert.equal(looked(), false);
+    logger.setRateLimiting(logger.createRateLimiter(() => {}, 1000, 60));
+    logger.info('limited', { site });
+    assert.equal(looked(), true);
   });
 });
 

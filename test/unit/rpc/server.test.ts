@@ -72,6 +72,14 @@ describe('rpc command table', () => {
     assert.deepEqual(duplicateKeys(body.params as JSONObject), ['c', 'a']);
     assert.equal(invalid(body.params as JSONObject), 'Parameter c specified multiple times');
     assert.deepEqual(parseJSONBody(Buffer.from(' [1, -0.5e2, "a\\u00e9\\n", true, null, {}] ')), { value: [1, -50, 'a\u00e9\n', true, null, {}] });
+    // Colons and escaped quotes inside strings do not hide a duplicate, nor make one up.
+    const tricky = parseJSONBody(Buffer.from('{"a:\\"":"x:y","b":[{"c":":"}],"a:\\"":2}'))!.value as JSONObject;
+    assert.deepEqual([tricky['a:"'], duplicateKeys(tricky)], ['x:y', ['a:"']]);
+    const plain = parseJSONBody(Buffer.from('{"k\\\\":"v:\\":","__proto__":{"x":[1,{"y":null}]}}'))!.value as JSONObject;
+    assert.deepEqual(Object.keys(plain), ['k\\', '__proto__']);
+    assert.deepEqual(plain['__proto__'], { x: [1, { y: null }] });
+    assert.equal(Object.getPrototypeOf(plain), Object.prototype);
+    assert.deepEqual(duplicateKeys(plain), []);
     for (const bad of ['', '[1,]', '{"a":1,}', '01', '[1] 2', '"\u0001"', '{1:2}', "{'a':1}", '[', 'nul']) {
       assert.equal(parseJSONBody(Buffer.from(bad)), undefined, bad);
     }

@@ -144,6 +144,19 @@ export interface TxReadOptions {
 }
 
 /**
+ * Where a parsed transaction lay in its input: the whole serialization is [start, end); with witness data, the
+ * stripped serialization (the txid's) is the version, [inputsStart, witnessStart), then the lock time at
+ * end - 4. Without witness data inputsStart and witnessStart are -1. A parser that keeps these can hash the
+ * original bytes instead of serializing the transaction again (see block.ts).
+ */
+export interface TxSpan {
+  start: number;
+  inputsStart: number;
+  witnessStart: number;
+  end: number;
+}
+
+/**
  * An immutable transaction. `version` is a uint32 as in current Core (a wire value of -1 reads as 0xffffffff);
  * txid and wtxid are computed on first use and cached.
  */
@@ -168,9 +181,12 @@ export class Transaction {
     this.lockTime = (f.lockTime ?? 0) >>> 0;
   }
 
-  /** Core's UnserializeTransaction, including its handling of the marker/flag bytes. */
-  static read(r: ByteReader, opts: TxReadOptions = {}): Transaction {
+  /** Core's UnserializeTransaction, including its handling of the marker/flag bytes; `span` gets its position. */
+  static read(r: ByteReader, opts: TxReadOptions = {}, span?: TxSpan): Transaction {
     const allowWitness = opts.allowWitness ?? true;
+    const start = r.pos;
+    let inputsStart = -1;
+    let witnessStart = -1;
     const version = r.readU32LE();
     let flags = 0;
     // An empty vin here is either a real zero-input tx or the BIP144 marker; Core reads it as the marker.
@@ -179,8 +195,10 @@ export class Transaction {
     if (vin.length === 0 && allowWitness) {
       flags = r.readU8();
       if (flags !== 0) {
+        inputsStart = r.pos;
         vin = r.readVector(TxIn.read);
         vout = r.readVector(TxOut.read);
+        witnessStart = r.pos;
       }
     } else {
       vout = r.readVector(TxOut.read);
@@ -199,7 +217,24 @@ export class Transaction {
     }
     if (flags) throw new SerializationError('Unknown transaction optional data');
     const lockTime = r.readU32LE();
+    if (span) {
+      span.start = start;
+      // Marker and flag without a witness record are rejected above, so a flag read means witness data follows.
+      span.inputsStart = witnessStart < 0 ? -1 : inputsStart;
+      span.witnessStart = witnessStart;
+      span.end = r.pos;
+    }
     return new Transaction({ version, vin, vout, lockTime });
+  }
+
+  /**
+   * Sets txid and wtxid computed by a parser from the bytes this transaction was read from (which serialize to
+   * exactly those bytes: Core's format admits one encoding, compact sizes included). `wtxid` is ignored without
+   * witness data.
+   */
+  primeHashes(txid: Uint8Array, wtxid: Uint8Array): void {
+    this.cachedTxid = txid;
+    this.cachedWtxid = this.hasWitness() ? wtxid : txid;
   }
 
   /** Parses exactly one transaction; trailing bytes are an error (as in Core's DecodeHexTx). */

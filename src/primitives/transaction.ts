@@ -11,6 +11,7 @@ export class OutPoint {
   static readonly NULL_INDEX = 0xffffffff;
   readonly hash: Uint8Array;
   readonly n: number;
+  private cachedBinaryKey: string | undefined;
 
   constructor(hash: Uint8Array = ZERO_HASH, n: number = OutPoint.NULL_INDEX) {
     if (hash.length !== 32) throw new RangeError('OutPoint hash must be 32 bytes');
@@ -32,6 +33,20 @@ export class OutPoint {
 
   equals(o: OutPoint): boolean {
     return this.n === o.n && bytesEqual(this.hash, o.hash);
+  }
+
+  /**
+   * The 36 serialized bytes as a binary (latin1) string: a compact Map key for the coins caches, made once per
+   * outpoint object however often a block's checks look the coin up.
+   */
+  binaryKey(): string {
+    if (this.cachedBinaryKey === undefined) {
+      const b = Buffer.allocUnsafe(36);
+      b.set(this.hash, 0);
+      b.writeUInt32LE(this.n, 32);
+      this.cachedBinaryKey = b.toString('latin1');
+    }
+    return this.cachedBinaryKey;
   }
 
   /** A string usable as a Map key ("<display txid>:<n>"). */

@@ -5,6 +5,8 @@ import { bytesEqual, bytesToHex, hashToHex, hexToBytes } from '../util/hex.js';
 import { WITNESS_SCALE_FACTOR } from '../consensus/consensus.js';
 
 const ZERO_HASH = new Uint8Array(32);
+/** The witness of every input without one: frozen, so one array serves them all. */
+const NO_WITNESS: readonly Uint8Array[] = Object.freeze([]);
 
 /** A reference to one output of a previous transaction. `hash` is the txid in internal byte order. */
 export class OutPoint {
@@ -85,7 +87,7 @@ export class TxIn {
     this.prevout = f.prevout;
     this.scriptSig = f.scriptSig ?? new Uint8Array(0);
     this.sequence = (f.sequence ?? TxIn.SEQUENCE_FINAL) >>> 0;
-    this.witness = Object.freeze([...(f.witness ?? [])]);
+    this.witness = f.witness === undefined || f.witness.length === 0 ? NO_WITNESS : Object.freeze([...f.witness]);
   }
 
   /** Reads prevout, scriptSig and sequence (the witness comes later in the transaction). */
@@ -225,7 +227,8 @@ export class Transaction {
         const stack = r.readVector((rr) => rr.readVarBytes());
         if (stack.length > 0) {
           any = true;
-          vin[i] = vin[i]!.withWitness(stack);
+          const { prevout, scriptSig, sequence } = vin[i]!;
+          vin[i] = new TxIn({ prevout, scriptSig, sequence, witness: stack });
         }
       }
       if (!any) throw new SerializationError('Superfluous witness record');

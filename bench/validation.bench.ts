@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateChain, type GeneratedChain, type GeneratorOptions } from './lib/chain_generator.js';
 import { cookieAuth, processRssMiB, rpcCall, startNode, type StartedNode } from './lib/node_process.js';
-import type { BenchmarkSuite, BenchOptions } from './lib/bench.js';
+import { BenchSkipped, type BenchmarkSuite, type BenchOptions } from './lib/bench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const buildDir = process.env['SMITHCOIN_BUILD_DIR'] ?? path.resolve(here, '..', '..');
@@ -100,4 +100,56 @@ async function runReindex(opts: BenchOptions): Promise<void> {
   }
 }
 
-export const benchmarks: BenchmarkSuite[] = [{ name: 'node.reindex', run: runReindex }];
+/** The source tree, from the build's test/config.ini (SRCDIR), for test/data. */
+function sourceDir(): string | undefined {
+  try {
+    const ini = fs.readFileSync(path.join(buildDir, 'test', 'config.ini'), 'utf8');
+    return /^SRCDIR=(.*)$/m.exec(ini)?.[1]?.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Inputs of the active chain's transactions, coinbases left out (as the generator counts them). */
+async function countInputs(node: StartedNode, height: number): Promise<number> {
+  let inputs = 0;
+  for (let h = 1; h <= height; h++) {
+    const hash = await rpcCall(node.target, 'getblockhash', [h]);
+    const block = (await rpcCall(node.target, 'getblock', [hash, 2])) as { tx: Array<{ vin: Array<{ coinbase?: string }> }> };
+    for (const tx of block.tx) for (const vin of tx.vin) if (vin.coinbase === undefined) inputs++;
+  }
+  return inputs;
+}
+
+/** -reindex of the chain Bitcoin Core wrote (test/data/core-regtest), -par=1 then -par=2, from a scratch copy. */
+async function runCoreFixture(): Promise<void> {
+  const src = sourceDir();
+  const fixture = src === undefined ? undefined : path.join(src, 'test', 'data', 'core-regtest');
+  if (fixture === undefined || !fs.existsSync(path.join(fixture, 'expected.json'))) throw new BenchSkipped('no test/data/core-regtest in the source tree');
+  const expected = JSON.parse(fs.readFileSync(path.join(fixture, 'expected.json'), 'utf8')) as { getblockchaininfo: { blocks: number } };
+  const height = expected.getblockchaininfo.blocks;
+  const datadir = fs.mkdtempSync(path.join(os.tmpdir(), 'smithcoin-bench-corefixture-'));
+  const port = 20000 + ((process.pid + 7) % 20000);
+  try {
+    fs.cpSync(path.join(fixture, 'regtest'), path.join(datadir, 'regtest'), { recursive: true });
+    const node = await startSmithcoind(datadir, port, []);
+    let inputs: number;
+    try {
+      inputs = await countInputs(node, height);
+    } finally {
+      await node.stop();
+    }
+    console.log(`Core fixture chain: ${height} blocks, ${inputs} inputs`);
+    const one = await reindex(datadir, port, height, 1);
+    report('Core fixture -reindex -par=1', height, inputs, one.secs);
+    const two = await reindex(datadir, port, height, 2);
+    report('Core fixture -reindex -par=2', height, inputs, two.secs, one.secs);
+  } finally {
+    fs.rmSync(datadir, { recursive: true, force: true });
+  }
+}
+
+export const benchmarks: BenchmarkSuite[] = [
+  { name: 'node.reindex', run: runReindex },
+  { name: 'node.reindex.corefixture', run: runCoreFixture },
+];

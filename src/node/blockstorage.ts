@@ -291,6 +291,8 @@ export class BlockManager {
   }
 
   close(): void {
+    this.blocks.closeFiles();
+    this.undo.closeFiles();
     this.treeDB.close();
   }
 }

@@ -61,8 +61,18 @@ export function initBlocksDirXorKey(blocksDir: string, useXor: boolean, log: (ms
   return key;
 }
 
-/** One numbered sequence of flat files, blk?????.dat or rev?????.dat, obfuscated with the blocksdir key. */
+/** Open files kept per sequence: the file being appended to and the few being read back (reindex, reorgs). */
+const OPEN_FILES = 4;
+
+/**
+ * One numbered sequence of flat files, blk?????.dat or rev?????.dat, obfuscated with the blocksdir key. A few files
+ * stay open (read-write) between calls, so writing a block and its undo data or reading one back costs no open and
+ * close; removing a file closes it first.
+ */
 export class FlatFileSeq {
+  /** Open descriptors by file number, least recently used first. */
+  private readonly open = new Map<number, number>();
+
   constructor(
     readonly dir: string,
     readonly prefix: 'blk' | 'rev',
@@ -73,6 +83,33 @@ export class FlatFileSeq {
 
   fileName(file: number): string {
     return path.join(this.dir, flatFileName(this.prefix, file));
+  }
+
+  /** A read-write descriptor for `file`, from the cache or opened (created only with `create`; else ENOENT). */
+  private fd(file: number, create: boolean): number {
+    const cached = this.open.get(file);
+    if (cached !== undefined) {
+      this.open.delete(file);
+      this.open.set(file, cached);
+      return cached;
+    }
+    const fd = fs.openSync(this.fileName(file), create ? OPEN_OR_CREATE : fs.constants.O_RDWR);
+    this.open.set(file, fd);
+    if (this.open.size > OPEN_FILES) {
+      const [oldest, oldFd] = this.open.entries().next().value as [number, number];
+      this.open.delete(oldest);
+      fs.closeSync(oldFd);
+    }
+    return fd;
+  }
+
+  /** Closes the cached descriptor of `file` (or of every file). */
+  closeFiles(file?: number): void {
+    for (const [n, fd] of [...this.open]) {
+      if (file !== undefined && n !== file) continue;
+      this.open.delete(n);
+      fs.closeSync(fd);
+    }
   }
 
   exists(file: number): boolean {
@@ -99,13 +136,8 @@ export class FlatFileSeq {
     const newSize = newChunks * this.chunkSize;
     const inc = newSize - pos.pos;
     if (!checkDiskSpace(this.dir, inc)) throw new DiskSpaceError();
-    const name = this.fileName(pos.file);
-    const fd = fs.openSync(name, OPEN_OR_CREATE);
-    try {
-      if (fs.fstatSync(fd).size < newSize) fs.ftruncateSync(fd, newSize);
-    } finally {
-      fs.closeSync(fd);
-    }
+    const fd = this.fd(pos.file, true);
+    if (fs.fstatSync(fd).size < newSize) fs.ftruncateSync(fd, newSize);
     return inc;
   }
 
@@ -117,13 +149,7 @@ export class FlatFileSeq {
     new DataView(buf.buffer).setUint32(4, payload.length, true);
     buf.set(payload, STORAGE_HEADER_BYTES);
     if (trailer) buf.set(trailer, STORAGE_HEADER_BYTES + payload.length);
-    const name = this.fileName(pos.file);
-    const fd = fs.openSync(name, OPEN_OR_CREATE);
-    try {
-      fs.writeSync(fd, xorAt(buf, this.xorKey, pos.pos), 0, total, pos.pos);
-    } finally {
-      fs.closeSync(fd);
-    }
+    fs.writeSync(this.fd(pos.file, true), xorAt(buf, this.xorKey, pos.pos), 0, total, pos.pos);
     return { file: pos.file, pos: pos.pos + STORAGE_HEADER_BYTES };
   }
 
@@ -132,13 +158,9 @@ export class FlatFileSeq {
    * A missing file is an error, as in Core.
    */
   flush(pos: FlatFilePos, finalize: boolean): void {
-    const fd = fs.openSync(this.fileName(pos.file), 'r+');
-    try {
-      if (finalize) fs.ftruncateSync(fd, pos.pos);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    const fd = this.fd(pos.file, false);
+    if (finalize) fs.ftruncateSync(fd, pos.pos);
+    fs.fsyncSync(fd);
   }
 
   /**
@@ -147,19 +169,14 @@ export class FlatFileSeq {
    * never makes us read more than the file holds.
    */
   recordReader(payloadPos: FlatFilePos, maxPayload: number, trailer = 0): FlatFileReader {
-    const name = this.fileName(payloadPos.file);
-    const fd = fs.openSync(name, 'r');
-    try {
-      const fileSize = fs.fstatSync(fd).size;
-      const start = Math.max(0, payloadPos.pos - STORAGE_HEADER_BYTES);
-      const header = readAt(fd, start, Math.min(STORAGE_HEADER_BYTES, Math.max(0, fileSize - start)));
-      let size = 0;
-      if (header.length === STORAGE_HEADER_BYTES) size = new DataView(xorAt(header, this.xorKey, start).buffer).getUint32(4, true);
-      const want = Math.min(STORAGE_HEADER_BYTES + Math.min(size, maxPayload) + trailer, Math.max(0, fileSize - start));
-      return new FlatFileReader(payloadPos.file, readAt(fd, start, want), this.xorKey, this.messageStart, start);
-    } finally {
-      fs.closeSync(fd);
-    }
+    const fd = this.fd(payloadPos.file, false);
+    const fileSize = fs.fstatSync(fd).size;
+    const start = Math.max(0, payloadPos.pos - STORAGE_HEADER_BYTES);
+    const header = readAt(fd, start, Math.min(STORAGE_HEADER_BYTES, Math.max(0, fileSize - start)));
+    let size = 0;
+    if (header.length === STORAGE_HEADER_BYTES) size = new DataView(xorAt(header, this.xorKey, start).buffer).getUint32(4, true);
+    const want = Math.min(STORAGE_HEADER_BYTES + Math.min(size, maxPayload) + trailer, Math.max(0, fileSize - start));
+    return new FlatFileReader(payloadPos.file, readAt(fd, start, want), this.xorKey, this.messageStart, start);
   }
 
   /** The whole file through a reader (for reindex and tests). */
@@ -168,6 +185,7 @@ export class FlatFileSeq {
   }
 
   remove(file: number): boolean {
+    this.closeFiles(file);
     try {
       fs.unlinkSync(this.fileName(file));
       return true;

@@ -28,6 +28,8 @@ export interface ProcessBlockOptions {
 export interface CoinsReader {
   getCoin(outpoint: OutPoint): Coin | undefined;
   haveCoin(outpoint: OutPoint): boolean;
+  /** Whether any of the outpoints is an unspent coin: haveCoin over all of them, in as few lookups below as it can. */
+  haveAnyCoin?(outpoints: readonly OutPoint[]): boolean;
   /** Hash of the block the cache's view corresponds to (internal byte order). */
   getBestBlock(): Uint8Array;
 }

@@ -11,6 +11,8 @@ import type { CoinChange } from './txdb.js';
 export interface CoinsBackend {
   getCoin(outpoint: OutPoint): Coin | undefined;
   haveCoin(outpoint: OutPoint): boolean;
+  /** Batched haveCoin (the database answers many keys in one call); without it, haveCoin one by one. */
+  haveAnyCoin?(outpoints: readonly OutPoint[]): boolean;
   getBestBlock(): Uint8Array;
   /** Applies changes written by a child cache; `fresh` entries do not exist unspent in this view. */
   batchWrite(changes: Iterable<CoinChange & { fresh?: boolean }>, bestBlock: Uint8Array): void;
@@ -36,12 +38,9 @@ function entryUsage(coin: Coin | undefined): number {
   return ENTRY_OVERHEAD + (coin?.out.scriptPubKey.length ?? 0);
 }
 
-/** Map key of an outpoint: its 36 serialized bytes as a binary string (no hex formatting on the hot path). */
+/** Map key of an outpoint: its 36 serialized bytes as a binary string, kept on the outpoint object. */
 function keyOf(outpoint: OutPoint): string {
-  const b = Buffer.allocUnsafe(36);
-  b.set(outpoint.hash, 0);
-  b.writeUInt32LE(outpoint.n, 32);
-  return b.toString('latin1');
+  return outpoint.binaryKey();
 }
 
 export class CoinsViewCache implements CoinsCache, CoinsBackend {
@@ -71,6 +70,23 @@ export class CoinsViewCache implements CoinsCache, CoinsBackend {
 
   haveCoin(outpoint: OutPoint): boolean {
     return this.fetch(outpoint)?.coin !== undefined;
+  }
+
+  /**
+   * Whether any outpoint is an unspent coin (BIP30's question about a block's new outputs). Cached entries answer
+   * for themselves, spent ones included; the rest are asked below in one batch. Found coins are not cached: the
+   * block is about to overwrite nothing, or fails.
+   */
+  haveAnyCoin(outpoints: readonly OutPoint[]): boolean {
+    const below: OutPoint[] = [];
+    for (const outpoint of outpoints) {
+      const entry = this.entries.get(keyOf(outpoint));
+      if (entry === undefined) below.push(outpoint);
+      else if (entry.coin !== undefined) return true;
+    }
+    if (below.length === 0) return false;
+    if (this.base.haveAnyCoin) return this.base.haveAnyCoin(below);
+    return below.some((o) => this.base.haveCoin(o));
   }
 
   /** Whether the coin is in this cache, unspent, without looking below (HaveCoinInCache). */
@@ -171,9 +187,9 @@ export class CoinsViewCache implements CoinsCache, CoinsBackend {
     this.bestBlock = bestBlock;
   }
 
-  /** The dirty entries, as the view below takes them. */
+  /** The dirty entries, as the view below takes them (the entries themselves: they are dropped or cleaned after). */
   private *changes(): Generator<CoinChange & { fresh: boolean }> {
-    for (const e of this.entries.values()) if (e.dirty) yield { outpoint: e.outpoint, coin: e.coin, fresh: e.fresh };
+    for (const e of this.entries.values()) if (e.dirty) yield e;
   }
 
   /** Writes every change down and empties the cache (Core's Flush). */

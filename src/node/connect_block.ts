@@ -151,13 +151,11 @@ export async function connectBlock(block: Block, index: BlockIndex, view: CoinsC
 /** BIP30: no transaction may create an output where an unspent one with the same outpoint exists. */
 function checkBIP30(block: Block, index: BlockIndex, view: CoinsCache, consensus: ConsensusParams, state: BlockValidationState): void {
   if (!isBIP30Enforced(index, index.prev!.getAncestor(consensus.BIP34Height), consensus)) return;
-  for (const tx of block.vtx) {
-    for (let n = 0; n < tx.vout.length; n++) {
-      if (view.haveCoin(new OutPoint(tx.txid, n))) {
-        state.invalid(BlockValidationResult.BLOCK_CONSENSUS, 'bad-txns-BIP30', 'tried to overwrite transaction');
-      }
-    }
-  }
+  const outpoints: OutPoint[] = [];
+  for (const tx of block.vtx) for (let n = 0; n < tx.vout.length; n++) outpoints.push(new OutPoint(tx.txid, n));
+  // One batched question for the whole block: the outputs are new, so most are in no cache.
+  const found = view.haveAnyCoin ? view.haveAnyCoin(outpoints) : outpoints.some((o) => view.haveCoin(o));
+  if (found) state.invalid(BlockValidationResult.BLOCK_CONSENSUS, 'bad-txns-BIP30', 'tried to overwrite transaction');
 }
 
 interface ConnectRules {

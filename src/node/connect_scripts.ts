@@ -3,7 +3,7 @@
 // Work goes to the pool in chunks while the block is still being connected, so the workers start early; the
 // caller joins them with complete() before it returns.
 import type { Transaction, TxOut } from '../primitives/transaction.js';
-import { type ScriptCheckQueue, type TxScriptResult, makeScriptCheckJob, verifyTransactionScripts } from '../script/check_queue.js';
+import { type PostedBatch, type ScriptCheckQueue, type TxScriptResult, makeScriptCheckJob, verifyTransactionScripts } from '../script/check_queue.js';
 import { ScriptError, scriptErrorString } from '../script/script_error.js';
 import type { ScriptVerifyFlags } from '../script/verify_flags.js';
 import { hashToHex } from '../util/hex.js';
@@ -20,13 +20,6 @@ export interface ScriptFailure {
  * inputs is shared out and the first worker starts while the transaction loop still runs.
  */
 export const DEFAULT_SCRIPT_CHUNK_INPUTS = 16;
-
-/**
- * The main thread's part of the checks, relative to one worker's. Before it verifies anything the main thread has
- * already spent about as long on the block's coins, reading and serialization as the checks take, so it keeps
- * only a small share and the workers get the rest.
- */
-const MAIN_THREAD_WEIGHT = 0.25;
 
 /** Core's -par default (0: one thread per core) and its cap on worker threads. */
 export const DEFAULT_SCRIPTCHECK_THREADS = 0;
@@ -77,8 +70,8 @@ interface Queued {
 
 interface Chunk {
   items: Queued[];
-  /** Results from the pool; undefined for a chunk the main thread verifies itself. */
-  pending: Promise<TxScriptResult[]> | undefined;
+  /** The batch sent to the pool (the main thread may still run some of its jobs). */
+  posted: PostedBatch;
 }
 
 export class BlockScriptChecks {
@@ -87,8 +80,6 @@ export class BlockScriptChecks {
   private readonly chunks: Chunk[] = [];
   private current: Queued[] = [];
   private currentInputs = 0;
-  private postedInputs = 0;
-  private mainInputs = 0;
   /** Inputs whose scripts were checked or queued, and transactions skipped thanks to the cache. */
   inputsChecked = 0;
   cacheHits = 0;
@@ -131,48 +122,41 @@ export class BlockScriptChecks {
   }
 
   /**
-   * Ends the current chunk: the main thread keeps it while below its share of the inputs so far, otherwise it goes
-   * to the pool at once. The first chunk always goes to the pool, so the workers start early.
+   * Sends the current chunk to the pool at once: a worker never waits for the main thread's event loop, and the
+   * main thread takes back, in complete(), whatever no worker has started by then.
    */
   private cutChunk(): void {
     if (this.current.length === 0) return;
     const items = this.current;
-    const inputs = this.currentInputs;
     this.current = [];
     this.currentInputs = 0;
-    const queue = this.opts.queue!;
-    const mainShare = MAIN_THREAD_WEIGHT / (queue.size + MAIN_THREAD_WEIGHT);
-    if (this.postedInputs > 0 && this.mainInputs < mainShare * (this.mainInputs + this.postedInputs + inputs)) {
-      this.mainInputs += inputs;
-      this.chunks.push({ items, pending: undefined });
-      return;
-    }
-    this.postedInputs += inputs;
-    const { flags, cacheStore } = this.opts;
-    const pending = queue.verify(items.map((q) => makeScriptCheckJob(q.tx, q.spent, flags, cacheStore)));
-    // Joined in complete(); until then a rejection must not surface as an unhandled one.
-    pending.catch(() => undefined);
-    this.chunks.push({ items, pending });
+    const { flags, cacheStore, queue } = this.opts;
+    const posted = queue!.post(items.map((q) => makeScriptCheckJob(q.tx, q.spent, flags, cacheStore)), true);
+    this.chunks.push({ items, posted });
   }
 
   /**
-   * Verifies the main thread's chunks, then waits for the pool's (Core's CCheckQueueControl::Complete). Returns
-   * the first failure in block order. Throws when a worker failed (an exception is not a script result).
+   * Verifies the jobs that no worker has started (latest chunk first, the workers take the earliest), then waits for
+   * the pool (Core's CCheckQueueControl::Complete). Returns the first failure in
+   * block order. Throws when a worker failed (an exception is not a script result).
    */
   async complete(): Promise<ScriptFailure | undefined> {
     this.cutChunk();
-    let here: Array<TxScriptResult[] | undefined>;
     try {
-      here = this.chunks.map((c) => (c.pending ? undefined : c.items.map((q) => this.verifyHere(q.tx, q.spent))));
+      for (let k = this.chunks.length - 1; k >= 0; k--) {
+        const { items, posted } = this.chunks[k]!;
+        posted.help((i) => this.verifyHere(items[i]!.tx, items[i]!.spent));
+      }
     } catch (e) {
       // Let the pool finish first: no check may outlive the block's connection.
-      await Promise.allSettled(this.chunks.map((c) => c.pending));
+      for (const c of this.chunks) c.posted.closeHelp();
+      await Promise.allSettled(this.chunks.map((c) => c.posted.results()));
       throw e;
     }
-    const pooled = await Promise.all(this.chunks.map((c) => c.pending));
+    const pooled = await Promise.all(this.chunks.map((c) => c.posted.results()));
     let failure: ScriptFailure | undefined;
     this.chunks.forEach((chunk, k) => {
-      const results = here[k] ?? pooled[k]!;
+      const results = pooled[k]!;
       if (results.length !== chunk.items.length) throw new Error(`script check queue returned ${results.length} results for ${chunk.items.length} transactions`);
       results.forEach((r, i) => {
         const { tx, entry } = chunk.items[i]!;

@@ -141,6 +141,11 @@ export class CoinsViewDB {
     return this.db.exists(coinKey(outpoint));
   }
 
+  /** Whether any of the outpoints has a coin, in one batched read. */
+  haveAnyCoin(outpoints: readonly OutPoint[]): boolean {
+    return this.db.readMany(outpoints.map(coinKey)).some((v) => v !== null);
+  }
+
   /** The block the coins are current for; all zeros while a flush is unfinished or the database is new. */
   getBestBlock(): Uint8Array {
     const v = this.db.read(singleByteKey(DB_BEST_BLOCK));

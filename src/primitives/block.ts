@@ -1,7 +1,8 @@
 // BlockHeader (80 bytes, cached hash) and Block (header + transactions) with their wire format and weight.
 import { hash256 } from '../crypto/sha256.js';
 import { WITNESS_SCALE_FACTOR } from '../consensus/consensus.js';
-import { Transaction, type TxReadOptions } from './transaction.js';
+import { sha256dBatch } from '../crypto/sha256_batch.js';
+import { Transaction, type TxReadOptions, type TxSpan } from './transaction.js';
 import { ByteReader, ByteWriter, deserializeExact } from '../util/serialize.js';
 import { bytesToHex, hashToHex, hexToBytes } from '../util/hex.js';
 
@@ -72,6 +73,11 @@ export class BlockHeader {
     return bytesToHex(this.toBytes());
   }
 
+  /** Sets the hash computed by a parser from the 80 bytes this header was read from. */
+  primeHash(hash: Uint8Array): void {
+    this.cachedHash = hash;
+  }
+
   /** Block hash in internal byte order. Do not mutate the returned array. */
   get hash(): Uint8Array {
     if (!this.cachedHash) this.cachedHash = hash256(this.toBytes());
@@ -102,9 +108,18 @@ export class Block {
     this.vtx = Object.freeze([...vtx]);
   }
 
+  /** Reads a block; the header hash, txids and wtxids come from the bytes read, in one batch. */
   static read(r: ByteReader, opts: TxReadOptions = {}): Block {
+    const headerStart = r.pos;
     const header = BlockHeader.read(r);
-    const vtx = r.readVector((rr) => Transaction.read(rr, opts));
+    const spans: TxSpan[] = [];
+    const vtx = r.readVector((rr) => {
+      const span: TxSpan = { start: 0, inputsStart: -1, witnessStart: -1, end: 0 };
+      const tx = Transaction.read(rr, opts, span);
+      spans.push(span);
+      return tx;
+    });
+    primeBlockHashes(r.data, headerStart, header, vtx, spans);
     return new Block(header, vtx);
   }
 
@@ -164,4 +179,31 @@ export class Block {
     for (const tx of this.vtx) size += txSize(tx);
     return size;
   }
+}
+
+/**
+ * Hashes a parsed block from its bytes in one batch: the header, each transaction as read (its wtxid, and its txid
+ * when it has no witness), and for a witness transaction its stripped serialization copied together from the
+ * spans. Serializing every transaction again just to hash it costs more than the hashing.
+ */
+function primeBlockHashes(data: Uint8Array, headerStart: number, header: BlockHeader, vtx: readonly Transaction[], spans: readonly TxSpan[]): void {
+  const inputs: Uint8Array[] = [data.subarray(headerStart, headerStart + BlockHeader.SIZE)];
+  for (const s of spans) {
+    inputs.push(data.subarray(s.start, s.end));
+    if (s.witnessStart < 0) continue;
+    const middle = s.witnessStart - s.inputsStart;
+    const stripped = new Uint8Array(8 + middle);
+    stripped.set(data.subarray(s.start, s.start + 4), 0);
+    stripped.set(data.subarray(s.inputsStart, s.witnessStart), 4);
+    stripped.set(data.subarray(s.end - 4, s.end), 4 + middle);
+    inputs.push(stripped);
+  }
+  const digests = sha256dBatch(inputs);
+  header.primeHash(digests[0]!);
+  let k = 1;
+  vtx.forEach((tx, i) => {
+    const whole = digests[k++]!;
+    if (spans[i]!.witnessStart < 0) tx.primeHashes(whole, whole);
+    else tx.primeHashes(digests[k++]!, whole);
+  });
 }

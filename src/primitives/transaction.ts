@@ -5,12 +5,15 @@ import { bytesEqual, bytesToHex, hashToHex, hexToBytes } from '../util/hex.js';
 import { WITNESS_SCALE_FACTOR } from '../consensus/consensus.js';
 
 const ZERO_HASH = new Uint8Array(32);
+/** The witness of every input without one: frozen, so one array serves them all. */
+const NO_WITNESS: readonly Uint8Array[] = Object.freeze([]);
 
 /** A reference to one output of a previous transaction. `hash` is the txid in internal byte order. */
 export class OutPoint {
   static readonly NULL_INDEX = 0xffffffff;
   readonly hash: Uint8Array;
   readonly n: number;
+  private cachedBinaryKey: string | undefined;
 
   constructor(hash: Uint8Array = ZERO_HASH, n: number = OutPoint.NULL_INDEX) {
     if (hash.length !== 32) throw new RangeError('OutPoint hash must be 32 bytes');
@@ -32,6 +35,20 @@ export class OutPoint {
 
   equals(o: OutPoint): boolean {
     return this.n === o.n && bytesEqual(this.hash, o.hash);
+  }
+
+  /**
+   * The 36 serialized bytes as a binary (latin1) string: a compact Map key for the coins caches, made once per
+   * outpoint object however often a block's checks look the coin up.
+   */
+  binaryKey(): string {
+    if (this.cachedBinaryKey === undefined) {
+      const b = Buffer.allocUnsafe(36);
+      b.set(this.hash, 0);
+      b.writeUInt32LE(this.n, 32);
+      this.cachedBinaryKey = b.toString('latin1');
+    }
+    return this.cachedBinaryKey;
   }
 
   /** A string usable as a Map key ("<display txid>:<n>"). */
@@ -70,7 +87,7 @@ export class TxIn {
     this.prevout = f.prevout;
     this.scriptSig = f.scriptSig ?? new Uint8Array(0);
     this.sequence = (f.sequence ?? TxIn.SEQUENCE_FINAL) >>> 0;
-    this.witness = Object.freeze([...(f.witness ?? [])]);
+    this.witness = f.witness === undefined || f.witness.length === 0 ? NO_WITNESS : Object.freeze([...f.witness]);
   }
 
   /** Reads prevout, scriptSig and sequence (the witness comes later in the transaction). */
@@ -144,6 +161,19 @@ export interface TxReadOptions {
 }
 
 /**
+ * Where a parsed transaction lay in its input: the whole serialization is [start, end); with witness data, the
+ * stripped serialization (the txid's) is the version, [inputsStart, witnessStart), then the lock time at
+ * end - 4. Without witness data inputsStart and witnessStart are -1. A parser that keeps these can hash the
+ * original bytes instead of serializing the transaction again (see block.ts).
+ */
+export interface TxSpan {
+  start: number;
+  inputsStart: number;
+  witnessStart: number;
+  end: number;
+}
+
+/**
  * An immutable transaction. `version` is a uint32 as in current Core (a wire value of -1 reads as 0xffffffff);
  * txid and wtxid are computed on first use and cached.
  */
@@ -168,9 +198,12 @@ export class Transaction {
     this.lockTime = (f.lockTime ?? 0) >>> 0;
   }
 
-  /** Core's UnserializeTransaction, including its handling of the marker/flag bytes. */
-  static read(r: ByteReader, opts: TxReadOptions = {}): Transaction {
+  /** Core's UnserializeTransaction, including its handling of the marker/flag bytes; `span` gets its position. */
+  static read(r: ByteReader, opts: TxReadOptions = {}, span?: TxSpan): Transaction {
     const allowWitness = opts.allowWitness ?? true;
+    const start = r.pos;
+    let inputsStart = -1;
+    let witnessStart = -1;
     const version = r.readU32LE();
     let flags = 0;
     // An empty vin here is either a real zero-input tx or the BIP144 marker; Core reads it as the marker.
@@ -179,8 +212,10 @@ export class Transaction {
     if (vin.length === 0 && allowWitness) {
       flags = r.readU8();
       if (flags !== 0) {
+        inputsStart = r.pos;
         vin = r.readVector(TxIn.read);
         vout = r.readVector(TxOut.read);
+        witnessStart = r.pos;
       }
     } else {
       vout = r.readVector(TxOut.read);
@@ -192,14 +227,32 @@ export class Transaction {
         const stack = r.readVector((rr) => rr.readVarBytes());
         if (stack.length > 0) {
           any = true;
-          vin[i] = vin[i]!.withWitness(stack);
+          const { prevout, scriptSig, sequence } = vin[i]!;
+          vin[i] = new TxIn({ prevout, scriptSig, sequence, witness: stack });
         }
       }
       if (!any) throw new SerializationError('Superfluous witness record');
     }
     if (flags) throw new SerializationError('Unknown transaction optional data');
     const lockTime = r.readU32LE();
+    if (span) {
+      span.start = start;
+      // Marker and flag without a witness record are rejected above, so a flag read means witness data follows.
+      span.inputsStart = witnessStart < 0 ? -1 : inputsStart;
+      span.witnessStart = witnessStart;
+      span.end = r.pos;
+    }
     return new Transaction({ version, vin, vout, lockTime });
+  }
+
+  /**
+   * Sets txid and wtxid computed by a parser from the bytes this transaction was read from (which serialize to
+   * exactly those bytes: Core's format admits one encoding, compact sizes included). `wtxid` is ignored without
+   * witness data.
+   */
+  primeHashes(txid: Uint8Array, wtxid: Uint8Array): void {
+    this.cachedTxid = txid;
+    this.cachedWtxid = this.hasWitness() ? wtxid : txid;
   }
 
   /** Parses exactly one transaction; trailing bytes are an error (as in Core's DecodeHexTx). */

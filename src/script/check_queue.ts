@@ -74,17 +74,90 @@ export function runScriptCheckJobCached(job: ScriptCheckJob, sigCache: Signature
   return verifyTransactionScripts(tx, spent, job.flags, sigCache ? { cache: sigCache, store: job.cacheSigStore ?? false } : undefined);
 }
 
+/**
+ * A batch in wire form: the jobs packed into one transferred buffer (no structured clone of many small arrays), and
+ * the claim slot through which the worker and the posting thread share its jobs.
+ */
 interface BatchRequest {
   id: number;
-  jobs: ScriptCheckJob[];
+  /** Index into the shared claim counters, or -1: the worker runs every job and nobody else claims one. */
+  slot: number;
+  data: ArrayBuffer;
 }
-type BatchReply = { id: number; results: TxScriptResult[] } | { id: number; error: string };
+/** Per job: its error and failing input, or NOT_RUN for a job another thread claimed. */
+type BatchReply = { id: number; results: Int32Array } | { id: number; error: string };
+
+/** A result slot the worker left to the thread that claimed the job. */
+const NOT_RUN = -1;
 
 const WORKER_KIND = 'smithcoin-script-check';
 
 interface WorkerConfig {
   kind: typeof WORKER_KIND;
   signatureCacheBytes: number;
+  /** One claim counter per slot: the next job index of that slot's batch (Atomics.add claims a job). */
+  claims: SharedArrayBuffer;
+}
+
+/** Claim slots: batches in flight that another thread may help with; beyond that, batches are not shared. */
+const CLAIM_SLOTS = 4096;
+
+/** Packs jobs: a count, one offset per job, then each job (flags, store bit, tx, spent outputs). */
+export function packScriptCheckJobs(jobs: readonly ScriptCheckJob[]): ArrayBuffer {
+  let size = 4 + 4 * jobs.length;
+  for (const j of jobs) {
+    size += 4 + 4 + 4 + j.tx.length + 4;
+    for (const s of j.spentScripts) size += 8 + 4 + s.length;
+  }
+  const buf = new ArrayBuffer(size);
+  const bytes = new Uint8Array(buf);
+  const dv = new DataView(buf);
+  dv.setUint32(0, jobs.length, true);
+  let at = 4 + 4 * jobs.length;
+  jobs.forEach((j, k) => {
+    dv.setUint32(4 + 4 * k, at, true);
+    dv.setUint32(at, j.flags >>> 0, true);
+    dv.setUint32(at + 4, j.cacheSigStore ? 1 : 0, true);
+    dv.setUint32(at + 8, j.tx.length, true);
+    bytes.set(j.tx, at + 12);
+    at += 12 + j.tx.length;
+    dv.setUint32(at, j.spentScripts.length, true);
+    at += 4;
+    j.spentScripts.forEach((script, i) => {
+      dv.setBigInt64(at, j.spentValues[i]!, true);
+      dv.setUint32(at + 8, script.length, true);
+      bytes.set(script, at + 12);
+      at += 12 + script.length;
+    });
+  });
+  return buf;
+}
+
+/** The number of jobs in a packed batch. */
+function packedCount(buf: ArrayBuffer): number {
+  return new DataView(buf).getUint32(0, true);
+}
+
+/** Job `k` of a packed batch (views into the buffer, no copies). */
+export function unpackScriptCheckJob(buf: ArrayBuffer, k: number): ScriptCheckJob {
+  const dv = new DataView(buf);
+  let at = dv.getUint32(4 + 4 * k, true);
+  const flags = dv.getUint32(at, true) as ScriptVerifyFlags;
+  const cacheSigStore = dv.getUint32(at + 4, true) === 1;
+  const txLen = dv.getUint32(at + 8, true);
+  const tx = new Uint8Array(buf, at + 12, txLen);
+  at += 12 + txLen;
+  const n = dv.getUint32(at, true);
+  at += 4;
+  const spentValues: bigint[] = [];
+  const spentScripts: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    spentValues.push(dv.getBigInt64(at, true));
+    const len = dv.getUint32(at + 8, true);
+    spentScripts.push(new Uint8Array(buf, at + 12, len));
+    at += 12 + len;
+  }
+  return { tx, spentValues, spentScripts, flags, cacheSigStore };
 }
 
 export interface ScriptCheckQueueOptions {
@@ -105,21 +178,93 @@ export interface ScriptCheckQueueOptions {
 export const DEFAULT_MIN_BATCH_INPUTS = 16;
 
 interface PendingBatch {
-  resolve: (r: TxScriptResult[]) => void;
+  resolve: (r: Int32Array) => void;
   reject: (e: Error) => void;
+  worker: WorkerState;
+  inputs: number;
+}
+
+interface WorkerState {
+  worker: Worker;
+  /** Inputs posted to it and not answered yet. */
+  outstanding: number;
 }
 
 /**
- * A pool of verification threads. verify() spreads the jobs over the workers in contiguous batches balanced by
- * input count and resolves with one result per job, in order. close() stops the threads.
+ * A batch posted to a worker. The posting thread may claim the jobs the worker has not started (help), as Core's
+ * master thread joins the check queue; results() then merges both sides' results in job order.
+ */
+export class PostedBatch {
+  private stolen: Array<TxScriptResult | undefined> = [];
+  private replied = false;
+  private helpClosed = false;
+  private released = false;
+
+  constructor(
+    private readonly queue: ScriptCheckQueue,
+    readonly count: number,
+    private readonly slot: number,
+    private readonly reply: Promise<Int32Array>,
+    shareable: boolean,
+  ) {
+    this.helpClosed = !shareable;
+    reply.then(() => { this.replied = true; this.release(); }, () => { this.replied = true; this.release(); });
+  }
+
+  /** Jobs the worker has not claimed yet (an estimate: the worker may claim one at any moment). */
+  unclaimed(): number {
+    if (this.slot < 0 || this.helpClosed) return this.replied ? 0 : this.count;
+    return Math.max(0, this.count - this.queue.claimed(this.slot));
+  }
+
+  /** Claims and runs here every job the worker has not started; `run(k)` verifies job k. Only once. */
+  help(run: (k: number) => TxScriptResult): void {
+    if (this.helpClosed) return;
+    try {
+      for (let k = this.queue.claim(this.slot); k < this.count; k = this.queue.claim(this.slot)) this.stolen[k] = run(k);
+    } finally {
+      this.closeHelp();
+    }
+  }
+
+  /** No more help from this thread (the slot can be reused once the worker answered). */
+  closeHelp(): void {
+    this.helpClosed = true;
+    this.release();
+  }
+
+  private release(): void {
+    if (this.released || !this.replied || !this.helpClosed) return;
+    this.released = true;
+    if (this.slot >= 0) this.queue.freeSlot(this.slot);
+  }
+
+  /** Every job's result, in order, once the worker answered. */
+  async results(): Promise<TxScriptResult[]> {
+    const pairs = await this.reply;
+    const out: TxScriptResult[] = [];
+    for (let k = 0; k < this.count; k++) {
+      const error = pairs[2 * k]!;
+      if (error !== NOT_RUN) out.push({ error: error as ScriptError, input: pairs[2 * k + 1]! });
+      else if (this.stolen[k]) out.push(this.stolen[k]!);
+      else throw new Error(`script check job ${k} of ${this.count} was run by nobody`);
+    }
+    return out;
+  }
+}
+
+/**
+ * A pool of verification threads. post() sends a batch to the least busy worker at once (a worker never waits for
+ * the posting thread's event loop); verify() spreads jobs over the workers and resolves with one result per job, in
+ * order. close() stops the threads.
  */
 export class ScriptCheckQueue {
-  private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
-  private readonly waiting: Array<{ req: BatchRequest; pending: PendingBatch }> = [];
+  private readonly workers: WorkerState[] = [];
   private readonly pending = new Map<number, PendingBatch>();
   private readonly batchesPerWorker: number;
   private readonly minBatchInputs: number;
+  private readonly claims = new Int32Array(new SharedArrayBuffer(4 * CLAIM_SLOTS));
+  private readonly freeSlots: number[] = Array.from({ length: CLAIM_SLOTS }, (_, i) => CLAIM_SLOTS - 1 - i);
   private nextId = 1;
   private closed = false;
 
@@ -136,12 +281,13 @@ export class ScriptCheckQueue {
   private startWorkers(): void {
     if (this.workers.length > 0) return;
     for (let i = 0; i < this.opts.workers; i++) {
-      const workerData: WorkerConfig = { kind: WORKER_KIND, signatureCacheBytes: this.opts.signatureCacheBytes ?? DEFAULT_SIGNATURE_CACHE_BYTES };
+      const workerData: WorkerConfig = {
+        kind: WORKER_KIND, signatureCacheBytes: this.opts.signatureCacheBytes ?? DEFAULT_SIGNATURE_CACHE_BYTES, claims: this.claims.buffer as SharedArrayBuffer,
+      };
       const w = new Worker(new URL(import.meta.url), { workerData });
-      w.on('message', (msg: BatchReply) => this.onReply(w, msg));
+      w.on('message', (msg: BatchReply) => this.onReply(msg));
       w.on('error', (err) => this.failAll(err));
-      this.workers.push(w);
-      this.idle.push(w);
+      this.workers.push({ worker: w, outstanding: 0 });
     }
   }
 
@@ -157,41 +303,58 @@ export class ScriptCheckQueue {
   async verify(jobs: readonly ScriptCheckJob[]): Promise<TxScriptResult[]> {
     if (this.closed) throw new Error('ScriptCheckQueue is closed');
     if (jobs.length === 0) return [];
-    this.startWorkers();
     const batches = splitByInputs(jobs, this.opts.workers * this.batchesPerWorker, this.minBatchInputs);
-    const parts = await Promise.all(batches.map((b) => this.submit(b)));
+    const parts = await Promise.all(batches.map((b) => this.post(b, false).results()));
     return parts.flat();
+  }
+
+  /**
+   * Sends `jobs` to the least busy worker now. With `shareable`, the caller may claim the jobs the worker has not
+   * started (PostedBatch.help) and must then call help() or closeHelp() once.
+   */
+  post(jobs: readonly ScriptCheckJob[], shareable: boolean): PostedBatch {
+    if (this.closed) throw new Error('ScriptCheckQueue is closed');
+    this.startWorkers();
+    const slot = shareable ? (this.freeSlots.pop() ?? -1) : -1;
+    if (slot >= 0) Atomics.store(this.claims, slot, 0);
+    let inputs = 0;
+    for (const j of jobs) inputs += j.spentValues.length;
+    const target = this.workers.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
+    const req: BatchRequest = { id: this.nextId++, slot, data: packScriptCheckJobs(jobs) };
+    const reply = new Promise<Int32Array>((resolve, reject) => {
+      this.pending.set(req.id, { resolve, reject, worker: target, inputs });
+    });
+    target.outstanding += inputs;
+    target.worker.postMessage(req, [req.data]);
+    return new PostedBatch(this, jobs.length, slot, reply, slot >= 0);
+  }
+
+  /** Claims the next job of a slot's batch (the worker claims the same way). */
+  claim(slot: number): number {
+    return Atomics.add(this.claims, slot, 1);
+  }
+
+  /** Jobs of a slot's batch claimed so far (may exceed the count). */
+  claimed(slot: number): number {
+    return Atomics.load(this.claims, slot);
+  }
+
+  freeSlot(slot: number): void {
+    this.freeSlots.push(slot);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.failAll(new Error('ScriptCheckQueue closed'));
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 
-  private submit(jobs: ScriptCheckJob[]): Promise<TxScriptResult[]> {
-    return new Promise((resolve, reject) => {
-      const req: BatchRequest = { id: this.nextId++, jobs };
-      const pending = { resolve, reject };
-      const w = this.idle.pop();
-      if (w) this.dispatch(w, req, pending);
-      else this.waiting.push({ req, pending });
-    });
-  }
-
-  private dispatch(w: Worker, req: BatchRequest, pending: PendingBatch): void {
-    this.pending.set(req.id, pending);
-    w.postMessage(req);
-  }
-
-  private onReply(w: Worker, msg: BatchReply): void {
+  private onReply(msg: BatchReply): void {
     const p = this.pending.get(msg.id);
     this.pending.delete(msg.id);
-    const next = this.waiting.shift();
-    if (next) this.dispatch(w, next.req, next.pending);
-    else this.idle.push(w);
     if (!p) return;
+    p.worker.outstanding -= p.inputs;
     if ('error' in msg) p.reject(new Error(`script check worker failed: ${msg.error}`));
     else p.resolve(msg.results);
   }
@@ -199,7 +362,6 @@ export class ScriptCheckQueue {
   private failAll(err: Error): void {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
-    for (const { pending } of this.waiting.splice(0)) pending.reject(err);
   }
 }
 
@@ -224,14 +386,25 @@ export function splitByInputs(jobs: readonly ScriptCheckJob[], parts: number, mi
   return out;
 }
 
-// Worker side: answer each batch with its results; report unexpected exceptions instead of dying silently.
+// Worker side: claim each job of a batch (unless the posting thread took it), answer with the results; report
+// unexpected exceptions instead of dying silently.
 if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_KIND && parentPort) {
   const port = parentPort;
   const config = workerData as WorkerConfig;
+  const claims = new Int32Array(config.claims);
   const sigCache = config.signatureCacheBytes > 0 ? new SignatureCache(config.signatureCacheBytes) : undefined;
   port.on('message', (req: BatchRequest) => {
     try {
-      port.postMessage({ id: req.id, results: req.jobs.map((job) => runScriptCheckJobCached(job, sigCache)) } satisfies BatchReply);
+      const count = packedCount(req.data);
+      const results = new Int32Array(2 * count).fill(NOT_RUN);
+      let next = 0;
+      const claim = (): number => (req.slot >= 0 ? Atomics.add(claims, req.slot, 1) : next++);
+      for (let k = claim(); k < count; k = claim()) {
+        const r = runScriptCheckJobCached(unpackScriptCheckJob(req.data, k), sigCache);
+        results[2 * k] = r.error;
+        results[2 * k + 1] = r.input;
+      }
+      port.postMessage({ id: req.id, results } satisfies BatchReply, [results.buffer]);
     } catch (e) {
       port.postMessage({ id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies BatchReply);
     }

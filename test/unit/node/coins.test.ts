@@ -55,6 +55,22 @@ describe('node/coins: CoinsViewCache', () => {
     assert.deepEqual(base.batches[0]!.changes, []);
   });
 
+  it('answers haveAnyCoin from its entries (a cached spend hides the coin below) and asks the rest below', () => {
+    const base = new MemoryBackend();
+    base.coins.set(op(20).key(), coin(1n));
+    base.coins.set(op(21).key(), coin(1n));
+    const cache = new CoinsViewCache(base);
+    cache.spendCoin(op(20));
+    assert.equal(cache.haveAnyCoin([op(20), op(22)]), false, 'spent here, absent below');
+    assert.equal(cache.haveAnyCoin([op(20), op(22), op(21)]), true, 'unspent below');
+    cache.addCoin(op(23), coin(2n), false);
+    assert.equal(cache.haveAnyCoin([op(23)]), true, 'unspent here');
+    assert.equal(cache.haveAnyCoin([]), false);
+    // Through two caches, as a block's scratch view sits on the chainstate's cache.
+    assert.equal(new CoinsViewCache(cache).haveAnyCoin([op(22), op(21)]), true);
+    assert.equal(new CoinsViewCache(cache).haveAnyCoin([op(20), op(22)]), false);
+  });
+
   it('keeps a spend of a coin from below as a DIRTY erase', () => {
     const base = new MemoryBackend();
     base.coins.set(op(2).key(), coin(7n));
@@ -149,6 +165,8 @@ describe('node/txdb: CoinsViewDB flush protocol', () => {
       assert.deepEqual(again.getCoin(op(2, 3)), coin(20n, 6));
       assert.deepEqual([...again.cursor()].map(([o]) => o.n), [0, 3]);
       assert.deepEqual(again.getHeadBlocks(), []);
+      assert.equal(again.haveAnyCoin([op(9), op(2, 3)]), true, 'one batched read finds the coin');
+      assert.equal(again.haveAnyCoin([op(9), op(2, 4)]), false);
     } finally {
       again.close();
     }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { hash160 } from '../../../src/crypto/ripemd160.js';
 import { ecdsaSign, pubkeyCreate, schnorrSign, seckeyTweakAdd, xonlyFromSeckey, xonlyTweakAdd } from '../../../src/crypto/secp256k1.js';
 import { OutPoint, Transaction, TxIn, TxOut } from '../../../src/primitives/transaction.js';
-import { ScriptCheckQueue, makeScriptCheckJob, splitByInputs, verifyTransactionScripts } from '../../../src/script/check_queue.js';
+import { ScriptCheckQueue, makeScriptCheckJob, runScriptCheckJob, splitByInputs, verifyTransactionScripts } from '../../../src/script/check_queue.js';
 import {
   TransactionSignatureChecker,
   checkSignatureEncoding,
@@ -223,6 +223,31 @@ describe('ScriptCheckQueue', function () {
     const unused = new ScriptCheckQueue({ workers: 1 });
     await unused.close();
     assert.equal(unused.started, 0, 'closing a queue that never worked starts nothing');
+  });
+  it('lets the posting thread claim the jobs a worker has not started, and merges both sides in order', async () => {
+    const spends = Array.from({ length: 10 }, (_, i) => p2wpkhSpend(secret(80 + i), 20_000n + BigInt(i)));
+    const jobs = spends.map((s) => makeScriptCheckJob(s.tx, s.spent, FLAGS));
+    const s7 = spends[7]!;
+    jobs[7] = makeScriptCheckJob(s7.tx, [new TxOut(s7.spent[0]!.value + 1n, s7.spent[0]!.scriptPubKey)], FLAGS);
+    const pool = new ScriptCheckQueue({ workers: 1 });
+    try {
+      const batch = pool.post(jobs, true);
+      const ranHere: number[] = [];
+      batch.help((k) => {
+        ranHere.push(k);
+        return runScriptCheckJob(jobs[k]!);
+      });
+      const results = await batch.results();
+      assert.equal(results.length, 10);
+      results.forEach((r, i) => assert.equal(r.error, i === 7 ? ScriptError.SCRIPT_ERR_SIG_NULLFAIL : ScriptError.SCRIPT_ERR_OK, `job ${i}`));
+      assert.ok(ranHere.every((k, i) => i === 0 || k > ranHere[i - 1]!), 'claimed in order, each once');
+      // A batch the caller does not share is run by the worker alone.
+      const alone = pool.post(jobs.slice(0, 3), false);
+      alone.help(() => assert.fail('an unshared batch must not be claimed'));
+      assert.deepEqual((await alone.results()).map((r) => r.error), [0, 0, 0]);
+    } finally {
+      await pool.close();
+    }
   });
   it('cuts jobs into contiguous batches by inputs, never below the minimum', () => {
     const jobs = Array.from({ length: 12 }, (_, i) => {

@@ -67,7 +67,7 @@ export async function appInitIpc(state: NodeIpcState, deps: IpcStepDeps): Promis
       const message = `Unable to bind to IPC address '${e.address}'. ${e.message}`;
       if (explicit) return ui.initError(message);
       // A log line, not a UI warning: a datadir too deep for a socket path must not make every start noisy.
-      ctx.logger.warning(`${message} Not listening for IPC requests; -ipcbind=unix:<path> chooses another path.`);
+      ctx.logger.warning(`${message}. Not listening for IPC requests; -ipcbind=unix:<path> chooses another path.`);
       continue;
     }
     ctx.logger.info(`Listening for IPC requests on address ${canonical}`);

@@ -322,6 +322,23 @@ class InterfaceIpcTest(SmithcoinTestFramework):
                     if proc.poll() is None:
                         proc.kill()
                         proc.wait()
+            self.log.info("a datadir too deep for the default socket: a warning line, and the node runs")
+            deep = d / ("x" * 100)
+            deep.mkdir()
+            with subprocess.Popen([*argv, f"-datadir={deep}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  text=True) as proc:
+                code, out, _ = self.cli("-noipcconnect", "-rpcwait", f"-rpcport={rpc_port(node.index + 1)}",
+                                        "getblockcount", datadir=deep)
+                assert_equal((code, out), (0, "0\n"))
+                code, _, _ = self.cli("-noipcconnect", f"-rpcport={rpc_port(node.index + 1)}", "stop", datadir=deep)
+                assert_equal(code, 0)
+                assert_equal(proc.wait(timeout=60 * self.options.timeout_factor), 0)
+                assert_equal(proc.stderr.read(), "")
+            sock = deep / "regtest" / "node.sock"
+            log = (deep / "regtest" / "debug.log").read_text(encoding="utf-8")
+            assert (f"[warning] Unable to bind to IPC address 'unix:{sock}'. Unix address path \"{sock}\" exceeded "
+                    "maximum socket path length. Not listening for IPC requests; -ipcbind=unix:<path> chooses another "
+                    "path.\n") in log, log
 
 
 if __name__ == "__main__":

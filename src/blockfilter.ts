@@ -5,11 +5,9 @@ import { Opcode } from './script/script.js';
 import { BitReader, BitWriter, golombRiceDecode, golombRiceEncode } from './util/golombrice.js';
 import { ByteReader, ByteWriter, SerializationError } from './util/serialize.js';
 import { bytesEqual, bytesToHex } from './util/hex.js';
+import { BlockFilterType } from './blockfilter_type.js';
 
-/** BlockFilterType: only BASIC (0) is defined. */
-export enum BlockFilterType {
-  BASIC = 0,
-}
+export { BlockFilterType, blockFilterTypeName } from './blockfilter_type.js';
 
 /** BIP158 basic filter parameters. */
 export const BASIC_FILTER_P = 19;
@@ -186,9 +184,4 @@ export class BlockFilter {
   equals(o: BlockFilter): boolean {
     return this.filterType === o.filterType && bytesEqual(this.blockHash, o.blockHash) && bytesEqual(this.encoded, o.encoded);
   }
-}
-
-/** BlockFilterTypeName. */
-export function blockFilterTypeName(t: BlockFilterType): string {
-  return t === BlockFilterType.BASIC ? 'basic' : '';
 }

@@ -13,7 +13,7 @@ import {
 import { blockheaderToJSON } from './rpc/blockchain_json.js';
 import { getdeploymentinfo } from './rpc/blockchain_deployment.js';
 import { getblockchaininfo } from './rpc/blockchain_info.js';
-import { BlockFilterType, blockFilterTypeName } from './blockfilter.js';
+import { BlockFilterType, blockFilterTypeName } from './blockfilter_type.js';
 import type { HTTPReply, HTTPRequest, HTTPServer } from './rpc/httpserver.js';
 import { writeJSON } from './rpc/json.js';
 import { HTTPStatus } from './rpc/protocol.js';

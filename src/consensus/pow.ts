@@ -76,14 +76,19 @@ export function getCompact(target: bigint, negative = false): number {
   return compact;
 }
 
+/** The last deriveTarget result (checked for every header when the block index is loaded; nBits rarely changes). */
+let lastTarget: { bits: number; powLimit: bigint; target: bigint | undefined } | undefined;
+
 /**
  * Core's DeriveTarget: the target encoded by nBits, or undefined when it is negative, zero, overflows
  * or is easier than the proof-of-work limit.
  */
 export function deriveTarget(bits: number, powLimit: bigint): bigint | undefined {
+  if (lastTarget?.bits === bits && lastTarget.powLimit === powLimit) return lastTarget.target;
   const { target, negative, overflow } = setCompact(bits);
-  if (negative || target === 0n || overflow || target > powLimit) return undefined;
-  return target;
+  const valid = negative || target === 0n || overflow || target > powLimit ? undefined : target;
+  lastTarget = { bits, powLimit, target: valid };
+  return valid;
 }
 
 /** Whether a block hash (32 bytes, internal order) satisfies the target in nBits. */
@@ -93,11 +98,16 @@ export function checkProofOfWork(hash: Uint8Array, bits: number, params: Consens
   return uint256ToBigInt(hash) <= target;
 }
 
+/** The last getBlockProof result: a chain's headers mostly share one nBits, and loading the block index asks for each. */
+let lastProof: { bits: number; proof: bigint } | undefined;
+
 /** The expected number of hashes for a block at nBits: 2^256 / (target + 1), or 0 for an invalid nBits. */
 export function getBlockProof(bits: number): bigint {
+  if (lastProof?.bits === bits) return lastProof.proof;
   const { target, negative, overflow } = setCompact(bits);
-  if (negative || overflow || target === 0n) return 0n;
-  return (1n << 256n) / (target + 1n);
+  const proof = negative || overflow || target === 0n ? 0n : (1n << 256n) / (target + 1n);
+  lastProof = { bits, proof };
+  return proof;
 }
 
 /** The nBits a block following `last` must carry (Core's GetNextWorkRequired). `blockTime` is the new header's nTime. */

@@ -1,6 +1,7 @@
 // Building the in-memory block index from blocks/index records (Core's LoadBlockIndexGuts and LoadBlockIndex).
 import type { ConsensusParams } from '../consensus/params.js';
 import { checkProofOfWork } from '../consensus/pow.js';
+import { BlockHeader } from '../primitives/block.js';
 import { hashToHex } from '../util/hex.js';
 import { BlockStorageError } from './blockstorage_format.js';
 import { BlockIndex } from './chain.js';
@@ -21,6 +22,7 @@ export function loadBlockIndexRecords(db: BlockTreeDB, consensus: ConsensusParam
     records.push(rec);
   }
   records.sort((a, b) => a.height - b.height);
+  BlockHeader.hashAll(records.map((rec) => rec.header));
   const built = new Map<string, BlockIndex>();
   const entries: BlockIndex[] = [];
   const dirty: BlockIndex[] = [];

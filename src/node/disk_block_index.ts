@@ -55,11 +55,11 @@ export function writeDiskBlockIndex(w: ByteWriter, idx: DiskBlockIndex, version 
 
 /** Reads a record; the signed fields (version, height, file) are VarIntMode::NONNEGATIVE_SIGNED ints. */
 export function readDiskBlockIndex(r: ByteReader): DiskBlockIndex {
-  r.readVarInt(31);
-  const height = Number(r.readVarInt(31));
+  r.readVarIntNumber(31);
+  const height = r.readVarIntNumber(31);
   const status = r.readVarIntU32();
   const nTx = r.readVarIntU32();
-  const file = status & HAVE_FILE ? Number(r.readVarInt(31)) : undefined;
+  const file = status & HAVE_FILE ? r.readVarIntNumber(31) : undefined;
   const dataPos = status & BlockStatus.BLOCK_HAVE_DATA ? r.readVarIntU32() : undefined;
   const undoPos = status & BlockStatus.BLOCK_HAVE_UNDO ? r.readVarIntU32() : undefined;
   const header = BlockHeader.read(r);

@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import type { ArgsManager } from '../common/args.js';
 import { baseChainParams } from '../kernel/chainparams.js';
-import { startREST } from '../rest.js';
 import { RPCAuth } from '../rpc/auth.js';
 import { DEFAULT_HTTP_SERVER_TIMEOUT, DEFAULT_HTTP_THREADS, DEFAULT_HTTP_WORKQUEUE, HTTPServer, type HTTPHandler } from '../rpc/httpserver.js';
 import { startHTTPRPC } from '../rpc/httprpc.js';
@@ -97,7 +96,8 @@ export async function appInitServers(ctx: NodeContext, ui: InitUI): Promise<RPCS
   // startHTTPRPC only registers its handlers; each is wrapped so that shutdown can wait for it.
   const tracked = { registerHandler: (prefix: string, exact: boolean, handler: HTTPHandler) => http.registerHandler(prefix, exact, inFlight.track(handler)) };
   startHTTPRPC(tracked as HTTPServer, { table, auth, log });
-  if (args.getBoolArg('-rest', false)) startREST(tracked as HTTPServer, ctx);
+  // REST's modules are loaded only when it is enabled: start-up time goes mostly to loading modules.
+  if (args.getBoolArg('-rest', false)) (await import('../rest.js')).startREST(tracked as HTTPServer, ctx);
   for (const e of endpoints) logger.info(`Binding RPC on address ${e.host} port ${e.port}`);
   if (endpoints.some((e) => e.host === '0.0.0.0' || e.host === '::')) {
     logger.warning('The RPC server is not safe to expose to untrusted networks such as the public internet');

@@ -1,7 +1,7 @@
 // BlockHeader (80 bytes, cached hash) and Block (header + transactions) with their wire format and weight.
 import { hash256 } from '../crypto/sha256.js';
-import { WITNESS_SCALE_FACTOR } from '../consensus/consensus.js';
 import { sha256dBatch } from '../crypto/sha256_batch.js';
+import { WITNESS_SCALE_FACTOR } from '../consensus/consensus.js';
 import { Transaction, type TxReadOptions, type TxSpan } from './transaction.js';
 import { ByteReader, ByteWriter, deserializeExact } from '../util/serialize.js';
 import { bytesToHex, hashToHex, hexToBytes } from '../util/hex.js';
@@ -76,6 +76,20 @@ export class BlockHeader {
   /** Sets the hash computed by a parser from the 80 bytes this header was read from. */
   primeHash(hash: Uint8Array): void {
     this.cachedHash = hash;
+  }
+
+  /**
+   * Fills the hash cache of every header in one batch (block index loading hashes each stored header, as Core's
+   * ConstructBlockHash does): one serialization buffer and one native call instead of two hashes per header.
+   */
+  static hashAll(headers: readonly BlockHeader[]): void {
+    const pending = headers.filter((h) => h.cachedHash === undefined);
+    const w = new ByteWriter(pending.length * BlockHeader.SIZE);
+    for (const h of pending) h.write(w);
+    const bytes = w.peek();
+    const inputs = pending.map((_, i) => bytes.subarray(i * BlockHeader.SIZE, (i + 1) * BlockHeader.SIZE));
+    const hashes = sha256dBatch(inputs);
+    pending.forEach((h, i) => { h.cachedHash = hashes[i]!; });
   }
 
   /** Block hash in internal byte order. Do not mutate the returned array. */

@@ -1,6 +1,6 @@
 // RPCs whose work needs a subsystem this node does not run yet, answering as Core does in that state:
 // getblockfrompeer with no peers connected, scanblocks without a block filter index.
-import { BlockFilterType, blockFilterTypeName } from '../blockfilter.js';
+import { BlockFilterType, blockFilterTypeName } from '../blockfilter_type.js';
 import type { NodeContext } from '../node/context.js';
 import { getInt, getStr, isNull, parseHashV } from './blockchain_args.js';
 import { activeTip, ensureChainman } from './blockchain_context.js';

@@ -106,6 +106,18 @@ describe('CheckProofOfWork (pow_tests)', () => {
     assert.equal(deriveTarget(0x1d01ffff, main.powLimit), undefined);
     assert.equal(deriveTarget(0x01803456, main.powLimit), undefined);
   });
+  it('deriveTarget and getBlockProof give the same answers when asked again (their last result is kept)', () => {
+    const regtestLimit = createChainParams('regtest').consensus.powLimit;
+    for (let i = 0; i < 2; i++) {
+      assert.equal(deriveTarget(0x207fffff, regtestLimit), 0x7fffffn << 232n);
+      assert.equal(deriveTarget(0x207fffff, regtestLimit), 0x7fffffn << 232n);
+      assert.equal(deriveTarget(0x207fffff, main.powLimit), undefined, 'the same nBits under another limit');
+      assert.equal(deriveTarget(0x1d00ffff, main.powLimit), 0xffffn << 208n);
+      assert.equal(getBlockProof(0x207fffff), 2n);
+      assert.equal(getBlockProof(0x207fffff), 2n);
+      assert.equal(getBlockProof(0x1d00ffff), 0x100010001n);
+    }
+  });
   it('getBlockProof is 2^256 / (target + 1)', () => {
     assert.equal(getBlockProof(0x1d00ffff), 0x100010001n);
     assert.equal(getBlockProof(0x207fffff), 2n);

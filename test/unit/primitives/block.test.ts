@@ -12,6 +12,16 @@ const GENESIS_HEADER_HEX =
 const GENESIS_HASH = '000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f';
 
 describe('primitives/block', () => {
+  it('hashAll fills the same hashes as hashing each header', () => {
+    const headers = [0, 1, 2, 3].map((n) => new BlockHeader({ version: 4, time: 1296688602 + n, bits: 0x207fffff, nonce: n * 7 }));
+    headers.push(BlockHeader.fromHex(GENESIS_HEADER_HEX));
+    const expected = headers.map((h) => BlockHeader.fromBytes(h.toBytes()).hashHex());
+    BlockHeader.hashAll([headers[1]!]);
+    BlockHeader.hashAll(headers);
+    BlockHeader.hashAll([]);
+    assert.deepEqual(headers.map((h) => h.hashHex()), expected);
+    assert.equal(headers[4]!.hashHex(), GENESIS_HASH);
+  });
   it('hashes the genesis header', () => {
     const h = BlockHeader.fromHex(GENESIS_HEADER_HEX);
     assert.equal(h.hashHex(), GENESIS_HASH);

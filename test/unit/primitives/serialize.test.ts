@@ -104,6 +104,33 @@ describe('util/serialize', () => {
     throwsSer(() => reader('80').readVarInt(), 'SpanReader::read(): end of data');
   });
 
+  it('reads 31- and 32-bit VARINTs as numbers exactly as readVarInt does, limits and errors included', () => {
+    const values = [0n, 1n, 0x7fn, 0x80n, 0x407fn, 0x4080n, 0x1234n, 0x7fffffffn, 0x80000000n, 0xfffffffen, 0xffffffffn, 0x100000000n, 0x7fffffffffffffffn];
+    const encodings = values.map((v) => bytesToHex(new ByteWriter().writeVarInt(v).toBytes()));
+    // Overlong and overflowing encodings: n reaches the maximum and continues, or passes the limit before a shift.
+    encodings.push('8efefefeff00', '8ffefefe7f', '87fefefe7f', '8efefefeff', '80');
+    for (const hex of encodings) {
+      for (const bits of [31, 32] as const) {
+        let expected: number | string;
+        try {
+          expected = Number(reader(hex).readVarInt(bits));
+        } catch (err) {
+          expected = (err as Error).message;
+        }
+        let actual: number | string;
+        try {
+          actual = reader(hex).readVarIntNumber(bits);
+        } catch (err) {
+          assert.ok(err instanceof SerializationError, `${hex}/${bits}: ${String(err)}`);
+          actual = err.message;
+        }
+        assert.equal(actual, expected, `VARINT ${hex} as ${bits} bits`);
+      }
+    }
+    assert.equal(reader('8efefefe7f').readVarIntNumber(32), 0xffffffff);
+    throwsSer(() => reader('8efefefe7f').readVarIntNumber(31), 'ReadVarInt(): size too large');
+  });
+
   it('grows the writer buffer as needed', () => {
     const w = new ByteWriter(1);
     const chunk = new Uint8Array(1000).fill(5);

@@ -304,19 +304,32 @@ private:
         });
     }
 
+    struct ParkedWait {
+        capnp::Response<Mining::GetTipResults> tip;
+        capnp::RemotePromise<Mining::WaitTipChangedResults> pending;
+    };
+
+    // A waitTipChanged on the current tip that the node holds when this returns: a getTip on the probe thread,
+    // sent after it on the same connection (which delivers in order), is answered only once the wait was received.
+    ParkedWait ParkWait()
+    {
+        auto tip = GetTip();
+        auto request = GetMining().waitTipChangedRequest();
+        SetContext(request, m_s.thread);
+        request.setCurrentTip(tip.getResult().getHash());
+        auto pending = request.send();
+        GetTip(&m_s.probe_thread);
+        return {std::move(tip), std::move(pending)};
+    }
+
     void WaitTip(long rounds)
     {
         for (long i = 0; i < rounds; ++i) {
-            auto tip = GetTip();
-            auto request = GetMining().waitTipChangedRequest();
-            SetContext(request, m_s.thread);
-            request.setCurrentTip(tip.getResult().getHash());
-            auto pending = request.send();
-            // Answered after the wait was received (one connection delivers in order): the node is waiting now.
-            GetTip(&m_s.probe_thread);
+            ParkedWait parked = ParkWait();
+            const auto& tip = parked.tip;
             std::printf("waiting %d\n", tip.getResult().getHeight());
             std::fflush(stdout);
-            auto woke = pending.wait(m_ws);
+            auto woke = parked.pending.wait(m_ws);
             const uint64_t at = MonotonicNanos();
             const int height = woke.getResult().getHeight();
             if (woke.getResult().getHash().size() != 32 || height != tip.getResult().getHeight() + 1) {
@@ -338,12 +351,8 @@ private:
         SetContext(make, submitter.thread);
         Mining::Client mining = make.send().getResult();
         for (long i = 0; i < rounds; ++i) {
-            auto tip = GetTip();
-            auto request = GetMining().waitTipChangedRequest();
-            SetContext(request, m_s.thread);
-            request.setCurrentTip(tip.getResult().getHash());
-            auto pending = request.send();
-            GetTip(&m_s.probe_thread); // the node holds the wait now
+            ParkedWait parked = ParkWait();
+            const auto& tip = parked.tip; // a plain reference: C++17 lambdas cannot capture structured bindings
             std::printf("need-block %d\n", tip.getResult().getHeight());
             std::fflush(stdout);
             const std::vector<kj::byte> block = ReadHexLine();
@@ -353,7 +362,7 @@ private:
             uint64_t woke_at = 0;
             uint64_t replied_at = 0;
             const uint64_t sent_at = MonotonicNanos();
-            auto woke = pending.then([&](capnp::Response<Mining::WaitTipChangedResults>&& r) {
+            auto woke = parked.pending.then([&](capnp::Response<Mining::WaitTipChangedResults>&& r) {
                 woke_at = MonotonicNanos();
                 if (r.getResult().getHeight() != tip.getResult().getHeight() + 1) throw std::runtime_error("woke at another height");
             });

@@ -67,7 +67,7 @@ const OPEN_FILES = 4;
 /**
  * One numbered sequence of flat files, blk?????.dat or rev?????.dat, obfuscated with the blocksdir key. A few files
  * stay open (read-write) between calls, so writing a block and its undo data or reading one back costs no open and
- * close; removing a file closes it first.
+ * close; removing a file closes it first, and a file renamed or removed by someone else is opened again by name.
  */
 export class FlatFileSeq {
   /** Open descriptors by file number, least recently used first. */
@@ -90,8 +90,11 @@ export class FlatFileSeq {
     const cached = this.open.get(file);
     if (cached !== undefined) {
       this.open.delete(file);
-      this.open.set(file, cached);
-      return cached;
+      if (this.stillNamed(cached, file)) {
+        this.open.set(file, cached);
+        return cached;
+      }
+      fs.closeSync(cached);
     }
     const fd = fs.openSync(this.fileName(file), create ? OPEN_OR_CREATE : fs.constants.O_RDWR);
     this.open.set(file, fd);
@@ -101,6 +104,18 @@ export class FlatFileSeq {
       fs.closeSync(oldFd);
     }
     return fd;
+  }
+
+  /**
+   * Whether the descriptor is still the file at its name. Core opens the file by name on every access, so a file
+   * renamed, replaced or deleted behind its back is gone for it (`Block not found on disk`); a kept descriptor must
+   * not go on serving the old one. A stat by name and an fstat cost less than the open and close they spare.
+   */
+  private stillNamed(fd: number, file: number): boolean {
+    const byName = fs.statSync(this.fileName(file), { throwIfNoEntry: false });
+    if (byName === undefined) return false;
+    const byFd = fs.fstatSync(fd);
+    return byName.ino === byFd.ino && byName.dev === byFd.dev;
   }
 
   /** Closes the cached descriptor of `file` (or of every file). */

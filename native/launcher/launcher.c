@@ -25,6 +25,9 @@
 #ifndef LAUNCHER_ENTRY
 #error "LAUNCHER_ENTRY must name the entry point under the js directory"
 #endif
+#ifndef LAUNCHER_BOOT
+#define LAUNCHER_BOOT "src/boot.js"
+#endif
 #ifndef LAUNCHER_NODE
 #define LAUNCHER_NODE "node"
 #endif
@@ -38,7 +41,7 @@ static void die(const char *what)
     exit(127);
 }
 
-static void find_entry(char *out, size_t size)
+static void find_entry(char *out, size_t size, char *boot, size_t boot_size)
 {
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -49,7 +52,13 @@ static void find_entry(char *out, size_t size)
     for (size_t i = 0; i < sizeof(JS_DIRS) / sizeof(JS_DIRS[0]); ++i) {
         int written = snprintf(out, size, "%s/%s/%s", self, JS_DIRS[i], LAUNCHER_ENTRY);
         if (written < 0 || (size_t)written >= size) continue;
-        if (access(out, R_OK) == 0) return;
+        if (access(out, R_OK) != 0) continue;
+        written = snprintf(boot, boot_size, "%s/%s/%s", self, JS_DIRS[i], LAUNCHER_BOOT);
+        if (written < 0 || (size_t)written >= boot_size || access(boot, R_OK) != 0) {
+            fprintf(stderr, "Error: cannot find %s beside %s\n", LAUNCHER_BOOT, out);
+            exit(127);
+        }
+        return;
     }
     fprintf(stderr, "Error: cannot find %s beside %s\n", LAUNCHER_ENTRY, self);
     exit(127);
@@ -98,23 +107,29 @@ static void exec_node(char **args)
     }
 }
 
-/* argv for node: node --no-warnings <entry> <user args...>; args[0] is filled in by exec_node. */
-static char **node_argv(const char *entry, int argc, char **argv)
+/*
+ * argv for node: node --no-warnings --experimental-vm-modules <boot> <entry> <user args...>; args[0] is filled in
+ * by exec_node. The boot module loads the entry's modules with the build's V8 code cache (src/boot.ts), which
+ * needs vm.SourceTextModule; it gives the program the argv `node <entry> <user args...>`.
+ */
+static char **node_argv(const char *boot, const char *entry, int argc, char **argv)
 {
-    char **args = calloc((size_t)argc + 3, sizeof(char *));
+    char **args = calloc((size_t)argc + 5, sizeof(char *));
     if (!args) die("out of memory");
     args[1] = "--no-warnings";
-    args[2] = (char *)entry;
-    for (int i = 1; i < argc; ++i) args[i + 2] = argv[i];
+    args[2] = "--experimental-vm-modules";
+    args[3] = (char *)boot;
+    args[4] = (char *)entry;
+    for (int i = 1; i < argc; ++i) args[i + 4] = argv[i];
     return args;
 }
 
 #ifndef LAUNCHER_WRAPPER
 int main(int argc, char **argv)
 {
-    char entry[PATH_MAX];
-    find_entry(entry, sizeof(entry));
-    exec_node(node_argv(entry, argc, argv));
+    char entry[PATH_MAX], boot[PATH_MAX];
+    find_entry(entry, sizeof(entry), boot, sizeof(boot));
+    exec_node(node_argv(boot, entry, argc, argv));
     return 127;
 }
 #else
@@ -141,8 +156,8 @@ static char *read_all(int fd, size_t *len)
 
 int main(int argc, char **argv)
 {
-    char entry[PATH_MAX];
-    find_entry(entry, sizeof(entry));
+    char entry[PATH_MAX], boot[PATH_MAX];
+    find_entry(entry, sizeof(entry), boot, sizeof(boot));
     int fds[2];
     if (pipe(fds) != 0) die("pipe");
     pid_t pid = fork();
@@ -154,7 +169,7 @@ int main(int argc, char **argv)
             close(fds[1]);
         }
         setenv("SMITHCOIN_WRAPPER_ARGV0", argv[0], 1);
-        exec_node(node_argv(entry, argc, argv));
+        exec_node(node_argv(boot, entry, argc, argv));
         _exit(127);
     }
     close(fds[1]);

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { CLIENT_NAME } from '../clientversion.js';
+import { nodeProgramArgs } from '../util/node_program.js';
 
 /** Set in the child's environment so that it knows it is the daemon, not a parent to fork again. */
 export const DAEMON_CHILD_ENV = 'SMITHCOIN_DAEMON_CHILD';
@@ -42,7 +43,7 @@ export interface DaemonParentIO {
 export function daemonParent(argv: readonly string[], io: DaemonParentIO): Promise<number> {
   io.stdout(`${CLIENT_NAME} starting\n`);
   const script = process.argv[1]!;
-  const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {
+  const child = spawn(process.execPath, nodeProgramArgs(script, argv), {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     env: { ...process.env, [DAEMON_CHILD_ENV]: '1' },

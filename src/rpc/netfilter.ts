@@ -58,7 +58,9 @@ export function clientAllowed(list: net.BlockList, peer: string | undefined): bo
   if (peer === undefined) return false;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(peer);
   if (mapped) return list.check(mapped[1], 'ipv4');
-  return list.check(peer, net.isIPv6(peer) ? 'ipv6' : 'ipv4');
+  // A socket's remote address is a valid IP, so a colon tells the family; net.isIPv6 would compile its large
+  // regular expression (~7 ms) on the first request.
+  return list.check(peer, peer.includes(':') ? 'ipv6' : 'ipv4');
 }
 
 export interface Endpoint {

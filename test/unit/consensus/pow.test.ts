@@ -15,6 +15,7 @@ import {
   permittedDifficultyTransition,
   setCompact,
   uint256Hex,
+  uint256ToBigInt,
 } from '../../../src/consensus/pow.js';
 import { createChainParams } from '../../../src/kernel/chainparams.js';
 
@@ -77,6 +78,23 @@ describe('compact bits (arith_uint256_tests)', () => {
     assert.equal(getCompact(main.powLimit), 0x1d00ffff);
     assert.equal(getCompact(createChainParams('regtest').consensus.powLimit), 0x207fffff);
     assert.equal(getCompact(createChainParams('signet').consensus.powLimit), 0x1e0377ae);
+  });
+});
+
+describe('uint256 <-> bigint', () => {
+  it('reads 32 little-endian bytes at any offset, as the hex reading does', () => {
+    const backing = new Uint8Array(40);
+    for (let round = 0; round < 50; round++) {
+      for (let i = 0; i < backing.length; i++) backing[i] = (i * 97 + round * 31 + (round * i) % 7) & 0xff;
+      if (round === 0) backing.fill(0xff);
+      if (round === 1) backing.fill(0);
+      const offset = round % 9;
+      const bytes = backing.subarray(offset, offset + 32);
+      const expected = BigInt(`0x${Buffer.from(bytes).reverse().toString('hex')}`);
+      assert.equal(uint256ToBigInt(bytes), expected);
+      assert.deepEqual(bigIntToUint256(expected), Uint8Array.from(bytes));
+    }
+    assert.throws(() => uint256ToBigInt(new Uint8Array(31)), RangeError);
   });
 });
 

@@ -55,10 +55,11 @@ describe('built executables', function () {
 
   it('runs the chosen program in the wrapper\'s own process', () => {
     // SMITHCOIN_NODE replaces the node binary the launchers exec: this one reports its PID and
-    // arguments for the daemon's entry point and behaves as node for everything else.
+    // arguments for the daemon's entry point and behaves as node for everything else. The launchers
+    // run `node --no-warnings --experimental-vm-modules <boot> <entry> <args>`.
     const dir = tempDir();
     const fake = path.join(dir, 'node');
-    fs.writeFileSync(fake, `#!/bin/sh\ncase "$2" in */smithcoind.js) shift 2; echo "pid $$ args $*"; exit 7;; esac\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(fake, `#!/bin/sh\ncase "$4" in */smithcoind.js) shift 4; echo "pid $$ args $*"; exit 7;; esac\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
     const r = run(bin('smithcoin'), ['node', '-regtest', '-m'], { SMITHCOIN_NODE: fake });
     assert.equal(r.code, 7, r.stderr);
     assert.equal(r.stdout, `pid ${r.pid} args -regtest -m\n`);

@@ -1,0 +1,108 @@
+// The V8 code cache of the compiled program, written at build time into <jsroot>/code-cache.bin and read by the
+// module loader (src/boot.ts) at start-up, so the programs skip compiling their ~200 modules on every run.
+//
+// The file is a little-endian u32 length, a JSON index of that length, then the cached data of each module. The
+// index records each module's source hash: V8 checks only a cache's source length (and its own version and
+// flags), so a module edited after the build would otherwise run its old code.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+
+export const CODE_CACHE_FILE = 'code-cache.bin';
+
+interface CacheIndex {
+  /** V8's version: a cache from another V8 is rejected by V8 anyway, this saves the attempt. */
+  v8: string;
+  /** jsroot-relative path (with '/') → [offset after the index, length, sha256 of the source]. */
+  modules: Record<string, [number, number, string]>;
+}
+
+export function sourceHash(source: string): string {
+  return crypto.createHash('sha256').update(source).digest('base64');
+}
+
+/** The cached data for modules read from a cache file; a missing or unreadable file is an empty cache. */
+export class CodeCache {
+  private constructor(private readonly index: CacheIndex['modules'], private readonly blobs: Buffer) {}
+
+  static empty(): CodeCache {
+    return new CodeCache({}, Buffer.alloc(0));
+  }
+
+  /** Reads <jsRoot>/code-cache.bin. Any fault means no cache: the modules are then compiled, as without one. */
+  static load(jsRoot: string): CodeCache {
+    let file: Buffer;
+    try {
+      file = fs.readFileSync(path.join(jsRoot, CODE_CACHE_FILE));
+    } catch {
+      return CodeCache.empty();
+    }
+    if (file.length < 4) return CodeCache.empty();
+    const indexLength = file.readUInt32LE(0);
+    if (4 + indexLength > file.length) return CodeCache.empty();
+    let index: CacheIndex;
+    try {
+      index = JSON.parse(file.toString('utf8', 4, 4 + indexLength)) as CacheIndex;
+    } catch {
+      return CodeCache.empty();
+    }
+    if (index.v8 !== process.versions.v8 || typeof index.modules !== 'object') return CodeCache.empty();
+    return new CodeCache(index.modules, file.subarray(4 + indexLength));
+  }
+
+  /** The cached data for the module at `relPath` whose source is `source`, if the cache holds that very source. */
+  lookup(relPath: string, source: string): Buffer | undefined {
+    const entry = this.index[relPath];
+    if (!entry) return undefined;
+    const [offset, length, hash] = entry;
+    if (offset + length > this.blobs.length || sourceHash(source) !== hash) return undefined;
+    return this.blobs.subarray(offset, offset + length);
+  }
+}
+
+/**
+ * Modules that call import() are left out: in Node 20 a module compiled from cached data has lost its
+ * importModuleDynamically callback, and its import() fails with ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING.
+ */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+
+/** Every .js file under `dir`, recursively, as paths relative to `root` with '/' separators. */
+function listModules(root: string, dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) out.push(...listModules(root, rel));
+    else if (entry.name.endsWith('.js')) out.push(rel);
+  }
+  return out;
+}
+
+/**
+ * Compiles every module under those of <jsRoot>/<dirs> that exist and writes their code cache to <jsRoot>/code-cache.bin (atomically,
+ * through a temporary file). Needs `vm.SourceTextModule`, i.e. node --experimental-vm-modules. Returns the count.
+ */
+export function writeCodeCache(jsRoot: string, dirs: string[]): number {
+  const index: CacheIndex = { v8: process.versions.v8, modules: {} };
+  const blobs: Buffer[] = [];
+  let offset = 0;
+  const present = dirs.filter((d) => fs.existsSync(path.join(jsRoot, d)));
+  for (const rel of present.flatMap((d) => listModules(jsRoot, d)).sort()) {
+    const source = fs.readFileSync(path.join(jsRoot, rel), 'utf8');
+    if (DYNAMIC_IMPORT.test(source)) continue;
+    // createCachedData is in Node 20's vm but not in @types/node's SourceTextModule.
+    const module = new vm.SourceTextModule(source, { identifier: rel }) as vm.SourceTextModule & { createCachedData(): Buffer };
+    const data = module.createCachedData();
+    index.modules[rel] = [offset, data.length, sourceHash(source)];
+    blobs.push(data);
+    offset += data.length;
+  }
+  const indexBytes = Buffer.from(JSON.stringify(index), 'utf8');
+  const header = Buffer.alloc(4);
+  header.writeUInt32LE(indexBytes.length, 0);
+  const target = path.join(jsRoot, CODE_CACHE_FILE);
+  const temp = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, Buffer.concat([header, indexBytes, ...blobs]));
+  fs.renameSync(temp, target);
+  return Object.keys(index.modules).length;
+}

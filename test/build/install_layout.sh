@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `cmake --install` of the main build: user commands in bin/, smithcoin-node and smithcoin-gui in
 # libexec/ (as Core does), the JavaScript under lib/smithcoin/js with the npm packages it imports in
-# lib/smithcoin/js/node_modules, and the installed programs run,
+# lib/smithcoin/js/node_modules (with the module loader and its V8 code cache), and the installed programs run,
 # with the wrapper finding libexec/ from bin/.
 . "$(dirname "$0")/lib.sh"
 : "${SMITHCOIN_BUILD_DIR:?}"
@@ -16,6 +16,7 @@ for exe in smithcoin smithcoind smithcoin-cli smithcoin-tx smithcoin-util smithc
 done
 [ -f "$p/lib/smithcoin/js/src/smithcoind.js" ] || fail "lib/smithcoin/js/src/smithcoind.js missing"
 [ -f "$p/lib/smithcoin/js/native/crypto.node" ] || fail "the crypto addon was not installed"
+[ -f "$p/lib/smithcoin/js/src/boot.js" ] && [ -f "$p/lib/smithcoin/js/code-cache.bin" ] || fail "the module loader or its code cache was not installed"
 [ ! -e "$p/lib/smithcoin/js/test" ] || fail "tests were installed"
 [ -f "$p/lib/smithcoin/js/node_modules/@noble/curves/package.json" ] || fail "the npm packages of the JS crypto fallback were not installed"
 [ ! -e "$p/lib/smithcoin/js/node_modules/typescript" ] || fail "the TypeScript compiler was installed"

@@ -14,6 +14,7 @@ import { BOOT_SCRIPT_KEY } from './util/node_program.js';
 
 const bootFile = fileURLToPath(import.meta.url);
 const jsRoot = path.dirname(path.dirname(bootFile));
+const jsRootSlash = `${jsRoot}/`;
 
 /** The program's modules, by absolute file path, each loaded once. */
 class ModuleLoader {
@@ -37,7 +38,8 @@ class ModuleLoader {
     if (module) return module;
     const source = fs.readFileSync(file, 'utf8');
     const url = pathToFileURL(file).href;
-    const relPath = path.relative(jsRoot, file).split(path.sep).join('/');
+    // The program's files are under jsRoot; path.relative would cost more than the lookup it keys.
+    const relPath = file.startsWith(jsRootSlash) ? file.slice(jsRootSlash.length) : file;
     module = this.compile(source, url, file, this.cache.lookup(relPath, source));
     this.modules.set(file, module);
     return module;

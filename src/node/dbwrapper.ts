@@ -92,6 +92,25 @@ export class DBIterator {
   valid(): boolean { return guard(() => this.it.valid()); }
   key(): Uint8Array { return guard(() => this.it.key()); }
   value(): Uint8Array { return xorObfuscate(guard(() => this.it.value()), this.key8); }
+
+  /**
+   * The next entries whose keys start with `prefix` (at most `maxEntries`, about `maxBytes`), de-obfuscated, as
+   * views into one buffer; the iterator moves past them. An empty array: no more such entries.
+   */
+  readRun(prefix: Uint8Array, maxEntries: number, maxBytes: number): Array<[Uint8Array, Uint8Array]> {
+    const run = guard(() => this.it.readRun(prefix, maxEntries, maxBytes, this.key8));
+    const view = new DataView(run.buffer, run.byteOffset, run.byteLength);
+    const out: Array<[Uint8Array, Uint8Array]> = [];
+    for (let at = 0; at < run.length;) {
+      const keyLength = view.getUint32(at, true);
+      const key = run.subarray(at + 4, at + 4 + keyLength);
+      at += 4 + keyLength;
+      const valueLength = view.getUint32(at, true);
+      out.push([key, run.subarray(at + 4, at + 4 + valueLength)]);
+      at += 4 + valueLength;
+    }
+    return out;
+  }
   close(): void { this.it.close(); }
 }
 

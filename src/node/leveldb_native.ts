@@ -21,6 +21,11 @@ export interface LevelDBIterator {
   valid(): boolean;
   key(): Uint8Array;
   value(): Uint8Array;
+  /**
+   * The entries from here on whose keys start with `prefix`, until `maxEntries` or about `maxBytes`, as records of
+   * (u32le key length, key, u32le value length, value XORed with `xorKey` repeated); leaves the iterator after them.
+   */
+  readRun(prefix: Uint8Array, maxEntries: number, maxBytes: number, xorKey: Uint8Array): Uint8Array;
   close(): void;
 }
 

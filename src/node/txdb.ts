@@ -26,14 +26,18 @@ function openDB(params: NodeDBParams): DBWrapper {
   return new DBWrapper(params);
 }
 
+/** Entries read from LevelDB per native call while walking a range. */
+const RUN_ENTRIES = 4096;
+const RUN_BYTES = 1 << 20;
+
 /** Every (key, value) whose key starts with the one-byte `prefix`, in key order. */
 function* prefixRange(db: DBWrapper, prefix: number): Generator<[Uint8Array, Uint8Array]> {
   const it = db.newIterator();
+  const start = Uint8Array.of(prefix);
   try {
-    for (it.seek(Uint8Array.of(prefix)); it.valid(); it.next()) {
-      const key = it.key();
-      if (key[0] !== prefix) break;
-      yield [key, it.value()];
+    it.seek(start);
+    for (let run = it.readRun(start, RUN_ENTRIES, RUN_BYTES); run.length > 0; run = it.readRun(start, RUN_ENTRIES, RUN_BYTES)) {
+      yield* run;
     }
   } finally {
     it.close();

@@ -56,6 +56,26 @@ describe('leveldb addon', () => {
     }
   });
 
+  it('reads a run as (u32le length, bytes) records with the values XORed by the key', () => {
+    const db = open();
+    try {
+      db.write(['p1', 'p2', 'q1'].map(b), [Uint8Array.of(1, 2, 3), new Uint8Array(0), Uint8Array.of(9)], false);
+      const it = db.iterator();
+      it.seek(b('p'));
+      const key = Uint8Array.of(0xff, 0, 0, 0, 0, 0, 0, 0x10);
+      const run = Buffer.from(it.readRun(b('p'), 10, 1000, key));
+      assert.equal(run.toString('hex'), '02000000' + '7031' + '03000000' + 'fe0203' + '02000000' + '7032' + '00000000');
+      assert.equal(Buffer.from(it.key()).toString(), 'q1');
+      assert.equal(it.readRun(b('p'), 10, 1000, key).length, 0);
+      assert.throws(() => it.readRun(b('p'), 10, 1000, new Uint8Array(7)), { name: 'RangeError', message: 'xorKey must be 8 bytes' });
+      assert.throws(() => it.readRun(b('p'), '10' as unknown as number, 1000, key), TypeError);
+      it.close();
+      assert.throws(() => it.readRun(b('p'), 10, 1000, key), { message: 'LevelDB iterator is closed' });
+    } finally {
+      db.close();
+    }
+  });
+
   it('closes the iterators still open when the database closes', () => {
     const db = open();
     const it = db.iterator();

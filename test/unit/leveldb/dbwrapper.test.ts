@@ -129,6 +129,36 @@ describe('dbwrapper', () => {
     });
   });
 
+  it('reads runs of a prefix de-obfuscated, within the entry and byte bounds, and stops at the prefix end', () => {
+    withDb(params(tempDir()), (db) => {
+      const batch = db.newBatch();
+      for (let i = 0; i < 50; i++) batch.write(b(`C${String(i).padStart(3, '0')}`), b(`value ${i} with some length`));
+      batch.write(b('B-before'), b('not C'));
+      batch.write(b('D-after'), b('not C either'));
+      batch.write(b('Cempty'), new Uint8Array(0));
+      db.writeBatch(batch);
+      const it = db.newIterator();
+      try {
+        it.seek(b('C'));
+        const seen: string[] = [];
+        const sizes: number[] = [];
+        for (let run = it.readRun(b('C'), 7, 1 << 20); run.length > 0; run = it.readRun(b('C'), 7, 1 << 20)) {
+          sizes.push(run.length);
+          for (const [key, value] of run) seen.push(`${Buffer.from(key).toString()}=${Buffer.from(value).toString()}`);
+        }
+        assert.deepEqual(seen, [...Array.from({ length: 50 }, (_, i) => `C${String(i).padStart(3, '0')}=value ${i} with some length`), 'Cempty=']);
+        assert.deepEqual(sizes, [7, 7, 7, 7, 7, 7, 7, 2]);
+        // The byte bound ends a run after the entry that passes it.
+        it.seek(b('C'));
+        assert.equal(it.readRun(b('C'), 1000, 1).length, 1);
+        assert.equal(it.readRun(b('C'), 1000, 60).length, 2);
+        assert.equal(it.valid() && Buffer.from(it.key()).toString(), 'C003');
+      } finally {
+        it.close();
+      }
+    });
+  });
+
   it('refuses a database this process already holds, with LevelDB\'s lock error', () => {
     const dir = tempDir();
     withDb(params(dir), () => {

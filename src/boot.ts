@@ -52,6 +52,7 @@ class ModuleLoader {
         cachedData,
         initializeImportMeta: (meta) => {
           meta.url = url;
+          Object.assign(meta, { dirname: path.dirname(file), filename: file });
         },
         importModuleDynamically: ((specifier: string) => this.dynamicImport(specifier, file)) as never,
       });

@@ -20,7 +20,7 @@ const PROGRAM: Record<string, string> = {
     "const { EventEmitter } = await import('node:events');",
     'console.log(JSON.stringify({',
     '  argv: process.argv.slice(1), value, ping: ping(), later, emitter: typeof EventEmitter,',
-    '  url: import.meta.url, sep: path.sep, spawn: nodeProgramArgs("x.js", ["-a"]),',
+    '  url: import.meta.url, file: import.meta.filename, dir: import.meta.dirname, sep: path.sep, spawn: nodeProgramArgs("x.js", ["-a"]),',
     '}));',
   ].join('\n'),
   'src/lib/value.js': "export const value = 'AAAA';\n",
@@ -81,6 +81,8 @@ describe('boot: the launchers\' module loader and its code cache', () => {
       const entry = path.join(r, 'src/main.js');
       assert.deepEqual(out.argv, [entry, '-x', 'y']);
       assert.equal(out.url, `file://${entry}`);
+      assert.equal(out.file, entry);
+      assert.equal(out.dir, path.dirname(entry));
       assert.equal(out.value, 'AAAA');
       assert.equal(out.ping, 'ping-function');
       assert.equal(out.later, 42);

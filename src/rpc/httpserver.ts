@@ -7,6 +7,7 @@ import { HTTPStatus } from './protocol.js';
 import { clientAllowed, type Endpoint } from './netfilter.js';
 import { HTTPParseError, HTTPRequestParser, MAX_BODY_SIZE, type ParsedRequest } from './http_parser.js';
 import { CONTINUE, expectationFailed, formatReply, parseErrorReply, type HTTPReply, type ReplyFraming } from './http_reply.js';
+import { isPromise, type MaybePromise } from './maybe_async.js';
 import { WorkQueue } from './workqueue.js';
 
 export { MAX_BODY_SIZE, MAX_HEADERS_SIZE } from './http_parser.js';
@@ -36,7 +37,8 @@ export interface HTTPRequest {
   body: Buffer;
 }
 
-export type HTTPHandler = (request: HTTPRequest, path: string) => Promise<HTTPReply>;
+/** A handler may answer at once (the usual RPC) or later. */
+export type HTTPHandler = (request: HTTPRequest, path: string) => MaybePromise<HTTPReply>;
 
 export interface HTTPServerOptions {
   endpoints: Endpoint[];
@@ -141,16 +143,22 @@ export class HTTPServer {
     const match = this.handlers.find((h) => (h.exact ? uri === h.prefix : uri.startsWith(h.prefix)));
     if (match === undefined) return exchange.reply({ status: HTTPStatus.NOT_FOUND });
     const path = uri.slice(match.prefix.length);
-    const accepted = this.queue.submit(async () => {
+    // A handler failure still gets an answer so the client does not hang.
+    const failed = (e: unknown): void => {
+      const message = e instanceof Error ? e.message : 'unknown error';
+      this.options.log.warning(`Unexpected error while processing request for '${uri}'. Error msg: '${message}'`);
+      exchange.framing.forceClose = true;
+      exchange.reply({ status: HTTPStatus.INTERNAL_SERVER_ERROR, body: message });
+    };
+    const accepted = this.queue.submit(() => {
       try {
-        exchange.reply(await match.handler(request, path));
+        const reply = match.handler(request, path);
+        if (isPromise(reply)) return reply.then((r) => exchange.reply(r)).catch(failed);
+        exchange.reply(reply);
       } catch (e) {
-        // A handler failure still gets an answer so the client does not hang.
-        const message = e instanceof Error ? e.message : 'unknown error';
-        this.options.log.warning(`Unexpected error while processing request for '${uri}'. Error msg: '${message}'`);
-        exchange.framing.forceClose = true;
-        exchange.reply({ status: HTTPStatus.INTERNAL_SERVER_ERROR, body: message });
+        failed(e);
       }
+      return undefined;
     });
     if (!accepted) {
       this.options.log.warning('Request rejected because http work queue depth exceeded, it can be increased with the -rpcworkqueue= setting');

@@ -41,16 +41,20 @@ for (const name of ['Accept', 'Authorization', 'Connection', 'Content-Length', '
 }
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 
-export interface ParsedRequest {
-  method: string;
-  uri: string;
-  versionMajor: number;
-  versionMinor: number;
-  /** Lower-case names. */
-  headers: Record<string, string>;
-  keepAlive: boolean;
+/** What the request line and headers say; shared by every request that repeats the same head bytes. */
+interface ParsedHead {
+  readonly method: string;
+  readonly uri: string;
+  readonly versionMajor: number;
+  readonly versionMinor: number;
+  /** Lower-case names; frozen, as it may be shared. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly keepAlive: boolean;
   /** HTTP/1.1 with an Expect header: whether it asked for 100-continue. */
-  expect: 'none' | 'continue' | 'other';
+  readonly expect: 'none' | 'continue' | 'other';
+}
+
+export interface ParsedRequest extends ParsedHead {
   /** The declared or streamed body passed MAX_BODY_SIZE; body is then empty and the connection must close. */
   tooLarge: boolean;
   body: Buffer;
@@ -78,6 +82,12 @@ export class HTTPRequestParser {
   /** LENGTH: bytes still to come; CHUNK_DATA: bytes left in the chunk. */
   private remaining = 0;
   private trailerSize = 0;
+  /**
+   * The last head read and what it said. A client sends the same headers on every call of a connection (the same
+   * Content-Length too, for the same call), and parsing is a pure function of the bytes.
+   */
+  private lastHeadBytes: Buffer | undefined;
+  private lastHead: ParsedHead | undefined;
 
   /** Called once a request's head is read, before its body (the server sends 100 Continue from it). */
   onHead: ((request: ParsedRequest) => void) | undefined;
@@ -123,9 +133,19 @@ export class HTTPRequestParser {
       return false;
     }
     if (end + 4 - start > MAX_HEADERS_SIZE) throw new HTTPParseError('Header overflow');
-    const text = this.buf.toString('latin1', start, end);
+    const headBytes = this.buf.subarray(start, end);
+    let head = this.lastHead;
+    if (head === undefined || !this.lastHeadBytes!.equals(headBytes)) {
+      head = parseHead(headBytes.toString('latin1'));
+      this.lastHead = head;
+      // A copy: the received chunk it was cut from need not stay in memory.
+      this.lastHeadBytes = Buffer.from(headBytes);
+    }
     this.buf = this.buf.subarray(end + 4);
-    this.request = parseHead(text);
+    this.request = {
+      method: head.method, uri: head.uri, versionMajor: head.versionMajor, versionMinor: head.versionMinor,
+      headers: head.headers, keepAlive: head.keepAlive, expect: head.expect, tooLarge: false, body: EMPTY,
+    };
     this.state = State.LENGTH;
     this.remaining = 0;
     const request = this.request;
@@ -228,7 +248,7 @@ export class HTTPRequestParser {
 }
 
 /** The request line and headers; the body is filled in later. */
-function parseHead(text: string): ParsedRequest {
+function parseHead(text: string): ParsedHead {
   if (!cleanHead(text)) throw new HTTPParseError('Invalid character in header');
   let lineEnd = text.indexOf('\r\n');
   if (lineEnd < 0) lineEnd = text.length;
@@ -286,11 +306,9 @@ function parseHead(text: string): ParsedRequest {
     uri: m[2]!,
     versionMajor,
     versionMinor,
-    headers,
+    headers: Object.freeze(headers),
     keepAlive: http11 ? !close : keepAlive,
     expect: expectValue === undefined ? 'none' : /(?:^|\W)100-continue(?:$|\W)/i.test(expectValue) ? 'continue' : 'other',
-    tooLarge: false,
-    body: EMPTY,
   };
 }
 

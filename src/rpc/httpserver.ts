@@ -193,6 +193,8 @@ class Connection {
   private closing = false;
   /** readRequests is on the stack: a reply written synchronously leaves the next request to its loop. */
   private reading = false;
+  /** Replies wait in our send buffer (a client that does not read): no more requests are read until it drains. */
+  private draining = false;
   /** Bytes thrown away after a closing reply, so that the peer's last writes do not reset the connection. */
   private discarded = 0;
 
@@ -219,7 +221,7 @@ class Connection {
       return;
     }
     this.parser.push(chunk);
-    if (this.busy) {
+    if (this.busy || this.draining) {
       if (this.parser.buffered() > MAX_BUFFERED_WHILE_BUSY) this.socket.pause();
       return;
     }
@@ -229,7 +231,7 @@ class Connection {
   private onEnd(): void {
     this.peerEnded = true;
     // A closing connection goes once our end is written too (net sockets destroy themselves then).
-    if (!this.closing && !this.busy) this.readRequests();
+    if (!this.closing && !this.busy && !this.draining) this.readRequests();
   }
 
   /** Idle too long (Core's -rpcservertimeout); a request being handled is not cut off. */
@@ -249,7 +251,7 @@ class Connection {
   }
 
   private readLoop(): void {
-    while (!this.busy && !this.closing) {
+    while (!this.busy && !this.closing && !this.draining) {
       let parsed: ParsedRequest | undefined;
       try {
         parsed = this.parser.next();
@@ -296,7 +298,20 @@ class Connection {
       socket.uncork();
     }
     if (!keepAlive) return this.close();
-    if (socket.isPaused()) socket.resume();
+    if (socket.writableNeedDrain) {
+      this.draining = true;
+      socket.once('drain', () => {
+        this.draining = false;
+        this.next();
+      });
+      return;
+    }
+    this.next();
+  }
+
+  /** Reads on after a reply: the socket may have been paused while the request ran. */
+  private next(): void {
+    if (this.socket.isPaused()) this.socket.resume();
     if (!this.reading) this.readRequests();
   }
 

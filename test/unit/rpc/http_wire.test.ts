@@ -142,6 +142,29 @@ describe('http wire format', () => {
     assert.equal(await exchange(h.port, post([], BODY, 'POST / HTTP/1.0')), ok(1, 'Connection: close\r\n'));
   });
 
+  it('answers every pipelined request, in order, to a client that reads only later (the send buffer fills)', async () => {
+    const n = 300;
+    const big = 'x'.repeat(64 * 1024);
+    let bytes = '';
+    for (let i = 0; i < n; i++) bytes += post([], JSON.stringify({ method: 'echo', params: [big], id: i }));
+    const ids = await new Promise<number[]>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const socket = net.connect(h.port, '127.0.0.1', () => {
+        socket.pause();
+        socket.end(bytes);
+        // Let the server run into a full send buffer before anything is read.
+        setTimeout(() => socket.resume(), 300);
+      });
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('close', () => {
+        const text = Buffer.concat(chunks).toString('latin1');
+        resolve([...text.matchAll(/"id":(\d+)\}\n/g)].map((m) => Number(m[1])));
+      });
+      socket.on('error', reject);
+    });
+    assert.deepEqual(ids, [...Array(n).keys()]);
+  });
+
   it('keeps an idle connection open, and answers a request whose sender already shut its side', async () => {
     assert.equal(await exchange(h.port, post(), true), ok(1, KEEP));
     assert.equal(await exchange(h.port, post()), ok(1, KEEP));

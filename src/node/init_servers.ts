@@ -8,6 +8,7 @@ import { RPCAuth } from '../rpc/auth.js';
 import { DEFAULT_HTTP_SERVER_TIMEOUT, DEFAULT_HTTP_THREADS, DEFAULT_HTTP_WORKQUEUE, HTTPServer, type HTTPHandler } from '../rpc/httpserver.js';
 import { startHTTPRPC } from '../rpc/httprpc.js';
 import { buildAllowList, getBindAddresses, RPCConfigError, type Endpoint } from '../rpc/netfilter.js';
+import { settle } from '../rpc/maybe_async.js';
 import { LogFlags, type Logger } from '../util/logging.js';
 import type { NodeContext } from './context.js';
 import type { InitUI } from './init_ui.js';
@@ -27,14 +28,12 @@ export class InFlight {
   private waiters: Array<() => void> = [];
 
   track(handler: HTTPHandler): HTTPHandler {
-    return async (req, path) => {
+    return (req, path) => {
       this.running += 1;
-      try {
-        return await handler(req, path);
-      } finally {
+      return settle(() => handler(req, path), () => {
         this.running -= 1;
         if (this.running === 0) this.waiters.splice(0).forEach((w) => w());
-      }
+      });
     };
   }
 

@@ -7,6 +7,7 @@ import { HTTPStatus, RPCError, RPCErrorCode, type RPCErrorObject } from './proto
 import { JSONRPCRequest, JSONRPCVersion, isObject, jsonrpcReply, type JSONValue } from './request.js';
 import { jsonrpcExec, type RPCTable } from './server.js';
 import { parseJSONBody, writeJSON } from './json.js';
+import { after, isPromise, type MaybePromise } from './maybe_async.js';
 
 export const WWW_AUTH_HEADER_DATA = 'Basic realm="jsonrpc"';
 /** Core sleeps this long after a wrong password to slow down brute force. */
@@ -26,14 +27,14 @@ export type RPCDispatchOptions = Pick<HTTPRPCOptions, 'table' | 'log'> & { auth:
 
 /** Registers the JSON-RPC handlers on "/" (exact) and, with wallets, "/wallet/" (prefix). */
 export function startHTTPRPC(server: HTTPServer, options: HTTPRPCOptions): void {
-  const handler = (req: HTTPRequest): Promise<HTTPReply> => handleJSONRPC(req, options);
+  const handler = (req: HTTPRequest): MaybePromise<HTTPReply> => handleJSONRPC(req, options);
   server.registerHandler('/', true, handler);
   if (options.walletSupport) server.registerHandler('/wallet/', false, handler);
 }
 
 const unauthorized = (): HTTPReply => ({ status: HTTPStatus.UNAUTHORIZED, headers: { 'WWW-Authenticate': WWW_AUTH_HEADER_DATA } });
 
-async function handleJSONRPC(req: HTTPRequest, options: HTTPRPCOptions): Promise<HTTPReply> {
+function handleJSONRPC(req: HTTPRequest, options: HTTPRPCOptions): MaybePromise<HTTPReply> {
   if (req.method !== 'POST') return { status: HTTPStatus.BAD_METHOD, body: 'JSONRPC server handles only POST requests' };
   const header = req.headers.authorization;
   if (header === undefined) return unauthorized();
@@ -41,18 +42,27 @@ async function handleJSONRPC(req: HTTPRequest, options: HTTPRPCOptions): Promise
   jreq.peerAddr = req.peer;
   jreq.uri = req.uri;
   const auth = options.auth.authorize(header);
-  if (auth === undefined || !auth.ok) {
-    options.log.warning(`ThreadRPCServer incorrect password attempt from ${req.peer}`);
-    await sleep(options.authFailDelayMs ?? DEFAULT_AUTH_FAIL_DELAY_MS);
-    return unauthorized();
-  }
+  if (auth === undefined || !auth.ok) return refuseAuth(req, options);
   jreq.authUser = auth.user;
   const parsed = parseJSONBody(req.body);
   const outcome = parsed === undefined
     ? errorReply(new RPCError(RPCErrorCode.RPC_PARSE_ERROR, 'Parse error'), jreq)
-    : await executeHTTPRPC(parsed.value, jreq, options);
+    : dispatchJSONRPC(parsed.value, jreq, options);
+  return after(outcome, httpReply);
+}
+
+/** A wrong password is answered only after Core's delay. */
+async function refuseAuth(req: HTTPRequest, options: HTTPRPCOptions): Promise<HTTPReply> {
+  options.log.warning(`ThreadRPCServer incorrect password attempt from ${req.peer}`);
+  await sleep(options.authFailDelayMs ?? DEFAULT_AUTH_FAIL_DELAY_MS);
+  return unauthorized();
+}
+
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/json' });
+
+function httpReply(outcome: Outcome): HTTPReply {
   if (outcome.reply === undefined) return { status: outcome.status };
-  return { status: outcome.status, headers: { 'Content-Type': 'application/json' }, body: `${writeJSON(outcome.reply)}\n` };
+  return { status: outcome.status, headers: JSON_HEADERS, body: `${writeJSON(outcome.reply)}\n` };
 }
 
 export interface Outcome {
@@ -75,32 +85,39 @@ function asRPCError(e: unknown): RPCError {
 }
 
 export async function executeHTTPRPC(value: JSONValue, jreq: JSONRPCRequest, options: RPCDispatchOptions): Promise<Outcome> {
+  return dispatchJSONRPC(value, jreq, options);
+}
+
+/** executeHTTPRPC without a promise when the request is answered at once. */
+function dispatchJSONRPC(value: JSONValue, jreq: JSONRPCRequest, options: RPCDispatchOptions): MaybePromise<Outcome> {
   const methods = options.auth.whitelist.get(jreq.authUser);
+  const failed = (e: unknown): Outcome => errorReply(asRPCError(e), jreq);
   try {
     if (methods === undefined && options.auth.whitelistDefault) {
       options.log.warning(`RPC User ${jreq.authUser} not allowed to call any methods`);
       return { status: HTTPStatus.FORBIDDEN };
     }
-    if (isObject(value)) return await executeSingle(value, jreq, methods, options);
-    if (Array.isArray(value)) return await executeBatch(value, jreq, methods, options);
-    throw new RPCError(RPCErrorCode.RPC_PARSE_ERROR, 'Top-level object parse error');
+    let outcome: MaybePromise<Outcome>;
+    if (isObject(value)) outcome = executeSingle(value, jreq, methods, options);
+    else if (Array.isArray(value)) outcome = executeBatch(value, jreq, methods, options);
+    else throw new RPCError(RPCErrorCode.RPC_PARSE_ERROR, 'Top-level object parse error');
+    return isPromise(outcome) ? outcome.catch(failed) : outcome;
   } catch (e) {
-    return errorReply(asRPCError(e), jreq);
+    return failed(e);
   }
 }
 
-async function executeSingle(value: JSONValue, jreq: JSONRPCRequest, methods: Set<string> | undefined,
-  options: RPCDispatchOptions): Promise<Outcome> {
+function executeSingle(value: JSONValue, jreq: JSONRPCRequest, methods: Set<string> | undefined,
+  options: RPCDispatchOptions): MaybePromise<Outcome> {
   jreq.parse(value);
   if (methods !== undefined && !methods.has(jreq.method)) {
     options.log.warning(`RPC User ${jreq.authUser} not allowed to call method ${jreq.method}`);
     return { status: HTTPStatus.FORBIDDEN };
   }
   // Legacy requests fail with an HTTP error status; 2.0 ones get an error reply with 200.
-  const reply = await jsonrpcExec(options.table, jreq, jreq.version === JSONRPCVersion.V2);
-  // Notifications run but get no answer.
-  if (jreq.isNotification()) return { status: HTTPStatus.NO_CONTENT };
-  return { status: HTTPStatus.OK, reply };
+  return after(jsonrpcExec(options.table, jreq, jreq.version === JSONRPCVersion.V2), (reply): Outcome =>
+    // Notifications run but get no answer.
+    (jreq.isNotification() ? { status: HTTPStatus.NO_CONTENT } : { status: HTTPStatus.OK, reply }));
 }
 
 async function executeBatch(batch: JSONValue[], jreq: JSONRPCRequest, methods: Set<string> | undefined,

@@ -1,20 +1,27 @@
-// The HTTP side of the RPC server: node:http with keep-alive, Core's limits (32 MiB bodies, 8 KiB
-// headers), peer filtering, path handlers, a bounded work queue and Core's reply conventions.
-import http from 'node:http';
-import type net from 'node:net';
-import type { Duplex } from 'node:stream';
-import { HTTPStatus, httpStatusReason } from './protocol.js';
+// The HTTP side of the RPC server: keep-alive connections on net sockets, Core's limits (32 MiB
+// bodies, 8 KiB headers), peer filtering, path handlers, a bounded work queue and Core's replies.
+// Requests are read by http_parser rather than node:http, whose streams cost more per call than the RPC.
+import type http from 'node:http';
+import net from 'node:net';
+import { HTTPStatus } from './protocol.js';
 import { clientAllowed, type Endpoint } from './netfilter.js';
+import { HTTPParseError, HTTPRequestParser, MAX_BODY_SIZE, type ParsedRequest } from './http_parser.js';
+import { CONTINUE, expectationFailed, formatReply, parseErrorReply, type HTTPReply, type ReplyFraming } from './http_reply.js';
+import { isPromise, type MaybePromise } from './maybe_async.js';
 import { WorkQueue } from './workqueue.js';
+
+export { MAX_BODY_SIZE, MAX_HEADERS_SIZE } from './http_parser.js';
+export type { HTTPReply } from './http_reply.js';
 
 export const DEFAULT_HTTP_THREADS = 16;
 export const DEFAULT_HTTP_WORKQUEUE = 64;
 export const DEFAULT_HTTP_SERVER_TIMEOUT = 30;
-export const MAX_HEADERS_SIZE = 8192;
-export const MAX_BODY_SIZE = 32 * 1024 * 1024;
 
 /** Core knows these methods; anything else is refused before routing. */
 const KNOWN_METHODS = new Set(['GET', 'POST', 'HEAD', 'PUT']);
+
+/** While a request runs, input beyond this much is not read (pipelined requests wait in the kernel instead). */
+const MAX_BUFFERED_WHILE_BUSY = 64 * 1024;
 
 export interface HTTPLog {
   warning(message: string): void;
@@ -30,14 +37,8 @@ export interface HTTPRequest {
   body: Buffer;
 }
 
-export interface HTTPReply {
-  status: HTTPStatus;
-  headers?: Record<string, string>;
-  /** Text, or raw bytes for binary replies (REST .bin). */
-  body?: string | Uint8Array;
-}
-
-export type HTTPHandler = (request: HTTPRequest, path: string) => Promise<HTTPReply>;
+/** A handler may answer at once (the usual RPC) or later. */
+export type HTTPHandler = (request: HTTPRequest, path: string) => MaybePromise<HTTPReply>;
 
 export interface HTTPServerOptions {
   endpoints: Endpoint[];
@@ -48,16 +49,18 @@ export interface HTTPServerOptions {
   log: HTTPLog;
 }
 
-class BodyTooLarge extends Error {}
+interface Route { prefix: string; exact: boolean; handler: HTTPHandler }
 
 export class HTTPServer {
-  private readonly handlers: { prefix: string; exact: boolean; handler: HTTPHandler }[] = [];
-  private readonly servers: http.Server[] = [];
+  private readonly handlers: Route[] = [];
+  private readonly servers: net.Server[] = [];
+  private readonly connections = new Set<Connection>();
   private readonly queue: WorkQueue;
-  private readonly allowedSockets = new WeakMap<net.Socket, boolean>();
+  readonly timeoutMs: number;
 
-  constructor(private readonly options: HTTPServerOptions) {
+  constructor(readonly options: HTTPServerOptions) {
     this.queue = new WorkQueue(options.threads ?? DEFAULT_HTTP_THREADS, options.workQueue ?? DEFAULT_HTTP_WORKQUEUE);
+    this.timeoutMs = Math.max(0, (options.timeoutSeconds ?? DEFAULT_HTTP_SERVER_TIMEOUT) * 1000);
   }
 
   /** Requests waiting for a worker. */
@@ -86,21 +89,18 @@ export class HTTPServer {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.servers.splice(0).map((s) => new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections();
-    })));
+    const closed = Promise.all(this.servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    for (const c of this.connections) c.socket.destroy();
+    await closed;
   }
 
   private listen(endpoint: Endpoint): Promise<Endpoint> {
-    const timeoutMs = (this.options.timeoutSeconds ?? DEFAULT_HTTP_SERVER_TIMEOUT) * 1000;
-    // Core's server does not insist on a Host header, as node:http does by default.
-    const server = http.createServer({
-      maxHeaderSize: MAX_HEADERS_SIZE, keepAliveTimeout: timeoutMs, requestTimeout: 0, requireHostHeader: false,
+    // Half-open: a client may send its request and shut down its side before the answer comes.
+    const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+      const connection = new Connection(this, socket);
+      this.connections.add(connection);
+      socket.once('close', () => this.connections.delete(connection));
     });
-    server.timeout = timeoutMs;
-    server.on('request', (req, res) => this.onRequest(req, res));
-    server.on('clientError', (err, socket) => this.onClientError(err, socket));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(endpoint.port, endpoint.host, () => {
@@ -112,136 +112,214 @@ export class HTTPServer {
     });
   }
 
-  /**
-   * Malformed HTTP: Core answers 400 and drops the connection. A method node:http does not know is a well-formed
-   * request to Core, which answers 405; node's parser cannot go on after it, so the connection closes too.
-   */
-  private onClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void {
-    this.options.log.debug(`Error reading HTTP request: ${err.message}`);
-    if (socket.writable) {
-      const unknownMethod = err.code === 'HPE_INVALID_METHOD' && wellFormedRequestLine(err.rawPacket);
-      const status = unknownMethod ? HTTPStatus.BAD_METHOD : HTTPStatus.BAD_REQUEST;
-      socket.end(`HTTP/1.1 ${status} ${httpStatusReason(status)}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-    } else {
-      socket.destroy();
+  /** Core's checks before routing, in its order; the reply goes to the exchange. */
+  dispatch(parsed: ParsedRequest, exchange: Exchange): void {
+    const log = this.options.log;
+    const peer = exchange.connection.peer;
+    // Core's parser refuses other major versions (and HTTP/0.9 request lines).
+    if (parsed.versionMajor !== 1) {
+      log.debug(`Error reading HTTP request from ${peer}: HTTP bad version`);
+      exchange.framing.keepAlive = false;
+      return exchange.reply({ status: HTTPStatus.BAD_REQUEST });
     }
+    if (!exchange.connection.allowed) {
+      log.debug(`HTTP request from ${peer} rejected: Client network is not allowed RPC access`);
+      return exchange.reply({ status: HTTPStatus.FORBIDDEN });
+    }
+    if (!KNOWN_METHODS.has(parsed.method)) {
+      log.debug(`HTTP request from ${peer} rejected: Unknown HTTP request method`);
+      return exchange.reply({ status: HTTPStatus.BAD_METHOD });
+    }
+    if (parsed.tooLarge) {
+      exchange.framing.forceClose = true;
+      return exchange.reply({ status: HTTPStatus.CONTENT_TOO_LARGE });
+    }
+    const request: HTTPRequest = { method: parsed.method, uri: parsed.uri, headers: parsed.headers, peer: peer ?? '', body: parsed.body };
+    this.route(request, exchange);
   }
 
-  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const peer = req.socket.remoteAddress;
-    // node:http also takes HTTP/0.9 request lines and other major versions; Core's parser refuses them.
-    if (req.httpVersionMajor !== 1) {
-      this.options.log.debug(`Error reading HTTP request from ${peer}: HTTP bad version`);
-      res.shouldKeepAlive = false;
-      return writeReply(res, { status: HTTPStatus.BAD_REQUEST });
-    }
-    if (!this.socketAllowed(req.socket, peer)) {
-      this.options.log.debug(`HTTP request from ${peer} rejected: Client network is not allowed RPC access`);
-      return writeReply(res, { status: HTTPStatus.FORBIDDEN });
-    }
-    if (!KNOWN_METHODS.has(req.method ?? '')) {
-      this.options.log.debug(`HTTP request from ${peer} rejected: Unknown HTTP request method`);
-      return writeReply(res, { status: HTTPStatus.BAD_METHOD });
-    }
-    // Callbacks rather than promises: each request would otherwise pay for a promise chain before its handler runs.
-    readBody(req, (err, body) => {
+  private route(request: HTTPRequest, exchange: Exchange): void {
+    const uri = request.uri;
+    const match = this.handlers.find((h) => (h.exact ? uri === h.prefix : uri.startsWith(h.prefix)));
+    if (match === undefined) return exchange.reply({ status: HTTPStatus.NOT_FOUND });
+    const path = uri.slice(match.prefix.length);
+    // A handler failure still gets an answer so the client does not hang.
+    const failed = (e: unknown): void => {
+      const message = e instanceof Error ? e.message : 'unknown error';
+      this.options.log.warning(`Unexpected error while processing request for '${uri}'. Error msg: '${message}'`);
+      exchange.framing.forceClose = true;
+      exchange.reply({ status: HTTPStatus.INTERNAL_SERVER_ERROR, body: message });
+    };
+    const accepted = this.queue.submit(() => {
       try {
-        if (err === undefined) {
-          this.route({ method: req.method as string, uri: req.url ?? '', headers: req.headers, peer: peer as string, body: body! }, res);
-          return;
-        }
-        if (!(err instanceof BodyTooLarge)) throw err;
-        res.setHeader('Connection', 'close');
-        writeReply(res, { status: HTTPStatus.CONTENT_TOO_LARGE });
+        const reply = match.handler(request, path);
+        if (isPromise(reply)) return reply.then((r) => exchange.reply(r)).catch(failed);
+        exchange.reply(reply);
       } catch (e) {
-        this.options.log.debug(`Error reading HTTP request from ${peer}: ${(e as Error).message}`);
-        res.destroy();
+        failed(e);
       }
-    });
-  }
-
-  /** A connection's peer never changes, so keep-alive requests reuse the first check (the list is fixed at start). */
-  private socketAllowed(socket: net.Socket, peer: string | undefined): boolean {
-    let allowed = this.allowedSockets.get(socket);
-    if (allowed === undefined) {
-      allowed = clientAllowed(this.options.allow, peer);
-      this.allowedSockets.set(socket, allowed);
-    }
-    return allowed;
-  }
-
-  private route(request: HTTPRequest, res: http.ServerResponse): void {
-    const match = this.handlers.find((h) => (h.exact ? request.uri === h.prefix : request.uri.startsWith(h.prefix)));
-    if (match === undefined) return writeReply(res, { status: HTTPStatus.NOT_FOUND });
-    const path = request.uri.slice(match.prefix.length);
-    const accepted = this.queue.submit(async () => {
-      try {
-        writeReply(res, await match.handler(request, path));
-      } catch (e) {
-        // A handler failure still gets an answer so the client does not hang.
-        const message = e instanceof Error ? e.message : 'unknown error';
-        this.options.log.warning(`Unexpected error while processing request for '${request.uri}'. Error msg: '${message}'`);
-        res.setHeader('Connection', 'close');
-        writeReply(res, { status: HTTPStatus.INTERNAL_SERVER_ERROR, body: message });
-      }
+      return undefined;
     });
     if (!accepted) {
       this.options.log.warning('Request rejected because http work queue depth exceeded, it can be increased with the -rpcworkqueue= setting');
-      writeReply(res, { status: HTTPStatus.SERVICE_UNAVAILABLE, body: 'Work queue depth exceeded' });
+      exchange.reply({ status: HTTPStatus.SERVICE_UNAVAILABLE, body: 'Work queue depth exceeded' });
     }
   }
 }
 
-/** Core's request-line rules: at least 14 bytes, no NUL, three words, an HTTP/1.x version. */
-function wellFormedRequestLine(raw: Buffer | undefined): boolean {
-  if (raw === undefined) return false;
-  const end = raw.indexOf('\n');
-  if (end < 0) return false;
-  const line = raw.subarray(0, end).toString('latin1').replace(/\r$/, '');
-  if (line.length < 'GET / HTTP/1.0'.length || line.includes('\0')) return false;
-  const parts = line.split(' ');
-  return parts.length === 3 && /^HTTP\/1\.[0-9]$/.test(parts[2]!);
+/** One request's answer: written once, then the connection reads the next request (or closes). */
+class Exchange {
+  private done = false;
+
+  constructor(readonly connection: Connection, readonly framing: ReplyFraming) {}
+
+  reply(reply: HTTPReply): void {
+    if (this.done) return;
+    this.done = true;
+    const { head, body } = formatReply(reply, this.framing);
+    this.connection.finish(head, body, this.framing.keepAlive && !this.framing.forceClose);
+  }
 }
 
-/** Reads the whole body, refusing one larger than MAX_BODY_SIZE (declared or streamed); `done` is called once. */
-function readBody(req: http.IncomingMessage, done: (err: unknown, body?: Buffer) => void): void {
-  const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > MAX_BODY_SIZE) {
-    req.resume();
-    done(new BodyTooLarge());
-    return;
+/** A client connection: requests are read and answered one at a time, in order. */
+class Connection {
+  readonly peer: string | undefined;
+  /** A connection's peer never changes, so the allow list is checked once. */
+  readonly allowed: boolean;
+  private readonly parser = new HTTPRequestParser();
+  private busy = false;
+  /** No more requests are read: the peer shut down its side, or the server is closing the connection. */
+  private peerEnded = false;
+  private closing = false;
+  /** readRequests is on the stack: a reply written synchronously leaves the next request to its loop. */
+  private reading = false;
+  /** Replies wait in our send buffer (a client that does not read): no more requests are read until it drains. */
+  private draining = false;
+  /** Bytes thrown away after a closing reply, so that the peer's last writes do not reset the connection. */
+  private discarded = 0;
+
+  constructor(private readonly server: HTTPServer, readonly socket: net.Socket) {
+    this.peer = socket.remoteAddress;
+    this.allowed = clientAllowed(server.options.allow, this.peer);
+    this.parser.onHead = (request) => {
+      if (request.expect === 'continue') socket.write(CONTINUE);
+    };
+    if (server.timeoutMs > 0) socket.setTimeout(server.timeoutMs);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd());
+    socket.on('timeout', () => this.onTimeout());
+    socket.on('error', (err) => {
+      server.options.log.debug(`Error reading HTTP request: ${err.message}`);
+      socket.destroy();
+    });
   }
-  let finished = false;
-  const finish = (err: unknown, body?: Buffer): void => {
-    if (finished) return;
-    finished = true;
-    done(err, body);
-  };
-  const chunks: Buffer[] = [];
-  let size = 0;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > MAX_BODY_SIZE) {
-      req.removeAllListeners('data');
-      req.resume();
-      finish(new BodyTooLarge());
+
+  private onData(chunk: Buffer): void {
+    if (this.closing) {
+      this.discarded += chunk.length;
+      if (this.discarded > MAX_BODY_SIZE) this.socket.destroy();
       return;
     }
-    chunks.push(chunk);
-  });
-  req.on('end', () => finish(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-  req.on('error', (e) => finish(e));
-}
+    this.parser.push(chunk);
+    if (this.busy || this.draining) {
+      if (this.parser.buffered() > MAX_BUFFERED_WHILE_BUSY) this.socket.pause();
+      return;
+    }
+    this.readRequests();
+  }
 
-/** Writes a reply; a body-carrying status without a type gets libevent's default type, as in Core. */
-function writeReply(res: http.ServerResponse, reply: HTTPReply): void {
-  if (res.headersSent || res.destroyed) return;
-  const body = reply.body ?? '';
-  const needsBody = reply.status !== HTTPStatus.NO_CONTENT && reply.status >= 200;
-  // Headers go to writeHead in one object: node:http then skips its per-header bookkeeping (setHeader).
-  const headers: Record<string, string | number> = { ...reply.headers };
-  if (needsBody && headers['Content-Type'] === undefined && !res.hasHeader('Content-Type')) headers['Content-Type'] = 'text/html; charset=ISO-8859-1';
-  if (needsBody) headers['Content-Length'] = Buffer.byteLength(body);
-  res.writeHead(reply.status, httpStatusReason(reply.status), headers);
-  res.end(needsBody ? body : undefined);
+  private onEnd(): void {
+    this.peerEnded = true;
+    // A closing connection goes once our end is written too (net sockets destroy themselves then).
+    if (!this.closing && !this.busy && !this.draining) this.readRequests();
+  }
+
+  /** Idle too long (Core's -rpcservertimeout); a request being handled is not cut off. */
+  private onTimeout(): void {
+    if (this.busy) this.socket.setTimeout(this.server.timeoutMs);
+    else this.socket.destroy();
+  }
+
+  /** Handles buffered requests until one is in flight or more bytes are needed. */
+  private readRequests(): void {
+    this.reading = true;
+    try {
+      this.readLoop();
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  private readLoop(): void {
+    while (!this.busy && !this.closing && !this.draining) {
+      let parsed: ParsedRequest | undefined;
+      try {
+        parsed = this.parser.next();
+      } catch (e) {
+        if (!(e instanceof HTTPParseError)) throw e;
+        return this.refuse(e);
+      }
+      if (parsed === undefined) {
+        if (this.peerEnded) {
+          if (this.parser.inRequest()) return this.refuse(new HTTPParseError('Invalid EOF state'));
+          this.close();
+        }
+        return;
+      }
+      this.busy = true;
+      const framing: ReplyFraming = {
+        // After a body too large to read, the rest of the input is not a request.
+        keepAlive: parsed.keepAlive && !parsed.tooLarge, forceClose: false, headOnly: parsed.method === 'HEAD',
+        keepAliveSeconds: Math.floor(this.server.timeoutMs / 1000),
+      };
+      const exchange = new Exchange(this, framing);
+      if (parsed.expect === 'other') this.finish(expectationFailed(framing), undefined, framing.keepAlive);
+      else this.server.dispatch(parsed, exchange);
+    }
+  }
+
+  /** Malformed input: Core answers 400 (405 for an unknown method on a good request line) and drops the connection. */
+  private refuse(err: HTTPParseError): void {
+    this.server.options.log.debug(`Error reading HTTP request: ${err.message}`);
+    this.finish(parseErrorReply(err.unknownMethod ? HTTPStatus.BAD_METHOD : HTTPStatus.BAD_REQUEST), undefined, false);
+  }
+
+  /** Sends a reply; then the next request, or the end of the connection. */
+  finish(head: string, body: string | Uint8Array | undefined, keepAlive: boolean): void {
+    const socket = this.socket;
+    this.busy = false;
+    if (socket.destroyed) return;
+    if (body === undefined) socket.write(head);
+    else if (typeof body === 'string') socket.write(head + body);
+    else {
+      socket.cork();
+      socket.write(head, 'latin1');
+      socket.write(body);
+      socket.uncork();
+    }
+    if (!keepAlive) return this.close();
+    if (socket.writableNeedDrain) {
+      this.draining = true;
+      socket.once('drain', () => {
+        this.draining = false;
+        this.next();
+      });
+      return;
+    }
+    this.next();
+  }
+
+  /** Reads on after a reply: the socket may have been paused while the request ran. */
+  private next(): void {
+    if (this.socket.isPaused()) this.socket.resume();
+    if (!this.reading) this.readRequests();
+  }
+
+  /** Ends our side; what the peer still sends is read and dropped until it closes too. */
+  private close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.socket.end();
+    if (this.socket.isPaused()) this.socket.resume();
+  }
 }

@@ -22,17 +22,27 @@ export function parseJSONBody(bytes: Uint8Array): { value: JSONValue } | undefin
   }
   try {
     if (text.length > NATIVE_PARSE_MAX_CHARS) return { value: parseJSONText(text) };
-    const shape = textShape(text);
-    if (shape.maxDepth > MAX_JSON_DEPTH) return undefined;
+    // Nesting deeper than the limit takes more brackets than a short text has.
+    const short = text.length <= 2 * MAX_JSON_DEPTH;
+    const shape = short ? undefined : textShape(text);
+    if (shape !== undefined && shape.maxDepth > MAX_JSON_DEPTH) return undefined;
     // JSON.parse reads the same grammar and decodes strings and numbers the same way; it only lets the last of
-    // duplicate keys win. Each member has one colon outside strings, so equal counts mean there were none.
+    // duplicate keys win. Each member has one colon outside strings, so equal counts mean there were none. In a
+    // short text every colon is counted, also those in strings: equal counts still mean no duplicates (and a
+    // colon in a string only sends the text the slow way).
     const value = JSON.parse(text) as JSONValue;
-    if (memberCount(value) === shape.colons) return { value };
+    if (memberCount(value) === (shape === undefined ? countColons(text) : shape.colons)) return { value };
     return { value: parseJSONText(text) };
   } catch (e) {
     if (e instanceof SyntaxError) return undefined;
     throw e;
   }
+}
+
+function countColons(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) n++;
+  return n;
 }
 
 /** Members of all objects in a parsed value. */

@@ -2,6 +2,7 @@
 // transformation (including the "args" merge rule) and its error texts.
 import { RPCError, RPCErrorCode, RPCTypeError } from './protocol.js';
 import { duplicateKeys } from './json.js';
+import { isPromise, type MaybePromise } from './maybe_async.js';
 import { jsonrpcReply, type JSONObject, type JSONRPCRequest, type JSONValue } from './request.js';
 
 /** A handler sees the request with positional params (named ones already mapped). */
@@ -53,17 +54,27 @@ export class RPCTable {
     return this.inWarmup ? this.warmupStatus : undefined;
   }
 
-  /** Runs one request; throws RPCError (warm-up, unknown method, bad named params, handler errors). */
+  /** Runs one request; rejects with RPCError (warm-up, unknown method, bad named params, handler errors). */
   async execute(request: JSONRPCRequest): Promise<JSONValue> {
+    return this.run(request);
+  }
+
+  /** execute() that answers at once when the handler does, and throws instead of rejecting then. */
+  run(request: JSONRPCRequest): MaybePromise<JSONValue> {
     if (this.inWarmup) throw new RPCError(RPCErrorCode.RPC_IN_WARMUP, this.warmupStatus);
     const command = this.commands.get(request.method);
     if (command === undefined) throw new RPCError(RPCErrorCode.RPC_METHOD_NOT_FOUND, 'Method not found');
+    let result: MaybePromise<JSONValue>;
     try {
-      const params = Array.isArray(request.params) ? request.params : transformNamedArguments(request.params, command.argNames);
-      return await command.handler(Object.assign(Object.create(Object.getPrototypeOf(request)), request, { params }));
+      // Positional params are what the handler sees already; named ones are mapped onto a copy of the request.
+      const call = Array.isArray(request.params) ? request as JSONRPCRequest & { params: JSONValue[] }
+        : Object.assign(Object.create(Object.getPrototypeOf(request) as object) as JSONRPCRequest, request,
+          { params: transformNamedArguments(request.params, command.argNames) });
+      result = command.handler(call);
     } catch (e) {
       throw toRPCError(e);
     }
+    return isPromise(result) ? result.catch((e: unknown) => { throw toRPCError(e); }) : result;
   }
 }
 
@@ -79,14 +90,18 @@ function toRPCError(e: unknown): RPCError {
  * Executes a request and wraps the result in a reply. With catchErrors (2.0 and batch members)
  * failures become error replies; otherwise they propagate so the HTTP layer picks the status.
  */
-export async function jsonrpcExec(table: RPCTable, request: JSONRPCRequest, catchErrors: boolean): Promise<JSONObject> {
-  let result: JSONValue;
-  try {
-    result = await table.execute(request);
-  } catch (e) {
+export function jsonrpcExec(table: RPCTable, request: JSONRPCRequest, catchErrors: boolean): MaybePromise<JSONObject> {
+  const failed = (e: unknown): JSONObject => {
     if (!catchErrors) throw e;
     return jsonrpcReply(null, toRPCError(e).toJSON(), request.id, request.version);
+  };
+  let result: MaybePromise<JSONValue>;
+  try {
+    result = table.run(request);
+  } catch (e) {
+    return failed(e);
   }
+  if (isPromise(result)) return result.then((r) => jsonrpcReply(r, null, request.id, request.version), failed);
   return jsonrpcReply(result, null, request.id, request.version);
 }
 

@@ -13,6 +13,7 @@ import {
 } from './util_doc.js';
 import { argTypeMismatch, checkDeclaration, resultMismatch } from './util_check.js';
 import { getBool, getInt, getReal, getStr, writeJSON, type IntWidth } from './util_value.js';
+import { after, settle, type MaybePromise } from './maybe_async.js';
 
 export * from './util_doc.js';
 export * from './util_value.js';
@@ -97,7 +98,7 @@ export class RPCHelpMan {
   }
 
   /** Checks the request against the declaration, runs the handler and (with -rpcdoccheck) checks the result. */
-  async handleRequest(request: RPCHelpManRequest, ctx: NodeContext): Promise<JSONValue> {
+  handleRequest(request: RPCHelpManRequest, ctx: NodeContext): MaybePromise<JSONValue> {
     // A wrong argument count answers with the help text, as Core's HelpResult does.
     if (!this.isValidNumArgs(request.params.length)) throw new RPCError(RPCErrorCode.RPC_MISC_ERROR, this.toString());
     const mismatch: Record<string, JSONValue> = {};
@@ -108,9 +109,10 @@ export class RPCHelpMan {
     if (Object.keys(mismatch).length > 0) {
       throw new RPCError(RPCErrorCode.RPC_TYPE_ERROR, `Wrong type passed:\n${writeJSON(mismatch, 4)}`);
     }
-    const ret = await this.handler(request, ctx, new ArgReader(this.args, request.params));
-    if (ctx.args.getBoolArg('-rpcdoccheck', DEFAULT_RPC_DOC_CHECK)) this.checkResult(ret);
-    return ret;
+    return after(this.handler(request, ctx, new ArgReader(this.args, request.params)), (ret) => {
+      if (ctx.args.getBoolArg('-rpcdoccheck', DEFAULT_RPC_DOC_CHECK)) this.checkResult(ret);
+      return ret;
+    });
   }
 
   private checkResult(ret: JSONValue): void {
@@ -232,14 +234,10 @@ export class RPCTableInfo {
   readonly commands = new Map<string, { category: string; man: RPCHelpMan }>();
   readonly active = new Set<ActiveCommand>();
 
-  async track<T>(method: string, run: () => Promise<T>): Promise<T> {
+  track<T>(method: string, run: () => MaybePromise<T>): MaybePromise<T> {
     const entry: ActiveCommand = { method, startNs: process.hrtime.bigint() };
     this.active.add(entry);
-    try {
-      return await run();
-    } finally {
-      this.active.delete(entry);
-    }
+    return settle(run, () => this.active.delete(entry));
   }
 }
 

@@ -113,6 +113,17 @@ describe('rpc robustness', () => {
     }
   });
 
+  it('answers a request handled for longer than -rpcservertimeout (libevent times out only reads and writes)', async () => {
+    const h = await startServer({ timeoutSeconds: 1 });
+    try {
+      h.table.register('slow', 'test', async () => { await new Promise((r) => setTimeout(r, 1500)); return 'late'; });
+      const res = await request(h.port, '{"method":"slow","id":1}', { auth: cookieAuth(h) });
+      assert.deepEqual(json(res), { result: 'late', error: null, id: 1 });
+    } finally {
+      await h.close();
+    }
+  });
+
   it('filters peers by -rpcallowip and loopback', () => {
     const list = buildAllowList(['10.0.0.0/255.255.0.0', '192.168.1.7', 'fd00::/8']);
     assert.equal(clientAllowed(list, '127.5.6.7'), true);

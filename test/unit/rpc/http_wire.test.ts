@@ -1,0 +1,193 @@
+// The RPC server's own HTTP/1.1 reader and writer: requests split anywhere, chunked bodies, the
+// limits, llhttp's strictness, and the exact bytes node:http used to send (keep-alive, close, 100/417).
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { HTTPParseError, HTTPRequestParser, MAX_BODY_SIZE, MAX_HEADERS_SIZE, type ParsedRequest } from '../../../src/rpc/http_parser.js';
+import { cookieAuth, startServer, type Harness } from './harness.js';
+
+const BODY = '{"method":"echo","params":[1],"id":1}';
+
+function head(lines: string[]): string {
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/** Feeds the bytes in pieces of `step` and collects every request; throws what the parser throws. */
+function parseAll(bytes: string | Buffer, step = Infinity): ParsedRequest[] {
+  const data = typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes;
+  const parser = new HTTPRequestParser();
+  const out: ParsedRequest[] = [];
+  for (let i = 0; i < data.length; i += Math.min(step, data.length)) {
+    parser.push(data.subarray(i, i + step));
+    for (let r = parser.next(); r !== undefined; r = parser.next()) out.push(r);
+  }
+  return out;
+}
+
+function parseError(bytes: string | Buffer): HTTPParseError {
+  try {
+    parseAll(bytes);
+  } catch (e) {
+    if (e instanceof HTTPParseError) return e;
+    throw e;
+  }
+  throw new Error(`parsed: ${JSON.stringify(bytes)}`);
+}
+
+describe('http request parser', () => {
+  it('reads requests split at every byte, pipelined, with keep-alive rules per version', () => {
+    const one = head(['POST / HTTP/1.1', 'Authorization: Basic x', `Content-Length: ${BODY.length}`]) + BODY;
+    const ten = head(['POST /wallet/w HTTP/1.0', 'Connection: Keep-Alive', 'Content-Length: 2']) + '[]';
+    const tc = head(['POST / HTTP/1.1', 'Connection: keep-alive, close']);
+    for (const step of [1, 7, Infinity]) {
+      const got = parseAll(`\r\n${one}${ten}${tc}`, step);
+      assert.deepEqual(got.map((r) => [r.method, r.uri, r.versionMinor, r.keepAlive, r.body.toString()]), [
+        ['POST', '/', 1, true, BODY], ['POST', '/wallet/w', 0, true, '[]'], ['POST', '/', 1, false, ''],
+      ]);
+      assert.equal(got[0]!.headers.authorization, 'Basic x');
+    }
+    assert.equal(parseAll(head(['POST / HTTP/1.0']))[0]!.keepAlive, false);
+  });
+
+  it('reads chunked bodies with extensions and trailers, and keeps the first of repeated Authorization headers', () => {
+    const body = `5;x=1\r\n${BODY.slice(0, 5)}\r\n${(BODY.length - 5).toString(16).toUpperCase()}\r\n${BODY.slice(5)}\r\n0\r\nT: y\r\n\r\n`;
+    const bytes = head(['POST / HTTP/1.1', 'Transfer-Encoding: gzip, Chunked', 'Authorization: a', 'Authorization: b', 'X: 1', 'X: 2']) + body;
+    for (const step of [1, 3, Infinity]) {
+      const [r] = parseAll(bytes, step);
+      assert.equal(r!.body.toString(), BODY);
+      assert.deepEqual([r!.headers.authorization, r!.headers.x], ['a', '1, 2']);
+    }
+  });
+
+  it('refuses what llhttp refused', () => {
+    const ok = ['Host: x', 'Content-Length: 2'];
+    const bad = [
+      'GARBAGE\r\n\r\n', head(['POST / HTTP/1.1 extra']), head(['POST / FTP/1.1']), head(['POST / HTTP/1.9']),
+      head(['POST /a b HTTP/1.1']), head(['POST /\u00e9 HTTP/1.1']), head(['POST / HTTP/1.1', 'NoColon']),
+      head(['POST / HTTP/1.1', 'Bad Name: x']), head(['POST / HTTP/1.1', ': x']), head(['POST / HTTP/1.1', 'X: a\u0001b']),
+      head(['POST / HTTP/1.1', 'X: a', ' folded']), head(['POST / HTTP/1.1', 'Content-Length: +2']),
+      head(['POST / HTTP/1.1', 'Content-Length: 2', 'Content-Length: 2']), head(['POST / HTTP/1.1', 'Content-Length: 2, 2']),
+      head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked', 'Content-Length: 2']), head(['POST / HTTP/1.1', 'Transfer-Encoding: gzip']),
+      head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked, gzip']), `POST / HTTP/1.1\n${ok.join('\n')}\n\n{}`,
+      `POST / HTTP/1.1\r\nHost: x\rY: z\r\n\r\n`,
+      head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked']) + '2 \r\n{}\r\n0\r\n\r\n',
+      head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked']) + '2\r\n{}XX0\r\n\r\n',
+      head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked']) + 'zz\r\n',
+      head(['POST / HTTP/1.1', `X: ${'a'.repeat(MAX_HEADERS_SIZE)}`]),
+      `POST / HTTP/1.1\r\nX: ${'a'.repeat(MAX_HEADERS_SIZE)}`,
+    ];
+    for (const bytes of bad) assert.equal(parseError(bytes).unknownMethod, false, JSON.stringify(bytes.slice(0, 60)));
+    for (const line of ['FOO / HTTP/1.1', 'post / HTTP/1.1']) assert.equal(parseError(head([line, ...ok]) + '{}').unknownMethod, true);
+    assert.equal(parseAll(head(['POST / HTTP/1.1', `X: ${'a'.repeat(MAX_HEADERS_SIZE - 100)}`])).length, 1);
+  });
+
+  it('marks bodies over 32 MiB, declared or streamed, without keeping them', () => {
+    const [declared] = parseAll(head(['POST / HTTP/1.1', `Content-Length: ${MAX_BODY_SIZE + 1}`]));
+    assert.deepEqual([declared!.tooLarge, declared!.body.length], [true, 0]);
+    const parser = new HTTPRequestParser();
+    parser.push(Buffer.from(head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked'])));
+    const piece = Buffer.alloc(1024 * 1024, 0x20);
+    let r: ParsedRequest | undefined;
+    for (let i = 0; i <= 32 && r === undefined; i++) {
+      parser.push(Buffer.from(`${piece.length.toString(16)}\r\n`));
+      parser.push(piece);
+      parser.push(Buffer.from('\r\n'));
+      r = parser.next();
+    }
+    assert.deepEqual([r?.tooLarge, r?.body.length, parser.buffered()], [true, 0, 0]);
+  });
+
+  it('tells a cut-off request from blank lines at the end of input', () => {
+    const parser = new HTTPRequestParser();
+    parser.push(Buffer.from('\r\n\r\n'));
+    assert.equal(parser.next(), undefined);
+    assert.equal(parser.inRequest(), false);
+    parser.push(Buffer.from(head(['POST / HTTP/1.1', 'Content-Length: 5']) + '{}'));
+    assert.equal(parser.next(), undefined);
+    assert.equal(parser.inRequest(), true);
+  });
+});
+
+/** Writes bytes (closing our side unless keepOpen) and collects the reply until the server closes or goes quiet. */
+function exchange(port: number, bytes: string, keepOpen = false): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = net.connect(port, '127.0.0.1', () => (keepOpen ? socket.write(bytes, 'latin1') : socket.end(bytes, 'latin1')));
+    socket.setTimeout(500, () => socket.destroy());
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1').replace(/Date: [^\r]*/g, 'Date: D')));
+    socket.on('error', reject);
+  });
+}
+
+describe('http wire format', () => {
+  let h: Harness;
+  let auth: string;
+  before(async () => {
+    h = await startServer({ timeoutSeconds: 30 });
+    auth = cookieAuth(h);
+  });
+  after(async () => h.close());
+
+  const post = (extra: string[] = [], body = BODY, line = 'POST / HTTP/1.1'): string =>
+    head([line, `Authorization: ${auth}`, `Content-Length: ${body.length}`, ...extra]) + body;
+  const ok = (id: number, connection: string): string => {
+    const body = `{"result":[1],"error":null,"id":${id}}\n`;
+    return `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nDate: D\r\n${connection}\r\n${body}`;
+  };
+  const KEEP = 'Connection: keep-alive\r\nKeep-Alive: timeout=30\r\n';
+
+  it('answers pipelined requests in order with node:http\'s headers, then closes on Connection: close', async () => {
+    const second = post(['Connection: close'], BODY.replace('"id":1', '"id":2'));
+    assert.equal(await exchange(h.port, post() + second + post()), ok(1, KEEP) + ok(2, 'Connection: close\r\n'));
+    assert.equal(await exchange(h.port, post([], BODY, 'POST / HTTP/1.0')), ok(1, 'Connection: close\r\n'));
+  });
+
+  it('answers every pipelined request, in order, to a client that reads only later (the send buffer fills)', async () => {
+    const n = 300;
+    const big = 'x'.repeat(64 * 1024);
+    let bytes = '';
+    for (let i = 0; i < n; i++) bytes += post([], JSON.stringify({ method: 'echo', params: [big], id: i }));
+    const ids = await new Promise<number[]>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const socket = net.connect(h.port, '127.0.0.1', () => {
+        socket.pause();
+        socket.end(bytes);
+        // Let the server run into a full send buffer before anything is read.
+        setTimeout(() => socket.resume(), 300);
+      });
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('close', () => {
+        const text = Buffer.concat(chunks).toString('latin1');
+        resolve([...text.matchAll(/"id":(\d+)\}\n/g)].map((m) => Number(m[1])));
+      });
+      socket.on('error', reject);
+    });
+    assert.deepEqual(ids, [...Array(n).keys()]);
+  });
+
+  it('keeps an idle connection open, and answers a request whose sender already shut its side', async () => {
+    assert.equal(await exchange(h.port, post(), true), ok(1, KEEP));
+    assert.equal(await exchange(h.port, post()), ok(1, KEEP));
+  });
+
+  it('sends 100 Continue and 417 as node:http did', async () => {
+    assert.equal(await exchange(h.port, post(['Expect: 100-continue'])), `HTTP/1.1 100 Continue\r\n\r\n${ok(1, KEEP)}`);
+    assert.equal(await exchange(h.port, post(['Expect: 100-continue'], BODY, 'POST / HTTP/1.0')), ok(1, 'Connection: close\r\n'));
+    assert.equal(await exchange(h.port, post(['Expect: x'])),
+      `HTTP/1.1 417 Expectation Failed\r\nDate: D\r\n${KEEP}Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n`);
+  });
+
+  it('answers malformed, unknown-method, cut-off and over-large requests and closes', async () => {
+    const raw400 = 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+    assert.equal(await exchange(h.port, 'GARBAGE\r\n\r\n', true), raw400);
+    assert.equal(await exchange(h.port, post().slice(0, -3)), raw400);
+    assert.equal(await exchange(h.port, head(['FOO / HTTP/1.1', 'Content-Length: 0'])),
+      'HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    assert.equal(await exchange(h.port, head(['POST / HTTP/2.0'])),
+      'HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=ISO-8859-1\r\nContent-Length: 0\r\nDate: D\r\nConnection: close\r\n\r\n');
+    assert.equal(await exchange(h.port, head(['POST / HTTP/1.1', `Content-Length: ${MAX_BODY_SIZE + 1}`]), true),
+      'HTTP/1.1 413 Content too large\r\nConnection: close\r\nContent-Type: text/html; charset=ISO-8859-1\r\nContent-Length: 0\r\nDate: D\r\n\r\n');
+    assert.equal(await exchange(h.port, head(['DELETE / HTTP/1.1'])),
+      `HTTP/1.1 405 Method Not Allowed\r\nContent-Type: text/html; charset=ISO-8859-1\r\nContent-Length: 0\r\nDate: D\r\n${KEEP}\r\n`);
+  });
+});

@@ -1,6 +1,7 @@
 // Block checks (Core's validation.cpp): CheckBlockHeader, CheckBlock, ContextualCheckBlockHeader, ContextualCheckBlock.
 
 import { type Block, type BlockHeader } from '../primitives/block.js';
+import type { Transaction } from '../primitives/transaction.js';
 import { hash256 } from '../crypto/sha256.js';
 import { pushIntBytes } from '../script/script.js';
 import { bytesEqual, hashToHex } from '../util/hex.js';
@@ -99,8 +100,15 @@ export interface CheckBlockOptions {
   checkSignetSolution?: (block: Block, params: ConsensusParams) => boolean;
 }
 
+/**
+ * Transaction lists that passed CheckBlock's checks after the merkle root. Those read nothing but the (frozen) list,
+ * so a block built on the same list (a template, then the solved block) passes them again without re-running them.
+ */
+const transactionsChecked = new WeakSet<readonly Transaction[]>();
+
 /** Core's CheckBlock: every check that does not depend on the block's position in the chain. */
 export function checkBlock(block: Block, state: BlockValidationState, params: ConsensusParams, opts: CheckBlockOptions = {}): boolean {
+  if (block.checkedUnder === params && block.checkedSolution === opts.checkSignetSolution) return true;
   const checkPow = opts.checkPow ?? true;
   const checkMerkle = opts.checkMerkleRoot ?? true;
 
@@ -114,7 +122,19 @@ export function checkBlock(block: Block, state: BlockValidationState, params: Co
   }
 
   if (checkMerkle && !checkMerkleRoot(block, state)) return false;
+  if (!transactionsChecked.has(block.vtx)) {
+    if (!checkTransactions(block, state)) return false;
+    transactionsChecked.add(block.vtx);
+  }
+  if (checkPow && checkMerkle) {
+    block.checkedUnder = params;
+    block.checkedSolution = opts.checkSignetSolution;
+  }
+  return true;
+}
 
+/** CheckBlock's checks of the transaction list: sizes, the coinbase, each transaction, the legacy sigops. */
+function checkTransactions(block: Block, state: BlockValidationState): boolean {
   // All potential-corruption checks come before transaction checks, so that receiving the wrong
   // transactions for a header never marks the header itself invalid. Witness data is not looked at here.
 

@@ -87,6 +87,13 @@ function txInputsView(tx: Transaction, view: CoinsCache): CoinsView {
   return { accessCoin: (outpoint: OutPoint) => (coins.has(outpoint) ? coins.get(outpoint) : view.getCoin(outpoint)) };
 }
 
+/** The coins view of a coinbase: its sigop count reads no inputs, so any lookup is a bug. */
+const NO_INPUTS: CoinsView = {
+  accessCoin: () => {
+    throw new Error('ConnectBlock: a coinbase has no inputs to look up');
+  },
+};
+
 function fail(state: BlockValidationState, ctx: ConnectBlockContext): ConnectBlockResult {
   ctx.log?.info(`Block validation error: ${state.toString()}`);
   return { ok: false, state };
@@ -178,7 +185,8 @@ function connectTransactions(block: Block, index: BlockIndex, view: CoinsCache, 
     if (!state.isValid()) break;
     totals.inputs += tx.vin.length;
     const coinbase = tx.isCoinBase();
-    const reader = txInputsView(tx, view);
+    // A coinbase spends nothing: its null prevout is never looked up (Core asks the view nothing for it).
+    const reader = coinbase ? NO_INPUTS : txInputsView(tx, view);
     const spent = coinbase ? [] : checkSpends(tx, index, reader, state, rules, totals);
     if (spent === undefined) break;
 

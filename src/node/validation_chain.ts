@@ -3,6 +3,7 @@
 // connecting forward. Everything here is synchronous; callers yield between calls.
 import { BlockValidationResult, BlockValidationState } from '../consensus/validation.js';
 import type { Block } from '../primitives/block.js';
+import { formatISO8601DateTime } from '../util/logging_format.js';
 import { candidateLess } from './block_candidates.js';
 import type { BlockIndex } from './chain.js';
 import { CoinsViewCache } from './coins.js';
@@ -12,9 +13,17 @@ import { FlushStateMode, flushStateToDisk } from './validation_flush.js';
 
 export { candidateLess };
 
+/** The last time isoDateTime formatted: a chain mined or synced in a burst has many tips in one second. */
+let lastIsoSeconds = NaN;
+let lastIsoText = '';
+
 /** ISO 8601 date-time without milliseconds (Core's FormatISO8601DateTime). */
 export function isoDateTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (seconds !== lastIsoSeconds) {
+    lastIsoText = formatISO8601DateTime(seconds);
+    lastIsoSeconds = seconds;
+  }
+  return lastIsoText;
 }
 
 export function log2Work(work: bigint): string {

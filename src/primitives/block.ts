@@ -115,11 +115,19 @@ export class BlockHeader {
 /** A block: header plus transactions (immutable). */
 export class Block {
   readonly header: BlockHeader;
+  /** Frozen; blocks made from another block's list share it (a new header over the same transactions). */
   readonly vtx: readonly Transaction[];
+  /**
+   * Core's fChecked: the consensus parameters under which CheckBlock passed with proof of work and merkle root, so
+   * it passes again under them (the block cannot change); with the signet solution check it used. Set only by
+   * checkBlock.
+   */
+  checkedUnder: object | undefined = undefined;
+  checkedSolution: unknown = undefined;
 
   constructor(header: BlockHeader, vtx: readonly Transaction[] = []) {
     this.header = header;
-    this.vtx = Object.freeze([...vtx]);
+    this.vtx = Object.isFrozen(vtx) ? vtx : Object.freeze([...vtx]);
   }
 
   /** Reads a block; the header hash, txids and wtxids come from the bytes read, in one batch. */

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bytesToHex } from '../util/hex.js';
-import { BlockStorageError, FlatFileReader, STORAGE_HEADER_BYTES, XOR_KEY_SIZE, parseXorKey, xorAt } from './blockstorage_format.js';
+import { BlockStorageError, FlatFileReader, STORAGE_HEADER_BYTES, XOR_KEY_SIZE, parseXorKey, xorAt, xorInPlace } from './blockstorage_format.js';
 import { type FlatFilePos, flatFileName } from './flatfile.js';
 
 /** Read-write, created when missing and never truncated: one open call where exists-then-open took two. */
@@ -178,7 +178,7 @@ export class FlatFileSeq {
     new DataView(buf.buffer).setUint32(4, payload.length, true);
     buf.set(payload, STORAGE_HEADER_BYTES);
     if (trailer) buf.set(trailer, STORAGE_HEADER_BYTES + payload.length);
-    fs.writeSync(this.fd(pos.file, true), xorAt(buf, this.xorKey, pos.pos), 0, total, pos.pos);
+    fs.writeSync(this.fd(pos.file, true), xorInPlace(buf, this.xorKey, pos.pos), 0, total, pos.pos);
     return { file: pos.file, pos: pos.pos + STORAGE_HEADER_BYTES };
   }
 

@@ -46,7 +46,7 @@ export class BlockIndex implements ChainEntry {
 
   constructor(header: BlockHeader, prev: BlockIndex | undefined) {
     this.hash = header.hash;
-    this.hashHex = hashToHex(this.hash);
+    this.hashHex = header.hashHex();
     this.prev = prev;
     this.height = prev ? prev.height + 1 : 0;
     this.version = header.version;

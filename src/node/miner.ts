@@ -14,7 +14,8 @@ import { LogSite, type Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
 import type { BlockIndex } from './chain.js';
 import type { ChainstateManagerApi } from './chainstate_api.js';
-import { generateCoinbaseCommitment, headerWith, withHeader, withMerkleRoot, witnessCommitmentOutput } from './miner_commitment.js';
+import { merkleRootOfBlock } from '../consensus/block_check.js';
+import { generateCoinbaseCommitment, headerWith, witnessCommitmentOutput } from './miner_commitment.js';
 import type { BlockChunk, BlockTxCandidate, MiningMempool } from './miner_mempool.js';
 import { type BlockCreateOptions, type FlatBlockCreateOptions, checkMiningOptions, flattenMiningOptions } from './miner_options.js';
 import { versionBitsCacheOf } from './versionbits.js';
@@ -165,8 +166,9 @@ export class BlockAssembler {
       { site: createNewBlockLogSite },
     );
 
-    const { header } = updateTime(withHeader(block, { hashPrevBlock: prev.hash }).header, params, prev, clock.now());
-    block = withMerkleRoot(new Block(headerWith(header, { bits: getNextWorkRequired(prev, header.time, params), nonce: 0 }), block.vtx));
+    const { header } = updateTime(headerWith(block.header, { hashPrevBlock: prev.hash }), params, prev, clock.now());
+    const bits = getNextWorkRequired(prev, header.time, params);
+    block = new Block(headerWith(header, { bits, nonce: 0, hashMerkleRoot: merkleRootOfBlock(block).root }), block.vtx);
 
     if (this.options.testBlockValidity) {
       const state = await chainman.testBlockValidity(block, { checkPow: false, checkMerkleRoot: false });

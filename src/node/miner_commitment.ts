@@ -4,7 +4,8 @@ import { NO_WITNESS_COMMITMENT, getWitnessCommitmentIndex, merkleRootOfBlock, wi
 import { BuriedDeployment, type ConsensusParams, deploymentActiveAfter } from '../consensus/params.js';
 import { hash256 } from '../crypto/sha256.js';
 import { Block, BlockHeader, type BlockHeaderFields } from '../primitives/block.js';
-import type { Transaction, TxOut } from '../primitives/transaction.js';
+import type { MutableTransaction, Transaction, TxOut } from '../primitives/transaction.js';
+import { bytesEqual } from '../util/hex.js';
 import type { BlockIndex } from './chain.js';
 
 /** The witness reserved value this node puts in coinbases: 32 zero bytes. */
@@ -29,9 +30,10 @@ function withCoinbase(block: Block, coinbase: Transaction): Block {
   return new Block(block.header, [coinbase, ...block.vtx.slice(1)]);
 }
 
-/** The block with its merkle root recomputed from its transactions (Core's BlockMerkleRoot). */
+/** The block with its merkle root recomputed from its transactions (Core's BlockMerkleRoot); itself when it matches. */
 export function withMerkleRoot(block: Block): Block {
-  return withHeader(block, { hashMerkleRoot: merkleRootOfBlock(block).root });
+  const root = merkleRootOfBlock(block).root;
+  return bytesEqual(root, block.header.hashMerkleRoot) ? block : withHeader(block, { hashMerkleRoot: root });
 }
 
 /**
@@ -48,10 +50,13 @@ export function updateUncommittedBlockStructures(block: Block, prev: BlockIndex 
 
 /**
  * Core's GenerateCoinbaseCommitment: adds the commitment output (hash of the witness merkle root and the reserved
- * value) when the coinbase has none, then the reserved value as the coinbase witness.
+ * value) when the coinbase has none, then the reserved value as the coinbase witness (UpdateUncommittedBlockStructures,
+ * which finds a commitment either way). The coinbase is rebuilt once for both.
  */
 export function generateCoinbaseCommitment(block: Block, prev: BlockIndex | undefined, params: ConsensusParams): Block {
-  let out = block;
+  const coinbase = block.vtx[0];
+  if (!coinbase) return block;
+  let mtx: MutableTransaction | undefined;
   if (getWitnessCommitmentIndex(block) === NO_WITNESS_COMMITMENT) {
     const buf = new Uint8Array(64);
     buf.set(witnessMerkleRootOfBlock(block), 0);
@@ -59,10 +64,12 @@ export function generateCoinbaseCommitment(block: Block, prev: BlockIndex | unde
     const script = new Uint8Array(COMMITMENT_PREFIX.length + 32);
     script.set(COMMITMENT_PREFIX, 0);
     script.set(hash256(buf), COMMITMENT_PREFIX.length);
-    const tx = block.vtx[0]!.toMutable().addOutput(0n, script).toTransaction();
-    out = withCoinbase(block, tx);
+    mtx = coinbase.toMutable().addOutput(0n, script);
   }
-  return updateUncommittedBlockStructures(out, prev, params);
+  if (deploymentActiveAfter(prev ? prev.height : -1, params, BuriedDeployment.DEPLOYMENT_SEGWIT) && !coinbase.hasWitness()) {
+    mtx = (mtx ?? coinbase.toMutable()).setWitness(0, [WITNESS_RESERVED_VALUE]);
+  }
+  return mtx ? withCoinbase(block, mtx.toTransaction()) : block;
 }
 
 /**

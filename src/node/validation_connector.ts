@@ -27,10 +27,23 @@ export class ChainstateBlockConnector implements BlockConnector {
     };
   }
 
-  async connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): Promise<BlockUndo | undefined> {
+  /** ConnectBlock's context without -assumevalid, per justCheck, made once per chainstate (not per block). */
+  private contexts: { cm: ChainstateManager | undefined; check: ConnectBlockContext; connect: ConnectBlockContext } | undefined;
+
+  private context(justCheck: boolean): ConnectBlockContext {
     const cm = this.chainman;
-    const log = cm ? { info: (m: string) => cm.log(m), error: (m: string) => cm.logger.error(m) } : undefined;
-    const r = await connectBlock(block, index, view, { ...this.opts, justCheck, assumeValid: this.assumeValid(), log });
+    if (this.contexts?.cm !== cm || this.contexts === undefined) {
+      const log = cm ? { info: (m: string) => cm.log(m), error: (m: string) => cm.logger.error(m) } : undefined;
+      this.contexts = { cm, check: { ...this.opts, justCheck: true, log }, connect: { ...this.opts, justCheck: false, log } };
+    }
+    const base = justCheck ? this.contexts.check : this.contexts.connect;
+    // -assumevalid reads the best header of the moment.
+    const assumeValid = this.assumeValid();
+    return assumeValid === undefined ? base : { ...base, assumeValid };
+  }
+
+  async connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): Promise<BlockUndo | undefined> {
+    const r = await connectBlock(block, index, view, this.context(justCheck));
     if (r.ok) return r.undo;
     if (r.state.isError()) state.error(r.state.getRejectReason());
     else state.invalid(r.state.getResult(), r.state.getRejectReason(), r.state.getDebugMessage());

@@ -26,6 +26,8 @@ export class BlockHeader {
   readonly bits: number;
   readonly nonce: number;
   private cachedHash: Uint8Array | undefined;
+  private cachedHashHex: string | undefined;
+  private cachedPrevHex: string | undefined;
 
   constructor(f: BlockHeaderFields = {}) {
     this.version = (f.version ?? 0) | 0;
@@ -76,6 +78,7 @@ export class BlockHeader {
   /** Sets the hash computed by a parser from the 80 bytes this header was read from. */
   primeHash(hash: Uint8Array): void {
     this.cachedHash = hash;
+    this.cachedHashHex = undefined;
   }
 
   /**
@@ -102,8 +105,16 @@ export class BlockHeader {
     return this.hash;
   }
 
+  /** The hash in display hex (the block index's key); kept once made. */
   hashHex(): string {
-    return hashToHex(this.hash);
+    if (this.cachedHashHex === undefined) this.cachedHashHex = hashToHex(this.hash);
+    return this.cachedHashHex;
+  }
+
+  /** hashPrevBlock in display hex (the parent's block index key); kept once made. */
+  prevHashHex(): string {
+    if (this.cachedPrevHex === undefined) this.cachedPrevHex = hashToHex(this.hashPrevBlock);
+    return this.cachedPrevHex;
   }
 
   /** Core's CBlockHeader::IsNull: bits == 0. */

@@ -104,6 +104,7 @@ export function coinbaseScriptSig(height: number): { scriptSig: Uint8Array; pref
 
 /** The per-template summary line, one per block mined. */
 const createNewBlockLogSite = new LogSite();
+const CREATE_NEW_BLOCK_LOG = { site: createNewBlockLogSite };
 const feeRateLogSite = new LogSite();
 
 /** Core's BlockAssembler: one template per createNewBlock call. */
@@ -163,7 +164,7 @@ export class BlockAssembler {
 
     this.env.logger?.info(
       `CreateNewBlock(): block weight: ${block.getWeight()} txs: ${this.blockTx} fees: ${this.fees} sigops ${this.blockSigOpsCost}`,
-      { site: createNewBlockLogSite },
+      CREATE_NEW_BLOCK_LOG,
     );
 
     const { header } = updateTime(headerWith(block.header, { hashPrevBlock: prev.hash }), params, prev, clock.now());

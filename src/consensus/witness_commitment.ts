@@ -20,7 +20,8 @@ export function getWitnessCommitmentIndex(block: Block): number {
   return pos;
 }
 
-function isWitnessCommitment(s: Uint8Array): boolean {
+/** Whether an output script is a witness commitment (OP_RETURN, a 36-byte push, the header 0xaa21a9ed, ...). */
+export function isWitnessCommitment(s: Uint8Array): boolean {
   if (s.length < MINIMUM_WITNESS_COMMITMENT) return false;
   for (let i = 0; i < WITNESS_COMMITMENT_HEADER.length; i++) {
     if (s[i] !== WITNESS_COMMITMENT_HEADER[i]) return false;

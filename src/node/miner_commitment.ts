@@ -1,6 +1,7 @@
 // The coinbase's witness commitment (BIP141) for templates and submitted blocks (Core's GenerateCoinbaseCommitment,
 // UpdateUncommittedBlockStructures, RegenerateCommitments), and the block's merkle root.
-import { NO_WITNESS_COMMITMENT, getWitnessCommitmentIndex, merkleRootOfBlock, witnessMerkleRootOfBlock } from '../consensus/block_check.js';
+import { NO_WITNESS_COMMITMENT, getWitnessCommitmentIndex, merkleRootOfBlock } from '../consensus/block_check.js';
+import { blockWitnessMerkleRoot } from '../consensus/merkle.js';
 import { BuriedDeployment, type ConsensusParams, deploymentActiveAfter } from '../consensus/params.js';
 import { hash256 } from '../crypto/sha256.js';
 import { Block, BlockHeader, type BlockHeaderFields } from '../primitives/block.js';
@@ -49,26 +50,40 @@ export function updateUncommittedBlockStructures(block: Block, prev: BlockIndex 
 }
 
 /**
- * Core's GenerateCoinbaseCommitment: adds the commitment output (hash of the witness merkle root and the reserved
- * value) when the coinbase has none, then the reserved value as the coinbase witness (UpdateUncommittedBlockStructures,
- * which finds a commitment either way). The coinbase is rebuilt once for both.
+ * The witness commitment output script (Core's GenerateCoinbaseCommitment): OP_RETURN and the hash of the witness
+ * merkle root (the coinbase's leaf is zero, so only `vtx[1..]` count) with the reserved value.
+ */
+export function witnessCommitmentScript(vtx: readonly Transaction[]): Uint8Array {
+  const buf = new Uint8Array(64);
+  buf.set(blockWitnessMerkleRoot(vtx.map((tx, i) => (i === 0 ? WITNESS_RESERVED_VALUE : tx.wtxid))), 0);
+  buf.set(WITNESS_RESERVED_VALUE, 32);
+  const script = new Uint8Array(COMMITMENT_PREFIX.length + 32);
+  script.set(COMMITMENT_PREFIX, 0);
+  script.set(hash256(buf), COMMITMENT_PREFIX.length);
+  return script;
+}
+
+/** Whether a coinbase with a commitment gets the reserved value as its witness (segwit active after `prev`). */
+export function coinbaseWitnessRequired(prev: BlockIndex | undefined, params: ConsensusParams): boolean {
+  return deploymentActiveAfter(prev ? prev.height : -1, params, BuriedDeployment.DEPLOYMENT_SEGWIT);
+}
+
+/** The coinbase witness stack of the reserved value. */
+export function reservedValueWitness(): Uint8Array[] {
+  return [WITNESS_RESERVED_VALUE];
+}
+
+/**
+ * Core's GenerateCoinbaseCommitment: adds the commitment output when the coinbase has none, then the reserved
+ * value as the coinbase witness (UpdateUncommittedBlockStructures, which finds a commitment either way). The
+ * coinbase is rebuilt once for both.
  */
 export function generateCoinbaseCommitment(block: Block, prev: BlockIndex | undefined, params: ConsensusParams): Block {
   const coinbase = block.vtx[0];
   if (!coinbase) return block;
   let mtx: MutableTransaction | undefined;
-  if (getWitnessCommitmentIndex(block) === NO_WITNESS_COMMITMENT) {
-    const buf = new Uint8Array(64);
-    buf.set(witnessMerkleRootOfBlock(block), 0);
-    buf.set(WITNESS_RESERVED_VALUE, 32);
-    const script = new Uint8Array(COMMITMENT_PREFIX.length + 32);
-    script.set(COMMITMENT_PREFIX, 0);
-    script.set(hash256(buf), COMMITMENT_PREFIX.length);
-    mtx = coinbase.toMutable().addOutput(0n, script);
-  }
-  if (deploymentActiveAfter(prev ? prev.height : -1, params, BuriedDeployment.DEPLOYMENT_SEGWIT) && !coinbase.hasWitness()) {
-    mtx = (mtx ?? coinbase.toMutable()).setWitness(0, [WITNESS_RESERVED_VALUE]);
-  }
+  if (getWitnessCommitmentIndex(block) === NO_WITNESS_COMMITMENT) mtx = coinbase.toMutable().addOutput(0n, witnessCommitmentScript(block.vtx));
+  if (coinbaseWitnessRequired(prev, params) && !coinbase.hasWitness()) mtx = (mtx ?? coinbase.toMutable()).setWitness(0, reservedValueWitness());
   return mtx ? withCoinbase(block, mtx.toTransaction()) : block;
 }
 

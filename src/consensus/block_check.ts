@@ -18,9 +18,20 @@ import { checkSignetBlockSolution } from '../signet.js';
 
 export { MINIMUM_WITNESS_COMMITMENT, NO_WITNESS_COMMITMENT, getWitnessCommitmentIndex } from './witness_commitment.js';
 
+/**
+ * Merkle roots of transaction lists already computed: a template, its solved block and the checks of both share
+ * one frozen list (Core keeps m_checked_merkle_root on the block and its copies).
+ */
+const merkleRoots = new WeakMap<readonly Transaction[], { root: Uint8Array; mutated: boolean }>();
+
 /** Merkle root of the block's transaction ids, and whether the tree is malleable (CVE-2012-2459). */
 export function merkleRootOfBlock(block: Block): { root: Uint8Array; mutated: boolean } {
-  return blockMerkleRoot(block.vtx.map((tx) => tx.txid));
+  let result = merkleRoots.get(block.vtx);
+  if (result === undefined) {
+    result = blockMerkleRoot(block.vtx.map((tx) => tx.txid));
+    merkleRoots.set(block.vtx, result);
+  }
+  return result;
 }
 
 const ZERO_LEAF = new Uint8Array(32);
@@ -51,12 +62,19 @@ export function checkMerkleRoot(block: Block, state: BlockValidationState): bool
 }
 
 /**
+ * Transaction lists whose witness commitment was found to match (Core's m_checked_witness_commitment, which a
+ * template's copy keeps). It reads only the frozen list, so a block built on the same list needs no second check.
+ */
+const witnessCommitmentChecked = new WeakSet<readonly Transaction[]>();
+
+/**
  * Core's CheckWitnessMalleation. With `expectWitnessCommitment` (segwit active) and a commitment present,
  * the coinbase witness must be one 32-byte reserved value and the commitment must match; otherwise no
  * transaction may carry witness data.
  */
 export function checkWitnessMalleation(block: Block, expectWitnessCommitment: boolean, state: BlockValidationState): boolean {
   if (expectWitnessCommitment) {
+    if (witnessCommitmentChecked.has(block.vtx)) return true;
     const commitpos = getWitnessCommitmentIndex(block);
     if (commitpos !== NO_WITNESS_COMMITMENT) {
       const coinbase = block.vtx[0]!;
@@ -81,6 +99,7 @@ export function checkWitnessMalleation(block: Block, expectWitnessCommitment: bo
           'CheckWitnessMalleation : witness merkle commitment mismatch',
         );
       }
+      witnessCommitmentChecked.add(block.vtx);
       return true;
     }
   }

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bytesToHex } from '../util/hex.js';
+import { supportAddon } from '../util/support_addon.js';
 import { BlockStorageError, FlatFileReader, STORAGE_HEADER_BYTES, XOR_KEY_SIZE, parseXorKey, xorAt, xorInPlace } from './blockstorage_format.js';
 import { type FlatFilePos, flatFileName } from './flatfile.js';
 
@@ -124,11 +125,15 @@ export class FlatFileSeq {
   /**
    * Whether the descriptor is still the file at its name. Core opens the file by name on every access, so a file
    * renamed, replaced or deleted behind its back is gone for it (`Block not found on disk`); a kept descriptor must
-   * not go on serving the old one. The descriptor's identity was taken when it was opened (an open file's inode
-   * cannot be reused), so one stat by name per access does it: less than the open and close it spares.
+   * not go on serving the old one. A stat by name per access (with the descriptor's identity, taken when it was
+   * opened: an open file's inode cannot be reused) costs less than the open and close it spares.
    */
   private stillNamed(open: OpenFile, file: number): boolean {
-    const byName = fs.statSync(this.fileName(file), { throwIfNoEntry: false });
+    const name = this.fileName(file);
+    // The addon's check builds no Stats object; its errors other than a missing file come from the stat below.
+    const same = supportAddon()?.sameFile?.(open.fd, name);
+    if (same !== undefined) return same;
+    const byName = fs.statSync(name, { throwIfNoEntry: false });
     return byName !== undefined && byName.ino === open.ino && byName.dev === open.dev;
   }
 

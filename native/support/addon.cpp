@@ -3,11 +3,12 @@
 // describes this process as Core's does its own. Without glibc the function is not exported and the RPC
 // answers as a Core build without HAVE_MALLOC_INFO.
 // Also sameFile, the identity check of a kept blk/rev descriptor, made on every block write: fs.statSync builds
-// a Stats object per call where two system calls and a comparison do.
+// a Stats object per call where one system call and a comparison do.
 #include <napi.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <sys/stat.h>
@@ -36,24 +37,27 @@ Napi::Value MallocInfo(const Napi::CallbackInfo& info)
 }
 #endif
 
-// sameFile(fd, path): true when `path` names the file open on `fd` (same device and inode), false when nothing
-// is at `path`; undefined on any other error, which the caller reports through its own stat.
+// sameFile(path, dev, ino): true when `path` names the file with that device and inode (BigInts, as
+// fs.fstatSync(fd, { bigint: true }) gives them for a kept descriptor), false when nothing is at `path`; undefined
+// on any other error, which the caller reports through its own stat.
 Napi::Value SameFile(const Napi::CallbackInfo& info)
 {
     Napi::Env env = info.Env();
-    if (info.Length() != 2 || !info[0].IsNumber() || !info[1].IsString()) {
-        throw Napi::TypeError::New(env, "sameFile(fd, path) needs a file descriptor and a path");
+    if (info.Length() != 3 || !info[0].IsString() || !info[1].IsBigInt() || !info[2].IsBigInt()) {
+        throw Napi::TypeError::New(env, "sameFile(path, dev, ino) needs a path and two BigInts");
     }
-    const int fd = info[0].As<Napi::Number>().Int32Value();
-    const std::string path = info[1].As<Napi::String>().Utf8Value();
+    const std::string path = info[0].As<Napi::String>().Utf8Value();
+    bool lossless = true;
+    const uint64_t dev = info[1].As<Napi::BigInt>().Uint64Value(&lossless);
+    if (!lossless) return Napi::Boolean::New(env, false);
+    const uint64_t ino = info[2].As<Napi::BigInt>().Uint64Value(&lossless);
+    if (!lossless) return Napi::Boolean::New(env, false);
     struct stat by_name {};
     if (stat(path.c_str(), &by_name) != 0) {
         if (errno == ENOENT) return Napi::Boolean::New(env, false);
         return env.Undefined();
     }
-    struct stat by_fd {};
-    if (fstat(fd, &by_fd) != 0) return env.Undefined();
-    return Napi::Boolean::New(env, by_fd.st_dev == by_name.st_dev && by_fd.st_ino == by_name.st_ino);
+    return Napi::Boolean::New(env, static_cast<uint64_t>(by_name.st_dev) == dev && static_cast<uint64_t>(by_name.st_ino) == ino);
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports)

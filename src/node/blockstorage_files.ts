@@ -65,11 +65,11 @@ export function initBlocksDirXorKey(blocksDir: string, useXor: boolean, log: (ms
 /** Open files kept per sequence: the file being appended to and the few being read back (reindex, reorgs). */
 const OPEN_FILES = 4;
 
-/** A kept descriptor and the identity of the file it was opened on. */
+/** A kept descriptor and the identity of the file it was opened on (exact: BigInt stats). */
 interface OpenFile {
   fd: number;
-  ino: number;
-  dev: number;
+  ino: bigint;
+  dev: bigint;
 }
 
 /**
@@ -112,7 +112,7 @@ export class FlatFileSeq {
       fs.closeSync(cached.fd);
     }
     const fd = fs.openSync(this.fileName(file), create ? OPEN_OR_CREATE : fs.constants.O_RDWR);
-    const st = fs.fstatSync(fd);
+    const st = fs.fstatSync(fd, { bigint: true });
     this.open.set(file, { fd, ino: st.ino, dev: st.dev });
     if (this.open.size > OPEN_FILES) {
       const [oldest, old] = this.open.entries().next().value as [number, OpenFile];
@@ -131,9 +131,9 @@ export class FlatFileSeq {
   private stillNamed(open: OpenFile, file: number): boolean {
     const name = this.fileName(file);
     // The addon's check builds no Stats object; its errors other than a missing file come from the stat below.
-    const same = supportAddon()?.sameFile?.(open.fd, name);
+    const same = supportAddon()?.sameFile?.(name, open.dev, open.ino);
     if (same !== undefined) return same;
-    const byName = fs.statSync(name, { throwIfNoEntry: false });
+    const byName = fs.statSync(name, { bigint: true, throwIfNoEntry: false });
     return byName !== undefined && byName.ino === open.ino && byName.dev === open.dev;
   }
 

@@ -5,8 +5,8 @@ import { loadNativeAddon } from './native_addon.js';
 export interface SupportAddon {
   /** Present only when the addon was built against glibc (Core's HAVE_MALLOC_INFO). */
   mallocInfo?: () => string;
-  /** Whether `path` names the file open on `fd`; false when nothing is there, undefined on any other error. */
-  sameFile?: (fd: number, path: string) => boolean | undefined;
+  /** Whether `path` names the file with that device and inode; false when nothing is there, undefined on other errors. */
+  sameFile?: (path: string, dev: bigint, ino: bigint) => boolean | undefined;
 }
 
 let addon: SupportAddon | null | undefined;

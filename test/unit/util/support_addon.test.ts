@@ -1,4 +1,4 @@
-// The support addon's sameFile: whether a path still names the file open on a descriptor (the blk/rev files'
+// The support addon's sameFile: whether a path still names the file a descriptor was opened on (the blk/rev files'
 // check on every write), with "nothing there" and "ask again through fs" kept apart.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -22,15 +22,19 @@ describe('util/support_addon: sameFile', () => {
     const name = path.join(dir, 'blk00000.dat');
     fs.writeFileSync(name, 'a');
     const fd = fs.openSync(name, 'r+');
+    const { dev, ino } = fs.fstatSync(fd, { bigint: true });
     try {
-      assert.equal(sameFile!(fd, name), true);
+      assert.equal(sameFile!(name, dev, ino), true);
+      assert.equal(sameFile!(name, dev, ino + 1n), false);
+      assert.equal(sameFile!(name, dev + 1n, ino), false);
+      assert.equal(sameFile!(name, -1n, ino), false, 'not a device number');
       fs.renameSync(name, `${name}.moved`);
-      assert.equal(sameFile!(fd, name), false, 'nothing at the name');
+      assert.equal(sameFile!(name, dev, ino), false, 'nothing at the name');
       fs.writeFileSync(name, 'b');
-      assert.equal(sameFile!(fd, name), false, 'another file at the name');
+      assert.equal(sameFile!(name, dev, ino), false, 'another file at the name');
       fs.rmSync(name);
       fs.renameSync(`${name}.moved`, name);
-      assert.equal(sameFile!(fd, name), true, 'back at its name');
+      assert.equal(sameFile!(name, dev, ino), true, 'back at its name');
     } finally {
       fs.closeSync(fd);
     }
@@ -39,16 +43,13 @@ describe('util/support_addon: sameFile', () => {
   it('undefined for other errors (a path through a file), so the caller stats it and reports the error', () => {
     const name = path.join(dir, 'plain');
     fs.writeFileSync(name, 'a');
-    const fd = fs.openSync(name, 'r');
-    try {
-      assert.equal(sameFile!(fd, path.join(name, 'below')), undefined);
-      assert.throws(() => fs.statSync(path.join(name, 'below'), { throwIfNoEntry: false }), { code: 'ENOTDIR' });
-    } finally {
-      fs.closeSync(fd);
-    }
+    const { dev, ino } = fs.statSync(name, { bigint: true });
+    assert.equal(sameFile!(path.join(name, 'below'), dev, ino), undefined);
+    assert.throws(() => fs.statSync(path.join(name, 'below'), { throwIfNoEntry: false }), { code: 'ENOTDIR' });
   });
 
   it('rejects arguments that are not a descriptor and a path', () => {
-    assert.throws(() => (sameFile as unknown as (a: unknown, b: unknown) => unknown)('x', 1), TypeError);
+    assert.throws(() => (sameFile as unknown as (...a: unknown[]) => unknown)('x', 1, 2), TypeError);
+    assert.throws(() => (sameFile as unknown as (...a: unknown[]) => unknown)(3, 1n, 2n), TypeError);
   });
 });

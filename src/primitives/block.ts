@@ -168,7 +168,7 @@ export class Block {
   write(w: ByteWriter, withWitness = true): void {
     this.header.write(w);
     w.writeCompactSize(this.vtx.length);
-    for (const tx of this.vtx) tx.write(w, withWitness);
+    for (let i = 0; i < this.vtx.length; i++) this.vtx[i]!.write(w, withWitness);
   }
 
   toBytes(withWitness = true): Uint8Array {
@@ -209,7 +209,7 @@ export class Block {
   private sizeWith(txSize: (tx: Transaction) => number): number {
     const n = this.vtx.length;
     let size = BlockHeader.SIZE + (n < 253 ? 1 : n <= 0xffff ? 3 : 5);
-    for (const tx of this.vtx) size += txSize(tx);
+    for (let i = 0; i < n; i++) size += txSize(this.vtx[i]!);
     return size;
   }
 }

@@ -154,9 +154,17 @@ function lastNonMinDifficultyBits(last: ChainEntry, interval: number, limit: num
   return bits;
 }
 
+/** The last proof-of-work limit put in compact form: a network's limit is asked for with every header. */
+let lastLimit: { limit: bigint; compact: number } | undefined;
+
+function compactLimit(limit: bigint): number {
+  if (lastLimit?.limit !== limit) lastLimit = { limit, compact: getCompact(limit) };
+  return lastLimit.compact;
+}
+
 /** The nBits a block following `last` must carry (Core's GetNextWorkRequired). `blockTime` is the new header's nTime. */
 export function getNextWorkRequired(last: ChainEntry, blockTime: number, params: ConsensusParams): number {
-  const proofOfWorkLimit = getCompact(params.powLimit);
+  const proofOfWorkLimit = compactLimit(params.powLimit);
   const interval = difficultyAdjustmentInterval(params);
 
   // Between retarget heights the difficulty carries over.

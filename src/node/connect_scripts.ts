@@ -142,6 +142,8 @@ export class BlockScriptChecks {
    */
   async complete(): Promise<ScriptFailure | undefined> {
     this.cutChunk();
+    // Nothing went to the pool (scripts ran inline, or the block spends nothing): nothing to wait for.
+    if (this.chunks.length === 0) return undefined;
     try {
       for (let k = this.chunks.length - 1; k >= 0; k--) {
         const { items, posted } = this.chunks[k]!;

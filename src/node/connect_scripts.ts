@@ -135,6 +135,11 @@ export class BlockScriptChecks {
     this.chunks.push({ items, posted });
   }
 
+  /** Whether any jobs went, or are about to go, to the pool: only then must complete() be awaited. */
+  hasPoolWork(): boolean {
+    return this.chunks.length > 0 || this.current.length > 0;
+  }
+
   /**
    * Verifies the jobs that no worker has started (latest chunk first, the workers take the earliest), then waits for
    * the pool (Core's CCheckQueueControl::Complete). Returns the first failure in

@@ -140,7 +140,9 @@ async function connectTip(cm: ChainstateManager, index: BlockIndex, given: Block
   const block = given ?? cm.blockman.readBlock(index);
   const view = new CoinsViewCache(cm.coinsCache);
   if (index.height > 0) {
-    const undo = await cm.connector.connectBlock(block, index, view, state, false);
+    const connecting = cm.connector.connectBlock(block, index, view, state, false);
+    // Awaited only when script checks went to the pool: otherwise the result is here, and a turn is saved.
+    const undo = connecting instanceof Promise ? await connecting : connecting;
     cm.signals.blockChecked(block, state);
     if (undo === undefined) {
       if (state.isInvalid()) invalidBlockFound(cm, index, state);

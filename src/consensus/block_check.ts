@@ -1,6 +1,7 @@
 // Block checks (Core's validation.cpp): CheckBlockHeader, CheckBlock, ContextualCheckBlockHeader, ContextualCheckBlock.
 
 import { type Block, type BlockHeader } from '../primitives/block.js';
+import type { Transaction } from '../primitives/transaction.js';
 import { hash256 } from '../crypto/sha256.js';
 import { pushIntBytes } from '../script/script.js';
 import { bytesEqual, hashToHex } from '../util/hex.js';
@@ -17,9 +18,20 @@ import { checkSignetBlockSolution } from '../signet.js';
 
 export { MINIMUM_WITNESS_COMMITMENT, NO_WITNESS_COMMITMENT, getWitnessCommitmentIndex } from './witness_commitment.js';
 
+/**
+ * Merkle roots of transaction lists already computed: a template, its solved block and the checks of both share
+ * one frozen list (Core keeps m_checked_merkle_root on the block and its copies).
+ */
+const merkleRoots = new WeakMap<readonly Transaction[], { root: Uint8Array; mutated: boolean }>();
+
 /** Merkle root of the block's transaction ids, and whether the tree is malleable (CVE-2012-2459). */
 export function merkleRootOfBlock(block: Block): { root: Uint8Array; mutated: boolean } {
-  return blockMerkleRoot(block.vtx.map((tx) => tx.txid));
+  let result = merkleRoots.get(block.vtx);
+  if (result === undefined) {
+    result = blockMerkleRoot(block.vtx.map((tx) => tx.txid));
+    merkleRoots.set(block.vtx, result);
+  }
+  return result;
 }
 
 const ZERO_LEAF = new Uint8Array(32);
@@ -50,12 +62,19 @@ export function checkMerkleRoot(block: Block, state: BlockValidationState): bool
 }
 
 /**
+ * Transaction lists whose witness commitment was found to match (Core's m_checked_witness_commitment, which a
+ * template's copy keeps). It reads only the frozen list, so a block built on the same list needs no second check.
+ */
+const witnessCommitmentChecked = new WeakSet<readonly Transaction[]>();
+
+/**
  * Core's CheckWitnessMalleation. With `expectWitnessCommitment` (segwit active) and a commitment present,
  * the coinbase witness must be one 32-byte reserved value and the commitment must match; otherwise no
  * transaction may carry witness data.
  */
 export function checkWitnessMalleation(block: Block, expectWitnessCommitment: boolean, state: BlockValidationState): boolean {
   if (expectWitnessCommitment) {
+    if (witnessCommitmentChecked.has(block.vtx)) return true;
     const commitpos = getWitnessCommitmentIndex(block);
     if (commitpos !== NO_WITNESS_COMMITMENT) {
       const coinbase = block.vtx[0]!;
@@ -80,6 +99,7 @@ export function checkWitnessMalleation(block: Block, expectWitnessCommitment: bo
           'CheckWitnessMalleation : witness merkle commitment mismatch',
         );
       }
+      witnessCommitmentChecked.add(block.vtx);
       return true;
     }
   }
@@ -99,8 +119,15 @@ export interface CheckBlockOptions {
   checkSignetSolution?: (block: Block, params: ConsensusParams) => boolean;
 }
 
+/**
+ * Transaction lists that passed CheckBlock's checks after the merkle root. Those read nothing but the (frozen) list,
+ * so a block built on the same list (a template, then the solved block) passes them again without re-running them.
+ */
+const transactionsChecked = new WeakSet<readonly Transaction[]>();
+
 /** Core's CheckBlock: every check that does not depend on the block's position in the chain. */
 export function checkBlock(block: Block, state: BlockValidationState, params: ConsensusParams, opts: CheckBlockOptions = {}): boolean {
+  if (block.checkedUnder === params && block.checkedSolution === opts.checkSignetSolution) return true;
   const checkPow = opts.checkPow ?? true;
   const checkMerkle = opts.checkMerkleRoot ?? true;
 
@@ -114,7 +141,19 @@ export function checkBlock(block: Block, state: BlockValidationState, params: Co
   }
 
   if (checkMerkle && !checkMerkleRoot(block, state)) return false;
+  if (!transactionsChecked.has(block.vtx)) {
+    if (!checkTransactions(block, state)) return false;
+    transactionsChecked.add(block.vtx);
+  }
+  if (checkPow && checkMerkle) {
+    block.checkedUnder = params;
+    block.checkedSolution = opts.checkSignetSolution;
+  }
+  return true;
+}
 
+/** CheckBlock's checks of the transaction list: sizes, the coinbase, each transaction, the legacy sigops. */
+function checkTransactions(block: Block, state: BlockValidationState): boolean {
   // All potential-corruption checks come before transaction checks, so that receiving the wrong
   // transactions for a header never marks the header itself invalid. Witness data is not looked at here.
 

@@ -78,25 +78,45 @@ export function getCompact(target: bigint, negative = false): number {
 }
 
 /** The last deriveTarget result (checked for every header when the block index is loaded; nBits rarely changes). */
-let lastTarget: { bits: number; powLimit: bigint; target: bigint | undefined } | undefined;
+let lastTarget: { bits: number; powLimit: bigint; target: bigint | undefined; bytes: Uint8Array | undefined } | undefined;
+
+function targetOf(bits: number, powLimit: bigint): { target: bigint | undefined; bytes: Uint8Array | undefined } {
+  if (lastTarget?.bits === bits && lastTarget.powLimit === powLimit) return lastTarget;
+  const { target, negative, overflow } = setCompact(bits);
+  const valid = negative || target === 0n || overflow || target > powLimit ? undefined : target;
+  lastTarget = { bits, powLimit, target: valid, bytes: valid === undefined ? undefined : bigIntToUint256(valid) };
+  return lastTarget;
+}
 
 /**
  * Core's DeriveTarget: the target encoded by nBits, or undefined when it is negative, zero, overflows
  * or is easier than the proof-of-work limit.
  */
 export function deriveTarget(bits: number, powLimit: bigint): bigint | undefined {
-  if (lastTarget?.bits === bits && lastTarget.powLimit === powLimit) return lastTarget.target;
-  const { target, negative, overflow } = setCompact(bits);
-  const valid = negative || target === 0n || overflow || target > powLimit ? undefined : target;
-  lastTarget = { bits, powLimit, target: valid };
-  return valid;
+  return targetOf(bits, powLimit).target;
+}
+
+/** Whether a 256-bit number (32 bytes, internal little-endian order) is at most another one. */
+export function uint256AtMost(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 31; i >= 0; i--) {
+    if (a[i] !== b[i]) return a[i]! < b[i]!;
+  }
+  return true;
+}
+
+/**
+ * A test of block hashes against the target in nBits (Core's CheckProofOfWorkImpl with DeriveTarget done once):
+ * always false when nBits is invalid.
+ */
+export function proofOfWorkTest(bits: number, powLimit: bigint): (hash: Uint8Array) => boolean {
+  const bytes = targetOf(bits, powLimit).bytes;
+  return bytes === undefined ? () => false : (hash) => uint256AtMost(hash, bytes);
 }
 
 /** Whether a block hash (32 bytes, internal order) satisfies the target in nBits. */
 export function checkProofOfWork(hash: Uint8Array, bits: number, params: ConsensusParams): boolean {
-  const target = deriveTarget(bits, params.powLimit);
-  if (target === undefined) return false;
-  return uint256ToBigInt(hash) <= target;
+  const bytes = targetOf(bits, params.powLimit).bytes;
+  return bytes !== undefined && uint256AtMost(hash, bytes);
 }
 
 /** The last getBlockProof result: a chain's headers mostly share one nBits, and loading the block index asks for each. */
@@ -111,9 +131,41 @@ export function getBlockProof(bits: number): bigint {
   return proof;
 }
 
+/** Per entry: the result of the testnet walk below from it, and the rule figures it was found under. */
+const minDifficultyWalks = new WeakMap<ChainEntry, { interval: number; limit: number; bits: number }>();
+
+/**
+ * The bits of the nearest block at or before `last` that is a retarget block, the first block, or not at the
+ * minimum difficulty. The walk can span a whole period; an entry's answer never changes (its ancestry is fixed),
+ * so it is kept per entry and the next block's walk stops at its parent.
+ */
+function lastNonMinDifficultyBits(last: ChainEntry, interval: number, limit: number): number {
+  let walk: ChainEntry = last;
+  let bits: number | undefined;
+  while (walk.prev && walk.height % interval !== 0 && walk.bits === limit) {
+    const known = minDifficultyWalks.get(walk);
+    if (known !== undefined && known.interval === interval && known.limit === limit) {
+      bits = known.bits;
+      break;
+    }
+    walk = walk.prev;
+  }
+  bits ??= walk.bits;
+  minDifficultyWalks.set(last, { interval, limit, bits });
+  return bits;
+}
+
+/** The last proof-of-work limit put in compact form: a network's limit is asked for with every header. */
+let lastLimit: { limit: bigint; compact: number } | undefined;
+
+function compactLimit(limit: bigint): number {
+  if (lastLimit?.limit !== limit) lastLimit = { limit, compact: getCompact(limit) };
+  return lastLimit.compact;
+}
+
 /** The nBits a block following `last` must carry (Core's GetNextWorkRequired). `blockTime` is the new header's nTime. */
 export function getNextWorkRequired(last: ChainEntry, blockTime: number, params: ConsensusParams): number {
-  const proofOfWorkLimit = getCompact(params.powLimit);
+  const proofOfWorkLimit = compactLimit(params.powLimit);
   const interval = difficultyAdjustmentInterval(params);
 
   // Between retarget heights the difficulty carries over.
@@ -122,9 +174,7 @@ export function getNextWorkRequired(last: ChainEntry, blockTime: number, params:
       // Testnet rule: a block more than twice the target spacing after its parent must be min-difficulty.
       if (blockTime > last.time + params.powTargetSpacing * 2) return proofOfWorkLimit;
       // Else use the bits of the nearest earlier block that was not mined under that exception.
-      let walk: ChainEntry = last;
-      while (walk.prev && walk.height % interval !== 0 && walk.bits === proofOfWorkLimit) walk = walk.prev;
-      return walk.bits;
+      return lastNonMinDifficultyBits(last, interval, proofOfWorkLimit);
     }
     return last.bits;
   }

@@ -16,7 +16,8 @@ export function checkTransaction(tx: Transaction, state: TxValidationState): boo
 
   // Output values: each and their running sum must stay within [0, MAX_MONEY] (CVE-2010-5139 was an overflow here).
   let valueOut = 0n;
-  for (const out of tx.vout) {
+  for (let i = 0; i < tx.vout.length; i++) {
+    const out = tx.vout[i]!;
     if (out.value < 0n) return fail('bad-txns-vout-negative');
     if (out.value > MAX_MONEY) return fail('bad-txns-vout-toolarge');
     valueOut += out.value;
@@ -25,11 +26,14 @@ export function checkTransaction(tx: Transaction, state: TxValidationState): boo
 
   // No outpoint may be spent twice by one transaction (CVE-2018-17144). The coins view would not notice:
   // it only confirms that each input exists.
-  const seen = new Set<string>();
-  for (const input of tx.vin) {
-    const key = input.prevout.key();
-    if (seen.has(key)) return fail('bad-txns-inputs-duplicate');
-    seen.add(key);
+  // The outpoints' binary keys are made once per outpoint object (the coins caches use them too).
+  if (tx.vin.length > 1) {
+    const seen = new Set<string>();
+    for (let i = 0; i < tx.vin.length; i++) {
+      const key = tx.vin[i]!.prevout.binaryKey();
+      if (seen.has(key)) return fail('bad-txns-inputs-duplicate');
+      seen.add(key);
+    }
   }
 
   if (tx.isCoinBase()) {

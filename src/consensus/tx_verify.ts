@@ -107,8 +107,8 @@ export function sequenceLocks(tx: Transaction, flags: number, prevHeights: numbe
 /** Sigops in scriptSigs and scriptPubKeys, counted the legacy (inaccurate) way. */
 export function getLegacySigOpCount(tx: Transaction): number {
   let n = 0;
-  for (const input of tx.vin) n += getSigOpCount(input.scriptSig, false);
-  for (const out of tx.vout) n += getSigOpCount(out.scriptPubKey, false);
+  for (let i = 0; i < tx.vin.length; i++) n += getSigOpCount(tx.vin[i]!.scriptSig, false);
+  for (let i = 0; i < tx.vout.length; i++) n += getSigOpCount(tx.vout[i]!.scriptPubKey, false);
   return n;
 }
 

@@ -25,12 +25,12 @@ export function digest(algorithm: string, data: Uint8Array): Uint8Array {
 /** The concatenation of `parts`. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   let size = 0;
-  for (const p of parts) size += p.length;
+  for (let i = 0; i < parts.length; i++) size += parts[i]!.length;
   const out = new Uint8Array(size);
   let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
+  for (let i = 0; i < parts.length; i++) {
+    out.set(parts[i]!, pos);
+    pos += parts[i]!.length;
   }
   return out;
 }

@@ -135,7 +135,7 @@ export class BlockManager {
   addToBlockIndex(header: BlockHeader): BlockIndex {
     const known = this.blockIndex.get(header.hashHex());
     if (known) return known;
-    const prev = this.blockIndex.get(hexOfPrev(header));
+    const prev = this.blockIndex.get(header.prevHashHex());
     const index = new BlockIndex(header, prev);
     index.sequenceId = 1;
     index.raiseValidity(BlockStatus.BLOCK_VALID_TREE);
@@ -297,6 +297,3 @@ export class BlockManager {
   }
 }
 
-function hexOfPrev(header: BlockHeader): string {
-  return Buffer.from(header.hashPrevBlock).reverse().toString('hex');
-}

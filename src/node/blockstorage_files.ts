@@ -4,7 +4,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { bytesToHex } from '../util/hex.js';
-import { BlockStorageError, FlatFileReader, STORAGE_HEADER_BYTES, XOR_KEY_SIZE, parseXorKey, xorAt } from './blockstorage_format.js';
+import { supportAddon } from '../util/support_addon.js';
+import { BlockStorageError, FlatFileReader, STORAGE_HEADER_BYTES, XOR_KEY_SIZE, parseXorKey, xorAt, xorInPlace } from './blockstorage_format.js';
 import { type FlatFilePos, flatFileName } from './flatfile.js';
 
 /** Read-write, created when missing and never truncated: one open call where exists-then-open took two. */
@@ -64,14 +65,23 @@ export function initBlocksDirXorKey(blocksDir: string, useXor: boolean, log: (ms
 /** Open files kept per sequence: the file being appended to and the few being read back (reindex, reorgs). */
 const OPEN_FILES = 4;
 
+/** A kept descriptor and the identity of the file it was opened on (exact: BigInt stats). */
+interface OpenFile {
+  fd: number;
+  ino: bigint;
+  dev: bigint;
+}
+
 /**
  * One numbered sequence of flat files, blk?????.dat or rev?????.dat, obfuscated with the blocksdir key. A few files
  * stay open (read-write) between calls, so writing a block and its undo data or reading one back costs no open and
  * close; removing a file closes it first, and a file renamed or removed by someone else is opened again by name.
  */
 export class FlatFileSeq {
-  /** Open descriptors by file number, least recently used first. */
-  private readonly open = new Map<number, number>();
+  /** Open files by file number, least recently used first. */
+  private readonly open = new Map<number, OpenFile>();
+  /** Path of each file number asked for (joined once, not on every access). */
+  private readonly names = new Map<number, string>();
 
   constructor(
     readonly dir: string,
@@ -82,7 +92,12 @@ export class FlatFileSeq {
   ) {}
 
   fileName(file: number): string {
-    return path.join(this.dir, flatFileName(this.prefix, file));
+    let name = this.names.get(file);
+    if (name === undefined) {
+      name = path.join(this.dir, flatFileName(this.prefix, file));
+      this.names.set(file, name);
+    }
+    return name;
   }
 
   /** A read-write descriptor for `file`, from the cache or opened (created only with `create`; else ENOENT). */
@@ -92,16 +107,17 @@ export class FlatFileSeq {
       this.open.delete(file);
       if (this.stillNamed(cached, file)) {
         this.open.set(file, cached);
-        return cached;
+        return cached.fd;
       }
-      fs.closeSync(cached);
+      fs.closeSync(cached.fd);
     }
     const fd = fs.openSync(this.fileName(file), create ? OPEN_OR_CREATE : fs.constants.O_RDWR);
-    this.open.set(file, fd);
+    const st = fs.fstatSync(fd, { bigint: true });
+    this.open.set(file, { fd, ino: st.ino, dev: st.dev });
     if (this.open.size > OPEN_FILES) {
-      const [oldest, oldFd] = this.open.entries().next().value as [number, number];
+      const [oldest, old] = this.open.entries().next().value as [number, OpenFile];
       this.open.delete(oldest);
-      fs.closeSync(oldFd);
+      fs.closeSync(old.fd);
     }
     return fd;
   }
@@ -109,21 +125,24 @@ export class FlatFileSeq {
   /**
    * Whether the descriptor is still the file at its name. Core opens the file by name on every access, so a file
    * renamed, replaced or deleted behind its back is gone for it (`Block not found on disk`); a kept descriptor must
-   * not go on serving the old one. A stat by name and an fstat cost less than the open and close they spare.
+   * not go on serving the old one. A stat by name per access (with the descriptor's identity, taken when it was
+   * opened: an open file's inode cannot be reused) costs less than the open and close it spares.
    */
-  private stillNamed(fd: number, file: number): boolean {
-    const byName = fs.statSync(this.fileName(file), { throwIfNoEntry: false });
-    if (byName === undefined) return false;
-    const byFd = fs.fstatSync(fd);
-    return byName.ino === byFd.ino && byName.dev === byFd.dev;
+  private stillNamed(open: OpenFile, file: number): boolean {
+    const name = this.fileName(file);
+    // The addon's check builds no Stats object; its errors other than a missing file come from the stat below.
+    const same = supportAddon()?.sameFile?.(name, open.dev, open.ino);
+    if (same !== undefined) return same;
+    const byName = fs.statSync(name, { bigint: true, throwIfNoEntry: false });
+    return byName !== undefined && byName.ino === open.ino && byName.dev === open.dev;
   }
 
   /** Closes the cached descriptor of `file` (or of every file). */
   closeFiles(file?: number): void {
-    for (const [n, fd] of [...this.open]) {
+    for (const [n, open] of [...this.open]) {
       if (file !== undefined && n !== file) continue;
       this.open.delete(n);
-      fs.closeSync(fd);
+      fs.closeSync(open.fd);
     }
   }
 
@@ -164,7 +183,7 @@ export class FlatFileSeq {
     new DataView(buf.buffer).setUint32(4, payload.length, true);
     buf.set(payload, STORAGE_HEADER_BYTES);
     if (trailer) buf.set(trailer, STORAGE_HEADER_BYTES + payload.length);
-    fs.writeSync(this.fd(pos.file, true), xorAt(buf, this.xorKey, pos.pos), 0, total, pos.pos);
+    fs.writeSync(this.fd(pos.file, true), xorInPlace(buf, this.xorKey, pos.pos), 0, total, pos.pos);
     return { file: pos.file, pos: pos.pos + STORAGE_HEADER_BYTES };
   }
 

@@ -28,21 +28,28 @@ export function parseXorKey(bytes: Uint8Array): Uint8Array {
  * The operation is its own inverse, so it both obfuscates and recovers. Returns a new array.
  */
 export function xorAt(data: Uint8Array, key: Uint8Array, fileOffset: number): Uint8Array {
-  if (key.length !== XOR_KEY_SIZE) throw new RangeError(`xor key must be ${XOR_KEY_SIZE} bytes`);
-  // A fresh buffer starts aligned, so the bulk goes 4 bytes at a time with the key turned to line up with data[0].
   const out = new Uint8Array(data.length);
   out.set(data);
+  return xorInPlace(out, key, fileOffset);
+}
+
+/** xorAt on `data` itself (a buffer the caller owns and is about to write); returns it. */
+export function xorInPlace(data: Uint8Array, key: Uint8Array, fileOffset: number): Uint8Array {
+  if (key.length !== XOR_KEY_SIZE) throw new RangeError(`xor key must be ${XOR_KEY_SIZE} bytes`);
   const lined = new Uint8Array(XOR_KEY_SIZE);
   for (let j = 0; j < XOR_KEY_SIZE; j++) lined[j] = key[(fileOffset + j) % XOR_KEY_SIZE]!;
-  const bulk = out.length & ~(XOR_KEY_SIZE - 1);
-  const words = new Uint32Array(out.buffer, 0, bulk >>> 2);
-  const [k0, k1] = new Uint32Array(lined.buffer) as unknown as [number, number];
-  for (let i = 0; i < words.length; i += 2) {
-    words[i]! ^= k0;
-    words[i + 1]! ^= k1;
+  // On a 4-byte aligned start the bulk goes 4 bytes at a time with the key turned to line up with data[0].
+  const bulk = data.byteOffset % 4 === 0 ? data.length & ~(XOR_KEY_SIZE - 1) : 0;
+  if (bulk > 0) {
+    const words = new Uint32Array(data.buffer, data.byteOffset, bulk >>> 2);
+    const [k0, k1] = new Uint32Array(lined.buffer) as unknown as [number, number];
+    for (let i = 0; i < words.length; i += 2) {
+      words[i]! ^= k0;
+      words[i + 1]! ^= k1;
+    }
   }
-  for (let i = bulk; i < out.length; i++) out[i]! ^= lined[i & (XOR_KEY_SIZE - 1)]!;
-  return out;
+  for (let i = bulk; i < data.length; i++) data[i]! ^= lined[i & (XOR_KEY_SIZE - 1)]!;
+  return data;
 }
 
 /** One record of a flat file: `pos` is the offset of its payload, just past the storage header. */

@@ -42,10 +42,11 @@ export class BlockIndex implements ChainEntry {
   sequenceId = 0;
   /** Largest block time of this block and its ancestors (Core's nTimeMax). */
   timeMax: number;
+  private medianTimePast: number | undefined;
 
   constructor(header: BlockHeader, prev: BlockIndex | undefined) {
     this.hash = header.hash;
-    this.hashHex = hashToHex(this.hash);
+    this.hashHex = header.hashHex();
     this.prev = prev;
     this.height = prev ? prev.height + 1 : 0;
     this.version = header.version;
@@ -85,12 +86,15 @@ export class BlockIndex implements ChainEntry {
     return walk;
   }
 
+  /** Median of this block's time and up to 10 before it; kept once computed (the ancestry never changes). */
   getMedianTimePast(): number {
+    if (this.medianTimePast !== undefined) return this.medianTimePast;
     const times: number[] = [];
     let walk: BlockIndex | undefined = this;
     for (let i = 0; i < 11 && walk; i++, walk = walk.prev) times.push(walk.time);
     times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)]!;
+    this.medianTimePast = times[Math.floor(times.length / 2)]!;
+    return this.medianTimePast;
   }
 
   haveData(): boolean {

@@ -79,7 +79,8 @@ export class CoinsViewCache implements CoinsCache, CoinsBackend {
    */
   haveAnyCoin(outpoints: readonly OutPoint[]): boolean {
     const below: OutPoint[] = [];
-    for (const outpoint of outpoints) {
+    for (let i = 0; i < outpoints.length; i++) {
+      const outpoint = outpoints[i]!;
       const entry = this.entries.get(keyOf(outpoint));
       if (entry === undefined) below.push(outpoint);
       else if (entry.coin !== undefined) return true;

@@ -7,7 +7,8 @@
 //     { ok: true, undo, fees, sigops, inputs, scriptCheckReason, scriptsChecked, scriptCacheHits }  or
 //     { ok: false, state }  (state.isInvalid(): a consensus failure; state.isError(): a corrupt block on disk).
 //   On failure the view is half-changed and must be discarded, as Core discards its CCoinsViewCache.
-// The only await is the join of the script workers; everything else runs synchronously, in Core's order.
+// The only wait is the join of the script workers (then the result is a promise); everything else runs
+// synchronously, in Core's order.
 // The caller then does what Core does next: write the undo data, raise the index to BLOCK_VALID_SCRIPTS.
 import { moneyRange } from '../consensus/amount.js';
 import { type CheckBlockOptions, checkBlock } from '../consensus/block_check.js';
@@ -87,13 +88,20 @@ function txInputsView(tx: Transaction, view: CoinsCache): CoinsView {
   return { accessCoin: (outpoint: OutPoint) => (coins.has(outpoint) ? coins.get(outpoint) : view.getCoin(outpoint)) };
 }
 
+/** The coins view of a coinbase: its sigop count reads no inputs, so any lookup is a bug. */
+const NO_INPUTS: CoinsView = {
+  accessCoin: () => {
+    throw new Error('ConnectBlock: a coinbase has no inputs to look up');
+  },
+};
+
 function fail(state: BlockValidationState, ctx: ConnectBlockContext): ConnectBlockResult {
   ctx.log?.info(`Block validation error: ${state.toString()}`);
   return { ok: false, state };
 }
 
 /** Core's Chainstate::ConnectBlock. `index` is the block's entry; the view must be at its parent. */
-export async function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, ctx: ConnectBlockContext): Promise<ConnectBlockResult> {
+export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, ctx: ConnectBlockContext): ConnectBlockResult | Promise<ConnectBlockResult> {
   if (!bytesEqual(block.hash, index.hash)) throw new Error('ConnectBlock: block does not match its index entry');
   const consensus = ctx.params.consensus;
   const state = new BlockValidationState();
@@ -136,16 +144,18 @@ export async function connectBlock(block: Block, index: BlockIndex, view: CoinsC
   if (coinbaseOut > blockReward && state.isValid()) {
     state.invalid(BlockValidationResult.BLOCK_CONSENSUS, 'bad-cb-amount', `coinbase pays too much (actual=${coinbaseOut} vs limit=${blockReward})`);
   }
-  // Joined even when the block already failed: no check may outlive the call.
-  const parallelFailure = scripts ? await scripts.complete() : undefined;
-  if (parallelFailure && state.isValid()) state.invalid(BlockValidationResult.BLOCK_CONSENSUS, parallelFailure.reason, parallelFailure.debug);
-  if (!state.isValid()) return fail(state, ctx);
-
-  if (!justCheck) view.setBestBlock(index.hash);
-  return {
-    ok: true, undo: { vtxundo: totals.undo }, fees: totals.fees, sigops: totals.sigops, inputs: totals.inputs,
-    scriptCheckReason: reason, scriptsChecked: scripts?.inputsChecked ?? 0, scriptCacheHits: scripts?.cacheHits ?? 0,
+  const finish = (parallelFailure: ScriptFailure | undefined): ConnectBlockResult => {
+    if (parallelFailure && state.isValid()) state.invalid(BlockValidationResult.BLOCK_CONSENSUS, parallelFailure.reason, parallelFailure.debug);
+    if (!state.isValid()) return fail(state, ctx);
+    if (!justCheck) view.setBestBlock(index.hash);
+    return {
+      ok: true, undo: { vtxundo: totals.undo }, fees: totals.fees, sigops: totals.sigops, inputs: totals.inputs,
+      scriptCheckReason: reason, scriptsChecked: scripts?.inputsChecked ?? 0, scriptCacheHits: scripts?.cacheHits ?? 0,
+    };
   };
+  // Joined even when the block already failed: no check may outlive the call. With nothing handed to the pool the
+  // result is ready now (a block of coinbases, or scripts run inline), and no promise is made for it.
+  return scripts?.hasPoolWork() ? scripts.complete().then(finish) : finish(undefined);
 }
 
 /** BIP30: no transaction may create an output where an unspent one with the same outpoint exists. */
@@ -178,7 +188,8 @@ function connectTransactions(block: Block, index: BlockIndex, view: CoinsCache, 
     if (!state.isValid()) break;
     totals.inputs += tx.vin.length;
     const coinbase = tx.isCoinBase();
-    const reader = txInputsView(tx, view);
+    // A coinbase spends nothing: its null prevout is never looked up (Core asks the view nothing for it).
+    const reader = coinbase ? NO_INPUTS : txInputsView(tx, view);
     const spent = coinbase ? [] : checkSpends(tx, index, reader, state, rules, totals);
     if (spent === undefined) break;
 

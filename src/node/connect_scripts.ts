@@ -135,6 +135,11 @@ export class BlockScriptChecks {
     this.chunks.push({ items, posted });
   }
 
+  /** Whether any jobs went, or are about to go, to the pool: only then must complete() be awaited. */
+  hasPoolWork(): boolean {
+    return this.chunks.length > 0 || this.current.length > 0;
+  }
+
   /**
    * Verifies the jobs that no worker has started (latest chunk first, the workers take the earliest), then waits for
    * the pool (Core's CCheckQueueControl::Complete). Returns the first failure in
@@ -142,6 +147,8 @@ export class BlockScriptChecks {
    */
   async complete(): Promise<ScriptFailure | undefined> {
     this.cutChunk();
+    // Nothing went to the pool (scripts ran inline, or the block spends nothing): nothing to wait for.
+    if (this.chunks.length === 0) return undefined;
     try {
       for (let k = this.chunks.length - 1; k >= 0; k--) {
         const { items, posted } = this.chunks[k]!;

@@ -9,6 +9,7 @@ import { createChainParams, type ChainParams } from '../kernel/chainparams.js';
 import { RPCTable } from '../rpc/server.js';
 import { DirectoryLocks } from '../util/fs_lock.js';
 import { Logger } from '../util/logging.js';
+import { stdoutWriter } from '../util/stdout_sink.js';
 import { setLoggingOptions } from '../util/logging_args.js';
 import { Scheduler } from '../util/scheduler.js';
 import { NodeClock } from '../util/time.js';
@@ -37,7 +38,7 @@ export interface DaemonIO {
 }
 
 const processIO: DaemonIO = {
-  stdout: (text) => process.stdout.write(text),
+  stdout: stdoutWriter(),
   stderr: (text) => process.stderr.write(text),
 };
 

@@ -14,7 +14,11 @@ import { LogSite, type Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
 import type { BlockIndex } from './chain.js';
 import type { ChainstateManagerApi } from './chainstate_api.js';
-import { generateCoinbaseCommitment, headerWith, withHeader, withMerkleRoot, witnessCommitmentOutput } from './miner_commitment.js';
+import { merkleRootOfBlock } from '../consensus/block_check.js';
+import { isWitnessCommitment } from '../consensus/witness_commitment.js';
+import {
+  coinbaseWitnessRequired, headerWith, reservedValueWitness, witnessCommitmentOutput, witnessCommitmentScript,
+} from './miner_commitment.js';
 import type { BlockChunk, BlockTxCandidate, MiningMempool } from './miner_mempool.js';
 import { type BlockCreateOptions, type FlatBlockCreateOptions, checkMiningOptions, flattenMiningOptions } from './miner_options.js';
 import { versionBitsCacheOf } from './versionbits.js';
@@ -101,8 +105,12 @@ export function coinbaseScriptSig(height: number): { scriptSig: Uint8Array; pref
   return { scriptSig, prefix };
 }
 
+/** The coinbase's place in the witness merkle tree (its leaf is zero whatever it holds). */
+const NO_TRANSACTION = new Transaction();
+
 /** The per-template summary line, one per block mined. */
 const createNewBlockLogSite = new LogSite();
+const CREATE_NEW_BLOCK_LOG = { site: createNewBlockLogSite };
 const feeRateLogSite = new LogSite();
 
 /** Core's BlockAssembler: one template per createNewBlock call. */
@@ -153,20 +161,19 @@ export class BlockAssembler {
       this.env.lastBlock.weight = this.blockWeight;
     }
 
-    const coinbase = this.makeCoinbase(params);
+    const coinbase = this.makeCoinbase(params, prev);
     let block = new Block(new BlockHeader({ version, time: clock.now() }), [coinbase.tx, ...this.template.vtx]);
-    block = generateCoinbaseCommitment(block, prev, params);
-    const finalCoinbase = block.vtx[0]!;
-    const witness = finalCoinbase.hasWitness() ? finalCoinbase.vin[0]!.witness[0] : undefined;
+    const witness = coinbase.tx.hasWitness() ? coinbase.tx.vin[0]!.witness[0] : undefined;
     const commitment = witnessCommitmentOutput(block);
 
     this.env.logger?.info(
       `CreateNewBlock(): block weight: ${block.getWeight()} txs: ${this.blockTx} fees: ${this.fees} sigops ${this.blockSigOpsCost}`,
-      { site: createNewBlockLogSite },
+      CREATE_NEW_BLOCK_LOG,
     );
 
-    const { header } = updateTime(withHeader(block, { hashPrevBlock: prev.hash }).header, params, prev, clock.now());
-    block = withMerkleRoot(new Block(headerWith(header, { bits: getNextWorkRequired(prev, header.time, params), nonce: 0 }), block.vtx));
+    const { header } = updateTime(headerWith(block.header, { hashPrevBlock: prev.hash }), params, prev, clock.now());
+    const bits = getNextWorkRequired(prev, header.time, params);
+    block = new Block(headerWith(header, { bits, nonce: 0, hashMerkleRoot: merkleRootOfBlock(block).root }), block.vtx);
 
     if (this.options.testBlockValidity) {
       const state = await chainman.testBlockValidity(block, { checkPow: false, checkMerkleRoot: false });
@@ -189,14 +196,22 @@ export class BlockAssembler {
     };
   }
 
-  /** The coinbase: the whole reward to the configured script, the BIP34 height, locktime height - 1. */
-  private makeCoinbase(params: ConsensusParams): { tx: Transaction; prefix: Uint8Array; reward: Amount } {
+  /**
+   * The coinbase: the whole reward to the configured script, the BIP34 height, locktime height - 1, and what Core's
+   * GenerateCoinbaseCommitment adds (the witness commitment unless that script is one, the reserved value as witness
+   * once segwit is active), built once.
+   */
+  private makeCoinbase(params: ConsensusParams, prev: BlockIndex): { tx: Transaction; prefix: Uint8Array; reward: Amount } {
     const reward = this.fees + getBlockSubsidy(this.height, params);
     const { scriptSig, prefix } = coinbaseScriptSig(this.height);
+    const script = this.options.coinbaseOutputScript;
+    const vout = [new TxOut(reward, script)];
+    if (!isWitnessCommitment(script)) vout.push(new TxOut(0n, witnessCommitmentScript([NO_TRANSACTION, ...this.template.vtx])));
+    const witness = coinbaseWitnessRequired(prev, params) ? reservedValueWitness() : undefined;
     const tx = new Transaction({
       // The non-final sequence makes the lock time count.
-      vin: [new TxIn({ prevout: new OutPoint(), scriptSig, sequence: TxIn.MAX_SEQUENCE_NONFINAL })],
-      vout: [new TxOut(reward, this.options.coinbaseOutputScript)],
+      vin: [new TxIn({ prevout: new OutPoint(), scriptSig, sequence: TxIn.MAX_SEQUENCE_NONFINAL, witness })],
+      vout,
       lockTime: this.height - 1,
     });
     return { tx, prefix, reward };

@@ -61,6 +61,14 @@ export class MiningService {
 
   /** A template on the active tip; per-call options override the node's. Throws `TestBlockValidity failed: …`. */
   createNewBlock(options: BlockCreateOptions = {}): Promise<BlockTemplate> {
+    return this.templateMaker(options)();
+  }
+
+  /**
+   * Templates with the same options, one per call on the tip of that moment (a mining loop's createNewBlock): the
+   * options are merged and checked once, not per block. Throws MiningOptionsError now for bad options.
+   */
+  templateMaker(options: BlockCreateOptions = {}): () => Promise<BlockTemplate> {
     const assembler = new BlockAssembler({
       chainman: this.chainman(),
       clock: this.ctx.clock,
@@ -69,7 +77,7 @@ export class MiningService {
       logger: this.ctx.logger,
       lastBlock: this.lastBlock,
     }, mergeMiningOptions(options, this.miningArgs));
-    return assembler.createNewBlock();
+    return () => assembler.createNewBlock();
   }
 
   getTip(): BlockIndex | undefined {

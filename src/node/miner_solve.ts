@@ -1,9 +1,9 @@
 // Finding a nonce (the loop of Core's GenerateBlock in rpc/mining.cpp): grinds the header's nonce against its target.
-import { deriveTarget, uint256ToBigInt } from '../consensus/pow.js';
+import { proofOfWorkTest } from '../consensus/pow.js';
 import type { ConsensusParams } from '../consensus/params.js';
 import { hash256 } from '../crypto/sha256.js';
-import type { Block } from '../primitives/block.js';
-import { withHeader } from './miner_commitment.js';
+import { Block } from '../primitives/block.js';
+import { headerWith } from './miner_commitment.js';
 
 const MAX_NONCE = 0xffffffff;
 const NONCE_OFFSET = 76;
@@ -22,12 +22,13 @@ export interface SolveResult {
  * 0xffffffff ends the loop without a block (the caller builds a new template), and `interrupted` stops it.
  */
 export function solveBlock(block: Block, maxTries: bigint, params: ConsensusParams, interrupted: () => boolean = () => false): SolveResult {
-  const target = deriveTarget(block.header.bits, params.powLimit);
+  const meetsTarget = proofOfWorkTest(block.header.bits, params.powLimit);
   const bytes = block.header.toBytes();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let nonce = block.header.nonce;
   let tries = maxTries;
-  const solved = (): boolean => target !== undefined && uint256ToBigInt(hash256(bytes)) <= target;
+  let hash: Uint8Array | undefined;
+  const solved = (): boolean => meetsTarget((hash = hash256(bytes)));
   while (tries > 0n && nonce < MAX_NONCE && !solved()) {
     if (interrupted()) break;
     nonce++;
@@ -36,5 +37,8 @@ export function solveBlock(block: Block, maxTries: bigint, params: ConsensusPara
   }
   if (tries <= 0n || interrupted()) return { ok: false, triesLeft: tries };
   if (nonce === MAX_NONCE) return { ok: true, triesLeft: tries };
-  return { ok: true, block: withHeader(block, { nonce }), triesLeft: tries };
+  // The winning hash is the new header's: it need not be computed again.
+  const header = headerWith(block.header, { nonce });
+  header.primeHash(hash!);
+  return { ok: true, block: new Block(header, block.vtx), triesLeft: tries };
 }

@@ -33,7 +33,14 @@ function expectPrefix(r: ByteReader, prefix: number): void {
 
 /** CoinEntry: the output index is a VARINT, so keys of one transaction sort together by txid. */
 export function coinKey(outpoint: OutPoint): Uint8Array {
-  return toBytes((w) => w.writeU8(DB_COIN).writeBytes(outpoint.hash).writeVarInt(outpoint.n));
+  // Made for every coin looked up, added or written: below 0x80 the VARINT is the index itself, one byte.
+  const n = outpoint.n;
+  if (n >= 0x80) return toBytes((w) => w.writeU8(DB_COIN).writeBytes(outpoint.hash).writeVarInt(n));
+  const key = new Uint8Array(1 + 32 + 1);
+  key[0] = DB_COIN;
+  key.set(outpoint.hash, 1);
+  key[33] = n;
+  return key;
 }
 
 export function parseCoinKey(key: Uint8Array): OutPoint {

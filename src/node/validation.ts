@@ -70,6 +70,7 @@ export interface ChainstateManagerOptions {
 
 /** Every validation line comes through log(): one location, looked up once. */
 const validationLogSite = new LogSite();
+const VALIDATION_LOG = { site: validationLogSite };
 
 export class ChainstateManager implements ChainstateManagerApi {
   readonly params: ChainParams;
@@ -115,7 +116,7 @@ export class ChainstateManager implements ChainstateManagerApi {
   }
 
   log(msg: string): void {
-    this.logger.info(msg, { site: validationLogSite });
+    this.logger.info(msg, VALIDATION_LOG);
   }
 
   debug(category: number, msg: string): void {

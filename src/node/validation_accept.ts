@@ -4,7 +4,7 @@ import { checkBlock, checkBlockHeader, contextualCheckBlock, contextualCheckBloc
 import { BuriedDeployment, deploymentActiveAt } from '../consensus/params.js';
 import { BlockValidationResult, BlockValidationState } from '../consensus/validation.js';
 import type { Block, BlockHeader } from '../primitives/block.js';
-import { hashToHex } from '../util/hex.js';
+import { bytesEqual, hashToHex } from '../util/hex.js';
 import { LogFlags } from '../util/logging.js';
 import { MIN_BLOCKS_TO_KEEP } from './blockstorage_prune.js';
 import { BlockIndex } from './chain.js';
@@ -20,7 +20,7 @@ export function acceptBlockHeader(cm: ChainstateManager, header: BlockHeader, st
   const hashHex = header.hashHex();
   const consensus = cm.params.consensus;
   const known = cm.blockman.lookup(hashHex);
-  if (hashHex !== hashToHex(consensus.hashGenesisBlock)) {
+  if (!bytesEqual(header.hash, consensus.hashGenesisBlock)) {
     if (known) {
       if (known.status & BlockStatus.BLOCK_FAILED_VALID) {
         cm.debug(LogFlags.VALIDATION, `AcceptBlockHeader: block ${hashHex} is marked invalid`);
@@ -33,7 +33,7 @@ export function acceptBlockHeader(cm: ChainstateManager, header: BlockHeader, st
       cm.debug(LogFlags.VALIDATION, `AcceptBlockHeader: Consensus::CheckBlockHeader: ${hashHex}, ${state.toString()}`);
       return undefined;
     }
-    const prev = cm.blockman.lookup(hashToHex(header.hashPrevBlock));
+    const prev = cm.blockman.lookup(header.prevHashHex());
     if (!prev) {
       cm.debug(LogFlags.VALIDATION, `header ${hashHex} has prev block not found: ${hashToHex(header.hashPrevBlock)}`);
       state.invalid(BlockValidationResult.BLOCK_MISSING_PREV, 'prev-blk-not-found');
@@ -152,7 +152,7 @@ export function acceptBlock(cm: ChainstateManager, block: Block, requested: bool
 export async function testBlockValidity(cm: ChainstateManager, block: Block, opts: { checkPow: boolean; checkMerkleRoot: boolean }): Promise<BlockValidationState> {
   const state = new BlockValidationState();
   const tip = cm.chain.tip()!;
-  if (hashToHex(block.header.hashPrevBlock) !== tip.hashHex) {
+  if (!bytesEqual(block.header.hashPrevBlock, tip.hash)) {
     state.invalid(BlockValidationResult.BLOCK_RESULT_UNSET, 'inconclusive-not-best-prevblk');
     return state;
   }
@@ -161,6 +161,7 @@ export async function testBlockValidity(cm: ChainstateManager, block: Block, opt
   if (!contextualCheckBlockHeader(block.header, state, tip, consensus, cm.clock.now())) return state;
   if (!contextualCheckBlock(block, state, tip, consensus)) return state;
   const dummy = new BlockIndex(block.header, tip);
-  await cm.connector.connectBlock(block, dummy, new CoinsViewCache(cm.coinsCache), state, true);
+  const checking = cm.connector.connectBlock(block, dummy, new CoinsViewCache(cm.coinsCache), state, true);
+  if (checking instanceof Promise) await checking;
   return state;
 }

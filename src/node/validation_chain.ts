@@ -3,6 +3,7 @@
 // connecting forward. Everything here is synchronous; callers yield between calls.
 import { BlockValidationResult, BlockValidationState } from '../consensus/validation.js';
 import type { Block } from '../primitives/block.js';
+import { formatISO8601DateTime } from '../util/logging_format.js';
 import { candidateLess } from './block_candidates.js';
 import type { BlockIndex } from './chain.js';
 import { CoinsViewCache } from './coins.js';
@@ -12,9 +13,17 @@ import { FlushStateMode, flushStateToDisk } from './validation_flush.js';
 
 export { candidateLess };
 
+/** The last time isoDateTime formatted: a chain mined or synced in a burst has many tips in one second. */
+let lastIsoSeconds = NaN;
+let lastIsoText = '';
+
 /** ISO 8601 date-time without milliseconds (Core's FormatISO8601DateTime). */
 export function isoDateTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (seconds !== lastIsoSeconds) {
+    lastIsoText = formatISO8601DateTime(seconds);
+    lastIsoSeconds = seconds;
+  }
+  return lastIsoText;
 }
 
 export function log2Work(work: bigint): string {
@@ -131,7 +140,9 @@ async function connectTip(cm: ChainstateManager, index: BlockIndex, given: Block
   const block = given ?? cm.blockman.readBlock(index);
   const view = new CoinsViewCache(cm.coinsCache);
   if (index.height > 0) {
-    const undo = await cm.connector.connectBlock(block, index, view, state, false);
+    const connecting = cm.connector.connectBlock(block, index, view, state, false);
+    // Awaited only when script checks went to the pool: otherwise the result is here, and a turn is saved.
+    const undo = connecting instanceof Promise ? await connecting : connecting;
     cm.signals.blockChecked(block, state);
     if (undo === undefined) {
       if (state.isInvalid()) invalidBlockFound(cm, index, state);

@@ -5,13 +5,21 @@ import type { Block } from '../primitives/block.js';
 import type { BlockIndex } from './chain.js';
 import type { CoinsCache } from './chainstate_api.js';
 import type { AssumeValidContext } from './connect_assumevalid.js';
-import { type ConnectBlockContext, connectBlock } from './connect_block.js';
+import { type ConnectBlockContext, type ConnectBlockResult, connectBlock } from './connect_block.js';
 import { disconnectBlock } from './connect_coins.js';
 import type { BlockUndo } from './undo.js';
 import type { BlockConnector, ChainstateManager, DisconnectResult } from './validation.js';
 
 /** What ConnectBlock gets from init: the script pool, the caches, the signet check; -assumevalid's hash. */
 export type ConnectorOptions = Omit<ConnectBlockContext, 'justCheck' | 'assumeValid' | 'log'> & { assumeValidHash?: Uint8Array };
+
+/** ConnectBlock's result as the chainstate takes it: the undo data, or its verdict copied into `state`. */
+function outcome(r: ConnectBlockResult, state: BlockValidationState): BlockUndo | undefined {
+  if (r.ok) return r.undo;
+  if (r.state.isError()) state.error(r.state.getRejectReason());
+  else state.invalid(r.state.getResult(), r.state.getRejectReason(), r.state.getDebugMessage());
+  return undefined;
+}
 
 export class ChainstateBlockConnector implements BlockConnector {
   /** Set once the chainstate exists: -assumevalid looks at its block index and best header. */
@@ -27,14 +35,25 @@ export class ChainstateBlockConnector implements BlockConnector {
     };
   }
 
-  async connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): Promise<BlockUndo | undefined> {
+  /** ConnectBlock's context without -assumevalid, per justCheck, made once per chainstate (not per block). */
+  private contexts: { cm: ChainstateManager | undefined; check: ConnectBlockContext; connect: ConnectBlockContext } | undefined;
+
+  private context(justCheck: boolean): ConnectBlockContext {
     const cm = this.chainman;
-    const log = cm ? { info: (m: string) => cm.log(m), error: (m: string) => cm.logger.error(m) } : undefined;
-    const r = await connectBlock(block, index, view, { ...this.opts, justCheck, assumeValid: this.assumeValid(), log });
-    if (r.ok) return r.undo;
-    if (r.state.isError()) state.error(r.state.getRejectReason());
-    else state.invalid(r.state.getResult(), r.state.getRejectReason(), r.state.getDebugMessage());
-    return undefined;
+    if (this.contexts?.cm !== cm || this.contexts === undefined) {
+      const log = cm ? { info: (m: string) => cm.log(m), error: (m: string) => cm.logger.error(m) } : undefined;
+      this.contexts = { cm, check: { ...this.opts, justCheck: true, log }, connect: { ...this.opts, justCheck: false, log } };
+    }
+    const base = justCheck ? this.contexts.check : this.contexts.connect;
+    // -assumevalid reads the best header of the moment.
+    const assumeValid = this.assumeValid();
+    return assumeValid === undefined ? base : { ...base, assumeValid };
+  }
+
+  /** The undo data, or undefined with `state` set; a promise only when script checks went to the pool. */
+  connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): BlockUndo | undefined | Promise<BlockUndo | undefined> {
+    const r = connectBlock(block, index, view, this.context(justCheck));
+    return r instanceof Promise ? r.then((done) => outcome(done, state)) : outcome(r, state);
   }
 
   disconnectBlock(block: Block, index: BlockIndex, undo: BlockUndo, view: CoinsCache): DisconnectResult {

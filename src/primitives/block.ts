@@ -26,6 +26,8 @@ export class BlockHeader {
   readonly bits: number;
   readonly nonce: number;
   private cachedHash: Uint8Array | undefined;
+  private cachedHashHex: string | undefined;
+  private cachedPrevHex: string | undefined;
 
   constructor(f: BlockHeaderFields = {}) {
     this.version = (f.version ?? 0) | 0;
@@ -76,6 +78,7 @@ export class BlockHeader {
   /** Sets the hash computed by a parser from the 80 bytes this header was read from. */
   primeHash(hash: Uint8Array): void {
     this.cachedHash = hash;
+    this.cachedHashHex = undefined;
   }
 
   /**
@@ -102,8 +105,16 @@ export class BlockHeader {
     return this.hash;
   }
 
+  /** The hash in display hex (the block index's key); kept once made. */
   hashHex(): string {
-    return hashToHex(this.hash);
+    if (this.cachedHashHex === undefined) this.cachedHashHex = hashToHex(this.hash);
+    return this.cachedHashHex;
+  }
+
+  /** hashPrevBlock in display hex (the parent's block index key); kept once made. */
+  prevHashHex(): string {
+    if (this.cachedPrevHex === undefined) this.cachedPrevHex = hashToHex(this.hashPrevBlock);
+    return this.cachedPrevHex;
   }
 
   /** Core's CBlockHeader::IsNull: bits == 0. */
@@ -115,11 +126,19 @@ export class BlockHeader {
 /** A block: header plus transactions (immutable). */
 export class Block {
   readonly header: BlockHeader;
+  /** Frozen; blocks made from another block's list share it (a new header over the same transactions). */
   readonly vtx: readonly Transaction[];
+  /**
+   * Core's fChecked: the consensus parameters under which CheckBlock passed with proof of work and merkle root, so
+   * it passes again under them (the block cannot change); with the signet solution check it used. Set only by
+   * checkBlock.
+   */
+  checkedUnder: object | undefined = undefined;
+  checkedSolution: unknown = undefined;
 
   constructor(header: BlockHeader, vtx: readonly Transaction[] = []) {
     this.header = header;
-    this.vtx = Object.freeze([...vtx]);
+    this.vtx = Object.isFrozen(vtx) ? vtx : Object.freeze([...vtx]);
   }
 
   /** Reads a block; the header hash, txids and wtxids come from the bytes read, in one batch. */
@@ -149,7 +168,7 @@ export class Block {
   write(w: ByteWriter, withWitness = true): void {
     this.header.write(w);
     w.writeCompactSize(this.vtx.length);
-    for (const tx of this.vtx) tx.write(w, withWitness);
+    for (let i = 0; i < this.vtx.length; i++) this.vtx[i]!.write(w, withWitness);
   }
 
   toBytes(withWitness = true): Uint8Array {
@@ -190,7 +209,7 @@ export class Block {
   private sizeWith(txSize: (tx: Transaction) => number): number {
     const n = this.vtx.length;
     let size = BlockHeader.SIZE + (n < 253 ? 1 : n <= 0xffff ? 3 : 5);
-    for (const tx of this.vtx) size += txSize(tx);
+    for (let i = 0; i < n; i++) size += txSize(this.vtx[i]!);
     return size;
   }
 }

@@ -270,13 +270,14 @@ export class Transaction {
     w.writeU32LE(this.version);
     if (extended) w.writeU8(0).writeU8(1);
     w.writeCompactSize(this.vin.length);
-    for (const i of this.vin) i.write(w);
+    for (let k = 0; k < this.vin.length; k++) this.vin[k]!.write(w);
     w.writeCompactSize(this.vout.length);
-    for (const o of this.vout) o.write(w);
+    for (let k = 0; k < this.vout.length; k++) this.vout[k]!.write(w);
     if (extended) {
-      for (const i of this.vin) {
-        w.writeCompactSize(i.witness.length);
-        for (const item of i.witness) w.writeVarBytes(item);
+      for (let k = 0; k < this.vin.length; k++) {
+        const witness = this.vin[k]!.witness;
+        w.writeCompactSize(witness.length);
+        for (let j = 0; j < witness.length; j++) w.writeVarBytes(witness[j]!);
       }
     }
     w.writeU32LE(this.lockTime);
@@ -372,13 +373,21 @@ export class Transaction {
   private computeSize(withWitness: boolean): number {
     const cs = (n: number): number => (n < 253 ? 1 : n <= 0xffff ? 3 : 5);
     let size = 4 + cs(this.vin.length) + cs(this.vout.length) + 4;
-    for (const i of this.vin) size += 36 + cs(i.scriptSig.length) + i.scriptSig.length + 4;
-    for (const o of this.vout) size += 8 + cs(o.scriptPubKey.length) + o.scriptPubKey.length;
+    // Indexed loops: these run for every new transaction, long before the optimizer has seen them.
+    for (let k = 0; k < this.vin.length; k++) {
+      const scriptSig = this.vin[k]!.scriptSig;
+      size += 36 + cs(scriptSig.length) + scriptSig.length + 4;
+    }
+    for (let k = 0; k < this.vout.length; k++) {
+      const script = this.vout[k]!.scriptPubKey;
+      size += 8 + cs(script.length) + script.length;
+    }
     if (withWitness && this.hasWitness()) {
       size += 2;
-      for (const i of this.vin) {
-        size += cs(i.witness.length);
-        for (const item of i.witness) size += cs(item.length) + item.length;
+      for (let k = 0; k < this.vin.length; k++) {
+        const witness = this.vin[k]!.witness;
+        size += cs(witness.length);
+        for (let j = 0; j < witness.length; j++) size += cs(witness[j]!.length) + witness[j]!.length;
       }
     }
     return size;

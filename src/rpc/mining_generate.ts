@@ -4,6 +4,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { addressParams } from '../kernel/chainparams_base.js';
 import type { NodeContext } from '../node/context.js';
 import { regenerateCommitments, withMerkleRoot } from '../node/miner_commitment.js';
+import type { BlockTemplate } from '../node/miner.js';
 import type { MiningService } from '../node/miner_service.js';
 import { solveBlock } from '../node/miner_solve.js';
 import { Block } from '../primitives/block.js';
@@ -40,8 +41,10 @@ async function generateBlock(miner: MiningService, ctx: NodeContext, block: Bloc
 async function generateBlocks(miner: MiningService, ctx: NodeContext, script: Uint8Array, n: number, maxTries: bigint): Promise<string[]> {
   const hashes: string[] = [];
   let tries = maxTries;
+  let createNewBlock: (() => Promise<BlockTemplate>) | undefined;
   while (n > 0 && !miner.interrupted()) {
-    const { block } = await miner.createNewBlock({ coinbaseOutputScript: script });
+    createNewBlock ??= miner.templateMaker({ coinbaseOutputScript: script });
+    const { block } = await createNewBlock();
     const r = await generateBlock(miner, ctx, block, tries, true);
     tries = r.triesLeft;
     if (!r.ok) break;

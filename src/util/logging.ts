@@ -77,8 +77,9 @@ export type LogCallback = (line: string) => void;
 
 /** Wall clock with microseconds: Date.now() anchored once, advanced by the monotonic high-resolution timer. */
 function defaultClock(): () => number {
-  const anchor = Date.now() * 1000 - Number(process.hrtime.bigint() / 1000n);
-  return () => anchor + Number(process.hrtime.bigint() / 1000n);
+  // performance.now() is monotonic like hrtime, and a float read costs less than a BigInt division per line.
+  const anchor = Date.now() * 1000 - Math.floor(performance.now() * 1000);
+  return () => anchor + Math.floor(performance.now() * 1000);
 }
 
 const JS_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -166,7 +167,8 @@ export class Logger {
   constructor(options: LoggerOptions = {}) {
     this.clock = options.clock ?? defaultClock();
     this.mockTime = options.mockTime ?? (() => 0);
-    this.threadName = options.threadName ?? (() => (isMainThread ? 'main' : `worker-${threadId}`));
+    const ownThread = isMainThread ? 'main' : `worker-${threadId}`;
+    this.threadName = options.threadName ?? (() => ownThread);
     this.stdout = options.stdout ?? ((text) => process.stdout.write(text));
     this.maxBufferMemusage = options.maxBufferMemusage ?? DEFAULT_MAX_LOG_BUFFER;
   }

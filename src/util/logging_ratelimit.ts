@@ -9,9 +9,9 @@ export const DEFAULT_LOGRATELIMIT = true;
 
 /** Where a log line was written from (Core's SourceLocation: file, line, short function name). */
 export interface SourceLocation {
-  file: string;
-  line: number;
-  func: string;
+  readonly file: string;
+  readonly line: number;
+  readonly func: string;
 }
 
 export const RateLimitStatus = {
@@ -41,6 +41,18 @@ class Stats {
 /** Runs `fn` every `intervalMs` (the node's scheduler). */
 export type SchedulerFunction = (fn: () => void, intervalMs: number) => void;
 
+/** "file:line" of each location object seen: a site's lines share one location object, so the key is made once. */
+const locationKeys = new WeakMap<SourceLocation, string>();
+
+function locationKey(loc: SourceLocation): string {
+  let key = locationKeys.get(loc);
+  if (key === undefined) {
+    key = `${loc.file}:${loc.line}`;
+    locationKeys.set(loc, key);
+  }
+  return key;
+}
+
 export class LogRateLimiter {
   private readonly locations = new Map<string, { loc: SourceLocation; stats: Stats }>();
   private suppressionActive = false;
@@ -63,7 +75,7 @@ export class LogRateLimiter {
 
   /** Charges `bytes` (the formatted line's UTF-8 length) to `loc` and says whether it may be written. */
   consume(loc: SourceLocation, bytes: number): RateLimitStatus {
-    const key = `${loc.file}:${loc.line}`;
+    const key = locationKey(loc);
     let entry = this.locations.get(key);
     if (!entry) this.locations.set(key, (entry = { loc, stats: new Stats(this.maxBytes) }));
     let status: RateLimitStatus = entry.stats.droppedBytes > 0 ? RateLimitStatus.STILL_SUPPRESSED : RateLimitStatus.UNSUPPRESSED;

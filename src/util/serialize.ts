@@ -319,6 +319,7 @@ export class ByteWriter {
 
   /** Core's VARINT encoding (see ByteReader.readVarInt). */
   writeVarInt(n: number | bigint): this {
+    if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0) return this.writeVarIntNumber(n);
     let v = BigInt(n);
     if (v < 0n) throw new RangeError('VARINT cannot be negative');
     const tmp: number[] = [];
@@ -328,6 +329,21 @@ export class ByteWriter {
       v = (v >> 7n) - 1n;
     }
     for (let i = tmp.length - 1; i >= 0; i--) this.writeU8(tmp[i]!);
+    return this;
+  }
+
+  /** writeVarInt for a safe integer, in float arithmetic (BigInt steps cost far more): at most 8 bytes. */
+  private writeVarIntNumber(n: number): this {
+    const tmp = [0, 0, 0, 0, 0, 0, 0, 0];
+    let len = 0;
+    let v = n;
+    for (;;) {
+      tmp[len] = (v % 128) | (len ? 0x80 : 0);
+      if (v <= 0x7f) break;
+      v = Math.floor(v / 128) - 1;
+      len++;
+    }
+    for (let i = len; i >= 0; i--) this.writeU8(tmp[i]!);
     return this;
   }
 

@@ -344,3 +344,67 @@ describe('ContextualCheckBlock', () => {
     assert.ok(run(g.genesis, g.consensus, undefined).isValid());
   });
 });
+
+describe('what the block checks keep (Core fChecked, m_checked_merkle_root, m_checked_witness_commitment)', () => {
+  const prev = chain(200);
+  const height = prev.height + 1;
+
+  it('a block that passed CheckBlock passes again under the same rules, and is checked anew under others', () => {
+    const block = mine([coinbase(height)], prev);
+    assert.ok(check(block).isValid());
+    assert.equal(block.checkedUnder, params);
+    assert.ok(check(block).isValid());
+    // Under mainnet's target the same block is checked again, and its regtest proof of work fails there.
+    const main = createChainParams('main').consensus;
+    const state = new BlockValidationState();
+    assert.equal(checkBlock(block, state, main), false);
+    assert.equal(state.getRejectReason(), 'high-hash');
+  });
+
+  it('a check without proof of work or merkle root does not vouch for the block', () => {
+    const block = mine([coinbase(height)], prev);
+    assert.ok(check(block, { checkPow: false, checkMerkleRoot: false }).isValid());
+    assert.equal(block.checkedUnder, undefined);
+  });
+
+  it('a header over an already checked transaction list is still held to its merkle root and proof of work', () => {
+    const good = mine([coinbase(height)], prev);
+    assert.ok(check(good).isValid());
+    const wrongRoot = new Block(new BlockHeader({ ...good.header, hashMerkleRoot: new Uint8Array(32).fill(7) }), good.vtx);
+    assert.equal(wrongRoot.vtx, good.vtx, 'the list is shared');
+    assert.equal(check(wrongRoot, { checkPow: false }).getRejectReason(), 'bad-txnmrklroot');
+    let badPow: Block | undefined;
+    for (let nonce = good.header.nonce + 1; badPow === undefined; nonce++) {
+      const h = new BlockHeader({ ...good.header, nonce });
+      if (!checkProofOfWork(h.hash, h.bits, params)) badPow = new Block(h, good.vtx);
+    }
+    assert.equal(check(badPow).getRejectReason(), 'high-hash');
+  });
+
+  it('a failing transaction list fails every time', () => {
+    const twoCoinbases = mine([coinbase(height), coinbase(height + 1)], prev);
+    assert.equal(check(twoCoinbases).getRejectReason(), 'bad-cb-multiple');
+    assert.equal(check(twoCoinbases).getRejectReason(), 'bad-cb-multiple');
+    assert.equal(twoCoinbases.checkedUnder, undefined);
+  });
+
+  it('a matched witness commitment holds for the list; another list is checked on its own', () => {
+    const others = [spendTx(1, { witness: [Uint8Array.of(1, 2, 3)] })];
+    const block = witnessBlock(height, others, prev);
+    const state = new BlockValidationState();
+    assert.ok(contextualCheckBlock(block, state, prev, params), state.toString());
+    assert.ok(contextualCheckBlock(block, new BlockValidationState(), prev, params));
+    // The same coinbase over other transactions: its commitment no longer matches.
+    const swapped = mine([block.vtx[0]!, spendTx(2, { witness: [Uint8Array.of(4)] })], prev);
+    const bad = new BlockValidationState();
+    assert.equal(contextualCheckBlock(swapped, bad, prev, params), false);
+    assert.equal(bad.getRejectReason(), 'bad-witness-merkle-match');
+  });
+
+  it('the merkle root of a list is the same however often it is asked for', () => {
+    const block = mine([coinbase(height), spendTx(3), spendTx(4)], prev);
+    const first = merkleRootOfBlock(block);
+    assert.equal(merkleRootOfBlock(new Block(block.header, block.vtx)), first);
+    assert.equal(hashToHex(first.root), hashToHex(block.header.hashMerkleRoot));
+  });
+});

@@ -11,6 +11,8 @@ export interface LevelDBOptions {
   maxFileSize?: number;
   /** Bytes of the LRU block cache. */
   cacheSize?: number;
+  /** A 10-bit-per-key bloom filter in every table, as Core's databases have (default true). */
+  bloomFilter?: boolean;
 }
 
 /** A cursor over a snapshot taken when it was made. key()/value() throw unless valid(). */

@@ -1,6 +1,7 @@
 // The addon itself: reads, batched reads, ordered batches, iterators, sizes, compaction, and the
 // errors it raises for misuse and for LevelDB failures.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { suiteTempDirs } from '../wrapper/temp_dirs.js';
 import { b, requireLevelDB } from './helpers.js';
@@ -73,6 +74,22 @@ describe('leveldb addon', () => {
       assert.throws(() => it.readRun(b('p'), 10, 1000, key), { message: 'LevelDB iterator is closed' });
     } finally {
       db.close();
+    }
+  });
+
+  it('writes tables with Core\'s bloom filter unless told not to', () => {
+    const tables = (dir: string): string => fs.readdirSync(dir).filter((f) => f.endsWith('.ldb'))
+      .map((f) => fs.readFileSync(path.join(dir, f), 'latin1')).join('');
+    for (const bloomFilter of [undefined, false]) {
+      const dir = tempDir();
+      const db = new (addon().Database)(dir, { cacheSize: 1 << 20, bloomFilter });
+      try {
+        db.write(['a', 'b', 'c'].map(b), ['1', '2', '3'].map(b), false);
+        db.compactRange(null, null);
+      } finally {
+        db.close();
+      }
+      assert.equal(tables(dir).includes('filter.leveldb.BuiltinBloomFilter2'), bloomFilter === undefined);
     }
   });
 

@@ -128,7 +128,8 @@ export class FlatFileReader {
     const raw = this.readRawBlock(payloadPos);
     let block: Block;
     try {
-      block = Block.fromBytes(raw);
+      // `raw` is a fresh buffer of this block alone, so its transactions may keep views of it.
+      block = Block.fromBytes(raw, { keepBytes: true });
     } catch (e) {
       if (!(e instanceof SerializationError)) throw e;
       throw new BlockStorageError(`Deserialize or I/O error - ${e.what} at ${posText} while reading block`);

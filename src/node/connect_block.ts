@@ -39,7 +39,7 @@ export interface ConnectBlockContext {
    * share too, so a pool of N-1 workers is Core's -par=N.
    */
   scriptQueue?: ScriptCheckQueue;
-  /** Inputs per chunk of script work (a tuning knob; default DEFAULT_SCRIPT_CHUNK_INPUTS). */
+  /** Inputs of the first chunk of script work (a tuning knob; default DEFAULT_SCRIPT_CHUNK_INPUTS). */
   scriptChunkInputs?: number;
   /** The main thread's signature and script-execution caches; without one, nothing is cached. */
   validationCache?: ValidationCache;

@@ -1,9 +1,10 @@
 // The script checks of one block (Core's CheckInputScripts and CCheckQueueControl as ConnectBlock uses them):
 // consult the script-execution cache, then verify inline (-par=1) or hand the transaction to the worker pool.
-// Work goes to the pool in chunks while the block is still being connected, so the workers start early; the
+// A first chunk goes to the pool while the block is still being connected, so a worker starts early; the rest goes
+// in one part per worker when the transaction loop ends (each message may wake a thread: fewer is cheaper), and the
 // caller joins them with complete() before it returns.
 import type { Transaction, TxOut } from '../primitives/transaction.js';
-import { type PostedBatch, type ScriptCheckQueue, type TxScriptResult, makeScriptCheckJob, verifyTransactionScripts } from '../script/check_queue.js';
+import { type PostedBatch, type ScriptCheckQueue, type TxScriptResult, makeScriptCheckJob, splitByWeight, verifyTransactionScripts } from '../script/check_queue.js';
 import { ScriptError, scriptErrorString } from '../script/script_error.js';
 import type { ScriptVerifyFlags } from '../script/verify_flags.js';
 import { hashToHex } from '../util/hex.js';
@@ -16,8 +17,8 @@ export interface ScriptFailure {
 }
 
 /**
- * Default inputs per chunk: large enough to amortise a message to a worker, small enough that a block of a hundred
- * inputs is shared out and the first worker starts while the transaction loop still runs.
+ * Default inputs of the first chunk: large enough to amortise a message to a worker, small enough that the first
+ * worker starts while the transaction loop still runs.
  */
 export const DEFAULT_SCRIPT_CHUNK_INPUTS = 16;
 
@@ -57,7 +58,7 @@ export interface BlockScriptChecksOptions {
    * fully valid transactions to the script-execution cache. Off, a cache hit is consumed instead.
    */
   cacheStore: boolean;
-  /** Inputs per chunk of work (default DEFAULT_SCRIPT_CHUNK_INPUTS). */
+  /** Inputs of the first chunk of work (default DEFAULT_SCRIPT_CHUNK_INPUTS). */
   chunkInputs?: number;
 }
 
@@ -77,6 +78,8 @@ interface Chunk {
 export class BlockScriptChecks {
   private readonly opts: BlockScriptChecksOptions;
   private readonly chunkInputs: number;
+  /** Inputs at which the current chunk is cut: chunkInputs for the first, then only at the end of the block. */
+  private cutAt: number;
   private readonly chunks: Chunk[] = [];
   private current: Queued[] = [];
   private currentInputs = 0;
@@ -88,6 +91,7 @@ export class BlockScriptChecks {
     this.opts = opts;
     this.chunkInputs = opts.chunkInputs ?? DEFAULT_SCRIPT_CHUNK_INPUTS;
     if (!Number.isInteger(this.chunkInputs) || this.chunkInputs < 1) throw new RangeError(`chunkInputs must be a positive integer, got ${this.chunkInputs}`);
+    this.cutAt = this.chunkInputs;
   }
 
   /**
@@ -112,7 +116,10 @@ export class BlockScriptChecks {
     }
     this.current.push({ tx, spent, entry: storeEntry });
     this.currentInputs += tx.vin.length;
-    if (this.currentInputs >= this.chunkInputs) this.cutChunk();
+    if (this.currentInputs >= this.cutAt) {
+      this.cutChunk(this.takeCurrent());
+      this.cutAt = Infinity;
+    }
     return undefined;
   }
 
@@ -125,11 +132,14 @@ export class BlockScriptChecks {
    * Sends the current chunk to the pool at once: a worker never waits for the main thread's event loop, and the
    * main thread takes back, in complete(), whatever no worker has started by then.
    */
-  private cutChunk(): void {
-    if (this.current.length === 0) return;
+  private takeCurrent(): Queued[] {
     const items = this.current;
     this.current = [];
     this.currentInputs = 0;
+    return items;
+  }
+
+  private cutChunk(items: Queued[]): void {
     const { flags, cacheStore, queue } = this.opts;
     const posted = queue!.post(items.map((q) => makeScriptCheckJob(q.tx, q.spent, flags, cacheStore)), true);
     this.chunks.push({ items, posted });
@@ -146,7 +156,8 @@ export class BlockScriptChecks {
    * block order. Throws when a worker failed (an exception is not a script result).
    */
   async complete(): Promise<ScriptFailure | undefined> {
-    this.cutChunk();
+    const rest = this.takeCurrent();
+    if (this.opts.queue) for (const part of splitByWeight(rest, (q) => q.tx.vin.length, this.opts.queue.size)) this.cutChunk(part);
     // Nothing went to the pool (scripts ran inline, or the block spends nothing): nothing to wait for.
     if (this.chunks.length === 0) return undefined;
     try {
@@ -174,3 +185,4 @@ export class BlockScriptChecks {
     return failure;
   }
 }
+

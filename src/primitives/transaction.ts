@@ -158,6 +158,11 @@ export interface TransactionFields {
 export interface TxReadOptions {
   /** Accept the BIP144 extended format (default true; false is Core's TX_NO_WITNESS). */
   allowWitness?: boolean;
+  /**
+   * Keep a view of the bytes read as the transaction's serialization (wireBytes() then copies nothing). Only for
+   * input nobody writes to afterwards, such as a block freshly read from disk: the view is not a copy.
+   */
+  keepBytes?: boolean;
 }
 
 /**
@@ -190,6 +195,7 @@ export class Transaction {
   private cachedStrippedSize: number | undefined;
   private cachedTotalSize: number | undefined;
   private cachedHasWitness: boolean | undefined;
+  private cachedBytes: Uint8Array | undefined;
 
   constructor(f: TransactionFields = {}) {
     this.version = (f.version ?? Transaction.CURRENT_VERSION) >>> 0;
@@ -242,7 +248,9 @@ export class Transaction {
       span.witnessStart = witnessStart;
       span.end = r.pos;
     }
-    return new Transaction({ version, vin, vout, lockTime });
+    const tx = new Transaction({ version, vin, vout, lockTime });
+    if (opts.keepBytes) tx.cachedBytes = r.data.subarray(start, r.pos);
+    return tx;
   }
 
   /**
@@ -287,6 +295,14 @@ export class Transaction {
     const w = new ByteWriter(withWitness ? this.getTotalSize() : this.getStrippedSize());
     this.write(w, withWitness);
     return w.toBytes();
+  }
+
+  /**
+   * The serialization with witnesses, read-only: the bytes it was parsed from when kept (keepBytes; Core's format
+   * admits one encoding, so they are the same), else a fresh serialization.
+   */
+  wireBytes(): Uint8Array {
+    return this.cachedBytes ?? this.toBytes(true);
   }
 
   toHex(withWitness = true): string {

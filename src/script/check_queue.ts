@@ -54,7 +54,7 @@ export interface ScriptCheckJob {
 /** Puts a transaction into the form the workers receive. */
 export function makeScriptCheckJob(tx: Transaction, spentOutputs: readonly TxOut[], flags: ScriptVerifyFlags, cacheSigStore = false): ScriptCheckJob {
   return {
-    tx: tx.toBytes(true),
+    tx: tx.wireBytes(),
     spentValues: spentOutputs.map((o) => o.value),
     spentScripts: spentOutputs.map((o) => o.scriptPubKey),
     flags,
@@ -367,19 +367,24 @@ export class ScriptCheckQueue {
 
 /** Cuts jobs into up to `parts` contiguous batches of roughly equal input counts, each at least `minInputs`. */
 export function splitByInputs(jobs: readonly ScriptCheckJob[], parts: number, minInputs = 1): ScriptCheckJob[][] {
+  return splitByWeight(jobs, (j) => j.spentValues.length, parts, minInputs);
+}
+
+/** Cuts items into up to `parts` contiguous runs of roughly equal total weight, each at least `minWeight`. */
+export function splitByWeight<T>(items: readonly T[], weight: (item: T) => number, parts: number, minWeight = 1): T[][] {
   let total = 0;
-  for (const j of jobs) total += j.spentValues.length;
-  const target = Math.max(1, minInputs, Math.ceil(total / parts));
-  const out: ScriptCheckJob[][] = [];
-  let cur: ScriptCheckJob[] = [];
-  let weight = 0;
-  for (const j of jobs) {
-    cur.push(j);
-    weight += j.spentValues.length;
-    if (weight >= target) {
+  for (const item of items) total += weight(item);
+  const target = Math.max(1, minWeight, Math.ceil(total / parts));
+  const out: T[][] = [];
+  let cur: T[] = [];
+  let sum = 0;
+  for (const item of items) {
+    cur.push(item);
+    sum += weight(item);
+    if (sum >= target) {
       out.push(cur);
       cur = [];
-      weight = 0;
+      sum = 0;
     }
   }
   if (cur.length > 0) out.push(cur);

@@ -105,9 +105,9 @@ describe('connectBlock script checks', () => {
     assert.deepEqual(summary(r2), summary(r1));
     assert.deepEqual(pooled.snapshot(), inline.snapshot());
 
-    // Chunks of 4 inputs: with two workers the main thread verifies chunks 1, 3 and 6 (transactions 4-7, 12-15,
-    // 24-27) itself, the pool the others. Bad transactions in either kind of chunk, alone or two at a time: every
-    // way reports the first one in block order.
+    // A first chunk of 4 inputs goes to the pool during the transaction loop, the rest in one part per worker at
+    // the end; the main thread claims the jobs no worker has started, latest first. Bad transactions early, late or
+    // both, alone or two at a time: every way reports the first one in block order.
     for (const badAt of [[13, 33], [33], [5], [17, 25]]) {
       const bad = [...txs];
       for (const i of badAt) bad[i] = tamper(txs[i]!);

@@ -69,6 +69,16 @@ describe('primitives/block', () => {
     const legacy = Block.fromBytes(stripped, { allowWitness: false });
     assert.equal(legacy.vtx[1]!.hasWitness(), false);
     assert.equal(legacy.vtx[1]!.txidHex(), spend.txidHex());
+
+    // keepBytes: wireBytes() is a view of the block's own bytes, equal to a fresh serialization.
+    const kept = Block.fromBytes(full, { keepBytes: true });
+    kept.vtx.forEach((tx, i) => {
+      const wire = tx.wireBytes();
+      assert.deepEqual(wire, block.vtx[i]!.toBytes(true));
+      assert.equal(wire.buffer, full.buffer, 'a view, not a copy');
+    });
+    assert.notEqual(back.vtx[1]!.wireBytes().buffer, full.buffer, 'without keepBytes: serialized again');
+    assert.deepEqual(back.vtx[1]!.wireBytes(), spend.toBytes(true));
   });
 
   it('fails cleanly on truncated or padded blocks', () => {

@@ -14,6 +14,7 @@ function usage(): string {
     '  -filter=<regex>  Run only the suites whose name matches <regex>',
     '  -list            List the suites and exit',
     '  -quick           Short measurements (smoke test)',
+    '  -rounds=<n>      Rounds for suites that repeat whole runs, e.g. node.operations (default: the suite\'s own)',
     '  -h, -help        Print this help message and exit',
   ].join('\n');
 }
@@ -22,11 +23,13 @@ async function main(argv: string[]): Promise<number> {
   let filter: RegExp | undefined;
   let list = false;
   let quick = false;
+  let rounds: number | undefined;
   for (const arg of argv) {
     if (arg === '-h' || arg === '-help' || arg === '--help') { console.log(usage()); return 0; }
     else if (arg === '-list') list = true;
     else if (arg === '-quick') quick = true;
     else if (arg.startsWith('-filter=')) filter = new RegExp(arg.slice('-filter='.length));
+    else if (/^-rounds=[1-9][0-9]*$/.test(arg)) rounds = Number(arg.slice('-rounds='.length));
     else { console.error(`Error: Invalid parameter ${arg}`); return 1; }
   }
   const dir = path.dirname(fileURLToPath(import.meta.url));
@@ -43,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
   for (const s of selected) {
     console.log(`# ${s.name}`);
     try {
-      await s.run({ quick });
+      await s.run({ quick, rounds });
     } catch (e) {
       if (!(e instanceof BenchSkipped)) throw e;
       console.log(`skipped: ${e.message}`);

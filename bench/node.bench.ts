@@ -2,7 +2,8 @@
 // start → RPC ready (empty datadir), generatetoaddress, restart with that chain → RPC ready, the server's CPU per
 // getblockcount with 2 keep-alive client processes, and RSS. bcoin is installed into <build>/bench-peers/bcoin on
 // first use (npm registry). Bitcoin Core's figures (shared/spec/anchors.md) are printed as references.
-// -quick (ctest's smoke run) mines a few blocks and leaves bcoin out.
+// Three rounds by default (-rounds=<n>), alternating the two nodes; medians are printed. -quick (ctest's smoke run)
+// mines a few blocks and leaves bcoin out.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Encoding, convertBits, encode } from '../src/util/bech32.js';
 import { cookieAuth, freePort, processCpuSeconds, processRssMiB, rpcCall, startNode, type RpcTarget, type StartedNode } from './lib/node_process.js';
-import type { BenchmarkSuite, BenchOptions } from './lib/bench.js';
+import { median, type BenchmarkSuite, type BenchOptions } from './lib/bench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const buildDir = process.env['SMITHCOIN_BUILD_DIR'] ?? path.resolve(here, '..', '..');
@@ -129,27 +130,56 @@ async function measureNode(kind: NodeKind, sizes: Sizes): Promise<Figures> {
   }
 }
 
-function line(what: string, ours: number, unit: string, theirs?: number, lowerIsBetter = true): void {
-  let s = `${what.padEnd(52)} ${ours.toFixed(unit === 'MiB' ? 1 : unit === 'req/s' ? 0 : 1).padStart(10)} ${unit}`;
-  if (theirs !== undefined) {
-    const speedup = lowerIsBetter ? theirs / ours : ours / theirs;
-    s += `   bcoin ${theirs.toFixed(1)} ${unit}: ${speedup.toFixed(2)}x ${speedup >= 1 ? 'better' : 'worse'}`;
+type FigureName = keyof Figures;
+
+/** Per figure: its median over the rounds, and the lowest and highest. */
+interface Summary { median: number; low: number; high: number }
+
+function summarize(rounds: Figures[], key: FigureName): Summary {
+  const values = rounds.map((r) => r[key]);
+  return { median: median(values), low: Math.min(...values), high: Math.max(...values) };
+}
+
+function fmt(x: number, unit: string): string {
+  return x.toFixed(unit === 'req/s' ? 0 : 1);
+}
+
+/** One result line: our median (and spread over the rounds), bcoin's, and the ratio of the medians. */
+function line(what: string, key: FigureName, unit: string, ours: Figures[], theirs: Figures[], lowerIsBetter = true): void {
+  const a = summarize(ours, key);
+  let s = `${what.padEnd(52)} ${fmt(a.median, unit).padStart(10)} ${unit}`;
+  if (ours.length > 1) s += ` (${fmt(a.low, unit)}–${fmt(a.high, unit)})`;
+  if (theirs.length > 0) {
+    const b = summarize(theirs, key);
+    const speedup = lowerIsBetter ? b.median / a.median : a.median / b.median;
+    s += `   bcoin ${fmt(b.median, unit)} ${unit}: ${speedup.toFixed(2)}x ${speedup >= 1 ? 'better' : 'worse'}`;
   }
   console.log(s);
 }
 
+/**
+ * Runs the rounds, alternating smithcoind and bcoin so that a slow spell of the (shared) machine hits both, and
+ * prints medians: one run of each is too noisy on a shared VM to read a ratio from.
+ */
 async function runNodeOperations(opts: BenchOptions): Promise<void> {
   const sizes: Sizes = opts.quick ? { blocks: 10, calls: 200 } : { blocks: 1000, calls: 5000 };
-  const ours = await measureNode(smithcoind, sizes);
-  const theirs = opts.quick ? undefined : await measureNode(bcoinKind(await ensureBcoin()), sizes);
+  const rounds = opts.quick ? 1 : (opts.rounds ?? 3);
+  const bcoin = opts.quick ? undefined : bcoinKind(await ensureBcoin());
+  const ours: Figures[] = [];
+  const theirs: Figures[] = [];
+  for (let r = 0; r < rounds; r++) {
+    ours.push(await measureNode(smithcoind, sizes));
+    if (bcoin) theirs.push(await measureNode(bcoin, sizes));
+  }
   if (opts.quick) console.log('(-quick: bcoin is not started; run bench_smithcoin -filter=node for the comparison)');
-  line('start → RPC ready, empty datadir', ours.startMs, 'ms', theirs?.startMs);
-  line(`generatetoaddress ${sizes.blocks}`, ours.generateMs, 'ms', theirs?.generateMs);
-  line(`restart with ${sizes.blocks} blocks → RPC ready`, ours.restartMs, 'ms', theirs?.restartMs);
-  line('getblockcount, 2 keep-alive clients: server CPU per call', ours.cpuMicros, 'µs', theirs?.cpuMicros);
-  line('getblockcount, 2 keep-alive clients: rate', ours.rate, 'req/s', theirs?.rate, false);
-  line('RSS after start', ours.rssStart, 'MiB', theirs?.rssStart);
-  line(`RSS after restart with ${sizes.blocks} blocks`, ours.rssEnd, 'MiB', theirs?.rssEnd);
+  else console.log(`median of ${rounds} rounds (lowest–highest), smithcoind and bcoin alternating`);
+  line('start → RPC ready, empty datadir', 'startMs', 'ms', ours, theirs);
+  line(`generatetoaddress ${sizes.blocks}`, 'generateMs', 'ms', ours, theirs);
+  line(`restart with ${sizes.blocks} blocks → RPC ready`, 'restartMs', 'ms', ours, theirs);
+  line('getblockcount, 2 keep-alive clients: server CPU per call', 'cpuMicros', 'µs', ours, theirs);
+  line('getblockcount, 2 keep-alive clients: rate', 'rate', 'req/s', ours, theirs, false);
+  line('RSS after start', 'rssStart', 'MiB', ours, theirs);
+  line(`RSS after restart with ${sizes.blocks} blocks`, 'rssEnd', 'MiB', ours, theirs);
   console.log(`reference: ${CORE_REFERENCE}`);
 }
 

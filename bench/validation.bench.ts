@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { generateChain, type GeneratedChain, type GeneratorOptions } from './lib/chain_generator.js';
 import { cookieAuth, processRssMiB, rpcCall, startNode, type StartedNode } from './lib/node_process.js';
 import { BenchSkipped, type BenchmarkSuite, type BenchOptions } from './lib/bench.js';
+import { chainCryptoCalls, cryptoCpuSeconds, measureCryptoRates } from './lib/crypto_ceiling.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const buildDir = process.env['SMITHCOIN_BUILD_DIR'] ?? path.resolve(here, '..', '..');
@@ -71,6 +72,22 @@ function report(what: string, blocks: number, inputs: number, secs: number, base
   console.log(s);
 }
 
+/**
+ * What signature verification alone allows on this machine now (libsecp256k1's rates measured here, after the
+ * reindexes), and the share of it each run reached.
+ */
+function reportCryptoCeiling(chain: GeneratedChain, oneSecs: number, twoSecs: number, quick: boolean): void {
+  const calls = chainCryptoCalls(chain.inputsByKind);
+  const rates = measureCryptoRates(quick ? 300 : 20_000);
+  const cpuSecs = cryptoCpuSeconds(calls, rates);
+  const perCore = chain.inputs / cpuSecs;
+  const k = (x: number): string => Math.round(x).toLocaleString('en-US');
+  console.log(`crypto ceiling: ${k(calls.ecdsa)} ECDSA + ${k(calls.schnorr)} Schnorr verifications + ${k(calls.tweakCheck)} taproot tweak checks ` +
+    `at libsecp256k1's rates in this run (${k(rates.ecdsa)} / ${k(rates.schnorr)} / ${k(rates.tweakCheck)} per CPU-s) = ${cpuSecs.toFixed(2)} CPU-s`);
+  console.log(`  at most ${k(perCore)} inputs/s on 1 core (-par=1 reached ${((100 * chain.inputs) / oneSecs / perCore).toFixed(0)}%), ` +
+    `${k(2 * perCore)} on 2 cores (-par=2 reached ${((100 * chain.inputs) / twoSecs / (2 * perCore)).toFixed(0)}%)`);
+}
+
 async function runReindex(opts: BenchOptions): Promise<void> {
   const { file, chain } = cachedChain(opts.quick ? QUICK : FULL);
   console.log(`chain: ${chain.blocks} blocks, ${chain.transactions} transactions, ${chain.inputs} inputs ${JSON.stringify(chain.inputsByKind)}`);
@@ -94,6 +111,7 @@ async function runReindex(opts: BenchOptions): Promise<void> {
     const two = await reindex(datadir, port, chain.blocks, 2);
     report('-reindex -par=2', chain.blocks, chain.inputs, two.secs, one.secs);
     console.log(`RSS after start ${rssStart.toFixed(1)} MiB, after the reindex ${two.rss.toFixed(1)} MiB`);
+    reportCryptoCeiling(chain, one.secs, two.secs, opts.quick);
     console.log('target: >= 25,000 inputs/s over 2 cores (issue #10 §12)');
   } finally {
     fs.rmSync(datadir, { recursive: true, force: true });

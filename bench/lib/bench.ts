@@ -4,6 +4,8 @@
 export interface BenchOptions {
   /** Short runs for smoke tests (ctest), full runs for figures. */
   quick: boolean;
+  /** Rounds for the suites that repeat whole runs (-rounds=<n>); undefined: the suite's default. */
+  rounds?: number;
 }
 
 export interface Measurement {

@@ -23,6 +23,21 @@ import { ByteWriter } from '../../src/util/serialize.js';
 export type OutputKind = 'p2wpkh' | 'p2tr-key' | 'p2tr-script' | 'p2pkh' | 'p2sh-multisig';
 const KINDS: readonly OutputKind[] = ['p2wpkh', 'p2tr-key', 'p2tr-script', 'p2pkh', 'p2sh-multisig'];
 
+/** The libsecp256k1 calls that validating one input of each kind makes (with no signature cache hits). */
+export interface InputCryptoCost { ecdsa: number; schnorr: number; tweakCheck: number }
+
+/**
+ * Per kind, as signed below. The 2-of-3 multisig signs with keys 1 and 3, so OP_CHECKMULTISIG tries the second
+ * signature against key 2 first (a failing verification that costs as much as a passing one).
+ */
+export const INPUT_CRYPTO_COST: Readonly<Record<OutputKind, InputCryptoCost>> = {
+  'p2wpkh': { ecdsa: 1, schnorr: 0, tweakCheck: 0 },
+  'p2pkh': { ecdsa: 1, schnorr: 0, tweakCheck: 0 },
+  'p2sh-multisig': { ecdsa: 3, schnorr: 0, tweakCheck: 0 },
+  'p2tr-key': { ecdsa: 0, schnorr: 1, tweakCheck: 0 },
+  'p2tr-script': { ecdsa: 0, schnorr: 1, tweakCheck: 1 },
+};
+
 export interface GeneratorOptions {
   blocks: number;
   /** Non-coinbase transactions per block once coinbases have matured. */

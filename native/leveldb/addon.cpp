@@ -1,6 +1,8 @@
 // leveldb.node: a synchronous binding of LevelDB (depends' static 1.23) with the options Bitcoin Core
 // uses for its block index and chainstate. Calls run on the JS thread: the node's reads are short
 // and batched (getMany), so a thread hop per call would cost more than the read itself.
+#include "block_index.h"
+
 #include <napi.h>
 
 #include <leveldb/cache.h>
@@ -344,6 +346,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports)
     env.SetInstanceData<Napi::FunctionReference>(iterator_ctor);
     exports.Set("Database", Database::Define(env));
     exports.Set("Iterator", iterator_ctor->Value());
+    exports.Set("decodeBlockIndexRun", Napi::Function::New<DecodeBlockIndexRun>(env, "decodeBlockIndexRun"));
     return exports;
 }
 

@@ -83,6 +83,21 @@ export class DBBatch {
 }
 
 /** An iterator whose values come out de-obfuscated (Core's CDBIterator). */
+/** The (key, value) entries of a readRunBytes buffer, as views into it. */
+export function splitRun(run: Uint8Array): Array<[Uint8Array, Uint8Array]> {
+  const view = new DataView(run.buffer, run.byteOffset, run.byteLength);
+  const out: Array<[Uint8Array, Uint8Array]> = [];
+  for (let at = 0; at < run.length;) {
+    const keyLength = view.getUint32(at, true);
+    const key = run.subarray(at + 4, at + 4 + keyLength);
+    at += 4 + keyLength;
+    const valueLength = view.getUint32(at, true);
+    out.push([key, run.subarray(at + 4, at + 4 + valueLength)]);
+    at += 4 + valueLength;
+  }
+  return out;
+}
+
 export class DBIterator {
   constructor(private readonly it: LevelDBIterator, private readonly key8: Uint8Array) {}
 
@@ -98,18 +113,12 @@ export class DBIterator {
    * views into one buffer; the iterator moves past them. An empty array: no more such entries.
    */
   readRun(prefix: Uint8Array, maxEntries: number, maxBytes: number): Array<[Uint8Array, Uint8Array]> {
-    const run = guard(() => this.it.readRun(prefix, maxEntries, maxBytes, this.key8));
-    const view = new DataView(run.buffer, run.byteOffset, run.byteLength);
-    const out: Array<[Uint8Array, Uint8Array]> = [];
-    for (let at = 0; at < run.length;) {
-      const keyLength = view.getUint32(at, true);
-      const key = run.subarray(at + 4, at + 4 + keyLength);
-      at += 4 + keyLength;
-      const valueLength = view.getUint32(at, true);
-      out.push([key, run.subarray(at + 4, at + 4 + valueLength)]);
-      at += 4 + valueLength;
-    }
-    return out;
+    return splitRun(this.readRunBytes(prefix, maxEntries, maxBytes));
+  }
+
+  /** readRun's entries as the one buffer the addon returns: (u32le key length, key, u32le value length, value)… */
+  readRunBytes(prefix: Uint8Array, maxEntries: number, maxBytes: number): Uint8Array {
+    return guard(() => this.it.readRun(prefix, maxEntries, maxBytes, this.key8));
   }
   close(): void { this.it.close(); }
 }

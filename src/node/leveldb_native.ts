@@ -46,8 +46,24 @@ export interface LevelDBDatabase {
   close(): void;
 }
 
+/**
+ * decodeBlockIndexRun's answer for a readRun buffer of block index records: the first `count` records, decoded;
+ * `stopped` when the next record is not a well-formed one (the JavaScript reader then reports it).
+ */
+export interface DecodedBlockIndexRun {
+  count: number;
+  stopped: boolean;
+  /** Per record: height, status, nTx, file, dataPos, undoPos, then the header's version, time, bits and nonce. */
+  fields: Uint32Array;
+  /** Per record: the 32-byte block hash from its key. */
+  hashes: Uint8Array;
+  /** Per record: the 80-byte header. */
+  headers: Uint8Array;
+}
+
 export interface LevelDBAddon {
   Database: new (path: string, options?: LevelDBOptions) => LevelDBDatabase;
+  decodeBlockIndexRun(run: Uint8Array): DecodedBlockIndexRun;
 }
 
 /** The addon, or null when this build has none (configure found no LevelDB). */

@@ -3,14 +3,15 @@
 import fs from 'node:fs';
 import { OutPoint } from '../primitives/transaction.js';
 import { ByteReader, ByteWriter } from '../util/serialize.js';
+import { blockIndexRecords } from './block_index_records.js';
 import { type BlockFileInfo, readBlockFileInfo, writeBlockFileInfo } from './block_file_info.js';
 import { type Coin, readCoin, writeCoin } from './coin.js';
 import { type DBParams, DBWrapper } from './dbwrapper.js';
-import { type DiskBlockIndex, readDiskBlockIndex, writeDiskBlockIndex } from './disk_block_index.js';
+import { type DiskBlockIndex, writeDiskBlockIndex } from './disk_block_index.js';
 import {
-  DB_BEST_BLOCK, DB_BLOCK_INDEX, DB_COIN, DB_HEAD_BLOCKS, DB_LAST_BLOCK, DB_REINDEX_FLAG, blockFilesKey, blockIndexKey, coinKey,
+  DB_BEST_BLOCK, DB_COIN, DB_HEAD_BLOCKS, DB_LAST_BLOCK, DB_REINDEX_FLAG, blockFilesKey, blockIndexKey, coinKey,
   decodeBestBlock, decodeFlag, decodeHeadBlocks, decodeLastBlockFile, encodeFlag, encodeHeadBlocks, encodeLastBlockFile, flagKey,
-  parseBlockIndexKey, parseCoinKey, singleByteKey,
+  parseCoinKey, singleByteKey,
 } from './txdb_keys.js';
 
 /** Core's DEFAULT_DB_CACHE_BATCH: a coins flush is written in batches of about this many bytes. */
@@ -97,8 +98,8 @@ export class BlockTreeDB {
   }
 
   /** Every block index record in key order, with its hash (LoadBlockIndexGuts' walk). */
-  *blockIndexRecords(): Generator<[Uint8Array, DiskBlockIndex]> {
-    for (const [key, value] of prefixRange(this.db, DB_BLOCK_INDEX)) yield [parseBlockIndexKey(key), readDiskBlockIndex(new ByteReader(value))];
+  blockIndexRecords(): Generator<[Uint8Array, DiskBlockIndex]> {
+    return blockIndexRecords(this.db);
   }
 
   close(): void {

@@ -52,6 +52,13 @@ export class BlockHeader {
     });
   }
 
+  /** A header whose hash was computed elsewhere (a batch of them at once); `hash` is taken as it is. */
+  static withHash(f: BlockHeaderFields, hash: Uint8Array): BlockHeader {
+    const header = new BlockHeader(f);
+    header.cachedHash = hash;
+    return header;
+  }
+
   static fromBytes(bytes: Uint8Array): BlockHeader {
     return deserializeExact(bytes, (r) => BlockHeader.read(r), 'Data after block header');
   }

@@ -19,9 +19,13 @@ const jsRootSlash = `${jsRoot}/`;
 /** The program's modules, by absolute file path, each loaded once. */
 class ModuleLoader {
   private readonly modules = new Map<string, vm.SourceTextModule>();
+  /** Each loaded module's file: the linker is called once per import, and parsing its URL back cost more. */
+  private readonly files = new Map<vm.Module, string>();
+  /** Resolved relative specifiers by directory: most modules import the same few dozen files. */
+  private readonly resolved = new Map<string, string>();
   private readonly external = new Map<string, Promise<vm.Module>>();
   private readonly link = (specifier: string, referrer: vm.Module): Promise<vm.Module> | vm.Module =>
-    this.resolveStatic(specifier, fileURLToPath(referrer.identifier));
+    this.resolveStatic(specifier, this.files.get(referrer) ?? fileURLToPath(referrer.identifier));
 
   constructor(private cache: CodeCache) {}
 
@@ -42,6 +46,7 @@ class ModuleLoader {
     const relPath = file.startsWith(jsRootSlash) ? file.slice(jsRootSlash.length) : file;
     module = this.compile(source, url, file, this.cache.lookup(relPath, source));
     this.modules.set(file, module);
+    this.files.set(module, file);
     return module;
   }
 
@@ -72,7 +77,16 @@ class ModuleLoader {
 
   /** The file a relative or file: specifier names; undefined for builtins and packages. */
   private ownFile(specifier: string, fromFile: string): string | undefined {
-    if (specifier.startsWith('./') || specifier.startsWith('../')) return path.resolve(path.dirname(fromFile), specifier);
+    if (specifier.startsWith('./') || specifier.startsWith('../')) {
+      const dir = path.dirname(fromFile);
+      const key = `${dir}\0${specifier}`;
+      let file = this.resolved.get(key);
+      if (file === undefined) {
+        file = path.resolve(dir, specifier);
+        this.resolved.set(key, file);
+      }
+      return file;
+    }
     if (specifier.startsWith('file:')) return fileURLToPath(specifier);
     return undefined;
   }

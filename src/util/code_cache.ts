@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 
 export const CODE_CACHE_FILE = 'code-cache.bin';
@@ -67,6 +68,22 @@ export class CodeCache {
  */
 const DYNAMIC_IMPORT = /\bimport\s*\(/;
 
+/**
+ * Compiles with every function's bytecode made now, not only each module's top level. A start runs a large share
+ * of the program's functions once, and V8 would otherwise parse and compile each at its first call; with the
+ * bytecode in the cache a start runs ~5% fewer instructions (callgrind) for ~2 MiB more RSS. V8 checks a cache's
+ * flags: --lazy is back to its default before the cache is made, so the launchers (which pass no V8 flag) accept
+ * it.
+ */
+function compileEagerly<T>(compile: () => T): T {
+  v8.setFlagsFromString('--no-lazy');
+  try {
+    return compile();
+  } finally {
+    v8.setFlagsFromString('--lazy');
+  }
+}
+
 /** Every .js file under `dir`, recursively, as paths relative to `root` with '/' separators. */
 function listModules(root: string, dir: string): string[] {
   const out: string[] = [];
@@ -91,7 +108,7 @@ export function writeCodeCache(jsRoot: string, dirs: string[]): number {
     const source = fs.readFileSync(path.join(jsRoot, rel), 'utf8');
     if (DYNAMIC_IMPORT.test(source)) continue;
     // createCachedData is in Node 20's vm but not in @types/node's SourceTextModule.
-    const module = new vm.SourceTextModule(source, { identifier: rel }) as vm.SourceTextModule & { createCachedData(): Buffer };
+    const module = compileEagerly(() => new vm.SourceTextModule(source, { identifier: rel })) as vm.SourceTextModule & { createCachedData(): Buffer };
     const data = module.createCachedData();
     index.modules[rel] = [offset, data.length, sourceHash(source)];
     blobs.push(data);

@@ -115,6 +115,32 @@ describe('boot: the launchers\' module loader and its code cache', () => {
     assert.equal(boot(r).value, 'BBBB');
   });
 
+  it('writes a cache V8 takes under the launchers\' flags, with the bytecode of every function', () => {
+    const r = root();
+    writeCache(r);
+    // Node 20 throws for a rejected cachedData; a module made from an eager cache has its inner functions compiled,
+    // so its cached data holds more than the top level's.
+    const script = [
+      "import fs from 'node:fs'; import vm from 'node:vm';",
+      `import { CodeCache } from ${JSON.stringify(path.join(r, 'src/util/code_cache.js'))};`,
+      `const cache = CodeCache.load(${JSON.stringify(r)});`,
+      "const out = {};",
+      "for (const rel of ['src/lib/value.js', 'src/lib/cycle_a.js', 'src/util/node_program.js']) {",
+      `  const source = fs.readFileSync(${JSON.stringify(r)} + '/' + rel, 'utf8');`,
+      '  const lazy = new vm.SourceTextModule(source).createCachedData().length;',
+      '  const cachedData = cache.lookup(rel, source);',
+      '  const m = new vm.SourceTextModule(source, { cachedData });',
+      '  out[rel] = { accepted: m.cachedDataRejected !== true, cached: cachedData.length, lazy };',
+      '}',
+      'console.log(JSON.stringify(out));',
+    ].join('\n');
+    const res = node(['--experimental-vm-modules', '--input-type=module', '-e', script], r);
+    assert.equal(res.code, 0, res.stderr);
+    const out = JSON.parse(res.stdout) as Record<string, { accepted: boolean; cached: number; lazy: number }>;
+    for (const [rel, m] of Object.entries(out)) assert.ok(m.accepted, `${rel}: cache rejected`);
+    assert.ok(out['src/util/node_program.js']!.cached > out['src/util/node_program.js']!.lazy, JSON.stringify(out));
+  });
+
   it('treats a missing, truncated or foreign cache as none', () => {
     const r = root();
     const source = fs.readFileSync(path.join(r, 'src/lib/value.js'), 'utf8');

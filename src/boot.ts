@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { CodeCache } from './util/code_cache.js';
-import { BOOT_SCRIPT_KEY } from './util/node_program.js';
+import { BOOT_SCRIPT_KEY, restoreExtraCaCerts } from './util/node_program.js';
 
 const bootFile = fileURLToPath(import.meta.url);
 const jsRoot = path.dirname(path.dirname(bootFile));
@@ -118,6 +118,7 @@ async function main(): Promise<void> {
   const entryFile = path.resolve(entry);
   // The program sees the argv Node would have given it had it been started directly.
   process.argv.splice(1, 2, entryFile);
+  restoreExtraCaCerts();
   (globalThis as Record<symbol, unknown>)[BOOT_SCRIPT_KEY] = bootFile;
   // Without --experimental-vm-modules there is no vm.SourceTextModule: Node's own loader does the job.
   if (typeof vm.SourceTextModule !== 'function') {

@@ -76,8 +76,23 @@ static int is_missing(int err)
  * that is there but cannot run is an error, as that is a broken installation, not a moved one.
  * Returns only on failure, after printing why.
  */
+/*
+ * Node 20 parses its whole built-in CA bundle and the NODE_EXTRA_CA_CERTS file while it starts whenever that
+ * variable is set: about 400M instructions, most of a bare `node -e 0`, for programs that make no TLS connection.
+ * Node is started without it; the original value rides along in SMITHCOIN_NODE_EXTRA_CA_CERTS and src/boot.ts
+ * puts it back into process.env, so the commands the program runs (-blocknotify, …) see the user's environment.
+ */
+static void keep_extra_ca_certs_from_node(void)
+{
+    const char *certs = getenv("NODE_EXTRA_CA_CERTS");
+    if (!certs) return;
+    if (setenv("SMITHCOIN_NODE_EXTRA_CA_CERTS", certs, 1) != 0) die("setenv");
+    if (unsetenv("NODE_EXTRA_CA_CERTS") != 0) die("unsetenv");
+}
+
 static void exec_node(char **args)
 {
+    keep_extra_ca_certs_from_node();
     const char *env = getenv("SMITHCOIN_NODE");
     if (env && *env) {
         args[0] = (char *)env;

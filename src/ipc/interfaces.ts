@@ -9,7 +9,7 @@ import type { Init } from '../interfaces/init.js';
 import { IpcListenError, type Ipc, type SpawnedInit } from '../interfaces/ipc.js';
 import { InitClient, InitServer } from './capnp/init.capnp.js';
 import { bindIpcAddress, IpcAddressError, parseIpcAddress, spawnedIpcFd } from './process.js';
-import { nodeProgramArgs } from '../util/node_program.js';
+import { nodeProgramArgs, nodeProgramEnv } from '../util/node_program.js';
 
 /** How long disconnectIncoming lets the clients' running calls finish before it drops them anyway. */
 export const DISCONNECT_GRACE_MS = 2000;
@@ -81,7 +81,7 @@ export class IpcImpl implements Ipc {
     // This program runs as `node [options] <dir>/<exe>.js`: the child is the entry point beside it, run by the
     // same Node.js (Core takes the directory of argv[0]).
     const script = path.join(path.dirname(process.argv[1]!), `${exeName}.js`);
-    const child = spawnProcess(process.execPath, nodeProgramArgs(script), { log: this.options.log, name: exeName });
+    const child = spawnProcess(process.execPath, nodeProgramArgs(script), { log: this.options.log, name: exeName, env: nodeProgramEnv() });
     const conn = ProxyConnection.connect(child.socket, { log: this.options.log });
     const init = conn.bootstrap((cap, c) => new InitClient(cap, c));
     const close = async (): Promise<void> => {

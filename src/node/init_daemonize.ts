@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { CLIENT_NAME } from '../clientversion.js';
-import { nodeProgramArgs } from '../util/node_program.js';
+import { nodeProgramArgs, nodeProgramEnv } from '../util/node_program.js';
 
 /** Set in the child's environment so that it knows it is the daemon, not a parent to fork again. */
 export const DAEMON_CHILD_ENV = 'SMITHCOIN_DAEMON_CHILD';
@@ -46,7 +46,7 @@ export function daemonParent(argv: readonly string[], io: DaemonParentIO): Promi
   const child = spawn(process.execPath, nodeProgramArgs(script, argv), {
     detached: true,
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    env: { ...process.env, [DAEMON_CHILD_ENV]: '1' },
+    env: { ...nodeProgramEnv(), [DAEMON_CHILD_ENV]: '1' },
   });
   return new Promise((resolve) => {
     let done = false;

@@ -88,6 +88,23 @@ class NotificationsTest(SmithcoinTestFramework):
         self.stop_node(0)
         assert_equal(self.lines(self.shutdown_file), ["stopping", "stopping"])
 
+        self.log.info("NODE_EXTRA_CA_CERTS is kept from Node (which would read the CA bundle as it starts) and "
+                      "handed back to the commands the node runs")
+        certs = os.path.join(self.options.tmpdir, "no-such-extra-ca-certs.pem")
+        env_file = os.path.join(self.options.tmpdir, "startupnotify-env.txt")
+        self.start_node(0, [f"-startupnotify=printf '%s' \"$NODE_EXTRA_CA_CERTS\" > \"{env_file}\""],
+                        env={"NODE_EXTRA_CA_CERTS": certs})
+        self.wait_until(lambda: os.path.exists(env_file) and self.text(env_file) == certs, timeout=10)
+        with open(f"/proc/{node.process.pid}/environ", "rb") as f:
+            environ = f.read().split(b"\0")
+        assert f"NODE_EXTRA_CA_CERTS={certs}".encode() not in environ
+        assert f"SMITHCOIN_NODE_EXTRA_CA_CERTS={certs}".encode() in environ
+        self.stop_node(0)
+
+    def text(self, path):
+        with open(path, encoding="utf8") as f:
+            return f.read()
+
 
 if __name__ == "__main__":
     NotificationsTest(__file__).main()

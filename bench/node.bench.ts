@@ -181,6 +181,10 @@ async function runNodeOperations(opts: BenchOptions): Promise<void> {
   line('RSS after start', 'rssStart', 'MiB', ours, theirs);
   line(`RSS after restart with ${sizes.blocks} blocks`, 'rssEnd', 'MiB', ours, theirs);
   console.log(`reference: ${CORE_REFERENCE}`);
+  if (process.env['NODE_EXTRA_CA_CERTS'] !== undefined && !opts.quick) {
+    console.log('note: NODE_EXTRA_CA_CERTS is set here, so Node 20 parses the CA bundle as bcoin starts; smithcoind\'s ' +
+      'launcher keeps it from Node. Run under `env -u NODE_EXTRA_CA_CERTS` to compare without it.');
+  }
 }
 
 export const benchmarks: BenchmarkSuite[] = [{ name: 'node.operations', run: runNodeOperations }];

@@ -16,7 +16,11 @@ export function plain(b: Buffer): Uint8Array {
  * twice as fast as 'buffer' output, whose Buffer allocation costs more than the hash itself.
  */
 export function digest(algorithm: string, data: Uint8Array): Uint8Array {
-  const s = crypto.hash(algorithm, data, 'binary');
+  return latin1Bytes(crypto.hash(algorithm, data, 'binary'));
+}
+
+/** The bytes of a 'binary' (latin1) string, one per char, in a fresh Uint8Array. */
+export function latin1Bytes(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;

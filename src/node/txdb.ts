@@ -44,8 +44,11 @@ function* prefixRange(db: DBWrapper, prefix: number): Generator<[Uint8Array, Uin
   }
 }
 
+// Records are encoded here and copied out, so one writer serves every record (a flush encodes each coin).
+const encodeScratch = new ByteWriter(128);
+
 function encode(write: (w: ByteWriter) => void): Uint8Array {
-  const w = new ByteWriter(128);
+  const w = encodeScratch.reset();
   write(w);
   return w.toBytes();
 }

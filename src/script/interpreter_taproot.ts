@@ -1,12 +1,15 @@
 // BIP341 script-tree hashing and the taproot output-key commitment check.
 import { xonlyTweakAddCheck } from '../crypto/secp256k1.js';
 import { taggedHash } from '../crypto/tagged.js';
-import { ByteWriter, compactSizeLen } from '../util/serialize.js';
+import { ByteWriter } from '../util/serialize.js';
 import { TAPROOT_CONTROL_BASE_SIZE, TAPROOT_CONTROL_MAX_SIZE, TAPROOT_CONTROL_NODE_SIZE } from './interpreter_types.js';
+
+// Reused for every leaf hash (taggedHash does not keep it).
+const tapleafScratch = new ByteWriter(128);
 
 /** TapLeaf tagged hash of leaf version and compact-size-prefixed script. */
 export function computeTapleafHash(leafVersion: number, script: Uint8Array): Uint8Array {
-  const w = new ByteWriter(1 + compactSizeLen(script.length) + script.length);
+  const w = tapleafScratch.reset();
   w.writeU8(leafVersion).writeVarBytes(script);
   return taggedHash('TapLeaf', w.peek());
 }

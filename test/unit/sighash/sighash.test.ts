@@ -41,6 +41,16 @@ describe('sighash: legacy (sighash.json)', () => {
     counts.push(`sighash.json: ${n} cases`);
   });
 
+  it('gives the same hashes when a huge message came between (the writers are reused)', () => {
+    const rows = readTestJson<unknown[][]>('sighash.json').filter((r) => r.length > 1).slice(0, 20) as [string, string, number, number, string][];
+    const hashAll = () => rows.map(([rawTx, script, nIn, hashType]) => hashToHex(signatureHashLegacy(hexToBytes(script), Transaction.fromHex(rawTx), nIn, hashType)));
+    const first = hashAll();
+    assert.deepEqual(first, rows.map((r) => r[4]));
+    const [rawTx, , nIn] = rows[0]!;
+    signatureHashLegacy(new Uint8Array(200_000).fill(0x51), Transaction.fromHex(rawTx), nIn, SIGHASH_ALL);
+    assert.deepEqual(hashAll(), first);
+  });
+
   it('returns uint256 one for SIGHASH_SINGLE without a matching output', () => {
     const tx = new Transaction({
       vin: [0, 1].map((i) => Transaction.fromHex(oneInOneOut(i)).vin[0]!),

@@ -130,7 +130,8 @@ function evalChecksigPreTapscript(
 ): ChecksigResult {
   let scriptCode = scriptCodeIn;
   // Legacy scripts cannot sign over their own signature, so it is removed from the scriptCode.
-  if (sigversion === SigVersion.BASE) {
+  // A scriptCode shorter than the signature's push cannot contain it (every P2PKH spend): nothing to build or search.
+  if (sigversion === SigVersion.BASE && scriptCode.length > sig.length) {
     const r = findAndDelete(scriptCode, pushDataBytes(sig));
     if (r.found > 0 && flags & SCRIPT_VERIFY_CONST_SCRIPTCODE) return { error: ScriptError.SCRIPT_ERR_SIG_FINDANDDELETE, success: false };
     scriptCode = r.script;

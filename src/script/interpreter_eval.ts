@@ -1,5 +1,5 @@
 // EvalScript: the script evaluation loop (every opcode), as Core's interpreter.cpp runs it.
-import { findAndDelete } from './sighash.js';
+import { findAndDeletePush } from './sighash.js';
 import { hash160, ripemd160 } from '../crypto/ripemd160.js';
 import { sha1 } from '../crypto/sha1.js';
 import { hash256, sha256 } from '../crypto/sha256.js';
@@ -17,7 +17,6 @@ import {
   ScriptNumError,
   ScriptReader,
   VALIDATION_WEIGHT_PER_SIGOP_PASSED,
-  pushDataBytes,
   scriptNumDecode,
   scriptNumEncode,
   scriptNumGetInt,
@@ -130,9 +129,8 @@ function evalChecksigPreTapscript(
 ): ChecksigResult {
   let scriptCode = scriptCodeIn;
   // Legacy scripts cannot sign over their own signature, so it is removed from the scriptCode.
-  // A scriptCode shorter than the signature's push cannot contain it (every P2PKH spend): nothing to build or search.
-  if (sigversion === SigVersion.BASE && scriptCode.length > sig.length) {
-    const r = findAndDelete(scriptCode, pushDataBytes(sig));
+  if (sigversion === SigVersion.BASE) {
+    const r = findAndDeletePush(scriptCode, sig);
     if (r.found > 0 && flags & SCRIPT_VERIFY_CONST_SCRIPTCODE) return { error: ScriptError.SCRIPT_ERR_SIG_FINDANDDELETE, success: false };
     scriptCode = r.script;
   }
@@ -672,7 +670,7 @@ function evalLoop(
           // Legacy scripts drop every signature from the scriptCode before any is checked.
           if (sigversion === SigVersion.BASE) {
             for (let k = 0; k < nSigsCount; k++) {
-              const fd = findAndDelete(scriptCode, pushDataBytes(top(-isig - k)));
+              const fd = findAndDeletePush(scriptCode, top(-isig - k));
               if (fd.found > 0 && flags & SCRIPT_VERIFY_CONST_SCRIPTCODE) return ScriptError.SCRIPT_ERR_SIG_FINDANDDELETE;
               scriptCode = fd.script;
             }

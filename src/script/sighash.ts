@@ -26,7 +26,7 @@ import {
 } from './interpreter_types.js';
 
 export { PrecomputedTransactionData } from './sighash_precompute.js';
-export { findAndDelete, stepScriptOp } from './sighash_scriptops.js';
+export { findAndDelete, findAndDeletePush, stepScriptOp } from './sighash_scriptops.js';
 export {
   MissingDataBehavior,
   SIGHASH_ALL,

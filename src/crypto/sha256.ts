@@ -1,6 +1,6 @@
 // SHA-256 and double SHA-256 (Core's Hash/hash256). Both use the crypto addon when the build has it (a little
 // faster per call for short messages, and far faster in batches: bench/crypto.bench.ts), and node:crypto otherwise.
-import { concatBytes, digest, latin1Bytes } from './bytes.js';
+import { concatBytes, digest, latin1Bytes, latin1BytesTransient } from './bytes.js';
 import { cryptoAddon } from './native.js';
 
 /** SHA-256 of `data`. */
@@ -34,6 +34,20 @@ export const sha256d: (data: Uint8Array) => Uint8Array =
 export function sha256dConcat(...parts: Uint8Array[]): Uint8Array {
   if (nativeSha256dConcat !== undefined) return latin1Bytes(nativeSha256dConcat(...parts));
   return sha256dJs(parts.length === 1 ? parts[0]! : concatBytes(...parts));
+}
+
+/**
+ * sha256Concat and sha256dConcat for a digest about to be handed to the addon and then dropped (a signature
+ * hash, a taproot tweak): with the addon the result sits outside the V8 heap already (see latin1BytesTransient).
+ */
+export function sha256ConcatTransient(...parts: Uint8Array[]): Uint8Array {
+  if (nativeSha256Concat !== undefined) return latin1BytesTransient(nativeSha256Concat(...parts));
+  return sha256Concat(...parts);
+}
+
+export function sha256dConcatTransient(...parts: Uint8Array[]): Uint8Array {
+  if (nativeSha256dConcat !== undefined) return latin1BytesTransient(nativeSha256dConcat(...parts));
+  return sha256dConcat(...parts);
 }
 
 /** Core's name for double SHA-256 (CHash256). */

@@ -1,6 +1,7 @@
 // BIP341 script-tree hashing and the taproot output-key commitment check.
 import { xonlyTweakAddCheck } from '../crypto/secp256k1.js';
-import { taggedHash } from '../crypto/tagged.js';
+import { sha256ConcatTransient } from '../crypto/sha256.js';
+import { taggedHash, taggedHashPrefix } from '../crypto/tagged.js';
 import { ByteWriter } from '../util/serialize.js';
 import { TAPROOT_CONTROL_BASE_SIZE, TAPROOT_CONTROL_MAX_SIZE, TAPROOT_CONTROL_NODE_SIZE } from './interpreter_types.js';
 
@@ -44,7 +45,9 @@ export function computeTapTweakHash(internal32: Uint8Array, merkleRoot: Uint8Arr
 export function verifyTaprootCommitment(control: Uint8Array, program: Uint8Array, tapleafHash: Uint8Array): boolean {
   const internal = control.subarray(1, TAPROOT_CONTROL_BASE_SIZE);
   const merkleRoot = computeTaprootMerkleRoot(control, tapleafHash);
-  const tweak = computeTapTweakHash(internal, merkleRoot);
+  // The tweak goes to libsecp256k1 and is dropped: hashed into off-heap memory (see sha256ConcatTransient).
+  const prefix = taggedHashPrefix('TapTweak');
+  const tweak = merkleRoot ? sha256ConcatTransient(prefix, internal, merkleRoot) : sha256ConcatTransient(prefix, internal);
   return xonlyTweakAddCheck(program.subarray(0, 32), (control[0]! & 1) as 0 | 1, internal, tweak);
 }
 

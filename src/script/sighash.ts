@@ -1,5 +1,5 @@
 // Signature hashes exactly as Core's SignatureHash / SignatureHashSchnorr: legacy, BIP143 (segwit v0), BIP341/342.
-import { hash256, sha256, sha256Concat } from '../crypto/sha256.js';
+import { sha256, sha256ConcatTransient, sha256dConcatTransient } from '../crypto/sha256.js';
 import { taggedHashPrefix } from '../crypto/tagged.js';
 import type { Transaction } from '../primitives/transaction.js';
 import { ByteWriter } from '../util/serialize.js';
@@ -109,7 +109,8 @@ export function signatureHashLegacy(scriptCode: Uint8Array, tx: Transaction, nIn
   }
   w.writeU32LE(tx.lockTime);
   w.writeI32LE(hashType);
-  return hash256(w.peek());
+  // Signature hashes go to the verifier and the signature cache, both native, and are not kept.
+  return sha256dConcatTransient(w.peek());
 }
 
 /** What BIP143 commits to in place of a hash the hash type leaves out (only ever read). */
@@ -155,7 +156,7 @@ export function signatureHashWitnessV0(
   w.writeBytes(hashOutputs);
   w.writeU32LE(tx.lockTime);
   w.writeI32LE(hashType);
-  return hash256(w.peek());
+  return sha256dConcatTransient(w.peek());
 }
 
 /** What the BIP341/342 message commits to, shared by the message and hash entry points; mdb defaults to FAIL. */
@@ -183,7 +184,7 @@ export function signatureMessageSchnorr(...args: SchnorrSighashArgs): Uint8Array
 export function signatureHashSchnorr(...args: SchnorrSighashArgs): Uint8Array | null {
   const w = schnorrScratch.reset();
   if (!writeSchnorrMessage(w, ...args)) return null;
-  return sha256Concat(taggedHashPrefix('TapSighash'), w.peek());
+  return sha256ConcatTransient(taggedHashPrefix('TapSighash'), w.peek());
 }
 
 // Largest message: full commitments, ANYONECANPAY input data, annex, single output hash and tapscript fields.

@@ -4,7 +4,7 @@ import { hmacSha256, hmacSha512 } from '../../../src/crypto/hmac.js';
 import { hash160, hash160Js, loadRipemd160Js, ripemd160, ripemd160Node } from '../../../src/crypto/ripemd160.js';
 import { sha1 } from '../../../src/crypto/sha1.js';
 import crypto from 'node:crypto';
-import { hash256, sha256, sha256Concat, sha256d, sha256dConcat, sha256dJs } from '../../../src/crypto/sha256.js';
+import { hash256, sha256, sha256Concat, sha256ConcatTransient, sha256d, sha256dConcat, sha256dConcatTransient, sha256dJs } from '../../../src/crypto/sha256.js';
 import { makeTaggedHasher, taggedHash, taggedHashPrefix } from '../../../src/crypto/tagged.js';
 import { bytesToHex, hexToBytes } from '../../../src/util/hex.js';
 
@@ -55,6 +55,17 @@ describe('sha256 / sha256d', () => {
     assert.deepEqual(sha256dConcat(data.subarray(0, 32), data.subarray(32)), sha256dJs(data));
     assert.deepEqual(sha256dConcat(data), sha256dJs(data));
     assert.equal(Object.getPrototypeOf(sha256Concat(data)), Uint8Array.prototype);
+  });
+
+  it('gives the same digests off the V8 heap, each left intact by later ones across slab boundaries', () => {
+    const inputs = Array.from({ length: 1200 }, (_, i) => new Uint8Array(i % 90).map((_, j) => (i + j * 3) & 0xff));
+    const single = inputs.map((d) => sha256ConcatTransient(d, inputs[0]!));
+    const double = inputs.map((d) => sha256dConcatTransient(d));
+    inputs.forEach((d, i) => {
+      assert.deepEqual(single[i], sha256Concat(d, inputs[0]!), `single ${i}`);
+      assert.deepEqual(double[i], sha256d(d), `double ${i}`);
+      assert.equal(Object.getPrototypeOf(double[i]), Uint8Array.prototype);
+    });
   });
 
   it('returns plain Uint8Arrays that compare equal to other byte arrays', () => {

@@ -1,5 +1,5 @@
-// Double SHA-256 bindings (single, batch, and merkle-level pairs) on the OpenSSL that the running
-// node binary already contains. One call hashes many inputs, which is where the addon wins over
+// SHA-256 bindings (double: single, batch and merkle-level pairs; single over concatenated parts) on the
+// OpenSSL that the running node binary already contains. One call hashes many inputs, which is where the addon wins over
 // crypto.hash: the per-call cost of Node's API dominates for 32..250-byte inputs.
 #include "args.h"
 #include "bindings.h"
@@ -22,8 +22,19 @@ struct SmithcoinSha256Ctx {
 int SHA256_Init(SmithcoinSha256Ctx* c) __attribute__((weak));
 int SHA256_Update(SmithcoinSha256Ctx* c, const void* data, size_t len) __attribute__((weak));
 int SHA256_Final(unsigned char* md, SmithcoinSha256Ctx* c) __attribute__((weak));
+struct SmithcoinRipemd160Ctx {
+    // Layout of OpenSSL's RIPEMD160_CTX (RIPEMD160_LONG is 32 bits on every platform we target).
+    uint32_t A, B, C, D, E;
+    uint32_t Nl, Nh;
+    uint32_t data[16];
+    uint32_t num;
+};
+int RIPEMD160_Init(SmithcoinRipemd160Ctx* c) __attribute__((weak));
+int RIPEMD160_Update(SmithcoinRipemd160Ctx* c, const void* data, size_t len) __attribute__((weak));
+int RIPEMD160_Final(unsigned char* md, SmithcoinRipemd160Ctx* c) __attribute__((weak));
 }
 static_assert(sizeof(SmithcoinSha256Ctx) == 112, "SHA256_CTX layout");
+static_assert(sizeof(SmithcoinRipemd160Ctx) == 96, "RIPEMD160_CTX layout");
 
 namespace smithcoin::crypto {
 namespace {
@@ -31,6 +42,11 @@ namespace {
 bool HaveOpensslSha256()
 {
     return SHA256_Init != nullptr && SHA256_Update != nullptr && SHA256_Final != nullptr;
+}
+
+bool HaveOpensslRipemd160()
+{
+    return RIPEMD160_Init != nullptr && RIPEMD160_Update != nullptr && RIPEMD160_Final != nullptr;
 }
 
 // `out` may overlap the input: it is written only after the input has been read.
@@ -97,6 +113,69 @@ Napi::Value Sha256dPairs(const Napi::CallbackInfo& info)
     return result;
 }
 
+// The SHA-256 of the Uint8Array arguments back to back, hashed again when `twice`.
+std::array<uint8_t, 32> HashArgs(const Napi::CallbackInfo& info, bool twice)
+{
+    SmithcoinSha256Ctx c;
+    SHA256_Init(&c);
+    for (size_t i = 0; i < info.Length(); ++i) {
+        const ByteView part = BytesArg(info, i, "part");
+        SHA256_Update(&c, part.data, part.size);
+    }
+    std::array<uint8_t, 32> md;
+    SHA256_Final(md.data(), &c);
+    if (twice) {
+        SHA256_Init(&c);
+        SHA256_Update(&c, md.data(), md.size());
+        SHA256_Final(md.data(), &c);
+    }
+    return md;
+}
+
+// A digest as a latin1 string, one char per byte: cheaper to hand back than a fresh Uint8Array (no
+// ArrayBuffer), and what the salted caches key on; callers needing bytes copy the chars out.
+Napi::Value Latin1Digest(const Napi::CallbackInfo& info, const uint8_t* md, size_t size)
+{
+    napi_value result;
+    if (napi_create_string_latin1(info.Env(), reinterpret_cast<const char*>(md), size, &result) != napi_ok) {
+        throw Napi::Error::New(info.Env(), "cannot create the digest string");
+    }
+    return Napi::Value(info.Env(), result);
+}
+
+// sha256Concat(...parts) and sha256dConcat(...parts): single and double SHA-256 of the parts back to back, as
+// latin1 strings. They replace crypto.hash and the Uint8Array-returning sha256d on hot paths (sighashes, cache
+// entries), where the per-call setup and the result allocation cost more than the hashing.
+Napi::Value Sha256Concat(const Napi::CallbackInfo& info)
+{
+    const std::array<uint8_t, 32> md = HashArgs(info, false);
+    return Latin1Digest(info, md.data(), md.size());
+}
+
+Napi::Value Sha256dConcat(const Napi::CallbackInfo& info)
+{
+    const std::array<uint8_t, 32> md = HashArgs(info, true);
+    return Latin1Digest(info, md.data(), md.size());
+}
+
+// hash160(data): RIPEMD-160 of SHA-256 (Core's Hash160) as a 20-char latin1 string; every P2PKH and P2WPKH
+// spend checks one.
+Napi::Value Hash160(const Napi::CallbackInfo& info)
+{
+    const ByteView data = BytesArg(info, 0, "data");
+    SmithcoinSha256Ctx c;
+    std::array<uint8_t, 32> inner;
+    SHA256_Init(&c);
+    SHA256_Update(&c, data.data, data.size);
+    SHA256_Final(inner.data(), &c);
+    SmithcoinRipemd160Ctx r;
+    std::array<uint8_t, 20> md;
+    RIPEMD160_Init(&r);
+    RIPEMD160_Update(&r, inner.data(), inner.size());
+    RIPEMD160_Final(md.data(), &r);
+    return Latin1Digest(info, md.data(), md.size());
+}
+
 } // namespace
 
 void RegisterHash(Napi::Env env, Napi::Object exports)
@@ -107,6 +186,9 @@ void RegisterHash(Napi::Env env, Napi::Object exports)
     ExportFunction(env, exports, "sha256d", Sha256dOne);
     ExportFunction(env, exports, "sha256dBatch", Sha256dBatch);
     ExportFunction(env, exports, "sha256dPairs", Sha256dPairs);
+    ExportFunction(env, exports, "sha256Concat", Sha256Concat);
+    ExportFunction(env, exports, "sha256dConcat", Sha256dConcat);
+    if (HaveOpensslRipemd160()) ExportFunction(env, exports, "hash160", Hash160);
 }
 
 } // namespace smithcoin::crypto

@@ -16,7 +16,31 @@ export function plain(b: Buffer): Uint8Array {
  * twice as fast as 'buffer' output, whose Buffer allocation costs more than the hash itself.
  */
 export function digest(algorithm: string, data: Uint8Array): Uint8Array {
-  const s = crypto.hash(algorithm, data, 'binary');
+  return latin1Bytes(crypto.hash(algorithm, data, 'binary'));
+}
+
+const SLAB_BYTES = 16 * 1024;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+/**
+ * latin1Bytes into a shared slab outside the V8 heap, for short-lived digests handed straight to the addon
+ * (signature hashes, taproot tweaks): a small Uint8Array of its own lives on the V8 heap, and the first native
+ * call moves it off at the cost of an allocation. A kept result pins its 16 KiB slab: do not store these.
+ */
+export function latin1BytesTransient(s: string): Uint8Array {
+  if (slabUsed + s.length > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = new Uint8Array(slab, slabUsed, s.length);
+  slabUsed += s.length;
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** The bytes of a 'binary' (latin1) string, one per char, in a fresh Uint8Array. */
+export function latin1Bytes(s: string): Uint8Array {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;

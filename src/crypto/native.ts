@@ -29,6 +29,12 @@ export interface CryptoAddon {
   sha256dBatch?(buffers: Uint8Array[]): Uint8Array;
   /** sha256d(left || right) of each pair of 32-byte nodes in `level`, back to back. */
   sha256dPairs?(level: Uint8Array): Uint8Array;
+  /** SHA-256 of the parts back to back, as a 32-char latin1 string. */
+  sha256Concat?(...parts: Uint8Array[]): string;
+  /** Double SHA-256 of the parts back to back, as a 32-char latin1 string. */
+  sha256dConcat?(...parts: Uint8Array[]): string;
+  /** RIPEMD-160 of SHA-256, as a 20-char latin1 string (absent when node has no RIPEMD160_* functions). */
+  hash160?(data: Uint8Array): string;
 }
 
 /** The addon, or null when this build has none (pure-TS fallbacks are then used). */

@@ -1,5 +1,6 @@
 // RIPEMD-160 and HASH160 (RIPEMD-160 of SHA-256: key and script hashes for addresses).
-import { digest } from './bytes.js';
+import { digest, latin1Bytes } from './bytes.js';
+import { cryptoAddon } from './native.js';
 import { sha256 } from './sha256.js';
 
 type Hasher = (data: Uint8Array) => Uint8Array;
@@ -32,7 +33,14 @@ export function ripemd160(data: Uint8Array): Uint8Array {
   return impl(data);
 }
 
-/** HASH160 (Core's Hash160): RIPEMD-160(SHA-256(data)). */
-export function hash160(data: Uint8Array): Uint8Array {
+const nativeHash160 = cryptoAddon?.hasSha256 === true ? cryptoAddon.hash160 : undefined;
+
+/** HASH160 through node:crypto (or the JS fallback) only; exported for tests. */
+export function hash160Js(data: Uint8Array): Uint8Array {
   return impl(sha256(data));
+}
+
+/** HASH160 (Core's Hash160): RIPEMD-160(SHA-256(data)); one addon call when the build has it (every P2PKH spend). */
+export function hash160(data: Uint8Array): Uint8Array {
+  return nativeHash160 !== undefined ? latin1Bytes(nativeHash160(data)) : hash160Js(data);
 }

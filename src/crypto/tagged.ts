@@ -1,6 +1,6 @@
 // BIP340 tagged hashes: SHA256(SHA256(tag) || SHA256(tag) || msg), with each tag's prefix cached.
 import crypto from 'node:crypto';
-import { digest } from './bytes.js';
+import { sha256Concat } from './sha256.js';
 
 const prefixes = new Map<string, Uint8Array>();
 
@@ -19,18 +19,7 @@ export function taggedHashPrefix(tag: string): Uint8Array {
 
 /** Tagged hash of the concatenation of `parts` ('TapLeaf', 'TapTweak', 'BIP0340/challenge', …). */
 export function taggedHash(tag: string, ...parts: Uint8Array[]): Uint8Array {
-  const prefix = taggedHashPrefix(tag);
-  let size = prefix.length;
-  for (const p of parts) size += p.length;
-  // One buffer and one one-shot hash beat an incremental Hash object for these short messages.
-  const buf = new Uint8Array(size);
-  buf.set(prefix, 0);
-  let pos = prefix.length;
-  for (const p of parts) {
-    buf.set(p, pos);
-    pos += p.length;
-  }
-  return digest('sha256', buf);
+  return sha256Concat(taggedHashPrefix(tag), ...parts);
 }
 
 /** A hasher bound to one tag, for hot paths that hash under the same tag many times. */

@@ -21,6 +21,9 @@ import { MAX_SIZE } from '../util/serialize.js';
 /** Core's UNDO_DATA_DISK_OVERHEAD: storage header plus the checksum after the undo data. */
 export const UNDO_DATA_DISK_OVERHEAD = STORAGE_HEADER_BYTES + 32;
 
+/** The writer block undo data is serialized into, reused for every block (its bytes are copied out when written). */
+const undoScratch = new ByteWriter(16 * 1024);
+
 export interface BlockManagerOptions {
   blocksDir: string;
   /** blocks/index; Core keeps it in the data directory even when -blocksdir moves the files (default <blocksDir>/index). */
@@ -209,9 +212,10 @@ export class BlockManager {
   /** Appends a block's undo data and checksum to the rev file of its blk file (Core's WriteBlockUndo). */
   writeBlockUndo(undo: BlockUndo, index: BlockIndex): void {
     if (index.haveUndo()) return;
-    const w = new ByteWriter(1024);
+    const w = undoScratch.reset(1 << 20);
     writeBlockUndo(w, undo);
-    const bytes = w.toBytes();
+    // A view of the reused writer: writeRecord copies it and undoChecksum only reads it.
+    const bytes = w.peek();
     const info = this.info(index.file);
     const pos = { file: index.file, pos: info.nUndoSize };
     info.nUndoSize += bytes.length + UNDO_DATA_DISK_OVERHEAD;

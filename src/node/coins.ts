@@ -78,6 +78,8 @@ export class CoinsViewCache implements CoinsCache, CoinsBackend {
    * block is about to overwrite nothing, or fails.
    */
   haveAnyCoin(outpoints: readonly OutPoint[]): boolean {
+    // An empty cache (a block's own view, asked first thing) has nothing to answer for itself.
+    if (this.entries.size === 0) return this.haveAnyBelow(outpoints);
     const below: OutPoint[] = [];
     for (let i = 0; i < outpoints.length; i++) {
       const outpoint = outpoints[i]!;
@@ -85,9 +87,12 @@ export class CoinsViewCache implements CoinsCache, CoinsBackend {
       if (entry === undefined) below.push(outpoint);
       else if (entry.coin !== undefined) return true;
     }
-    if (below.length === 0) return false;
-    if (this.base.haveAnyCoin) return this.base.haveAnyCoin(below);
-    return below.some((o) => this.base.haveCoin(o));
+    return below.length > 0 && this.haveAnyBelow(below);
+  }
+
+  private haveAnyBelow(outpoints: readonly OutPoint[]): boolean {
+    if (this.base.haveAnyCoin) return this.base.haveAnyCoin(outpoints);
+    return outpoints.some((o) => this.base.haveCoin(o));
   }
 
   /** Whether the coin is in this cache, unspent, without looking below (HaveCoinInCache). */

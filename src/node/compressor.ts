@@ -76,11 +76,19 @@ function isUncompressedP2PK(s: Uint8Array): boolean {
 
 /** CompressScript: the special code byte plus payload for the six templates, else undefined. */
 export function compressScript(script: Uint8Array): Uint8Array | undefined {
-  if (isP2PKH(script)) return Uint8Array.of(0x00, ...script.subarray(3, 23));
-  if (isP2SH(script)) return Uint8Array.of(0x01, ...script.subarray(2, 22));
+  if (isP2PKH(script)) return codeAndPayload(0x00, script, 3, 23);
+  if (isP2SH(script)) return codeAndPayload(0x01, script, 2, 22);
   if (isCompressedP2PK(script)) return script.slice(1, 34);
-  if (isUncompressedP2PK(script)) return Uint8Array.of(0x04 | (script[65]! & 1), ...script.subarray(2, 34));
+  if (isUncompressedP2PK(script)) return codeAndPayload(0x04 | (script[65]! & 1), script, 2, 34);
   return undefined;
+}
+
+// Copied with set(), not spread: spreading a typed array walks an iterator (every coin written takes this path).
+function codeAndPayload(code: number, script: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(1 + end - start);
+  out[0] = code;
+  out.set(script.subarray(start, end), 1);
+  return out;
 }
 
 /**

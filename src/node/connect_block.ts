@@ -131,13 +131,13 @@ export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, 
 
   if (!index.prev) throw new Error('ConnectBlock: only the genesis block has no parent');
   const reason = scriptCheckReason(index, ctx.assumeValid, consensus);
-  checkBIP30(block, index, view, consensus, state);
+  const newOutpoints = checkBIP30(block, index, view, consensus, state);
 
   const flags = getBlockScriptFlags(index, consensus);
   const scripts = reason === null ? undefined : new BlockScriptChecks({
     flags, cache: ctx.validationCache, queue: ctx.scriptQueue, cacheStore: justCheck, chunkInputs: ctx.scriptChunkInputs,
   });
-  const totals = connectTransactions(block, index, view, state, { flags, lockTimeFlags: getBlockLockTimeFlags(index, consensus), scripts });
+  const totals = connectTransactions(block, index, view, state, { flags, lockTimeFlags: getBlockLockTimeFlags(index, consensus), scripts, newOutpoints });
 
   const blockReward = totals.fees + getBlockSubsidy(index.height, consensus);
   const coinbaseOut = block.vtx[0]!.getValueOut();
@@ -158,20 +158,35 @@ export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, 
   return scripts?.hasPoolWork() ? scripts.complete().then(finish) : finish(undefined);
 }
 
-/** BIP30: no transaction may create an output where an unspent one with the same outpoint exists. */
-function checkBIP30(block: Block, index: BlockIndex, view: CoinsCache, consensus: ConsensusParams, state: BlockValidationState): void {
-  if (!isBIP30Enforced(index, index.prev!.getAncestor(consensus.BIP34Height), consensus)) return;
+/**
+ * BIP30: no transaction may create an output where an unspent one with the same outpoint exists. Returns the
+ * outpoints it made, per transaction, for the coins to be added under (their cache keys are then made once).
+ */
+function checkBIP30(block: Block, index: BlockIndex, view: CoinsCache, consensus: ConsensusParams, state: BlockValidationState): OutPoint[][] | undefined {
+  if (!isBIP30Enforced(index, index.prev!.getAncestor(consensus.BIP34Height), consensus)) return undefined;
   const outpoints: OutPoint[] = [];
-  for (const tx of block.vtx) for (let n = 0; n < tx.vout.length; n++) outpoints.push(new OutPoint(tx.txid, n));
+  const perTx: OutPoint[][] = [];
+  for (const tx of block.vtx) {
+    const mine: OutPoint[] = [];
+    for (let n = 0; n < tx.vout.length; n++) {
+      const outpoint = new OutPoint(tx.txid, n);
+      mine.push(outpoint);
+      outpoints.push(outpoint);
+    }
+    perTx.push(mine);
+  }
   // One batched question for the whole block: the outputs are new, so most are in no cache.
   const found = view.haveAnyCoin ? view.haveAnyCoin(outpoints) : outpoints.some((o) => view.haveCoin(o));
   if (found) state.invalid(BlockValidationResult.BLOCK_CONSENSUS, 'bad-txns-BIP30', 'tried to overwrite transaction');
+  return perTx;
 }
 
 interface ConnectRules {
   flags: number;
   lockTimeFlags: number;
   scripts: BlockScriptChecks | undefined;
+  /** Each transaction's output outpoints, when checkBIP30 made them. */
+  newOutpoints: OutPoint[][] | undefined;
 }
 
 interface ConnectTotals {
@@ -184,7 +199,8 @@ interface ConnectTotals {
 /** The per-transaction loop of ConnectBlock; stops at the first failure (recorded in `state`). */
 function connectTransactions(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, rules: ConnectRules): ConnectTotals {
   const totals: ConnectTotals = { undo: [], fees: 0n, sigops: 0, inputs: 0 };
-  for (const tx of block.vtx) {
+  for (let i = 0; i < block.vtx.length; i++) {
+    const tx = block.vtx[i]!;
     if (!state.isValid()) break;
     totals.inputs += tx.vin.length;
     const coinbase = tx.isCoinBase();
@@ -207,7 +223,7 @@ function connectTransactions(block: Block, index: BlockIndex, view: CoinsCache, 
         break;
       }
     }
-    const txundo = updateCoins(tx, view, index.height);
+    const txundo = updateCoins(tx, view, index.height, rules.newOutpoints?.[i]);
     if (!coinbase) totals.undo.push(txundo);
   }
   return totals;

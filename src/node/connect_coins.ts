@@ -14,15 +14,16 @@ import { isBIP30Unspendable } from './connect_flags.js';
 export type DisconnectResult = 'ok' | 'unclean' | 'failed';
 
 /**
- * Core's AddCoins: every output of `tx` becomes a coin at `height`. A coinbase may overwrite an unspent coin
+ * Core's AddCoins: every output of `tx` becomes a coin at `height`. `outpoints`, when given, are the outputs'
+ * outpoints already made (by the BIP30 check, with their cache keys). A coinbase may overwrite an unspent coin
  * (the pre-BIP30 duplicate coinbases); anything else must not. Provably unspendable outputs are never stored.
  */
-export function addCoins(view: CoinsCache, tx: Transaction, height: number): void {
+export function addCoins(view: CoinsCache, tx: Transaction, height: number, outpoints?: readonly OutPoint[]): void {
   const coinbase = tx.isCoinBase();
   const txid = tx.txid;
   tx.vout.forEach((out, n) => {
     if (isUnspendable(out.scriptPubKey)) return;
-    view.addCoin(new OutPoint(txid, n), { out, height, coinbase }, coinbase);
+    view.addCoin(outpoints?.[n] ?? new OutPoint(txid, n), { out, height, coinbase }, coinbase);
   });
 }
 
@@ -30,7 +31,7 @@ export function addCoins(view: CoinsCache, tx: Transaction, height: number): voi
  * Core's UpdateCoins: spends the inputs (returning the spent coins in input order, the transaction's undo
  * record) and adds the outputs. Every input must exist: the caller checked that (CheckTxInputs).
  */
-export function updateCoins(tx: Transaction, view: CoinsCache, height: number): Coin[] {
+export function updateCoins(tx: Transaction, view: CoinsCache, height: number, outpoints?: readonly OutPoint[]): Coin[] {
   const undo: Coin[] = [];
   if (!tx.isCoinBase()) {
     for (const input of tx.vin) {
@@ -39,7 +40,7 @@ export function updateCoins(tx: Transaction, view: CoinsCache, height: number): 
       undo.push(spent);
     }
   }
-  addCoins(view, tx, height);
+  addCoins(view, tx, height, outpoints);
   return undo;
 }
 

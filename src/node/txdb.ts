@@ -45,8 +45,24 @@ function* prefixRange(db: DBWrapper, prefix: number): Generator<[Uint8Array, Uin
   }
 }
 
+// Records are encoded here and copied out, so one writer serves every record (a flush encodes each coin).
+const encodeScratch = new ByteWriter(128);
+
+// Keys of coin reads (BIP30 asks for every new output) are built in one buffer outside the V8 heap: the addon
+// reads a key synchronously and keeps nothing, and a fresh small array would be moved off the heap on each call.
+const LOOKUP_KEY = new Uint8Array(new ArrayBuffer(1 + 32 + 1));
+
+/** coinKey(outpoint) for a read: valid until the next call. */
+function lookupCoinKey(outpoint: OutPoint): Uint8Array {
+  if (outpoint.n >= 0x80) return coinKey(outpoint);
+  LOOKUP_KEY[0] = DB_COIN;
+  LOOKUP_KEY.set(outpoint.hash, 1);
+  LOOKUP_KEY[33] = outpoint.n;
+  return LOOKUP_KEY;
+}
+
 function encode(write: (w: ByteWriter) => void): Uint8Array {
-  const w = new ByteWriter(128);
+  const w = encodeScratch.reset();
   write(w);
   return w.toBytes();
 }
@@ -138,12 +154,12 @@ export class CoinsViewDB {
   }
 
   getCoin(outpoint: OutPoint): Coin | undefined {
-    const v = this.db.read(coinKey(outpoint));
+    const v = this.db.read(lookupCoinKey(outpoint));
     return v === null ? undefined : readCoin(new ByteReader(v));
   }
 
   haveCoin(outpoint: OutPoint): boolean {
-    return this.db.exists(coinKey(outpoint));
+    return this.db.exists(lookupCoinKey(outpoint));
   }
 
   /**
@@ -151,7 +167,7 @@ export class CoinsViewDB {
    * more per key than one read per key (it builds its arrays through N-API), and this stops early.
    */
   haveAnyCoin(outpoints: readonly OutPoint[]): boolean {
-    for (const outpoint of outpoints) if (this.db.exists(coinKey(outpoint))) return true;
+    for (const outpoint of outpoints) if (this.db.exists(lookupCoinKey(outpoint))) return true;
     return false;
   }
 

@@ -1,6 +1,5 @@
 // Undo data (undo.h): the coins each block spent, kept in rev?????.dat to disconnect the block again.
-import { concatBytes } from '../crypto/bytes.js';
-import { hash256 } from '../crypto/sha256.js';
+import { sha256dConcat } from '../crypto/sha256.js';
 import { ByteReader, ByteWriter } from '../util/serialize.js';
 import { type Coin, readCoinCode, writeCoinCode } from './coin.js';
 import { readCompressedTxOut, writeCompressedTxOut } from './compressor.js';
@@ -41,5 +40,5 @@ export function readBlockUndo(r: ByteReader): BlockUndo {
 
 /** The checksum stored after a block's undo data: double SHA-256 of the previous block's hash and the undo bytes. */
 export function undoChecksum(prevBlockHash: Uint8Array, undoBytes: Uint8Array): Uint8Array {
-  return hash256(concatBytes(prevBlockHash, undoBytes));
+  return sha256dConcat(prevBlockHash, undoBytes);
 }

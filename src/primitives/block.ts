@@ -228,11 +228,18 @@ export class Block {
  */
 function primeBlockHashes(data: Uint8Array, headerStart: number, header: BlockHeader, vtx: readonly Transaction[], spans: readonly TxSpan[]): void {
   const inputs: Uint8Array[] = [data.subarray(headerStart, headerStart + BlockHeader.SIZE)];
+  // Every stripped serialization goes into one buffer: an array of its own per transaction costs an allocation
+  // (off the V8 heap for anything over 64 bytes) each.
+  let strippedBytes = 0;
+  for (const s of spans) if (s.witnessStart >= 0) strippedBytes += 8 + s.witnessStart - s.inputsStart;
+  const strippedAll = new Uint8Array(strippedBytes);
+  let at = 0;
   for (const s of spans) {
     inputs.push(data.subarray(s.start, s.end));
     if (s.witnessStart < 0) continue;
     const middle = s.witnessStart - s.inputsStart;
-    const stripped = new Uint8Array(8 + middle);
+    const stripped = strippedAll.subarray(at, at + 8 + middle);
+    at += 8 + middle;
     stripped.set(data.subarray(s.start, s.start + 4), 0);
     stripped.set(data.subarray(s.inputsStart, s.witnessStart), 4);
     stripped.set(data.subarray(s.end - 4, s.end), 4 + middle);

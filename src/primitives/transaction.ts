@@ -7,6 +7,8 @@ import { WITNESS_SCALE_FACTOR } from '../consensus/consensus.js';
 const ZERO_HASH = new Uint8Array(32);
 /** The witness of every input without one: frozen, so one array serves them all. */
 const NO_WITNESS: readonly Uint8Array[] = Object.freeze([]);
+/** Where OutPoint.binaryKey serializes before reading the bytes back as a string. */
+const OUTPOINT_KEY_SCRATCH = Buffer.allocUnsafeSlow(36);
 
 /** A reference to one output of a previous transaction. `hash` is the txid in internal byte order. */
 export class OutPoint {
@@ -43,10 +45,10 @@ export class OutPoint {
    */
   binaryKey(): string {
     if (this.cachedBinaryKey === undefined) {
-      const b = Buffer.allocUnsafe(36);
-      b.set(this.hash, 0);
-      b.writeUInt32LE(this.n, 32);
-      this.cachedBinaryKey = b.toString('latin1');
+      // Built in one reused buffer: a pooled Buffer per key made Node allocate a new pool every 227 keys.
+      OUTPOINT_KEY_SCRATCH.set(this.hash, 0);
+      OUTPOINT_KEY_SCRATCH.writeUInt32LE(this.n, 32);
+      this.cachedBinaryKey = OUTPOINT_KEY_SCRATCH.toString('latin1', 0, 36);
     }
     return this.cachedBinaryKey;
   }
@@ -94,6 +96,13 @@ export class TxIn {
   static read(r: ByteReader): TxIn {
     const prevout = OutPoint.read(r);
     const scriptSig = r.readVarBytes();
+    return new TxIn({ prevout, scriptSig, sequence: r.readU32LE() });
+  }
+
+  /** TxIn.read with the scriptSig a view of the input (TxReadOptions.keepBytes). */
+  static readView(r: ByteReader): TxIn {
+    const prevout = OutPoint.read(r);
+    const scriptSig = r.readView(r.readCompactSize());
     return new TxIn({ prevout, scriptSig, sequence: r.readU32LE() });
   }
 
@@ -159,10 +168,19 @@ export interface TxReadOptions {
   /** Accept the BIP144 extended format (default true; false is Core's TX_NO_WITNESS). */
   allowWitness?: boolean;
   /**
-   * Keep a view of the bytes read as the transaction's serialization (wireBytes() then copies nothing). Only for
-   * input nobody writes to afterwards, such as a block freshly read from disk: the view is not a copy.
+   * Keep a view of the bytes read as the transaction's serialization (wireBytes() then copies nothing), and read
+   * scriptSigs and witness items as views too (scriptPubKeys are still copied: coins outlive the block). Only for
+   * input nobody writes to afterwards, such as a block freshly read from disk: the views are not copies.
    */
   keepBytes?: boolean;
+}
+
+function readVarCopy(r: ByteReader): Uint8Array {
+  return r.readVarBytes();
+}
+
+function readVarView(r: ByteReader): Uint8Array {
+  return r.readView(r.readCompactSize());
 }
 
 /**
@@ -212,14 +230,17 @@ export class Transaction {
     let witnessStart = -1;
     const version = r.readU32LE();
     let flags = 0;
+    // Views instead of copies: a signature over 64 bytes copied would get a backing store of its own.
+    const readIn = opts.keepBytes ? TxIn.readView : TxIn.read;
+    const readItem = opts.keepBytes ? readVarView : readVarCopy;
     // An empty vin here is either a real zero-input tx or the BIP144 marker; Core reads it as the marker.
-    let vin = r.readVector(TxIn.read);
+    let vin = r.readVector(readIn);
     let vout: TxOut[] = [];
     if (vin.length === 0 && allowWitness) {
       flags = r.readU8();
       if (flags !== 0) {
         inputsStart = r.pos;
-        vin = r.readVector(TxIn.read);
+        vin = r.readVector(readIn);
         vout = r.readVector(TxOut.read);
         witnessStart = r.pos;
       }
@@ -230,7 +251,7 @@ export class Transaction {
       flags ^= 1;
       let any = false;
       for (let i = 0; i < vin.length; i++) {
-        const stack = r.readVector((rr) => rr.readVarBytes());
+        const stack = r.readVector(readItem);
         if (stack.length > 0) {
           any = true;
           const { prevout, scriptSig, sequence } = vin[i]!;

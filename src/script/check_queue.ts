@@ -69,7 +69,8 @@ export function runScriptCheckJob(job: ScriptCheckJob): TxScriptResult {
 
 /** Runs one job through a signature cache (undefined: none), as a worker does. */
 export function runScriptCheckJobCached(job: ScriptCheckJob, sigCache: SignatureCache | undefined): TxScriptResult {
-  const tx = Transaction.fromBytes(job.tx);
+  // Views of the job's bytes, not copies: the transaction lives only for this call, and nothing writes to a job.
+  const tx = Transaction.fromBytes(job.tx, { keepBytes: true });
   const spent = job.spentValues.map((v, i) => new TxOut(v, job.spentScripts[i]!));
   return verifyTransactionScripts(tx, spent, job.flags, sigCache ? { cache: sigCache, store: job.cacheSigStore ?? false } : undefined);
 }

@@ -32,6 +32,7 @@ import {
   isPushOnly,
   isWitnessProgram,
   pushDataBytes,
+  witnessProgramVersion,
 } from './script.js';
 import { ScriptError, ScriptVerifyError } from './script_error.js';
 import {
@@ -293,10 +294,11 @@ export function verifyScriptOrThrow(
   if (e !== OK) throw new ScriptVerifyError(e);
 }
 
-function witnessSigOps(witversion: number, program: Uint8Array, witness: Witness): number {
+// Takes the program's length only: counting runs for every input of every block, and needs no view of it.
+function witnessSigOps(witversion: number, programLength: number, witness: Witness): number {
   if (witversion === 0) {
-    if (program.length === WITNESS_V0_KEYHASH_SIZE) return 1;
-    if (program.length === WITNESS_V0_SCRIPTHASH_SIZE && witness.length > 0) return getSigOpCount(witness[witness.length - 1]!, true);
+    if (programLength === WITNESS_V0_KEYHASH_SIZE) return 1;
+    if (programLength === WITNESS_V0_SCRIPTHASH_SIZE && witness.length > 0) return getSigOpCount(witness[witness.length - 1]!, true);
   }
   // Taproot and future versions count nothing here (tapscript has its own budget).
   return 0;
@@ -313,8 +315,8 @@ export function countWitnessSigOps(
   if (!(flags & SCRIPT_VERIFY_WITNESS)) return 0;
   if (!(flags & SCRIPT_VERIFY_P2SH)) throw new InvalidFlagCombinationError('WITNESS requires P2SH');
 
-  const wp = isWitnessProgram(scriptPubKey);
-  if (wp) return witnessSigOps(wp.version, wp.program, wit);
+  const version = witnessProgramVersion(scriptPubKey);
+  if (version >= 0) return witnessSigOps(version, scriptPubKey.length - 2, wit);
 
   if (isPayToScriptHash(scriptPubKey) && isPushOnly(scriptSig)) {
     const r = new ScriptReader(scriptSig);
@@ -323,8 +325,8 @@ export function countWitnessSigOps(
       r.next();
       data = r.data();
     }
-    const inner = isWitnessProgram(data);
-    if (inner) return witnessSigOps(inner.version, inner.program, wit);
+    const innerVersion = witnessProgramVersion(data);
+    if (innerVersion >= 0) return witnessSigOps(innerVersion, data.length - 2, wit);
   }
   return 0;
 }

@@ -1,5 +1,5 @@
 // EvalScript: the script evaluation loop (every opcode), as Core's interpreter.cpp runs it.
-import { findAndDelete } from './sighash.js';
+import { findAndDeletePush } from './sighash.js';
 import { hash160, ripemd160 } from '../crypto/ripemd160.js';
 import { sha1 } from '../crypto/sha1.js';
 import { hash256, sha256 } from '../crypto/sha256.js';
@@ -17,7 +17,6 @@ import {
   ScriptNumError,
   ScriptReader,
   VALIDATION_WEIGHT_PER_SIGOP_PASSED,
-  pushDataBytes,
   scriptNumDecode,
   scriptNumEncode,
   scriptNumGetInt,
@@ -131,7 +130,7 @@ function evalChecksigPreTapscript(
   let scriptCode = scriptCodeIn;
   // Legacy scripts cannot sign over their own signature, so it is removed from the scriptCode.
   if (sigversion === SigVersion.BASE) {
-    const r = findAndDelete(scriptCode, pushDataBytes(sig));
+    const r = findAndDeletePush(scriptCode, sig);
     if (r.found > 0 && flags & SCRIPT_VERIFY_CONST_SCRIPTCODE) return { error: ScriptError.SCRIPT_ERR_SIG_FINDANDDELETE, success: false };
     scriptCode = r.script;
   }
@@ -671,7 +670,7 @@ function evalLoop(
           // Legacy scripts drop every signature from the scriptCode before any is checked.
           if (sigversion === SigVersion.BASE) {
             for (let k = 0; k < nSigsCount; k++) {
-              const fd = findAndDelete(scriptCode, pushDataBytes(top(-isig - k)));
+              const fd = findAndDeletePush(scriptCode, top(-isig - k));
               if (fd.found > 0 && flags & SCRIPT_VERIFY_CONST_SCRIPTCODE) return ScriptError.SCRIPT_ERR_SIG_FINDANDDELETE;
               scriptCode = fd.script;
             }

@@ -1,12 +1,16 @@
 // BIP341 script-tree hashing and the taproot output-key commitment check.
 import { xonlyTweakAddCheck } from '../crypto/secp256k1.js';
-import { taggedHash } from '../crypto/tagged.js';
-import { ByteWriter, compactSizeLen } from '../util/serialize.js';
+import { sha256ConcatTransient } from '../crypto/sha256.js';
+import { taggedHash, taggedHashPrefix } from '../crypto/tagged.js';
+import { ByteWriter } from '../util/serialize.js';
 import { TAPROOT_CONTROL_BASE_SIZE, TAPROOT_CONTROL_MAX_SIZE, TAPROOT_CONTROL_NODE_SIZE } from './interpreter_types.js';
+
+// Reused for every leaf hash (taggedHash does not keep it).
+const tapleafScratch = new ByteWriter(128);
 
 /** TapLeaf tagged hash of leaf version and compact-size-prefixed script. */
 export function computeTapleafHash(leafVersion: number, script: Uint8Array): Uint8Array {
-  const w = new ByteWriter(1 + compactSizeLen(script.length) + script.length);
+  const w = tapleafScratch.reset();
   w.writeU8(leafVersion).writeVarBytes(script);
   return taggedHash('TapLeaf', w.peek());
 }
@@ -41,7 +45,9 @@ export function computeTapTweakHash(internal32: Uint8Array, merkleRoot: Uint8Arr
 export function verifyTaprootCommitment(control: Uint8Array, program: Uint8Array, tapleafHash: Uint8Array): boolean {
   const internal = control.subarray(1, TAPROOT_CONTROL_BASE_SIZE);
   const merkleRoot = computeTaprootMerkleRoot(control, tapleafHash);
-  const tweak = computeTapTweakHash(internal, merkleRoot);
+  // The tweak goes to libsecp256k1 and is dropped: hashed into off-heap memory (see sha256ConcatTransient).
+  const prefix = taggedHashPrefix('TapTweak');
+  const tweak = merkleRoot ? sha256ConcatTransient(prefix, internal, merkleRoot) : sha256ConcatTransient(prefix, internal);
   return xonlyTweakAddCheck(program.subarray(0, 32), (control[0]! & 1) as 0 | 1, internal, tweak);
 }
 

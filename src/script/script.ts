@@ -196,6 +196,12 @@ export function scriptNumDecode(vch: Uint8Array, requireMinimal: boolean, maxNum
 /** CScriptNum::serialize: minimal little-endian sign-magnitude bytes (empty for zero). */
 export function scriptNumEncode(value: number): Uint8Array {
   if (value === 0) return new Uint8Array(0);
+  if (value > 0 && value < 0x80) {
+    // One byte, no sign bit to add: OP_1..OP_16 and small counts, on the hot path of every multisig script.
+    const one = new Uint8Array(1);
+    one[0] = value;
+    return one;
+  }
   const neg = value < 0;
   let abs = neg ? -value : value;
   const out: number[] = [];
@@ -442,11 +448,17 @@ export function isPayToAnchorProgram(version: number, program: Uint8Array): bool
 
 /** A version byte (OP_0, OP_1..OP_16) followed by one 2-40 byte direct push (BIP141). */
 export function isWitnessProgram(script: Uint8Array): { version: number; program: Uint8Array } | null {
-  if (script.length < 4 || script.length > 42) return null;
+  const version = witnessProgramVersion(script);
+  return version < 0 ? null : { version, program: script.subarray(2) };
+}
+
+/** isWitnessProgram's version alone (-1 when not a witness program): the program is the script from byte 2 on. */
+export function witnessProgramVersion(script: Uint8Array): number {
+  if (script.length < 4 || script.length > 42) return -1;
   const v = script[0]!;
-  if (v !== Opcode.OP_0 && (v < Opcode.OP_1 || v > Opcode.OP_16)) return null;
-  if (script[1]! + 2 !== script.length) return null;
-  return { version: decodeOpN(v), program: script.subarray(2) };
+  if (v !== Opcode.OP_0 && (v < Opcode.OP_1 || v > Opcode.OP_16)) return -1;
+  if (script[1]! + 2 !== script.length) return -1;
+  return decodeOpN(v);
 }
 
 /** Only push operations (OP_RESERVED included, as in Core) from `start` on. */

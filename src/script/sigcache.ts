@@ -2,6 +2,7 @@
 // what was verified, so a transaction checked once (by the mempool, or by a block template test) costs no ECDSA or
 // Schnorr verification when its block arrives. One cache per thread: JS threads share no memory.
 import crypto from 'node:crypto';
+import { cryptoAddon } from '../crypto/native.js';
 import type { Transaction } from '../primitives/transaction.js';
 import { TransactionSignatureChecker } from './interpreter_checker.js';
 import { MissingDataBehavior } from './interpreter_types.js';
@@ -61,6 +62,8 @@ export class BoundedKeySet {
   }
 }
 
+const nativeSha256Concat = cryptoAddon?.hasSha256 === true ? cryptoAddon.sha256Concat : undefined;
+
 /**
  * Hashes messages behind a fixed secret 64-byte prefix: SHA256(prefix || parts...) as a 32-char latin1 string.
  * The secret salt keeps peers from crafting entries that collide in the cache.
@@ -74,6 +77,9 @@ export class SaltedHasher {
   }
 
   hash(...parts: Uint8Array[]): string {
+    // Every check computes its entry (a block's signatures are looked up too), so this is on the hot path:
+    // the addon hashes the parts in place, where crypto.hash would first need them copied into one buffer.
+    if (nativeSha256Concat !== undefined) return nativeSha256Concat(this.prefix, ...parts);
     let size = this.prefix.length;
     for (const p of parts) size += p.length;
     const buf = new Uint8Array(size);

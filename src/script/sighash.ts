@@ -1,5 +1,5 @@
 // Signature hashes exactly as Core's SignatureHash / SignatureHashSchnorr: legacy, BIP143 (segwit v0), BIP341/342.
-import { hash256, sha256 } from '../crypto/sha256.js';
+import { sha256, sha256ConcatTransient, sha256dConcatTransient } from '../crypto/sha256.js';
 import { taggedHashPrefix } from '../crypto/tagged.js';
 import type { Transaction } from '../primitives/transaction.js';
 import { ByteWriter } from '../util/serialize.js';
@@ -26,7 +26,7 @@ import {
 } from './interpreter_types.js';
 
 export { PrecomputedTransactionData } from './sighash_precompute.js';
-export { findAndDelete, stepScriptOp } from './sighash_scriptops.js';
+export { findAndDelete, findAndDeletePush, stepScriptOp } from './sighash_scriptops.js';
 export {
   MissingDataBehavior,
   SIGHASH_ALL,
@@ -61,6 +61,12 @@ export function uint256One(): Uint8Array {
   return one;
 }
 
+// One reusable writer per message kind (none of these functions nests another's use of the same writer).
+const legacyScratch = new ByteWriter(1024);
+const witnessV0Scratch = new ByteWriter(256);
+const schnorrScratch = new ByteWriter(256);
+const outputScratch = new ByteWriter(64);
+
 function checkInput(tx: Transaction, nIn: number): void {
   if (!Number.isInteger(nIn) || nIn < 0 || nIn >= tx.vin.length) {
     throw new RangeError(`input index ${nIn} out of range`);
@@ -80,7 +86,8 @@ export function signatureHashLegacy(scriptCode: Uint8Array, tx: Transaction, nIn
   const none = base === SIGHASH_NONE;
   if (single && nIn >= tx.vout.length) return uint256One();
 
-  const w = new ByteWriter(256 + scriptCode.length + (anyoneCanPay ? 0 : tx.vin.length * 41));
+  // Kept up to 1 MiB: a transaction with thousands of inputs hashes a preimage of that order for each of them.
+  const w = legacyScratch.reset(1 << 20);
   w.writeU32LE(tx.version);
   const nInputs = anyoneCanPay ? 1 : tx.vin.length;
   w.writeCompactSize(nInputs);
@@ -102,7 +109,8 @@ export function signatureHashLegacy(scriptCode: Uint8Array, tx: Transaction, nIn
   }
   w.writeU32LE(tx.lockTime);
   w.writeI32LE(hashType);
-  return hash256(w.peek());
+  // Signature hashes go to the verifier and the signature cache, both native, and are not kept.
+  return sha256dConcatTransient(w.peek());
 }
 
 /** What BIP143 commits to in place of a hash the hash type leaves out (only ever read). */
@@ -138,7 +146,7 @@ export function signatureHashWitnessV0(
   }
 
   const input = tx.vin[nIn]!;
-  const w = new ByteWriter(4 + 32 + 32 + 36 + 9 + scriptCode.length + 8 + 4 + 32 + 4 + 4);
+  const w = witnessV0Scratch.reset();
   w.writeU32LE(tx.version);
   w.writeBytes(hashPrevouts).writeBytes(hashSequence);
   input.prevout.write(w);
@@ -148,7 +156,7 @@ export function signatureHashWitnessV0(
   w.writeBytes(hashOutputs);
   w.writeU32LE(tx.lockTime);
   w.writeI32LE(hashType);
-  return hash256(w.peek());
+  return sha256dConcatTransient(w.peek());
 }
 
 /** What the BIP341/342 message commits to, shared by the message and hash entry points; mdb defaults to FAIL. */
@@ -174,10 +182,9 @@ export function signatureMessageSchnorr(...args: SchnorrSighashArgs): Uint8Array
 
 /** BIP341/342 signature hash (Core's SignatureHashSchnorr); null where Core returns false. */
 export function signatureHashSchnorr(...args: SchnorrSighashArgs): Uint8Array | null {
-  const w = new ByteWriter(64 + SCHNORR_MSG_CAPACITY);
-  w.writeBytes(taggedHashPrefix('TapSighash'));
+  const w = schnorrScratch.reset();
   if (!writeSchnorrMessage(w, ...args)) return null;
-  return sha256(w.peek());
+  return sha256ConcatTransient(taggedHashPrefix('TapSighash'), w.peek());
 }
 
 // Largest message: full commitments, ANYONECANPAY input data, annex, single output hash and tapscript fields.
@@ -224,7 +231,7 @@ function writeSchnorrMessage(
   if (outputType === SIGHASH_SINGLE) {
     if (nIn >= tx.vout.length) return false;
     if (!execdata.outputHash) {
-      const ow = new ByteWriter(64);
+      const ow = outputScratch.reset();
       tx.vout[nIn]!.write(ow);
       execdata.outputHash = sha256(ow.peek());
     }

@@ -6,32 +6,35 @@ import { WITNESS_V1_TAPROOT_SIZE } from './interpreter_types.js';
 import { Opcode } from './script.js';
 
 /** Single SHA256 of all prevouts (BIP341 sha_prevouts; BIP143 hashPrevouts is its SHA256 again). */
+// Reused by every hash below (none of them nests another).
+const scratch = new ByteWriter(1024);
+
 export function getPrevoutsSHA256(tx: Transaction): Uint8Array {
-  const w = new ByteWriter(tx.vin.length * 36);
+  const w = scratch.reset();
   for (const i of tx.vin) i.prevout.write(w);
   return sha256(w.peek());
 }
 
 export function getSequencesSHA256(tx: Transaction): Uint8Array {
-  const w = new ByteWriter(tx.vin.length * 4);
+  const w = scratch.reset();
   for (const i of tx.vin) w.writeU32LE(i.sequence);
   return sha256(w.peek());
 }
 
 export function getOutputsSHA256(tx: Transaction): Uint8Array {
-  const w = new ByteWriter(tx.vout.length * 43);
+  const w = scratch.reset();
   for (const o of tx.vout) o.write(w);
   return sha256(w.peek());
 }
 
 export function getSpentAmountsSHA256(outputs: readonly TxOut[]): Uint8Array {
-  const w = new ByteWriter(outputs.length * 8);
+  const w = scratch.reset();
   for (const o of outputs) w.writeI64LE(o.value);
   return sha256(w.peek());
 }
 
 export function getSpentScriptsSHA256(outputs: readonly TxOut[]): Uint8Array {
-  const w = new ByteWriter(outputs.length * 35);
+  const w = scratch.reset();
   for (const o of outputs) w.writeVarBytes(o.scriptPubKey);
   return sha256(w.peek());
 }
@@ -107,7 +110,7 @@ export class PrecomputedTransactionData {
 
 /** BIP143 hashOutputs for SIGHASH_SINGLE: the double hash of the one output at the input's index. */
 export function hashSingleOutput(out: TxOut): Uint8Array {
-  const w = new ByteWriter(64);
+  const w = scratch.reset();
   out.write(w);
   return hash256(w.peek());
 }

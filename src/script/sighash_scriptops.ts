@@ -2,7 +2,7 @@
 // Kept here (not in script.ts) because both must reproduce Core's iterator position after a failed parse.
 import { concatBytes } from '../crypto/bytes.js';
 import type { ByteWriter } from '../util/serialize.js';
-import { Opcode } from './script.js';
+import { Opcode, pushDataBytes } from './script.js';
 
 /** One step of Core's GetScriptOp: `next` is where the iterator stands afterwards, also when `ok` is false. */
 export interface ScriptStep {
@@ -45,6 +45,20 @@ function startsWithAt(script: Uint8Array, pc: number, needle: Uint8Array): boole
   if (script.length - pc < needle.length) return false;
   for (let i = 0; i < needle.length; i++) if (script[pc + i] !== needle[i]) return false;
   return true;
+}
+
+/**
+ * FindAndDelete of the push of `data` (what the legacy checksig opcodes remove from the scriptCode). The push is
+ * only built when `data` occurs in the script at all: it cannot match otherwise, and for most scripts it does not.
+ */
+export function findAndDeletePush(script: Uint8Array, data: Uint8Array): { script: Uint8Array; found: number } {
+  if (!containsBytes(script, data)) return { script, found: 0 };
+  return findAndDelete(script, pushDataBytes(data));
+}
+
+function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  for (let at = 0; at + needle.length <= haystack.length; at++) if (startsWithAt(haystack, at, needle)) return true;
+  return false;
 }
 
 /**

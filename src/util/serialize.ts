@@ -237,6 +237,20 @@ export class ByteWriter {
     return this.len;
   }
 
+  /**
+   * Empties the writer for reuse. Hot paths (signature hashes, coin records) keep one writer per module instead
+   * of allocating a buffer per message; a buffer grown past `keepBytes` is replaced so one huge message does not
+   * stay pinned.
+   */
+  reset(keepBytes = 1 << 16): this {
+    this.len = 0;
+    if (this.buf.length > keepBytes) {
+      this.buf = allocBytes(keepBytes);
+      this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    }
+    return this;
+  }
+
   // Callers must take the offset from reserve() before touching buf/view: reserve may replace both.
   private reserve(n: number): number {
     const need = this.len + n;

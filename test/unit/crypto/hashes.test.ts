@@ -1,9 +1,10 @@
 // Known-answer tests for the hash functions (NIST, RIPEMD-160 paper, RFC 4231, Core's crypto_tests).
 import assert from 'node:assert/strict';
 import { hmacSha256, hmacSha512 } from '../../../src/crypto/hmac.js';
-import { hash160, loadRipemd160Js, ripemd160, ripemd160Node } from '../../../src/crypto/ripemd160.js';
+import { hash160, hash160Js, loadRipemd160Js, ripemd160, ripemd160Node } from '../../../src/crypto/ripemd160.js';
 import { sha1 } from '../../../src/crypto/sha1.js';
-import { hash256, sha256, sha256d, sha256dJs } from '../../../src/crypto/sha256.js';
+import crypto from 'node:crypto';
+import { hash256, sha256, sha256Concat, sha256ConcatTransient, sha256d, sha256dConcat, sha256dConcatTransient, sha256dJs } from '../../../src/crypto/sha256.js';
 import { makeTaggedHasher, taggedHash, taggedHashPrefix } from '../../../src/crypto/tagged.js';
 import { bytesToHex, hexToBytes } from '../../../src/util/hex.js';
 
@@ -35,6 +36,36 @@ describe('sha256 / sha256d', () => {
       assert.deepEqual(sha256d(data), sha256dJs(data), `length ${n}`);
     }
     assert.equal(hex(sha256dJs(ascii(''))), '5df6e0e2761359d30a8275058e299fcc0381534545f55cf43e41983f5d4c9456');
+  });
+
+  it('hashes parts back to back exactly as node:crypto hashes their concatenation', () => {
+    const data = new Uint8Array(300).map((_, i) => (i * 13 + 5) & 0xff);
+    for (const cuts of [[], [0], [300], [0, 0], [1, 64], [55, 56, 120], [63, 64, 65, 200], [32, 97, 129]]) {
+      const parts: Uint8Array[] = [];
+      let from = 0;
+      for (const c of [...cuts, 300]) {
+        parts.push(data.subarray(from, c));
+        from = c;
+      }
+      const want = new Uint8Array(crypto.createHash('sha256').update(data).digest());
+      assert.deepEqual(sha256Concat(...parts), want, `cuts ${cuts.join(',')}`);
+      assert.deepEqual(sha256(data.subarray(0, cuts[0] ?? 0)), new Uint8Array(crypto.createHash('sha256').update(data.subarray(0, cuts[0] ?? 0)).digest()));
+    }
+    assert.equal(hex(sha256Concat()), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    assert.deepEqual(sha256dConcat(data.subarray(0, 32), data.subarray(32)), sha256dJs(data));
+    assert.deepEqual(sha256dConcat(data), sha256dJs(data));
+    assert.equal(Object.getPrototypeOf(sha256Concat(data)), Uint8Array.prototype);
+  });
+
+  it('gives the same digests off the V8 heap, each left intact by later ones across slab boundaries', () => {
+    const inputs = Array.from({ length: 1200 }, (_, i) => new Uint8Array(i % 90).map((_, j) => (i + j * 3) & 0xff));
+    const single = inputs.map((d) => sha256ConcatTransient(d, inputs[0]!));
+    const double = inputs.map((d) => sha256dConcatTransient(d));
+    inputs.forEach((d, i) => {
+      assert.deepEqual(single[i], sha256Concat(d, inputs[0]!), `single ${i}`);
+      assert.deepEqual(double[i], sha256d(d), `double ${i}`);
+      assert.equal(Object.getPrototypeOf(double[i]), Uint8Array.prototype);
+    });
   });
 
   it('returns plain Uint8Arrays that compare equal to other byte arrays', () => {
@@ -77,6 +108,15 @@ describe('ripemd160 / hash160', () => {
     const g = unhex('0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798');
     assert.equal(hex(hash160(g)), '751e76e8199196d454941c45d1b3a323f1433bd6');
     assert.equal(hex(hash160(ascii('abc'))), hex(ripemd160(sha256(ascii('abc')))));
+  });
+
+  it('gives the same HASH160 through the addon as through node:crypto, at every length', () => {
+    for (const n of [0, 1, 20, 32, 33, 55, 56, 64, 65, 119, 120, 520, 10_000]) {
+      const data = new Uint8Array(n).map((_, i) => (i * 11 + n) & 0xff);
+      assert.deepEqual(hash160(data), hash160Js(data), `length ${n}`);
+      assert.equal(hash160(data).length, 20);
+    }
+    assert.equal(Object.getPrototypeOf(hash160(ascii('abc'))), Uint8Array.prototype);
   });
 });
 

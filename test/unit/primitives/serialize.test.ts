@@ -131,6 +131,22 @@ describe('util/serialize', () => {
     throwsSer(() => reader('8efefefe7f').readVarIntNumber(31), 'ReadVarInt(): size too large');
   });
 
+  it('starts over after reset, and drops a buffer grown past the kept size', () => {
+    const w = new ByteWriter(16);
+    w.writeBytes(new Uint8Array(100).fill(7)).writeU32LE(1);
+    assert.equal(w.reset().length, 0);
+    w.writeU8(9).writeU16LE(0x0201);
+    assert.deepEqual(w.toBytes(), Uint8Array.of(9, 1, 2));
+    const big = new Uint8Array(5000).map((_, i) => i & 0xff);
+    w.reset().writeBytes(big);
+    assert.deepEqual(w.peek(), big);
+    // Shrunk to 1 KiB: the next message must still come out whole, growing again as needed.
+    w.reset(1024).writeU32LE(0xdeadbeef).writeBytes(big.subarray(0, 2000));
+    assert.equal(w.length, 2004);
+    assert.deepEqual(w.peek().subarray(0, 4), Uint8Array.of(0xef, 0xbe, 0xad, 0xde));
+    assert.deepEqual(w.peek().subarray(4), big.subarray(0, 2000));
+  });
+
   it('grows the writer buffer as needed', () => {
     const w = new ByteWriter(1);
     const chunk = new Uint8Array(1000).fill(5);

@@ -15,7 +15,9 @@ import {
   uint256One,
 } from '../../../src/script/sighash.js';
 import { SigVersion } from '../../../src/script/interpreter_types.js';
-import { findAndDelete, writeScriptCodeLegacy } from '../../../src/script/sighash_scriptops.js';
+import { findAndDelete, findAndDeletePush, writeScriptCodeLegacy } from '../../../src/script/sighash_scriptops.js';
+import { pushDataBytes } from '../../../src/script/script.js';
+import { concatBytes } from '../../../src/crypto/bytes.js';
 import { ByteWriter } from '../../../src/util/serialize.js';
 import { bytesToHex, hashToHex, hexToBytes } from '../../../src/util/hex.js';
 import { readTestJson } from '../util/paths.js';
@@ -39,6 +41,16 @@ describe('sighash: legacy (sighash.json)', () => {
     }
     assert.equal(n, 500);
     counts.push(`sighash.json: ${n} cases`);
+  });
+
+  it('gives the same hashes when a huge message came between (the writers are reused)', () => {
+    const rows = readTestJson<unknown[][]>('sighash.json').filter((r) => r.length > 1).slice(0, 20) as [string, string, number, number, string][];
+    const hashAll = () => rows.map(([rawTx, script, nIn, hashType]) => hashToHex(signatureHashLegacy(hexToBytes(script), Transaction.fromHex(rawTx), nIn, hashType)));
+    const first = hashAll();
+    assert.deepEqual(first, rows.map((r) => r[4]));
+    const [rawTx, , nIn] = rows[0]!;
+    signatureHashLegacy(new Uint8Array(200_000).fill(0x51), Transaction.fromHex(rawTx), nIn, SIGHASH_ALL);
+    assert.deepEqual(hashAll(), first);
   });
 
   it('returns uint256 one for SIGHASH_SINGLE without a matching output', () => {
@@ -270,6 +282,27 @@ describe('sighash: FindAndDelete and legacy scriptCode serialization', () => {
     // A truncated push stops the walk; the rest is kept as is.
     assert.deepEqual(fad('51514d01', '51'), ['4d01', 2]);
     assert.deepEqual(fad('4d0151', '51'), ['4d0151', 0]);
+  });
+
+  it('removes a signature push exactly as FindAndDelete of the built push, found or not', () => {
+    const sig = Uint8Array.from({ length: 71 }, (_, i) => (i * 29 + 48) & 0xff);
+    const push = pushDataBytes(sig);
+    const key = Uint8Array.from({ length: 33 }, (_, i) => (i === 0 ? 2 : i));
+    const scripts = [
+      new Uint8Array(0),
+      concatBytes(push),
+      concatBytes(push, push, Uint8Array.of(0x51)),
+      concatBytes(Uint8Array.of(0x52), pushDataBytes(key), Uint8Array.of(0xae)),
+      // The signature bytes are there but not as a push at an opcode boundary: nothing to delete.
+      concatBytes(Uint8Array.of(0x4c, 72), sig, Uint8Array.of(0x75)),
+      concatBytes(pushDataBytes(concatBytes(Uint8Array.of(1), sig))),
+    ];
+    for (const data of [sig, new Uint8Array(0), key]) {
+      for (const script of scripts) {
+        assert.deepEqual(findAndDeletePush(script, data), findAndDelete(script, pushDataBytes(data)));
+      }
+    }
+    assert.equal(findAndDeletePush(concatBytes(push, push, Uint8Array.of(0x51)), sig).found, 2);
   });
 
   const ser = (script: string): string => {

@@ -198,18 +198,20 @@ export class ChainstateManager implements ChainstateManagerApi {
    * Runs chain-changing work one job at a time (Core's m_chainstate_mutex): block connection awaits the script
    * workers, and nothing else may move the tip meanwhile.
    */
-  exclusive<T>(job: () => Promise<T>): Promise<T> {
+  exclusive<T>(job: () => T | Promise<T>): Promise<T> {
     const run = this.queueTail.then(job);
     this.queueTail = run.catch(() => undefined);
     return run;
   }
 
   processNewBlock(block: Block, opts: ProcessBlockOptions): Promise<ProcessBlockResult> {
-    return this.exclusive(async () => {
+    return this.exclusive(() => {
       const { accepted, newBlock, state } = acceptBlock(this, block, opts.forceProcessing, opts.minPowChecked);
       if (!accepted) return { accepted, newBlock, state };
-      const connectState = await activateBestChain(this, block);
-      return { accepted: true, newBlock, state: connectState ?? state };
+      const result = (connectState: BlockValidationState | undefined): ProcessBlockResult => ({ accepted: true, newBlock, state: connectState ?? state });
+      // A promise only when the block's scripts went to the pool.
+      const connecting = activateBestChain(this, block);
+      return connecting instanceof Promise ? connecting.then(result) : result(connecting);
     });
   }
 

@@ -4,10 +4,12 @@
 import { BlockValidationResult, BlockValidationState } from '../consensus/validation.js';
 import type { Block } from '../primitives/block.js';
 import { formatISO8601DateTime } from '../util/logging_format.js';
+import { type MaybeAsync, runMaybeAsync } from '../util/maybe_async.js';
 import { candidateLess } from './block_candidates.js';
 import type { BlockIndex } from './chain.js';
 import { CoinsViewCache } from './coins.js';
 import { BlockStatus } from './disk_block_index.js';
+import type { BlockUndo } from './undo.js';
 import { ChainstateFatalError, type ChainstateManager } from './validation.js';
 import { FlushStateMode, flushStateToDisk } from './validation_flush.js';
 
@@ -136,13 +138,13 @@ export function disconnectTip(cm: ChainstateManager): void {
  * Connects `index` on top of the tip (Core's ConnectTip): ConnectBlock on a scratch view, undo data to the rev file,
  * then the view into the coins cache. Returns false with `state` set when the block is invalid.
  */
-async function connectTip(cm: ChainstateManager, index: BlockIndex, given: Block | undefined, state: BlockValidationState, connected: [Block, BlockIndex][]): Promise<boolean> {
+function* connectTip(cm: ChainstateManager, index: BlockIndex, given: Block | undefined, state: BlockValidationState, connected: [Block, BlockIndex][]): MaybeAsync<boolean> {
   const block = given ?? cm.blockman.readBlock(index);
   const view = new CoinsViewCache(cm.coinsCache);
   if (index.height > 0) {
     const connecting = cm.connector.connectBlock(block, index, view, state, false);
-    // Awaited only when script checks went to the pool: otherwise the result is here, and a turn is saved.
-    const undo = connecting instanceof Promise ? await connecting : connecting;
+    // Waited for only when script checks went to the pool: otherwise the result is here, and a turn is saved.
+    const undo = connecting instanceof Promise ? (yield connecting) as BlockUndo | undefined : connecting;
     cm.signals.blockChecked(block, state);
     if (undo === undefined) {
       if (state.isInvalid()) invalidBlockFound(cm, index, state);
@@ -162,7 +164,7 @@ async function connectTip(cm: ChainstateManager, index: BlockIndex, given: Block
 }
 
 /** One step toward `target` (Core's ActivateBestChainStep): back to the fork, then forward up to 32 blocks. */
-async function activateBestChainStep(cm: ChainstateManager, target: BlockIndex, block: Block | undefined, connected: [Block, BlockIndex][], checked: { state?: BlockValidationState }): Promise<boolean> {
+function* activateBestChainStep(cm: ChainstateManager, target: BlockIndex, block: Block | undefined, connected: [Block, BlockIndex][], checked: { state?: BlockValidationState }): MaybeAsync<boolean> {
   const oldTip = cm.chain.tip();
   const fork = cm.chain.findFork(target);
   while (cm.chain.tip() && cm.chain.tip() !== fork) disconnectTip(cm);
@@ -175,7 +177,7 @@ async function activateBestChainStep(cm: ChainstateManager, target: BlockIndex, 
     height = targetHeight;
     for (const index of toConnect) {
       const state = new BlockValidationState();
-      const ok = await connectTip(cm, index, index === target ? block : undefined, state, connected);
+      const ok = yield* connectTip(cm, index, index === target ? block : undefined, state, connected);
       if (block && index.hashHex === block.header.hashHex()) checked.state = state;
       if (!ok) {
         if (!state.isInvalid()) throw new ChainstateFatalError(`ConnectTip failed: ${state.toString()}`);
@@ -193,9 +195,14 @@ async function activateBestChainStep(cm: ChainstateManager, target: BlockIndex, 
 
 /**
  * Makes the most-work valid chain active (Core's ActivateBestChain), queueing BlockConnected/Disconnected and
- * UpdatedBlockTip. Returns the validation state of `block` when it was connected or failed here.
+ * UpdatedBlockTip. Returns the validation state of `block` when it was connected or failed here: at once when
+ * nothing had to wait (one block on the tip, scripts checked inline), else as a promise.
  */
-export async function activateBestChain(cm: ChainstateManager, block?: Block): Promise<BlockValidationState | undefined> {
+export function activateBestChain(cm: ChainstateManager, block?: Block): BlockValidationState | undefined | Promise<BlockValidationState | undefined> {
+  return runMaybeAsync(activateBestChainWork(cm, block));
+}
+
+function* activateBestChainWork(cm: ChainstateManager, block: Block | undefined): MaybeAsync<BlockValidationState | undefined> {
   const checked: { state?: BlockValidationState } = {};
   for (let step = 0; ; step++) {
     let startTip = cm.chain.tip();
@@ -203,7 +210,7 @@ export async function activateBestChain(cm: ChainstateManager, block?: Block): P
     if (target === undefined || target === startTip) break;
     if (step > 0) {
       // More than one block to connect (reindex, a big reorg): RPC keeps being served, as Core's other threads are.
-      await new Promise((resolve) => setImmediate(resolve));
+      yield new Promise((resolve) => setImmediate(resolve));
       if (cm.interrupted) break;
       startTip = cm.chain.tip();
       target = findMostWorkChain(cm);
@@ -211,7 +218,7 @@ export async function activateBestChain(cm: ChainstateManager, block?: Block): P
     }
     const connected: [Block, BlockIndex][] = [];
     const blockForTarget = block && block.header.hashHex() === target.hashHex ? block : undefined;
-    await activateBestChainStep(cm, target, blockForTarget, connected, checked);
+    yield* activateBestChainStep(cm, target, blockForTarget, connected, checked);
     for (const [b, i] of connected) cm.signals.blockConnected(b, i);
     const newTip = cm.chain.tip();
     if (newTip && newTip !== startTip) cm.signals.updatedBlockTip(newTip, cm.chain.findFork(startTip), cm.isInitialBlockDownload());

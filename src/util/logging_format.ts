@@ -54,9 +54,14 @@ export function logTimestampStr(timestampUs: number, mocktime: number, opts: For
   return s + ' ';
 }
 
+const ESCAPED_CHAR = /[\x00-\x09\x0b-\x1f\x7f]/;
+const ESCAPED_CHARS = /[\x00-\x09\x0b-\x1f\x7f]/g;
+
 /** Escapes control characters other than newline, and DEL, as `\xNN` (Core's LogEscapeMessage). */
 export function logEscapeMessage(message: string): string {
-  return message.replace(/[\x00-\x09\x0b-\x1f\x7f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+  // Lines rarely hold one: a test is cheaper than a replace with a callback.
+  if (!ESCAPED_CHAR.test(message)) return message;
+  return message.replace(ESCAPED_CHARS, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
 }
 
 /**

@@ -40,11 +40,16 @@ class ModuleLoader {
   private load(file: string): vm.SourceTextModule {
     let module = this.modules.get(file);
     if (module) return module;
-    const source = fs.readFileSync(file, 'utf8');
     const url = pathToFileURL(file).href;
     // The program's files are under jsRoot; path.relative would cost more than the lookup it keys.
     const relPath = file.startsWith(jsRootSlash) ? file.slice(jsRootSlash.length) : file;
-    module = this.compile(source, url, file, this.cache.lookup(relPath, source));
+    const packed = this.cache.packed(relPath, file);
+    if (packed) {
+      module = this.compile(packed.source, url, file, packed.cachedData);
+    } else {
+      const source = fs.readFileSync(file, 'utf8');
+      module = this.compile(source, url, file, this.cache.lookup(relPath, source));
+    }
     this.modules.set(file, module);
     this.files.set(module, file);
     return module;

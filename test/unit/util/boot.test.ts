@@ -108,6 +108,15 @@ describe('boot: the launchers\' module loader and its code cache', () => {
     assert.equal(cache.lookup('src/lib/absent.js', source), undefined);
     const main = fs.readFileSync(path.join(r, 'src/main.js'), 'utf8');
     assert.equal(cache.lookup('src/main.js', main), undefined);
+    // The source itself comes from the cache while the file keeps its size and mtime.
+    const file = path.join(r, 'src/lib/value.js');
+    assert.equal(cache.packed('src/lib/value.js', file)!.source, source);
+    assert.deepEqual(cache.packed('src/lib/value.js', file)!.cachedData, cache.lookup('src/lib/value.js', source));
+    const later = new Date(fs.statSync(file).mtimeMs + 5000);
+    fs.utimesSync(file, later, later);
+    assert.equal(cache.packed('src/lib/value.js', file), undefined);
+    assert.ok(cache.lookup('src/lib/value.js', source), 'a touched file with the same text keeps its cached data');
+    assert.equal(cache.packed('src/lib/absent.js', file), undefined);
     assert.equal(boot(r).value, 'AAAA');
     // Under other V8 flags V8 rejects every entry (and Node 20 throws for it): the modules are compiled instead.
     assert.equal(boot(r, true, ['--max-old-space-size=64']).value, 'AAAA');

@@ -4,30 +4,20 @@
 import { sha256dBatch } from '../crypto/sha256_batch.js';
 import { BlockHeader } from '../primitives/block.js';
 import { ByteReader } from '../util/serialize.js';
-import { type DBWrapper, splitRun } from './dbwrapper.js';
+import { type DBWrapper, prefixRuns, splitRun } from './dbwrapper.js';
 import { BlockStatus, type DiskBlockIndex, readDiskBlockIndex } from './disk_block_index.js';
 import { leveldbAddon, type DecodedBlockIndexRun } from './leveldb_native.js';
 import { DB_BLOCK_INDEX, parseBlockIndexKey } from './txdb_keys.js';
 
-/** Entries read from LevelDB per native call. */
-const RUN_ENTRIES = 4096;
-const RUN_BYTES = 1 << 20;
 const FIELDS = 10;
 const HAVE_FILE = BlockStatus.BLOCK_HAVE_DATA | BlockStatus.BLOCK_HAVE_UNDO;
 
 /** Every block index record in key order, with the hash its key names (LoadBlockIndexGuts' walk). */
 export function* blockIndexRecords(db: DBWrapper, decode = leveldbAddon?.decodeBlockIndexRun): Generator<[Uint8Array, DiskBlockIndex]> {
-  const start = Uint8Array.of(DB_BLOCK_INDEX);
-  const it = db.newIterator();
-  try {
-    it.seek(start);
-    for (let run = it.readRunBytes(start, RUN_ENTRIES, RUN_BYTES); run.length > 0; run = it.readRunBytes(start, RUN_ENTRIES, RUN_BYTES)) {
-      const decoded = decode?.(run);
-      if (decoded) yield* decodedRecords(decoded);
-      if (!decoded || decoded.stopped) yield* readRecords(splitRun(run).slice(decoded?.count ?? 0));
-    }
-  } finally {
-    it.close();
+  for (const run of prefixRuns(db, DB_BLOCK_INDEX)) {
+    const decoded = decode?.(run);
+    if (decoded) yield* decodedRecords(decoded);
+    if (!decoded || decoded.stopped) yield* readRecords(splitRun(run).slice(decoded?.count ?? 0));
   }
 }
 

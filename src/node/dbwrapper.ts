@@ -83,6 +83,22 @@ export class DBBatch {
 }
 
 /** An iterator whose values come out de-obfuscated (Core's CDBIterator). */
+/** Entries read from LevelDB per native call while walking a range. */
+const RUN_ENTRIES = 4096;
+const RUN_BYTES = 1 << 20;
+
+/** The entries whose keys start with the one-byte `prefix`, in key order, as readRunBytes buffers of many each. */
+export function* prefixRuns(db: DBWrapper, prefix: number): Generator<Uint8Array> {
+  const start = Uint8Array.of(prefix);
+  const it = db.newIterator();
+  try {
+    it.seek(start);
+    for (let run = it.readRunBytes(start, RUN_ENTRIES, RUN_BYTES); run.length > 0; run = it.readRunBytes(start, RUN_ENTRIES, RUN_BYTES)) yield run;
+  } finally {
+    it.close();
+  }
+}
+
 /** The (key, value) entries of a readRunBytes buffer, as views into it. */
 export function splitRun(run: Uint8Array): Array<[Uint8Array, Uint8Array]> {
   const view = new DataView(run.buffer, run.byteOffset, run.byteLength);

@@ -8,7 +8,7 @@ import { RPCAuth } from '../rpc/auth.js';
 import { DEFAULT_HTTP_SERVER_TIMEOUT, DEFAULT_HTTP_THREADS, DEFAULT_HTTP_WORKQUEUE, HTTPServer, type HTTPHandler } from '../rpc/httpserver.js';
 import { startHTTPRPC } from '../rpc/httprpc.js';
 import { buildAllowList, getBindAddresses, RPCConfigError, type Endpoint } from '../rpc/netfilter.js';
-import { settle } from '../rpc/maybe_async.js';
+import { settle } from '../util/maybe_async.js';
 import { LogFlags, type Logger } from '../util/logging.js';
 import type { NodeContext } from './context.js';
 import type { InitUI } from './init_ui.js';

@@ -6,7 +6,7 @@ import { ByteReader, ByteWriter } from '../util/serialize.js';
 import { blockIndexRecords } from './block_index_records.js';
 import { type BlockFileInfo, readBlockFileInfo, writeBlockFileInfo } from './block_file_info.js';
 import { type Coin, readCoin, writeCoin } from './coin.js';
-import { type DBParams, DBWrapper } from './dbwrapper.js';
+import { type DBParams, DBWrapper, prefixRuns, splitRun } from './dbwrapper.js';
 import { type DiskBlockIndex, writeDiskBlockIndex } from './disk_block_index.js';
 import {
   DB_BEST_BLOCK, DB_COIN, DB_HEAD_BLOCKS, DB_LAST_BLOCK, DB_REINDEX_FLAG, blockFilesKey, blockIndexKey, coinKey,
@@ -27,22 +27,9 @@ function openDB(params: NodeDBParams): DBWrapper {
   return new DBWrapper(params);
 }
 
-/** Entries read from LevelDB per native call while walking a range. */
-const RUN_ENTRIES = 4096;
-const RUN_BYTES = 1 << 20;
-
 /** Every (key, value) whose key starts with the one-byte `prefix`, in key order. */
 function* prefixRange(db: DBWrapper, prefix: number): Generator<[Uint8Array, Uint8Array]> {
-  const it = db.newIterator();
-  const start = Uint8Array.of(prefix);
-  try {
-    it.seek(start);
-    for (let run = it.readRun(start, RUN_ENTRIES, RUN_BYTES); run.length > 0; run = it.readRun(start, RUN_ENTRIES, RUN_BYTES)) {
-      yield* run;
-    }
-  } finally {
-    it.close();
-  }
+  for (const run of prefixRuns(db, prefix)) yield* splitRun(run);
 }
 
 // Records are encoded here and copied out, so one writer serves every record (a flush encodes each coin).

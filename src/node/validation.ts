@@ -1,6 +1,7 @@
 // The chainstate manager (Core's ChainstateManager with its one Chainstate): the block index, the active chain, the
 // coins cache over the chainstate database, block acceptance and best-chain activation. The work is split over
 // validation_*.ts; this class holds the state and implements the ChainstateManagerApi contract.
+import type { MaybePromise } from '../util/maybe_async.js';
 import type { CheckBlockOptions } from '../consensus/block_check.js';
 import type { BlockValidationState } from '../consensus/validation.js';
 import type { ChainParams } from '../kernel/chainparams.js';
@@ -39,7 +40,7 @@ export type { DisconnectResult } from './connect_coins.js';
  * DisconnectBlock reverses a block with its undo data.
  */
 export interface BlockConnector {
-  connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): BlockUndo | undefined | Promise<BlockUndo | undefined>;
+  connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): MaybePromise<BlockUndo | undefined>;
   disconnectBlock(block: Block, index: BlockIndex, undo: BlockUndo, view: CoinsCache): DisconnectResult;
 }
 
@@ -198,7 +199,7 @@ export class ChainstateManager implements ChainstateManagerApi {
    * Runs chain-changing work one job at a time (Core's m_chainstate_mutex): block connection awaits the script
    * workers, and nothing else may move the tip meanwhile.
    */
-  exclusive<T>(job: () => T | Promise<T>): Promise<T> {
+  exclusive<T>(job: () => MaybePromise<T>): Promise<T> {
     const run = this.queueTail.then(job);
     this.queueTail = run.catch(() => undefined);
     return run;

@@ -1,5 +1,6 @@
 // Accepting headers and blocks into the block index (Core's AcceptBlockHeader, AcceptBlock, ProcessNewBlock's checks,
 // ReceivedBlockTransactions) and TestBlockValidity.
+import type { MaybePromise } from '../util/maybe_async.js';
 import { checkBlock, checkBlockHeader, contextualCheckBlock, contextualCheckBlockHeader } from '../consensus/block_check.js';
 import { BuriedDeployment, deploymentActiveAt } from '../consensus/params.js';
 import { BlockValidationResult, BlockValidationState } from '../consensus/validation.js';
@@ -152,7 +153,7 @@ export function acceptBlock(cm: ChainstateManager, block: Block, requested: bool
  * Core's TestBlockValidity: every check of connecting `block` on the tip, without storing anything. The state comes
  * back at once unless script checks went to the pool.
  */
-export function testBlockValidity(cm: ChainstateManager, block: Block, opts: { checkPow: boolean; checkMerkleRoot: boolean }): BlockValidationState | Promise<BlockValidationState> {
+export function testBlockValidity(cm: ChainstateManager, block: Block, opts: { checkPow: boolean; checkMerkleRoot: boolean }): MaybePromise<BlockValidationState> {
   const state = new BlockValidationState();
   const tip = cm.chain.tip()!;
   if (!bytesEqual(block.header.hashPrevBlock, tip.hash)) {

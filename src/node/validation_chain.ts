@@ -4,7 +4,7 @@
 import { BlockValidationResult, BlockValidationState } from '../consensus/validation.js';
 import type { Block } from '../primitives/block.js';
 import { formatISO8601DateTime } from '../util/logging_format.js';
-import { type MaybeAsync, runMaybeAsync } from '../util/maybe_async.js';
+import { type MaybeAsync, type MaybePromise, runMaybeAsync } from '../util/maybe_async.js';
 import { candidateLess } from './block_candidates.js';
 import type { BlockIndex } from './chain.js';
 import { CoinsViewCache } from './coins.js';
@@ -198,7 +198,7 @@ function* activateBestChainStep(cm: ChainstateManager, target: BlockIndex, block
  * UpdatedBlockTip. Returns the validation state of `block` when it was connected or failed here: at once when
  * nothing had to wait (one block on the tip, scripts checked inline), else as a promise.
  */
-export function activateBestChain(cm: ChainstateManager, block?: Block): BlockValidationState | undefined | Promise<BlockValidationState | undefined> {
+export function activateBestChain(cm: ChainstateManager, block?: Block): MaybePromise<BlockValidationState | undefined> {
   return runMaybeAsync(activateBestChainWork(cm, block));
 }
 

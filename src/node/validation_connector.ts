@@ -1,5 +1,6 @@
 // The chainstate's BlockConnector over node/connect_block.ts (ConnectBlock with scripts, caches and -assumevalid)
 // and node/connect_coins.ts (DisconnectBlock).
+import type { MaybePromise } from '../util/maybe_async.js';
 import type { BlockValidationState } from '../consensus/validation.js';
 import type { Block } from '../primitives/block.js';
 import type { BlockIndex } from './chain.js';
@@ -51,7 +52,7 @@ export class ChainstateBlockConnector implements BlockConnector {
   }
 
   /** The undo data, or undefined with `state` set; a promise only when script checks went to the pool. */
-  connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): BlockUndo | undefined | Promise<BlockUndo | undefined> {
+  connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): MaybePromise<BlockUndo | undefined> {
     const r = connectBlock(block, index, view, this.context(justCheck));
     return r instanceof Promise ? r.then((done) => outcome(done, state)) : outcome(r, state);
   }

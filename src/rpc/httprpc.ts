@@ -7,7 +7,7 @@ import { HTTPStatus, RPCError, RPCErrorCode, type RPCErrorObject } from './proto
 import { JSONRPCRequest, JSONRPCVersion, isObject, jsonrpcReply, type JSONValue } from './request.js';
 import { jsonrpcExec, type RPCTable } from './server.js';
 import { parseJSONBody, writeJSON } from './json.js';
-import { after, isPromise, type MaybePromise } from './maybe_async.js';
+import { after, isPromise, type MaybePromise } from '../util/maybe_async.js';
 
 export const WWW_AUTH_HEADER_DATA = 'Basic realm="jsonrpc"';
 /** Core sleeps this long after a wrong password to slow down brute force. */

@@ -7,7 +7,7 @@ import { HTTPStatus } from './protocol.js';
 import { clientAllowed, type Endpoint } from './netfilter.js';
 import { HTTPParseError, HTTPRequestParser, MAX_BODY_SIZE, type ParsedRequest } from './http_parser.js';
 import { CONTINUE, expectationFailed, formatReply, parseErrorReply, type HTTPReply, type ReplyFraming } from './http_reply.js';
-import { isPromise, type MaybePromise } from './maybe_async.js';
+import { isPromise, type MaybePromise } from '../util/maybe_async.js';
 import { WorkQueue } from './workqueue.js';
 
 export { MAX_BODY_SIZE, MAX_HEADERS_SIZE } from './http_parser.js';

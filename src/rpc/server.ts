@@ -2,7 +2,7 @@
 // transformation (including the "args" merge rule) and its error texts.
 import { RPCError, RPCErrorCode, RPCTypeError } from './protocol.js';
 import { duplicateKeys } from './json.js';
-import { isPromise, type MaybePromise } from './maybe_async.js';
+import { isPromise, type MaybePromise } from '../util/maybe_async.js';
 import { jsonrpcReply, type JSONObject, type JSONRPCRequest, type JSONValue } from './request.js';
 
 /** A handler sees the request with positional params (named ones already mapped). */

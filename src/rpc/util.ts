@@ -13,7 +13,7 @@ import {
 } from './util_doc.js';
 import { argTypeMismatch, checkDeclaration, resultMismatch } from './util_check.js';
 import { getBool, getInt, getReal, getStr, writeJSON, type IntWidth } from './util_value.js';
-import { after, settle, type MaybePromise } from './maybe_async.js';
+import { after, settle, type MaybePromise } from '../util/maybe_async.js';
 
 export * from './util_doc.js';
 export * from './util_value.js';

@@ -1,6 +1,6 @@
 // A bounded work queue: at most `threads` items run at once (-rpcthreads) and at most `depth`
 // items wait (-rpcworkqueue); a full queue refuses new work instead of growing.
-import { settle, type MaybePromise } from './maybe_async.js';
+import { settle, type MaybePromise } from '../util/maybe_async.js';
 
 /** An item finishes when its promise settles, or at once when it returns nothing. */
 type Item = () => MaybePromise<void>;

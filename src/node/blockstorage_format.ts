@@ -1,7 +1,7 @@
 // The record framing of blk?????.dat and rev?????.dat (node/blockstorage.cpp) and their xor.dat obfuscation.
 import { hash256 } from '../crypto/sha256.js';
 import { Block } from '../primitives/block.js';
-import { bytesEqual, bytesToHex, hashToHex } from '../util/hex.js';
+import { bytesEqual, bytesToHex, hashToHex, isZero } from '../util/hex.js';
 import { ByteReader, MAX_SIZE, SerializationError } from '../util/serialize.js';
 import { type FlatFilePos, flatFilePosToString } from './flatfile.js';
 import { type BlockUndo, readBlockUndo, undoChecksum } from './undo.js';
@@ -151,7 +151,7 @@ export class FlatFileReader {
     while (at + STORAGE_HEADER_BYTES <= this.end) {
       // Core preallocates files with zeros it never obfuscates: raw zeros where a header would be mark the end.
       const rel = at - this.base;
-      if (this.raw.subarray(rel, rel + STORAGE_HEADER_BYTES).every((b) => b === 0)) return;
+      if (isZero(this.raw.subarray(rel, rel + STORAGE_HEADER_BYTES))) return;
       const payloadPos = at + STORAGE_HEADER_BYTES;
       const size = this.headerSize(payloadPos, trailer ? 'undo' : 'block');
       const payload = this.read(payloadPos, size);

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { ChainParams } from '../kernel/chainparams.js';
 import { OutPoint } from '../primitives/transaction.js';
-import { hashToHex } from '../util/hex.js';
+import { hashToHex, isZero } from '../util/hex.js';
 import type { Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
 import { BlockManager } from './blockstorage.js';
@@ -98,7 +98,7 @@ export function replayBlocks(cm: ChainstateManager, db: CoinsViewDB): void {
   const newTip = cm.blockman.lookup(hashToHex(heads[0]!)) ?? fail('ReplayBlocks(): reorganization to unknown block requested');
   let old: BlockIndex | undefined;
   let fork: BlockIndex | undefined;
-  if (!heads[1]!.every((b) => b === 0)) {
+  if (!isZero(heads[1]!)) {
     old = cm.blockman.lookup(hashToHex(heads[1]!)) ?? fail('ReplayBlocks(): reorganization from unknown block requested');
     fork = lastCommonAncestor(old, newTip);
   }
@@ -182,7 +182,7 @@ export function loadChainstate(opts: LoadChainstateOptions): ChainstateManager {
     );
     replayBlocks(cm, cm.coinsDB);
     cm.coinsCache = new CoinsViewCache(cm.coinsDB);
-    if (!cm.coinsCache.getBestBlock().every((b) => b === 0)) loadChainTip(cm);
+    if (!isZero(cm.coinsCache.getBestBlock())) loadChainTip(cm);
     cm.populateCandidates();
     return cm;
   } catch (e) {

@@ -3,7 +3,7 @@
 // in the best header chain, when that chain has the minimum work and the block is buried under two weeks of it.
 import { getBlockProof } from '../consensus/pow.js';
 import type { ConsensusParams } from '../consensus/params.js';
-import { hashToHex } from '../util/hex.js';
+import { hashToHex, isZero } from '../util/hex.js';
 import type { BlockIndex } from './chain.js';
 
 /** What the chainstate knows for the decision; pass nothing (or an all-zero hash) for -assumevalid=0. */
@@ -33,16 +33,12 @@ export function getBlockProofEquivalentTime(to: BlockIndex, from: BlockIndex, ti
   return sign * (r > INT64_MAX ? INT64_MAX : r);
 }
 
-function isNullHash(hash: Uint8Array): boolean {
-  return hash.every((b) => b === 0);
-}
-
 /**
  * Why the scripts of `index` must be verified (Core's script_check_reason, with its exact texts), or null when
  * they may be skipped.
  */
 export function scriptCheckReason(index: BlockIndex, av: AssumeValidContext | undefined, params: ConsensusParams): string | null {
-  if (!av || isNullHash(av.hash)) return 'assumevalid=0 (always verify)';
+  if (!av || isZero(av.hash)) return 'assumevalid=0 (always verify)';
   const assumed = av.lookup(hashToHex(av.hash));
   if (!assumed) return 'assumevalid hash not in headers';
   if (assumed.getAncestor(index.height) !== index) {

@@ -108,7 +108,7 @@ export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, 
   const justCheck = ctx.justCheck ?? false;
 
   // Checked again in case an older version stored a bad block.
-  const checkOpts: CheckBlockOptions = { ...ctx.checkBlockOptions, checkPow: !justCheck, checkMerkleRoot: !justCheck };
+  const checkOpts: CheckBlockOptions = { checkPow: !justCheck, checkMerkleRoot: !justCheck, checkSignetSolution: ctx.checkBlockOptions?.checkSignetSolution };
   if (!checkBlock(block, state, consensus, checkOpts)) {
     if (state.getResult() === BlockValidationResult.BLOCK_MUTATED) {
       // Blocks are stored only after these checks, so this is disk or memory corruption.

@@ -3,7 +3,7 @@
 // created. Keys and values are the callers' serialized bytes; only values are obfuscated.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { bytesToHex } from '../util/hex.js';
+import { bytesToHex, isZero } from '../util/hex.js';
 import { ByteReader, ByteWriter } from '../util/serialize.js';
 import { leveldbAddon, type LevelDBDatabase, type LevelDBIterator } from './leveldb_native.js';
 
@@ -33,7 +33,7 @@ export interface DBParams {
 
 /** XORs `data` in place with `key` repeated from offset 0, as Core's Obfuscation does for a value. */
 export function xorObfuscate(data: Uint8Array, key: Uint8Array): Uint8Array {
-  if (key.every((b) => b === 0)) return data;
+  if (isZero(key)) return data;
   for (let i = 0; i < data.length; i++) data[i]! ^= key[i % OBFUSCATION_KEY_SIZE]!;
   return data;
 }

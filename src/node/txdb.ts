@@ -1,5 +1,6 @@
 // The node's two LevelDB databases: the block index in <datadir>/blocks/index (Core's BlockTreeDB) and the UTXO set
 // in <datadir>/chainstate (Core's CCoinsViewDB), with Core's keys and Core's crash-safe flush protocol.
+import { isZero } from '../util/hex.js';
 import fs from 'node:fs';
 import { OutPoint } from '../primitives/transaction.js';
 import { ByteReader, ByteWriter } from '../util/serialize.js';
@@ -177,9 +178,9 @@ export class CoinsViewDB {
    * replays blocks from the old tip to the new one.
    */
   batchWrite(changes: Iterable<CoinChange>, bestBlock: Uint8Array): void {
-    if (bestBlock.every((b) => b === 0)) throw new RangeError('batchWrite: the best block must not be null');
+    if (isZero(bestBlock)) throw new RangeError('batchWrite: the best block must not be null');
     let oldTip = this.getBestBlock();
-    if (oldTip.every((b) => b === 0)) {
+    if (isZero(oldTip)) {
       const heads = this.getHeadBlocks();
       if (heads.length === 2) {
         if (!Buffer.from(heads[0]!).equals(bestBlock)) {

@@ -1,5 +1,6 @@
 // The chainstate's BlockConnector over node/connect_block.ts (ConnectBlock with scripts, caches and -assumevalid)
 // and node/connect_coins.ts (DisconnectBlock).
+import { isZero } from '../util/hex.js';
 import type { MaybePromise } from '../util/maybe_async.js';
 import type { BlockValidationState } from '../consensus/validation.js';
 import type { Block } from '../primitives/block.js';
@@ -25,30 +26,38 @@ function outcome(r: ConnectBlockResult, state: BlockValidationState): BlockUndo 
 export class ChainstateBlockConnector implements BlockConnector {
   /** Set once the chainstate exists: -assumevalid looks at its block index and best header. */
   chainman: ChainstateManager | undefined;
+  /** -assumevalid's hash; undefined for -assumevalid=0 (an all-zero hash), which verifies every script. */
+  private readonly assumeValidHash: Uint8Array | undefined;
 
-  constructor(private readonly opts: ConnectorOptions) {}
-
-  private assumeValid(): AssumeValidContext | undefined {
-    const cm = this.chainman;
-    if (!cm || !this.opts.assumeValidHash) return undefined;
-    return {
-      hash: this.opts.assumeValidHash, lookup: (hex) => cm.lookupBlockIndex(hex), bestHeader: cm.bestHeader(), minimumChainWork: cm.minimumChainWork,
-    };
+  constructor(private readonly opts: ConnectorOptions) {
+    const hash = opts.assumeValidHash;
+    this.assumeValidHash = hash !== undefined && !isZero(hash) ? hash : undefined;
   }
 
-  /** ConnectBlock's context without -assumevalid, per justCheck, made once per chainstate (not per block). */
+  /** ConnectBlock's contexts for one chainstate (check only, connect), built once: ConnectBlock reads them per block. */
   private contexts: { cm: ChainstateManager | undefined; check: ConnectBlockContext; connect: ConnectBlockContext } | undefined;
 
   private context(justCheck: boolean): ConnectBlockContext {
     const cm = this.chainman;
-    if (this.contexts?.cm !== cm || this.contexts === undefined) {
+    if (this.contexts === undefined || this.contexts.cm !== cm) {
       const log = cm ? { info: (m: string) => cm.log(m), error: (m: string) => cm.logger.error(m) } : undefined;
-      this.contexts = { cm, check: { ...this.opts, justCheck: true, log }, connect: { ...this.opts, justCheck: false, log } };
+      this.contexts = { cm, check: this.makeContext(true, log), connect: this.makeContext(false, log) };
     }
-    const base = justCheck ? this.contexts.check : this.contexts.connect;
-    // -assumevalid reads the best header of the moment.
-    const assumeValid = this.assumeValid();
-    return assumeValid === undefined ? base : { ...base, assumeValid };
+    return justCheck ? this.contexts.check : this.contexts.connect;
+  }
+
+  /**
+   * Every field written, in one order, so that each context has the same shape (ConnectBlock's reads of it stay
+   * monomorphic). -assumevalid's best header is read when a block is connected, not when the context is made.
+   */
+  private makeContext(justCheck: boolean, log: ConnectBlockContext['log']): ConnectBlockContext {
+    const { params, scriptQueue, scriptChunkInputs, validationCache, checkBlockOptions, fatalError } = this.opts;
+    const cm = this.chainman;
+    const hash = this.assumeValidHash;
+    const assumeValid: AssumeValidContext | undefined = cm && hash ? {
+      hash, lookup: (hex) => cm.lookupBlockIndex(hex), get bestHeader() { return cm.bestHeader(); }, minimumChainWork: cm.minimumChainWork,
+    } : undefined;
+    return { params, scriptQueue, scriptChunkInputs, validationCache, justCheck, assumeValid, checkBlockOptions, log, fatalError };
   }
 
   /** The undo data, or undefined with `state` set; a promise only when script checks went to the pool. */

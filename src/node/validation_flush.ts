@@ -1,6 +1,7 @@
 // Writing the chainstate to disk (Core's FlushStateToDisk): blk/rev files are fsynced first, then the block index
 // (which points into them) in one synced batch, then pruned files are removed, and last the coins cache (which
 // refers to block index entries) through the head-blocks protocol. Also manual pruning (pruneblockchain).
+import { isZero } from '../util/hex.js';
 import { LogFlags } from '../util/logging.js';
 import { checkDiskSpace, DiskSpaceError } from './blockstorage_files.js';
 import {
@@ -76,7 +77,7 @@ export function flushStateToDisk(cm: ChainstateManager, mode: FlushStateMode, ma
       cm.blockman.flushChainstateBlockFile();
       cm.blockman.writeBlockIndexDB();
       if (files.length > 0) unlinkPrunedFiles(cm.blockman, files, (m) => cm.debug(LogFlags.BLOCKSTORAGE, m));
-      if (!cm.coinsCache.getBestBlock().every((b) => b === 0)) {
+      if (!isZero(cm.coinsCache.getBestBlock())) {
         if (!checkDiskSpace(cm.blockman.opts.blocksDir, 48 * 2 * 2 * cm.coinsCache.dirtyEntries)) throw new DiskSpaceError();
         if (emptyCache) cm.coinsCache.flush();
         else cm.coinsCache.sync();

@@ -203,15 +203,20 @@ export function scriptNumEncode(value: number): Uint8Array {
     return one;
   }
   const neg = value < 0;
-  let abs = neg ? -value : value;
-  const out: number[] = [];
-  while (abs > 0) {
-    out.push(abs % 256);
-    abs = Math.floor(abs / 256);
+  const abs = neg ? -value : value;
+  let size = 0;
+  for (let rest = abs; rest > 0; rest = Math.floor(rest / 256)) size++;
+  // A top byte with its high bit set needs one more byte for the sign.
+  const top = Math.floor(abs / 256 ** (size - 1));
+  const out = new Uint8Array((top & 0x80) !== 0 ? size + 1 : size);
+  let rest = abs;
+  for (let i = 0; i < size; i++) {
+    out[i] = rest % 256;
+    rest = Math.floor(rest / 256);
   }
-  if (out[out.length - 1]! & 0x80) out.push(neg ? 0x80 : 0);
-  else if (neg) out[out.length - 1]! |= 0x80;
-  return Uint8Array.from(out);
+  if (out.length > size) out[size] = neg ? 0x80 : 0;
+  else if (neg) out[size - 1]! |= 0x80;
+  return out;
 }
 
 /** CScriptNum::getint: the value clamped to the int range. */

@@ -92,6 +92,12 @@ export function hexToHash(hex: string): Uint8Array {
 }
 
 /** Byte-wise equality. */
+/** Whether every byte is zero (a null hash, an unset key). */
+export function isZero(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { suiteTempDirs } from './temp_dirs.js';
 
@@ -56,13 +57,30 @@ describe('built executables', function () {
   it('runs the chosen program in the wrapper\'s own process', () => {
     // SMITHCOIN_NODE replaces the node binary the launchers exec: this one reports its PID and
     // arguments for the daemon's entry point and behaves as node for everything else. The launchers
-    // run `node --no-warnings --experimental-vm-modules <boot> <entry> <args>`.
+    // run `node --no-warnings --experimental-vm-modules --v8-pool-size=<n> <boot> <entry> <args>`.
     const dir = tempDir();
     const fake = path.join(dir, 'node');
-    fs.writeFileSync(fake, `#!/bin/sh\ncase "$4" in */smithcoind.js) shift 4; echo "pid $$ args $*"; exit 7;; esac\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(fake, `#!/bin/sh\ncase "$5" in */smithcoind.js) shift 5; echo "pid $$ args $*"; exit 7;; esac\nexec ${process.execPath} "$@"\n`, { mode: 0o755 });
     const r = run(bin('smithcoin'), ['node', '-regtest', '-m'], { SMITHCOIN_NODE: fake });
     assert.equal(r.code, 7, r.stderr);
     assert.equal(r.stdout, `pid ${r.pid} args -regtest -m\n`);
+  });
+
+  it('gives V8 one background thread fewer than the CPUs this process may use (1 to 4)', () => {
+    // The fake node prints its Node options (the arguments before the boot module) instead of running anything.
+    const dir = tempDir();
+    const fake = path.join(dir, 'node');
+    fs.writeFileSync(fake, '#!/bin/sh\necho "$1 $2 $3"\n', { mode: 0o755 });
+    const expected = Math.min(4, Math.max(1, os.availableParallelism() - 1));
+    for (const name of ['smithcoind', 'smithcoin-cli']) {
+      const r = run(bin(name), ['-version'], { SMITHCOIN_NODE: fake });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `--no-warnings --experimental-vm-modules --v8-pool-size=${expected}\n`);
+    }
+    // Pinned to one CPU (taskset, util-linux, sets the affinity the launcher counts), V8 still gets a thread.
+    const pinned = spawnSync('taskset', ['-c', '0', bin('smithcoind'), '-version'], { env: { ...process.env, SMITHCOIN_NODE: fake }, encoding: 'utf8' });
+    assert.equal(pinned.error, undefined);
+    assert.equal(pinned.stdout, '--no-warnings --experimental-vm-modules --v8-pool-size=1\n');
   });
 
   it('smithcoin -m node reaches smithcoin-node or fails as Core does', () => {

@@ -154,8 +154,10 @@ export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, 
     };
   };
   // Joined even when the block already failed: no check may outlive the call. With nothing handed to the pool the
-  // result is ready now (a block of coinbases, or scripts run inline), and no promise is made for it.
-  return scripts?.hasPoolWork() ? scripts.complete().then(finish) : finish(undefined);
+  // result is ready now, and no promise is made for it: scripts ran inline, or the few checks kept back from the
+  // pool run here, after the loop as the pool's would (a failure of the block found there comes first).
+  if (scripts?.hasPoolWork()) return scripts.complete().then(finish);
+  return finish(scripts !== undefined && state.isValid() ? scripts.verifyRemaining() : undefined);
 }
 
 /**

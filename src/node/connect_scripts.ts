@@ -2,7 +2,8 @@
 // consult the script-execution cache, then verify inline (-par=1) or hand the transaction to the worker pool.
 // A first chunk goes to the pool while the block is still being connected, so a worker starts early; the rest goes
 // in one part per worker when the transaction loop ends (each message may wake a thread: fewer is cheaper), and the
-// caller joins them with complete() before it returns.
+// caller joins them with complete() before it returns. A block with fewer inputs to check than the first chunk
+// holds sends nothing: the caller verifies them with verifyRemaining() after the loop.
 import type { Transaction, TxOut } from '../primitives/transaction.js';
 import { type PostedBatch, type ScriptCheckQueue, type TxScriptResult, makeScriptCheckJob, splitByWeight, verifyTransactionScripts } from '../script/check_queue.js';
 import { ScriptError, scriptErrorString } from '../script/script_error.js';
@@ -145,9 +146,26 @@ export class BlockScriptChecks {
     this.chunks.push({ items, posted });
   }
 
-  /** Whether any jobs went, or are about to go, to the pool: only then must complete() be awaited. */
+  /**
+   * Whether jobs went to the pool: only then must complete() be awaited. A block whose checks never filled the
+   * first chunk keeps them for verifyRemaining(): a message, a wake-up and a join cost more than they save there.
+   */
   hasPoolWork(): boolean {
-    return this.chunks.length > 0 || this.current.length > 0;
+    return this.chunks.length > 0;
+  }
+
+  /**
+   * Verifies, here and now, the jobs kept back when nothing went to the pool (see hasPoolWork), after the
+   * transaction loop as the pool's results would come: an earlier failure of the block still comes first.
+   */
+  verifyRemaining(): ScriptFailure | undefined {
+    if (this.chunks.length > 0) throw new Error('verifyRemaining: jobs went to the pool; complete() joins them');
+    for (const { tx, spent, entry } of this.takeCurrent()) {
+      const result = this.verifyHere(tx, spent);
+      if (result.error !== ScriptError.SCRIPT_ERR_OK) return scriptFailure(tx, result);
+      if (entry !== undefined) this.opts.cache!.scriptExecutionCache.insert(entry);
+    }
+    return undefined;
   }
 
   /**

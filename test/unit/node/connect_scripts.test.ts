@@ -123,6 +123,34 @@ describe('connectBlock script checks', () => {
     assert.deepEqual(summary(r3), summary(r1));
   });
 
+  it('keeps a block with fewer checks than the first chunk from the pool: verified here, at once, with the same results', async () => {
+    const { chain, utxos } = await funded(1);
+    const txs = spendEach(chain, utxos);
+    let posts = 0;
+    const counting = Object.create(queue) as ScriptCheckQueue;
+    counting.post = (...args) => {
+      posts++;
+      return queue.post(...args);
+    };
+    const valid = chain.makeBlock(txs);
+    const inline = await connectBlock(valid.block, valid.index, chain.view.clone(), { params: chain.params });
+    const kept = connectBlock(valid.block, valid.index, chain.view.clone(), { params: chain.params, scriptQueue: counting });
+    assert.ok(!(kept instanceof Promise), 'a promise for a block that sent nothing to the pool');
+    assert.deepEqual(summary(kept), summary(inline));
+    const bad = [...txs];
+    bad[2] = tamper(txs[2]!);
+    const invalid = chain.makeBlock(bad);
+    const failed = connectBlock(invalid.block, invalid.index, chain.view.clone(), { params: chain.params, scriptQueue: counting });
+    assert.ok(!(failed instanceof Promise));
+    assert.equal(state(failed).getDebugMessage(), scriptFailureDebug(bad[2]!, 0));
+    assert.equal(posts, 0);
+    // One input more than the first chunk holds, and the pool is used.
+    const pooled = connectBlock(valid.block, valid.index, chain.view.clone(), { params: chain.params, scriptQueue: counting, scriptChunkInputs: txs.length - 1 });
+    assert.ok(pooled instanceof Promise);
+    assert.deepEqual(summary(await pooled), summary(inline));
+    assert.ok(posts > 0);
+  });
+
   it('prefers an earlier non-script failure (bad-cb-amount) over a queued script failure, as Core', async () => {
     const { chain, utxos } = await funded(1);
     const { block, index } = chain.makeBlock([tamper(chain.spend([utxos[0]!], ['p2tr']))], { coinbaseExtra: 1n });

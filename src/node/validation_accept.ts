@@ -161,7 +161,8 @@ export function testBlockValidity(cm: ChainstateManager, block: Block, opts: { c
     return state;
   }
   const consensus = cm.params.consensus;
-  if (!checkBlock(block, state, consensus, { ...cm.checkBlockOptions, checkPow: opts.checkPow, checkMerkleRoot: opts.checkMerkleRoot })) return state;
+  const checkOpts = { checkPow: opts.checkPow, checkMerkleRoot: opts.checkMerkleRoot, checkSignetSolution: cm.checkBlockOptions.checkSignetSolution };
+  if (!checkBlock(block, state, consensus, checkOpts)) return state;
   if (!contextualCheckBlockHeader(block.header, state, tip, consensus, cm.clock.now())) return state;
   if (!contextualCheckBlock(block, state, tip, consensus)) return state;
   const dummy = new BlockIndex(block.header, tip);

@@ -121,14 +121,24 @@ interface Native {
   decodeEmpty(f: Uint8Array): object;
 }
 
-/** The native codec with the benchmark schema loaded, or null when the addon or capnp is missing. */
+/** The capnp to run: $CAPNP_EXECUTABLE, else the one the build found (js/bench_config.json), else capnp on PATH. */
+function capnpExecutable(): string {
+  const fromEnv = process.env['CAPNP_EXECUTABLE'];
+  if (fromEnv) return fromEnv;
+  const configFile = new URL('../bench_config.json', import.meta.url);
+  if (!fs.existsSync(configFile)) return 'capnp';
+  const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as { capnpExecutable?: string };
+  return config.capnpExecutable || 'capnp';
+}
+
+/** The native codec with the benchmark schema loaded, or null when the addon is missing. */
 function openNative(): Native | null {
   const addonPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'native', 'capnp.node');
   if (!fs.existsSync(addonPath)) return null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ipc-codec-bench-'));
   try {
     fs.writeFileSync(path.join(dir, 'bench.capnp'), SCHEMA);
-    const res = spawnSync(process.env['CAPNP_EXECUTABLE'] || 'capnp', ['compile', '-o-', `--src-prefix=${dir}`, path.join(dir, 'bench.capnp')]);
+    const res = spawnSync(capnpExecutable(), ['compile', '-o-', `--src-prefix=${dir}`, path.join(dir, 'bench.capnp')]);
     if (res.status !== 0) throw new Error(`capnp compile failed: ${res.stderr?.toString() ?? res.error}`);
     const addon = createRequire(import.meta.url)(addonPath) as Addon;
     const codec = new addon.Codec();

@@ -120,6 +120,14 @@ export interface CheckBlockOptions {
 }
 
 /**
+ * CheckBlock's options with proof of work and merkle root switched as given and the node's signet check kept: built
+ * field by field, so every caller's options have one shape.
+ */
+export function checkBlockOptionsWith(base: Pick<CheckBlockOptions, 'checkSignetSolution'> | undefined, checkPow: boolean, checkMerkleRoot: boolean): CheckBlockOptions {
+  return { checkPow, checkMerkleRoot, checkSignetSolution: base?.checkSignetSolution };
+}
+
+/**
  * Transaction lists that passed CheckBlock's checks after the merkle root. Those read nothing but the (frozen) list,
  * so a block built on the same list (a template, then the solved block) passes them again without re-running them.
  */

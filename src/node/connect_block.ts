@@ -11,7 +11,7 @@
 // synchronously, in Core's order.
 // The caller then does what Core does next: write the undo data, raise the index to BLOCK_VALID_SCRIPTS.
 import { moneyRange } from '../consensus/amount.js';
-import { type CheckBlockOptions, checkBlock } from '../consensus/block_check.js';
+import { type CheckBlockOptions, checkBlock, checkBlockOptionsWith } from '../consensus/block_check.js';
 import { MAX_BLOCK_SIGOPS_COST } from '../consensus/consensus.js';
 import type { ConsensusParams } from '../consensus/params.js';
 import { getBlockSubsidy } from '../consensus/subsidy.js';
@@ -108,8 +108,7 @@ export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, 
   const justCheck = ctx.justCheck ?? false;
 
   // Checked again in case an older version stored a bad block.
-  const checkOpts: CheckBlockOptions = { checkPow: !justCheck, checkMerkleRoot: !justCheck, checkSignetSolution: ctx.checkBlockOptions?.checkSignetSolution };
-  if (!checkBlock(block, state, consensus, checkOpts)) {
+  if (!checkBlock(block, state, consensus, checkBlockOptionsWith(ctx.checkBlockOptions, !justCheck, !justCheck))) {
     if (state.getResult() === BlockValidationResult.BLOCK_MUTATED) {
       // Blocks are stored only after these checks, so this is disk or memory corruption.
       ctx.fatalError?.(CORRUPT_BLOCK);

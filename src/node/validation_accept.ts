@@ -1,7 +1,7 @@
 // Accepting headers and blocks into the block index (Core's AcceptBlockHeader, AcceptBlock, ProcessNewBlock's checks,
 // ReceivedBlockTransactions) and TestBlockValidity.
 import type { MaybePromise } from '../util/maybe_async.js';
-import { checkBlock, checkBlockHeader, contextualCheckBlock, contextualCheckBlockHeader } from '../consensus/block_check.js';
+import { checkBlock, checkBlockHeader, checkBlockOptionsWith, contextualCheckBlock, contextualCheckBlockHeader } from '../consensus/block_check.js';
 import { BuriedDeployment, deploymentActiveAt } from '../consensus/params.js';
 import { BlockValidationResult, BlockValidationState } from '../consensus/validation.js';
 import type { Block, BlockHeader } from '../primitives/block.js';
@@ -161,8 +161,7 @@ export function testBlockValidity(cm: ChainstateManager, block: Block, opts: { c
     return state;
   }
   const consensus = cm.params.consensus;
-  const checkOpts = { checkPow: opts.checkPow, checkMerkleRoot: opts.checkMerkleRoot, checkSignetSolution: cm.checkBlockOptions.checkSignetSolution };
-  if (!checkBlock(block, state, consensus, checkOpts)) return state;
+  if (!checkBlock(block, state, consensus, checkBlockOptionsWith(cm.checkBlockOptions, opts.checkPow, opts.checkMerkleRoot))) return state;
   if (!contextualCheckBlockHeader(block.header, state, tip, consensus, cm.clock.now())) return state;
   if (!contextualCheckBlock(block, state, tip, consensus)) return state;
   const dummy = new BlockIndex(block.header, tip);

@@ -203,20 +203,13 @@ export function scriptNumEncode(value: number): Uint8Array {
     return one;
   }
   const neg = value < 0;
-  const abs = neg ? -value : value;
+  // At most 7 bytes of magnitude (a safe integer) and a sign byte.
+  const out = new Uint8Array(9);
   let size = 0;
-  for (let rest = abs; rest > 0; rest = Math.floor(rest / 256)) size++;
-  // A top byte with its high bit set needs one more byte for the sign.
-  const top = Math.floor(abs / 256 ** (size - 1));
-  const out = new Uint8Array((top & 0x80) !== 0 ? size + 1 : size);
-  let rest = abs;
-  for (let i = 0; i < size; i++) {
-    out[i] = rest % 256;
-    rest = Math.floor(rest / 256);
-  }
-  if (out.length > size) out[size] = neg ? 0x80 : 0;
+  for (let rest = neg ? -value : value; rest > 0; rest = Math.floor(rest / 256)) out[size++] = rest % 256;
+  if (out[size - 1]! & 0x80) out[size++] = neg ? 0x80 : 0;
   else if (neg) out[size - 1]! |= 0x80;
-  return out;
+  return out.slice(0, size);
 }
 
 /** CScriptNum::getint: the value clamped to the int range. */

@@ -75,8 +75,7 @@ export function restGetUTXOs(ctx: NodeContext, req: HTTPRequest, uriPart: string
   }
   const chainman = restChainman(ctx);
   if (isReply(chainman)) return chainman;
-  // No mempool in this node yet: Core's answer when it is missing.
-  if (query.checkMempool) return restError(HTTPStatus.NOT_FOUND, 'Mempool disabled or instance not found');
+  // checkmempool: the node's mempool holds no transactions yet, so the chainstate's answer is the pool's too.
   const view = chainman.coinsTip();
   const tip = chainman.chain.tip()!;
   const bitmap = new Uint8Array(Math.ceil(outpoints.length / 8));

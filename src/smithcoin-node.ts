@@ -1,4 +1,5 @@
 // Entry point of smithcoin-node: the Smithcoin node daemon with IPC (multiprocess) support.
+import { setupEnvironment } from './common/system.js';
 import { makeNodeInit, startSpawnedProcess } from './init/smithcoin-node.js';
 import { runDaemon } from './node/init_daemon.js';
 
@@ -13,6 +14,7 @@ async function spawned(argv: readonly string[]): Promise<number | undefined> {
   }
 }
 
+setupEnvironment();
 const argv = process.argv.slice(2);
 // A process spawned by another one (`-ipcfd <n>`) only serves its parent.
 const status = await spawned(argv) ?? await runDaemon(makeNodeInit(), argv);

@@ -12,7 +12,7 @@ import { NodeClock } from '../../src/util/time.js';
 
 type Unused = 'readBlock' | 'readRawBlock' | 'readBlockUndo' | 'coinsTip' | 'coinsCursor' | 'flush' | 'invalidateBlock'
   | 'reconsiderBlock' | 'preciousBlock' | 'verifyDB' | 'pruneBlockchain' | 'pruneTarget' | 'calculateCurrentUsage'
-  | 'coinsDbEstimateSize';
+  | 'coinsDbEstimateSize' | 'registerValidationInterface';
 
 function notInFake(name: string): never {
   throw new Error(`${name} is not part of the fake chainstate`);

@@ -2,6 +2,7 @@
 // uses for its block index and chainstate. Calls run on the JS thread: the node's reads are short
 // and batched (getMany), so a thread hop per call would cost more than the read itself.
 #include "block_index.h"
+#include "info_log.h"
 
 #include <napi.h>
 
@@ -180,6 +181,7 @@ public:
             InstanceMethod<&Database::NewIterator>("iterator"),
             InstanceMethod<&Database::ApproximateSize>("approximateSize"),
             InstanceMethod<&Database::CompactRange>("compactRange"),
+            InstanceMethod<&Database::TakeInfoLog>("takeInfoLog"),
             InstanceMethod<&Database::Close>("close"),
         });
     }
@@ -205,6 +207,7 @@ public:
         // a lookup of an absent key (BIP30, a coin not in the set) then mostly reads no table block.
         if (BoolOption(opts, "bloomFilter", true)) m_filter.reset(leveldb::NewBloomFilterPolicy(10));
         options.filter_policy = m_filter.get();
+        options.info_log = m_info_log.get();
         leveldb::DB* db = nullptr;
         leveldb::Status status = leveldb::DB::Open(options, info[0].As<Napi::String>().Utf8Value(), &db);
         if (!status.ok()) ThrowStatus(env, status);
@@ -317,8 +320,19 @@ private:
         db.CompactRange(has_begin ? &begin : nullptr, has_end ? &end : nullptr);
     }
 
+    // takeInfoLog(): LevelDB's log lines since the last call (also after close: the last ones come from shutting down).
+    Napi::Value TakeInfoLog(const Napi::CallbackInfo& info)
+    {
+        std::vector<std::string> lines = ::TakeInfoLog(*m_info_log);
+        Napi::Array out = Napi::Array::New(info.Env(), lines.size());
+        for (size_t i = 0; i < lines.size(); ++i) out.Set(static_cast<uint32_t>(i), Napi::String::New(info.Env(), lines[i]));
+        return out;
+    }
+
     void Close(const Napi::CallbackInfo&) { Shut(); }
 
+    // Declared before the database, so it outlives it: LevelDB logs while it shuts down.
+    InfoLogPtr m_info_log{NewQueuedInfoLog()};
     std::unique_ptr<leveldb::Cache> m_cache;
     std::unique_ptr<const leveldb::FilterPolicy> m_filter;
     std::unique_ptr<leveldb::DB> m_db;

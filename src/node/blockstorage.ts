@@ -14,6 +14,7 @@ import { loadBlockIndexRecords } from './blockstorage_load.js';
 import { BlockIndex } from './chain.js';
 import { BlockStatus } from './disk_block_index.js';
 import { type FlatFilePos, flatFilePosToString } from './flatfile.js';
+import type { DBLog } from './dbwrapper.js';
 import { BlockTreeDB } from './txdb.js';
 import { type BlockUndo, undoChecksum, writeBlockUndo } from './undo.js';
 import { MAX_SIZE } from '../util/serialize.js';
@@ -41,6 +42,8 @@ export interface BlockManagerOptions {
   wipe: boolean;
   log: (msg: string) => void;
   logDebug?: (msg: string) => void;
+  /** The block index database's open lines and LevelDB's own log. */
+  dbLog?: DBLog;
 }
 
 /** Core's -prune=1: prune only when asked through RPC. */
@@ -73,7 +76,7 @@ export class BlockManager {
     this.undo = new FlatFileSeq(opts.blocksDir, 'rev', UNDOFILE_CHUNK_SIZE, this.xorKey, magic);
     this.maxBlockfileSize = opts.fastPrune ? FASTPRUNE_BLOCKFILE_SIZE : MAX_BLOCKFILE_SIZE;
     this.pruneTarget = opts.pruneTarget;
-    this.treeDB = new BlockTreeDB({ path: opts.indexDir ?? path.join(opts.blocksDir, 'index'), cacheBytes: opts.indexCacheBytes, obfuscate: false, wipe: opts.wipe });
+    this.treeDB = new BlockTreeDB({ path: opts.indexDir ?? path.join(opts.blocksDir, 'index'), cacheBytes: opts.indexCacheBytes, obfuscate: false, wipe: opts.wipe, log: opts.dbLog });
     if (opts.wipe) {
       this.treeDB.writeReindexing(true);
       this.blockfilesIndexed = false;

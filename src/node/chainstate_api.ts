@@ -7,6 +7,7 @@ import type { OutPoint } from '../primitives/transaction.js';
 import type { BlockIndex, Chain } from './chain.js';
 import type { Coin } from './coin.js';
 import type { BlockUndo } from './undo.js';
+import type { ValidationInterface } from './validationinterface.js';
 import type { VersionBitsCache } from './versionbits.js';
 
 export interface ProcessBlockResult {
@@ -106,6 +107,8 @@ export interface ChainstateManagerApi {
 
   /** Calls `cb` after each tip change (in order, off the validation path). Returns an unsubscribe function. */
   onTipChanged(cb: (change: TipChange) => void): () => void;
+  /** Subscribes to the validation interface (Core's RegisterValidationInterface). Returns an unsubscribe function. */
+  registerValidationInterface(listener: ValidationInterface): () => void;
   /** Resolves once every validation-interface notification queued so far has been delivered. */
   syncWithValidationInterfaceQueue(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { OutPoint } from '../primitives/transaction.js';
 import { hashToHex, isZero } from '../util/hex.js';
 import type { Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
-import { BlockManager } from './blockstorage.js';
+import { BlockManager, PRUNE_TARGET_MANUAL } from './blockstorage.js';
 import { scanAndUnlinkAlreadyPrunedFiles } from './blockstorage_prune.js';
 import type { BlockIndex } from './chain.js';
 import { CoinsViewCache } from './coins.js';
@@ -58,6 +58,20 @@ export interface LoadChainstateOptions {
   minimumChainWork?: bigint;
   /** -dbbatchsize. */
   batchWriteBytes?: number;
+  /** -maxmempool in bytes: the coins cache may use what the (empty) mempool does not. */
+  maxMempoolBytes?: number;
+}
+
+/** Core's LoadChainstate opening lines: what is verified, the work a chain needs, and pruning. */
+function logValidationSettings(cm: ChainstateManager, opts: LoadChainstateOptions): void {
+  const assumeValid = opts.connectOptions?.assumeValidHash;
+  if (assumeValid !== undefined && !isZero(assumeValid)) cm.log(`Assuming ancestors of block ${hashToHex(assumeValid)} have valid signatures.`);
+  else cm.log('Validating signatures for all blocks.');
+  cm.log(`Setting nMinimumChainWork=${cm.minimumChainWork.toString(16).padStart(64, '0')}`);
+  const defaultWork = opts.params.consensus.minimumChainWork;
+  if (cm.minimumChainWork < defaultWork) opts.logger.warning(`nMinimumChainWork set below default value of ${defaultWork.toString(16).padStart(64, '0')}`);
+  if (opts.pruneTarget === PRUNE_TARGET_MANUAL) cm.log('Block pruning enabled. Use RPC call pruneblockchain(height) to manually prune block and undo files.');
+  else if (opts.pruneTarget > 0) cm.log(`Prune configured to target ${Math.floor(opts.pruneTarget / MiB)} MiB on disk for block and undo files.`);
 }
 
 function loadBlockIndex(cm: ChainstateManager): void {
@@ -155,19 +169,21 @@ function loadChainTip(cm: ChainstateManager): void {
 /** Opens (or creates) the chainstate; with -reindex the block index is wiped and must be rebuilt by importBlocks. */
 export function loadChainstate(opts: LoadChainstateOptions): ChainstateManager {
   const sizes = cacheSizes(opts.dbCacheBytes);
+  const dbLog = { info: (m: string) => opts.logger.info(m), leveldb: (m: string) => opts.logger.debug(LogFlags.LEVELDB, m) };
   const blockman = new BlockManager({
     blocksDir: opts.blocksDir ?? path.join(opts.dataDir, 'blocks'), indexDir: path.join(opts.dataDir, 'blocks', 'index'),
     params: opts.params, indexCacheBytes: sizes.blockTreeDB,
     useXor: opts.useXor, fastPrune: opts.fastPrune, pruneTarget: opts.pruneTarget, wipe: opts.reindex,
-    log: (m) => opts.logger.info(m), logDebug: (m) => opts.logger.debug(LogFlags.BLOCKSTORAGE, m),
+    log: (m) => opts.logger.info(m), logDebug: (m) => opts.logger.debug(LogFlags.BLOCKSTORAGE, m), dbLog,
   });
   const connector = opts.connector ?? new ChainstateBlockConnector(opts.connectOptions ?? { params: opts.params });
   const cm = new ChainstateManager(blockman, {
     params: opts.params, clock: opts.clock, logger: opts.logger, connector, coinsCacheBytes: sizes.coinsCache,
-    maxTipAge: opts.maxTipAge, minimumChainWork: opts.minimumChainWork, checkBlockOptions: opts.connectOptions?.checkBlockOptions,
+    maxTipAge: opts.maxTipAge, minimumChainWork: opts.minimumChainWork, maxMempoolBytes: opts.maxMempoolBytes, checkBlockOptions: opts.connectOptions?.checkBlockOptions,
   });
   if (connector instanceof ChainstateBlockConnector) connector.chainman = cm;
   try {
+    logValidationSettings(cm, opts);
     loadBlockIndex(cm);
     if (blockman.blockIndex.size > 0 && !blockman.lookup(hashToHex(opts.params.consensus.hashGenesisBlock))) {
       throw new ChainstateLoadError('Incorrect or no genesis block found. Wrong datadir for network?');
@@ -176,8 +192,10 @@ export function loadChainstate(opts: LoadChainstateOptions): ChainstateManager {
       throw new ChainstateLoadError('You need to rebuild the database using -reindex to go back to unpruned mode.  This will redownload the entire blockchain');
     }
     if (blockman.blockfilesIndexed) loadGenesisBlock(cm);
+    // Core's Chainstate::ToString before the coins are opened: no tip yet, and never a snapshot here.
+    cm.log('Initializing chainstate Chainstate [ibd] @ height -1 (null)');
     cm.coinsDB = new CoinsViewDB(
-      { path: path.join(opts.dataDir, 'chainstate'), cacheBytes: sizes.coinsDB, obfuscate: true, wipe: opts.reindex || opts.reindexChainstate },
+      { path: path.join(opts.dataDir, 'chainstate'), cacheBytes: sizes.coinsDB, obfuscate: true, wipe: opts.reindex || opts.reindexChainstate, log: dbLog },
       { batchWriteBytes: opts.batchWriteBytes }, (m) => cm.debug(LogFlags.COINDB, m),
     );
     replayBlocks(cm, cm.coinsDB);
@@ -196,8 +214,11 @@ export function loadChainstate(opts: LoadChainstateOptions): ChainstateManager {
  * What init does with the chainstate (Core's LoadChainstate, VerifyLoadedChainstate, then ImportBlocks on its own
  * thread): returns the chainstate ready for RPC, and the import (reindex, -loadblock, activation) still running.
  */
-export async function startChainstate(opts: LoadChainstateOptions & { checkBlocks: number; checkLevel: number; loadBlockFiles: string[] }): Promise<{ chainman: ChainstateManager; imported: Promise<void> }> {
+export async function startChainstate(
+  opts: LoadChainstateOptions & { checkBlocks: number; checkLevel: number; loadBlockFiles: string[]; initMessage?: (message: string) => void },
+): Promise<{ chainman: ChainstateManager; imported: Promise<void> }> {
   const cm = loadChainstate(opts);
+  opts.initMessage?.('Verifying blocks…');
   try {
     const tip = cm.chain.tip();
     if (tip && !opts.reindex && !opts.reindexChainstate) {
@@ -211,5 +232,6 @@ export async function startChainstate(opts: LoadChainstateOptions & { checkBlock
     cm.close();
     throw e;
   }
+  cm.log('Block index and chainstate loaded');
   return { chainman: cm, imported: importBlocks(cm, opts.loadBlockFiles) };
 }

@@ -29,7 +29,20 @@ export interface DBParams {
   maxFileSize?: number;
   /** Compact everything once opened (Core's -forcecompactdb). */
   forceCompact?: boolean;
+  /** Where Core's open lines go; LevelDB's own lines go to `leveldb` (Core's -debug=leveldb). */
+  log?: DBLog;
 }
+
+export interface DBLog {
+  info(message: string): void;
+  leveldb(message: string): void;
+}
+
+const SILENT: DBLog = { info: () => {}, leveldb: () => {} };
+
+/** LevelDB's max_open_files default; Core keeps it on 64-bit systems, this binding opens at most 64. */
+const LEVELDB_DEFAULT_OPEN_FILES = 1000;
+const MAX_OPEN_FILES = 64;
 
 /** XORs `data` in place with `key` repeated from offset 0, as Core's Obfuscation does for a value. */
 export function xorObfuscate(data: Uint8Array, key: Uint8Array): Uint8Array {
@@ -144,21 +157,31 @@ export class DBWrapper {
   private key8: Uint8Array = new Uint8Array(OBFUSCATION_KEY_SIZE);
   /** True when this open wrote a new obfuscation key (Core logs "Wrote new obfuscation key"). */
   readonly createdObfuscationKey: boolean = false;
+  private readonly log: DBLog;
 
   constructor(params: DBParams) {
     const addon = leveldbAddon;
     if (addon === null) throw new DbWrapperError('LevelDB is not available: this build has no leveldb addon (configure found no LevelDB)');
+    this.log = params.log ?? SILENT;
     fs.mkdirSync(params.path, { recursive: true });
+    this.log.leveldb(`LevelDB using max_open_files=${MAX_OPEN_FILES} (default=${LEVELDB_DEFAULT_OPEN_FILES})`);
+    this.log.info(`Opening LevelDB in ${params.path}`);
     this.db = guard(() => new addon.Database(params.path, {
       createIfMissing: true,
       paranoidChecks: true,
-      maxOpenFiles: 64,
+      maxOpenFiles: MAX_OPEN_FILES,
       cacheSize: Math.floor(params.cacheBytes / 2),
       writeBufferSize: Math.floor(params.cacheBytes / 4),
       maxFileSize: params.maxFileSize,
     }));
     try {
-      if (params.forceCompact) this.compactFull();
+      this.drainInfoLog();
+      this.log.info('Opened LevelDB successfully');
+      if (params.forceCompact) {
+        this.log.info(`Starting database compaction of ${params.path}`);
+        this.compactFull();
+        this.log.info(`Finished database compaction of ${params.path}`);
+      }
       const stored = this.readRaw(OBFUSCATION_KEY_KEY);
       if (stored !== null) {
         this.key8 = DBWrapper.parseObfuscationKey(stored);
@@ -168,9 +191,11 @@ export class DBWrapper {
         this.write(OBFUSCATION_KEY_KEY, new ByteWriter(9).writeVarBytes(fresh).toBytes());
         this.key8 = fresh;
         this.createdObfuscationKey = true;
+        this.log.info(`Wrote new obfuscation key for ${params.path}: ${this.obfuscationKeyHex}`);
       }
+      this.log.info(`Using obfuscation key for ${params.path}: ${this.obfuscationKeyHex}`);
     } catch (err) {
-      this.db.close();
+      this.close();
       throw err;
     }
   }
@@ -229,6 +254,12 @@ export class DBWrapper {
 
   writeBatch(batch: DBBatch, sync = false): void {
     guard(() => this.db.write(batch.keys, batch.values, sync));
+    // A write may start a compaction, which logs from LevelDB's thread; what it logged so far goes out now.
+    this.drainInfoLog();
+  }
+
+  private drainInfoLog(): void {
+    for (const line of this.db.takeInfoLog()) this.log.leveldb(line);
   }
 
   newBatch(): DBBatch {
@@ -256,6 +287,7 @@ export class DBWrapper {
 
   compactRange(begin: Uint8Array | null, end: Uint8Array | null): void {
     guard(() => this.db.compactRange(begin, end));
+    this.drainInfoLog();
   }
 
   compactFull(): void {
@@ -264,5 +296,6 @@ export class DBWrapper {
 
   close(): void {
     this.db.close();
+    this.drainInfoLog();
   }
 }

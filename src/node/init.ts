@@ -12,6 +12,8 @@ import { PidFile } from './init_files.js';
 import { appInitIpc, shutdownIpc, type NodeIpcState } from './init_ipc.js';
 import { blockNotify, shutdownNotify, startupNotify } from './init_notify.js';
 import { registerNodeRPCCommands } from './init_rpc.js';
+import { FeeDeltaMempool } from './fee_delta_mempool.js';
+import { MempoolArgsError, readRelayFeeArgs } from './mempool_args.js';
 import { MiningOptionsError, readMiningArgs, type BlockCreateOptions } from './miner_options.js';
 import type { MiningService } from './miner_service.js';
 import { appInitServers, type RPCServers } from './init_servers.js';
@@ -69,6 +71,14 @@ function validHostPort(spec: string): boolean {
   return n >= 1 && n <= 65535;
 }
 
+/** Core's step 12 opening lines: the block tree and the active height. */
+function logChainSummary(ctx: NodeContext): void {
+  const chainman = ctx.chainman;
+  if (chainman === undefined) return;
+  ctx.logger.info(`block tree size = ${chainman.blockIndex.size}`);
+  ctx.logger.info(`nBestHeight = ${chainman.chain.tip()?.height ?? -1}`);
+}
+
 /** Core's AppInitMain; false after reporting the init error. */
 export async function appInitMain(state: NodeInitState): Promise<boolean> {
   const { ctx, ui } = state;
@@ -94,7 +104,14 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
     if (e instanceof MiningOptionsError) return ui.initError(e.message);
     throw e;
   }
-  state.mining = registerNodeRPCCommands(ctx, miningArgs);
+  try {
+    ctx.relayFees = readRelayFeeArgs(args, (m) => logger.info(m));
+  } catch (e) {
+    if (e instanceof MempoolArgsError) return ui.initError(e.message);
+    throw e;
+  }
+  const mempool = new FeeDeltaMempool((m) => logger.info(m));
+  state.mining = registerNodeRPCCommands(ctx, miningArgs, mempool);
   if (!checkHostPortOptions(args, ui)) return false;
   if (args.getBoolArg('-server', false)) {
     ui.connectInitMessage((m) => ctx.rpcTable.setWarmupStatus(m));
@@ -107,6 +124,8 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
   if (!await appInitIpc(state, { ctx, ui, miningService: state.mining, rpc })) return false;
   state.chainstate = await state.loadChainstate(ctx, { initMessage: (m) => ui.initMessage(m), initError: (m) => ui.initError(m) });
   if (state.chainstate === undefined) return false;
+  ctx.chainman?.registerValidationInterface(mempool);
+  logChainSummary(ctx);
   if (ctx.shutdown.requested) {
     logger.info('Shutdown requested. Exiting.');
     return false;

@@ -2,31 +2,22 @@
 // Options of subsystems that do not exist yet are accepted all the same, as Core accepts them, so that a
 // smithcoin.conf written for Core starts this node. This file has the general and connection options;
 // init_args_debug.ts the debugging, relay, mining and RPC ones.
-import os from 'node:os';
 import { ArgsFlags, OptionsCategory, setupHelpOptions, type ArgsManager } from '../common/args.js';
 import { CONF_FILENAME, SETTINGS_FILENAME } from '../common/args.js';
 import { baseChainParams, createChainParams, type ChainType } from '../kernel/chainparams.js';
 import { addLoggingArgs } from '../util/logging_args.js';
 import type { Logger } from '../util/logging.js';
+import { defaultDbCache, MIN_DB_CACHE } from './validation_args.js';
 import { addDebugArgs, addRpcArgs, addRelayAndMiningArgs, setupChainParamsBaseOptions } from './init_args_debug.js';
 
 export const PID_FILENAME = 'smithcoind.pid';
 export const DEFAULT_DAEMON = false;
 export const DEFAULT_DAEMONWAIT = false;
 const MiB = 1024 * 1024;
-/** Core's DEFAULT_KERNEL_CACHE and the larger default it picks on 64-bit machines with 4 GiB of RAM or more. */
-const DEFAULT_DB_CACHE = 450 * MiB;
-const HIGH_DEFAULT_DBCACHE = 1024 * MiB;
-const MIN_DB_CACHE = 4 * MiB;
 export const MAX_ADDNODE_CONNECTIONS = 8;
 export const DEFAULT_MAX_PEER_CONNECTIONS = 125;
 const MAX_PRIVATE_BROADCAST_CONNECTIONS = 64;
 export const DEFAULT_LISTEN = true;
-
-/** Core's GetDefaultDBCache. */
-export function defaultDbCache(): number {
-  return os.totalmem() >= 4 * 1024 * MiB ? HIGH_DEFAULT_DBCACHE : DEFAULT_DB_CACHE;
-}
 
 /** A consensus hash as Core's uint256::GetHex prints it. */
 function displayHex(hash: Uint8Array): string {

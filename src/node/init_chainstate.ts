@@ -4,11 +4,11 @@
 import os from 'node:os';
 import { ScriptCheckQueue } from '../script/check_queue.js';
 import type { NodeContext } from './context.js';
-import { ChainstateLoadError, startChainstate } from './chainstate_load.js';
+import { cacheSizes, ChainstateLoadError, startChainstate } from './chainstate_load.js';
 import { scriptCheckWorkerCount } from './connect_scripts.js';
 import { ValidationCache, validationCacheBytesFromArg } from './script_cache.js';
 import type { ChainstateManager } from './validation.js';
-import { ChainstateArgsError, chainstateOptionsFromArgs } from './validation_args.js';
+import { ChainstateArgsError, chainstateOptionsFromArgs, dbCacheBytes, maxMempoolBytes } from './validation_args.js';
 
 export interface LoadChainstateHooks {
   /** Core's uiInterface.InitMessage: shown to RPC clients as the warm-up status. */
@@ -23,9 +23,22 @@ export interface ChainstateHandle {
   close(): Promise<void>;
 }
 
+const MiB = 1024 * 1024;
+
+/** Core's "Cache configuration:" lines: how -dbcache is split, and the mempool's share the coins may borrow. */
+function logCacheConfiguration(ctx: NodeContext): void {
+  const sizes = cacheSizes(dbCacheBytes(ctx.args));
+  const mib = (bytes: number): string => (bytes / MiB).toFixed(1);
+  ctx.logger.info('Cache configuration:');
+  ctx.logger.info(`* Using ${mib(sizes.blockTreeDB)} MiB for block index database`);
+  ctx.logger.info(`* Using ${mib(sizes.coinsDB)} MiB for chain state database`);
+  ctx.logger.info(`* Using ${mib(sizes.coinsCache)} MiB for in-memory UTXO set (plus up to ${mib(maxMempoolBytes(ctx.args))} MiB of unused mempool space)`);
+}
+
 /** Loads the chainstate into ctx.chainman; undefined after an init error. */
 export async function loadChainstate(ctx: NodeContext, hooks: LoadChainstateHooks): Promise<ChainstateHandle | undefined> {
   const { args, logger } = ctx;
+  logCacheConfiguration(ctx);
   const sigCacheMiB = args.getIntArg('-maxsigcachesize');
   const cacheBytes = validationCacheBytesFromArg(sigCacheMiB === undefined ? undefined : Number(sigCacheMiB));
   const validationCache = new ValidationCache(cacheBytes.scriptExecutionCacheBytes, cacheBytes.signatureCacheBytes);
@@ -38,7 +51,7 @@ export async function loadChainstate(ctx: NodeContext, hooks: LoadChainstateHook
   let started: Awaited<ReturnType<typeof startChainstate>>;
   try {
     const opts = chainstateOptionsFromArgs(args, { params: ctx.chainParams, clock: ctx.clock, logger, connect: { scriptQueue, validationCache } });
-    started = await startChainstate(opts);
+    started = await startChainstate({ ...opts, initMessage: (m) => hooks.initMessage(m) });
   } catch (e) {
     await scriptQueue?.close();
     if (!(e instanceof ChainstateArgsError || e instanceof ChainstateLoadError)) throw e;

@@ -130,6 +130,7 @@ function initRPCAuthentication(args: ArgsManager, logger: Logger): RPCAuth | und
       rpcwhitelist: args.getArgs('-rpcwhitelist'),
       rpcwhitelistdefault: args.getBoolArg('-rpcwhitelistdefault'),
       datadir: args.getDataDirNet(),
+      cookiePerms: perms === undefined ? undefined : COOKIE_PERMS[perms],
       log: { info: (m) => logger.info(m), warning: (m) => logger.warning(m) },
     });
   } catch (err) {
@@ -137,6 +138,5 @@ function initRPCAuthentication(args: ArgsManager, logger: Logger): RPCAuth | und
     logger.error(`Unable to write the RPC authentication cookie: ${(err as Error).message}`);
     return undefined;
   }
-  if (auth.cookiePath !== undefined && perms !== undefined) fs.chmodSync(auth.cookiePath, COOKIE_PERMS[perms]!);
   return auth;
 }

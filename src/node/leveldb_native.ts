@@ -42,6 +42,8 @@ export interface LevelDBDatabase {
   approximateSize(begin: Uint8Array, end: Uint8Array): number;
   /** null bounds mean the start or the end of the key space. */
   compactRange(begin: Uint8Array | null, end: Uint8Array | null): void;
+  /** LevelDB's info log since the last call (it writes no LOG file); also after close. */
+  takeInfoLog(): string[];
   /** Closes the iterators still open, then the database; idempotent. */
   close(): void;
 }

@@ -24,7 +24,10 @@ export interface NodeDBParams extends DBParams {
 }
 
 function openDB(params: NodeDBParams): DBWrapper {
-  if (params.wipe) fs.rmSync(params.path, { recursive: true, force: true });
+  if (params.wipe) {
+    params.log?.info(`Wiping LevelDB in ${params.path}`);
+    fs.rmSync(params.path, { recursive: true, force: true });
+  }
   return new DBWrapper(params);
 }
 

@@ -26,7 +26,7 @@ import { activateBestChain, candidateLess, chainTips, pruneBlockIndexCandidates 
 import { acceptBlock, processNewBlockHeaders, testBlockValidity } from './validation_accept.js';
 import { FlushStateMode, flushStateToDisk, pruneBlockchain } from './validation_flush.js';
 import { invalidateBlock, preciousBlock, reconsiderBlock } from './validation_invalidate.js';
-import { ValidationSignals } from './validationinterface.js';
+import { ValidationSignals, type ValidationInterface } from './validationinterface.js';
 import { verifyDB } from './verifydb.js';
 
 /** Core's DEFAULT_MAX_TIP_AGE: a tip older than a day means we are still catching up. */
@@ -65,6 +65,8 @@ export interface ChainstateManagerOptions {
   maxTipAge?: number;
   /** -minimumchainwork. */
   minimumChainWork?: bigint;
+  /** -maxmempool in bytes: the mempool's unused allowance goes to the coins cache (the node's pool is empty). */
+  maxMempoolBytes?: number;
   /** The signet block solution check, required on signet (CheckBlock throws without it there). */
   checkBlockOptions?: Pick<CheckBlockOptions, 'checkSignetSolution'>;
 }
@@ -100,6 +102,7 @@ export class ChainstateManager implements ChainstateManagerApi {
   readonly logger: Logger;
   readonly connector: BlockConnector;
   readonly coinsCacheBytes: number;
+  readonly maxMempoolBytes: number;
   readonly maxTipAge: number;
   readonly minimumChainWork: bigint;
   readonly checkBlockOptions: Pick<CheckBlockOptions, 'checkSignetSolution'>;
@@ -110,6 +113,7 @@ export class ChainstateManager implements ChainstateManagerApi {
     this.logger = opts.logger;
     this.connector = opts.connector;
     this.coinsCacheBytes = opts.coinsCacheBytes;
+    this.maxMempoolBytes = Math.max(0, opts.maxMempoolBytes ?? 0);
     this.maxTipAge = opts.maxTipAge ?? DEFAULT_MAX_TIP_AGE;
     this.minimumChainWork = opts.minimumChainWork ?? 0n;
     this.checkBlockOptions = opts.checkBlockOptions ?? {};
@@ -305,6 +309,10 @@ export class ChainstateManager implements ChainstateManagerApi {
 
   onTipChanged(cb: (change: TipChange) => void): () => void {
     return this.signals.register({ updatedBlockTip: (tip, _fork, initialDownload) => cb({ tip, initialDownload }) });
+  }
+
+  registerValidationInterface(listener: ValidationInterface): () => void {
+    return this.signals.register(listener);
   }
 
   syncWithValidationInterfaceQueue(): Promise<void> {

@@ -1,6 +1,7 @@
 // The chainstate's command-line options as Core's init reads them (-dbcache, -prune, -fastprune, -blocksxor,
 // -reindex, -reindex-chainstate, -maxtipage, -minimumchainwork, -assumevalid, -dbbatchsize, -checkblocks,
 // -checklevel, -loadblock), turned into LoadChainstateOptions.
+import os from 'node:os';
 import type { ArgsManager } from '../common/args.js';
 import type { ChainParams } from '../kernel/chainparams.js';
 import { hexToHash } from '../util/hex.js';
@@ -12,9 +13,15 @@ import { DEFAULT_MAX_TIP_AGE } from './validation.js';
 import type { ConnectorOptions } from './validation_connector.js';
 
 const MiB = 1024 * 1024;
-/** Core's DEFAULT_DB_CACHE (450 MiB) and MIN_DB_CACHE (4 MiB). */
+/** Core's DEFAULT_DB_CACHE (450 MiB), the larger default it picks on 64-bit machines with 4 GiB of RAM or more, and MIN_DB_CACHE. */
 export const DEFAULT_DB_CACHE = 450 * MiB;
+const HIGH_DEFAULT_DBCACHE = 1024 * MiB;
 export const MIN_DB_CACHE = 4 * MiB;
+
+/** Core's GetDefaultDBCache. */
+export function defaultDbCache(): number {
+  return os.totalmem() >= 4 * 1024 * MiB ? HIGH_DEFAULT_DBCACHE : DEFAULT_DB_CACHE;
+}
 /** Core's DEFAULT_CHECKBLOCKS and DEFAULT_CHECKLEVEL. */
 export const DEFAULT_CHECKBLOCKS = 6;
 export const DEFAULT_CHECKLEVEL = 3;
@@ -30,10 +37,18 @@ export interface ChainstateStartOptions extends LoadChainstateOptions {
   loadBlockFiles: string[];
 }
 
+/** Core's DEFAULT_MAX_MEMPOOL_SIZE_MB. */
+export const DEFAULT_MAX_MEMPOOL_SIZE_MB = 300;
+
+/** -maxmempool in bytes (megabytes of 1,000,000 bytes, as Core counts them). */
+export function maxMempoolBytes(args: ArgsManager): number {
+  return Number(args.getIntArg('-maxmempool', BigInt(DEFAULT_MAX_MEMPOOL_SIZE_MB))) * 1_000_000;
+}
+
 /** -dbcache in bytes (Core's CalculateDbCacheBytes): MiB, at least 4 MiB. */
 export function dbCacheBytes(args: ArgsManager): number {
   const mib = args.getIntArg('-dbcache');
-  if (mib === undefined) return DEFAULT_DB_CACHE;
+  if (mib === undefined) return defaultDbCache();
   return Math.max(MIN_DB_CACHE, Number(mib < 0n ? 0n : mib) * MiB);
 }
 
@@ -60,6 +75,7 @@ export function chainstateOptionsFromArgs(
     logger: base.logger,
     connectOptions: { ...base.connect, params, assumeValidHash: assumeValid === undefined ? params.consensus.defaultAssumeValid : hexToHash(assumeValid.padStart(64, '0')) },
     dbCacheBytes: dbCacheBytes(args),
+    maxMempoolBytes: maxMempoolBytes(args),
     pruneTarget,
     fastPrune: args.getBoolArg('-fastprune', false),
     useXor: args.getBoolArg('-blocksxor', true),

@@ -26,10 +26,13 @@ const MAX_BLOCK_COINSDB_USAGE_BYTES = 10 * 1024 * 1024;
 
 export enum CoinsCacheSizeState { OK, LARGE, CRITICAL }
 
-/** Core's GetCoinsCacheSizeState: over budget is critical; within 10% (or 10 MiB) of it is large. */
+/**
+ * Core's GetCoinsCacheSizeState: over budget is critical; within 10% (or 10 MiB) of it is large. The budget is the
+ * coins cache's share of -dbcache plus what the mempool leaves unused of -maxmempool: all of it, the pool being empty.
+ */
 export function coinsCacheSizeState(cm: ChainstateManager): CoinsCacheSizeState {
   const size = cm.coinsCache.dynamicMemoryUsage();
-  const total = cm.coinsCacheBytes;
+  const total = cm.coinsCacheBytes + cm.maxMempoolBytes;
   if (size > total) {
     cm.log(`Cache size (${size}) exceeds total space (${total})`);
     return CoinsCacheSizeState.CRITICAL;

@@ -36,14 +36,23 @@ function timingResistantEqual(x: Uint8Array, y: Uint8Array): boolean {
 
 const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
 
-/** Writes "__cookie__:<64 hex>" to a temp file, renames it into place and leaves it owner-only. */
-export function generateAuthCookie(cookiePath: string, log: AuthLog): { user: string; password: string } {
+/** Core's PermsToSymbolicString: "rwxrwxrwx" with "-" for each permission not granted. */
+export function permsToSymbolicString(mode: number): string {
+  return 'rwxrwxrwx'.replace(/./g, (letter, i: number) => (mode & (0o400 >> i) ? letter : '-'));
+}
+
+/**
+ * Writes "__cookie__:<64 hex>" to a temp file and renames it into place, owner-only unless -rpccookieperms
+ * (`perms`) says otherwise, then logs the permissions the file ended up with, as Core does.
+ */
+export function generateAuthCookie(cookiePath: string, log: AuthLog, perms = 0o600): { user: string; password: string } {
   const password = crypto.randomBytes(32).toString('hex');
   const tmp = `${cookiePath}.tmp`;
   fs.writeFileSync(tmp, `${COOKIEAUTH_USER}:${password}`, { mode: 0o600 });
   fs.renameSync(tmp, cookiePath);
-  fs.chmodSync(cookiePath, 0o600);
+  fs.chmodSync(cookiePath, perms);
   log.info(`Generated RPC authentication cookie ${cookiePath}`);
+  log.info(`Permissions used for cookie: ${permsToSymbolicString(fs.statSync(cookiePath).mode)}`);
   return { user: COOKIEAUTH_USER, password };
 }
 
@@ -59,6 +68,8 @@ export interface AuthOptions {
   rpcwhitelistdefault?: boolean;
   /** Where .cookie goes when no -rpcpassword is set. */
   datadir: string;
+  /** The cookie's mode (-rpccookieperms); owner-only by default. */
+  cookiePerms?: number;
   log: AuthLog;
 }
 
@@ -135,7 +146,7 @@ export class RPCAuth {
 function plaintextCredential(options: AuthOptions): { user: string; password: string; cookiePath?: string } {
   if ((options.rpcpassword ?? '') === '') {
     const cookiePath = path.join(options.datadir, COOKIEAUTH_FILE);
-    const cookie = generateAuthCookie(cookiePath, options.log);
+    const cookie = generateAuthCookie(cookiePath, options.log, options.cookiePerms);
     options.log.info('Using random cookie authentication.');
     return { user: cookie.user, password: cookie.password, cookiePath };
   }

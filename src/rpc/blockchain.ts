@@ -6,7 +6,7 @@ import type { NodeContext } from '../node/context.js';
 import { bytesToHex, hashToHex, hexToHash } from '../util/hex.js';
 import { getBool, getInt, getUint32, isNull, parseHashV, parseVerbosity } from './blockchain_args.js';
 import {
-  activeTip, chainAddressParams, ensureChainman, ensureMemPool, lookupBlockOrThrow,
+  activeTip, chainAddressParams, ensureChainman, lookupBlockOrThrow,
 } from './blockchain_context.js';
 import { blockToJSON, blockheaderToJSON, getDifficulty, readRawBlockChecked } from './blockchain_json.js';
 import { Block } from '../primitives/block.js';
@@ -54,13 +54,16 @@ export function getblock(ctx: NodeContext, params: JSONValue[]): JSONValue {
   return blockToJSON({ chainman, addressParams: chainAddressParams(chainman) }, Block.fromBytes(raw), tip, index, txVerbosity);
 }
 
-/** Coins read by gettxout: from the tip's cache, or through the mempool (which this node does not have yet). */
+/**
+ * Coins read by gettxout from the tip's cache. The node's mempool holds no transactions yet (fee deltas only), so
+ * include_mempool=true answers as Core does over an empty mempool: the chainstate's coin, unspent by the pool.
+ */
 export function gettxout(ctx: NodeContext, params: JSONValue[]): JSONValue {
   const chainman = ensureChainman(ctx);
   const txid = parseHashV(params[0], 'txid');
   const n = getUint32(params[1]);
-  const includeMempool = isNull(params[2]) ? true : getBool(params[2]);
-  if (includeMempool) ensureMemPool();
+  // include_mempool is checked; the pool has no transaction to add or spend a coin yet, so it changes nothing.
+  if (!isNull(params[2])) getBool(params[2]);
   const view = chainman.coinsTip();
   const coin = view.getCoin(new OutPoint(hexToHash(txid), n));
   if (coin === undefined) return null;

@@ -40,6 +40,12 @@ function method(spec: Spec): RPCHelpMan {
 }
 
 const examples = (name: string, cli: string, rpc = cli): string => helpExampleCli(name, cli) + helpExampleRpc(name, rpc);
+
+/** gettxout documents "type" before "address" and words it its own way (the result still has address first). */
+function gettxoutScriptPubKeyDoc(): RPCResult[] {
+  const [asm, desc, hex, address, type] = scriptPubKeyDoc();
+  return [asm!, desc!, hex!, { ...type!, description: 'The type, eg pubkeyhash' }, address!];
+}
 const EXAMPLE_HASH = '"00000000c937983704a73af28acdec37b049d214adbda81d7e2a3dd146f6ed09"';
 const NONE: RPCResult = { type: 'NONE', description: '' };
 const WAIT_NOTE = '\nReturns the current block on timeout or exit.\n\nMake sure to use no RPC timeout (bitcoin-cli -rpcclienttimeout=0)';
@@ -197,7 +203,7 @@ export function blockchainCommands(): RPCHelpMan[] {
           { type: 'NUM', key: 'txrate', optional: true, description: 'The average rate of transactions per second in the window. Only returned if "window_interval" is > 0 and if window_tx_count exists.' },
         ],
       },
-      examples: examples('getchaintxstats', ''), handler: getchaintxstats,
+      examples: examples('getchaintxstats', '', '2016'), handler: getchaintxstats,
     }),
     method({
       name: 'getblockstats',
@@ -357,7 +363,7 @@ export function blockchainCommands(): RPCHelpMan[] {
             { type: 'STR_HEX', key: 'bestblock', description: 'The hash of the block at the tip of the chain' },
             { type: 'NUM', key: 'confirmations', description: 'The number of confirmations' },
             { type: 'STR_AMOUNT', key: 'value', description: `The transaction value in ${CURRENCY_UNIT}` },
-            { type: 'OBJ', key: 'scriptPubKey', description: '', inner: scriptPubKeyDoc().map((r) => (r.key === 'type' ? { ...r, description: 'The type, eg pubkeyhash' } : r)) },
+            { type: 'OBJ', key: 'scriptPubKey', description: '', inner: gettxoutScriptPubKeyDoc() },
             { type: 'BOOL', key: 'coinbase', description: 'Coinbase or not' },
           ],
         },

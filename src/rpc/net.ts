@@ -1,15 +1,18 @@
-// Network RPCs that make sense before P2P exists (Core's rpc/net.cpp): getnetworkinfo. Core leaves out the fields
-// of components the node lacks (connection manager, peer manager, mempool), and so does this.
+// Network RPCs that make sense before P2P exists (Core's rpc/net.cpp): getnetworkinfo. Its fields come from the
+// options as Core's init sets them (services, relay, fees); with no peer yet, every count is 0.
 import { BUILD_INFO } from '../clientversion.js';
 import type { ArgsManager } from '../common/args.js';
+import { valueFromAmount } from '../core_io.js';
 import type { NodeContext } from '../node/context.js';
+import { localServices, serviceFlagNames, serviceFlagsHex } from '../node/local_services.js';
+import { DEFAULT_INCREMENTAL_RELAY_FEE, DEFAULT_MIN_RELAY_TX_FEE } from '../node/mempool_args.js';
 import type { JSONObject, JSONValue } from './request.js';
 import type { RPCTable } from './server.js';
 import { RPCHelpMan, registerCommands } from './util.js';
 import { helpExampleCli, helpExampleRpc } from './util_examples.js';
 
 /** Core's PROTOCOL_VERSION. */
-export const PROTOCOL_VERSION = 70016;
+export const PROTOCOL_VERSION = 70017;
 
 /** Core's network names, in enum order (NET_UNROUTABLE and NET_INTERNAL are not listed). */
 const NETWORKS = ['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns'] as const;
@@ -46,6 +49,26 @@ export function networksInfo(args: ArgsManager): JSONValue[] {
   });
 }
 
+/** The services and connection fields of getnetworkinfo, in Core's order. */
+function localInfo(args: ArgsManager): JSONObject {
+  const services = localServices(args);
+  return {
+    localservices: serviceFlagsHex(services),
+    localservicesnames: serviceFlagNames(services),
+    localrelay: !args.getBoolArg('-blocksonly', false),
+    timeoffset: 0,
+    networkactive: args.getBoolArg('-networkactive', true),
+    connections: 0,
+    connections_in: 0,
+    connections_out: 0,
+  };
+}
+
+function relayFeeInfo(ctx: NodeContext): JSONObject {
+  const fees = ctx.relayFees ?? { minRelayFeePerK: DEFAULT_MIN_RELAY_TX_FEE, incrementalRelayFeePerK: DEFAULT_INCREMENTAL_RELAY_FEE };
+  return { relayfee: valueFromAmount(fees.minRelayFeePerK), incrementalfee: valueFromAmount(fees.incrementalRelayFeePerK) };
+}
+
 function getnetworkinfo(): RPCHelpMan {
   return new RPCHelpMan({
     name: 'getnetworkinfo',
@@ -56,16 +79,16 @@ function getnetworkinfo(): RPCHelpMan {
         { type: 'NUM', key: 'version', description: 'the server version' },
         { type: 'STR', key: 'subversion', description: 'the server subversion string' },
         { type: 'NUM', key: 'protocolversion', description: 'the protocol version' },
-        { type: 'STR_HEX', key: 'localservices', optional: true, description: 'the services we offer to the network' },
-        { type: 'ARR', key: 'localservicesnames', optional: true, description: 'the services we offer to the network, in human-readable form', inner: [
+        { type: 'STR_HEX', key: 'localservices', description: 'the services we offer to the network' },
+        { type: 'ARR', key: 'localservicesnames', description: 'the services we offer to the network, in human-readable form', inner: [
           { type: 'STR', key: 'SERVICE_NAME', description: 'the service name' },
         ] },
-        { type: 'BOOL', key: 'localrelay', optional: true, description: 'true if transaction relay is requested from peers' },
-        { type: 'NUM', key: 'timeoffset', optional: true, description: 'the time offset' },
-        { type: 'NUM', key: 'connections', optional: true, description: 'the total number of connections' },
-        { type: 'NUM', key: 'connections_in', optional: true, description: 'the number of inbound connections' },
-        { type: 'NUM', key: 'connections_out', optional: true, description: 'the number of outbound connections' },
-        { type: 'BOOL', key: 'networkactive', optional: true, description: 'whether p2p networking is enabled' },
+        { type: 'BOOL', key: 'localrelay', description: 'true if transaction relay is requested from peers' },
+        { type: 'NUM', key: 'timeoffset', description: 'the time offset' },
+        { type: 'NUM', key: 'connections', description: 'the total number of connections' },
+        { type: 'NUM', key: 'connections_in', description: 'the number of inbound connections' },
+        { type: 'NUM', key: 'connections_out', description: 'the number of outbound connections' },
+        { type: 'BOOL', key: 'networkactive', description: 'whether p2p networking is enabled' },
         { type: 'ARR', key: 'networks', description: 'information per network', inner: [
           { type: 'OBJ', description: '', inner: [
             { type: 'STR', key: 'name', description: `network (${NETWORKS.join(', ')})` },
@@ -75,8 +98,8 @@ function getnetworkinfo(): RPCHelpMan {
             { type: 'BOOL', key: 'proxy_randomize_credentials', description: 'Whether randomized credentials are used' },
           ] },
         ] },
-        { type: 'NUM', key: 'relayfee', optional: true, description: 'minimum relay fee rate for transactions in BTC/kvB' },
-        { type: 'NUM', key: 'incrementalfee', optional: true, description: 'minimum fee rate increment for mempool limiting or replacement in BTC/kvB' },
+        { type: 'NUM', key: 'relayfee', description: 'minimum relay fee rate for transactions in BTC/kvB' },
+        { type: 'NUM', key: 'incrementalfee', description: 'minimum fee rate increment for mempool limiting or replacement in BTC/kvB' },
         { type: 'ARR', key: 'localaddresses', description: 'list of local addresses', inner: [
           { type: 'OBJ', description: '', inner: [
             { type: 'STR', key: 'address', description: 'network address' },
@@ -94,7 +117,9 @@ function getnetworkinfo(): RPCHelpMan {
       version: clientVersionNumber(),
       subversion: ctx.subversion ?? '',
       protocolversion: PROTOCOL_VERSION,
+      ...localInfo(ctx.args),
       networks: networksInfo(ctx.args),
+      ...relayFeeInfo(ctx),
       localaddresses: [],
       warnings: [],
     }),

@@ -45,7 +45,8 @@ OP_TRUE_ADDRESS = "bcrt1qft5p2uhsdcdc3l2ua4ap5qqfg4pjaqlp250x7us7a8qqhrxrxfsqsea
 OP_TRUE_SCRIPT = b"\x00\x20" + hashlib.sha256(b"\x51").digest()
 REGTEST_MAGIC = bytes.fromhex("fabfb5da")
 COINBASE_MATURITY = 100
-SMALL_CACHE_ARGS = ["-dbcache=4", "-dbbatchsize=4096", "-maxtipage=100000000"]
+# -maxmempool=0: the coins cache may otherwise grow into the unused mempool allowance (Core's feature_dbcrash does the same).
+SMALL_CACHE_ARGS = ["-dbcache=4", "-maxmempool=0", "-dbbatchsize=4096", "-maxtipage=100000000"]
 VERIFY_ARGS = ["-dbcache=300", "-maxtipage=100000000"]
 # Texts of a start that found the datadir broken; none may ever appear after a kill.
 BROKEN_DATADIR_TEXTS = ("Corrupted block database detected", "-reindex", "inconsistent state", "Unable to replay")

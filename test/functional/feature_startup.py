@@ -34,6 +34,7 @@ class StartupTest(SmithcoinTestFramework):
     def run_test(self):
         node = self.nodes[0]
         self.check_layout(node)
+        self.check_private_files(node)
         self.check_cookie(node)
         self.check_pid_file(node)
         self.check_debug_log(node)
@@ -49,6 +50,14 @@ class StartupTest(SmithcoinTestFramework):
         # Only blocks, chainstate and wallets as directories: the cache build removes every other entry as a file.
         assert_equal(sorted(p for p in found if p.endswith("/") and p.count("/") == 1), ["blocks/", "chainstate/", "wallets/"])
         assert_equal(os.listdir(node.chain_path / "wallets"), [])
+
+    def check_private_files(self, node):
+        self.log.info("everything the node creates is its owner's only (umask 077, as Core's SetupEnvironment)")
+        shared = [f"{p.relative_to(node.chain_path)} {stat.filemode(p.stat().st_mode)}"
+                  for p in pathlib.Path(node.chain_path).rglob("*") if p.stat().st_mode & 0o077]
+        assert_equal(shared, [])
+        # LevelDB's own log goes to debug.log (-debug=leveldb), as Core routes it: no LOG files in the databases.
+        assert_equal(sorted(p.name for p in pathlib.Path(node.chain_path).rglob("LOG*")), [])
 
     def check_cookie(self, node):
         self.log.info("the cookie is __cookie__:<64 hex>, readable by the owner only")
@@ -68,9 +77,19 @@ class StartupTest(SmithcoinTestFramework):
 
     def check_debug_log(self, node):
         self.log.info("debug.log gets Core's start and stop lines")
+        chainstate = node.chain_path / "chainstate"
         with node.assert_debug_log(["init message: Loading block index…", "init message: Done loading",
-                                    "Using random cookie authentication.", "Generated RPC authentication cookie"]):
+                                    "Using random cookie authentication.", "Generated RPC authentication cookie",
+                                    "Permissions used for cookie: rw-------", "Cache configuration:",
+                                    "* Using 2.0 MiB for block index database", "Validating signatures for all blocks.",
+                                    "Setting nMinimumChainWork=" + "0" * 64, f"Opening LevelDB in {chainstate}",
+                                    "Opened LevelDB successfully", f"Using obfuscation key for {chainstate}: ",
+                                    "Initializing chainstate Chainstate [ibd] @ height -1 (null)",
+                                    "init message: Verifying blocks…", "Block index and chainstate loaded",
+                                    "block tree size = 1", "nBestHeight = 0"],
+                                   unexpected_msgs=["[leveldb]"]):
             self.start_node(0)
+
         with node.assert_debug_log(["Shutdown in progress...", "Shutdown done"]):
             self.stop_node(0)
 

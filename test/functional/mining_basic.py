@@ -277,8 +277,31 @@ class MiningBasicTest(SmithcoinTestFramework):
                                 node.getblockcount() + 1)
         assert_raises_rpc_error(-8, "Block does not exist at specified height", node.getnetworkhashps, 100, -2)
 
-        self.log.info("prioritisetransaction needs the mempool")
-        assert_raises_rpc_error(-33, "Mempool disabled or instance not found", node.prioritisetransaction, "ab" * 32, 0, 1000)
+        self.log.info("prioritisetransaction keeps fee deltas until a block confirms the transaction, as Core's mempool")
+        assert_equal(node.getprioritisedtransactions(), {})
+        with node.assert_debug_log([f"PrioritiseTransaction: {'ab' * 32} (not in mempool) fee += 0.00001, new delta=0.00001"]):
+            assert_equal(node.prioritisetransaction("ab" * 32, 0, 1000), True)
+        assert_equal(node.prioritisetransaction(txid="ab" * 32, fee_delta=500), True)
+        assert_equal(node.getprioritisedtransactions(), {"ab" * 32: {"fee_delta": 1500, "in_mempool": False}})
+        with node.assert_debug_log([f"PrioritiseTransaction: {'ab' * 32} (not in mempool) delta cleared"]):
+            node.prioritisetransaction("ab" * 32, 0, -1500)
+        assert_equal(node.getprioritisedtransactions(), {})
+        # Two deltas, listed in the order of the txids' bytes (Core's map); the mined one goes, the other stays.
+        cb_txid, cb_value = coinbase_of(node, node.getblockhash(5))
+        spend = op_true_spend(cb_txid, 0, cb_value)
+        node.prioritisetransaction(spend.txid_hex(), 0, 7)
+        node.prioritisetransaction("01" + "ff" * 31, 0, 9)
+        assert_equal(list(node.getprioritisedtransactions()), sorted([spend.txid_hex(), "01" + "ff" * 31], key=lambda t: bytes.fromhex(t)[::-1]))
+        node.generateblock(OP_TRUE_DESCRIPTOR, [spend.hex()])
+        node.syncwithvalidationinterfacequeue()
+        assert_equal(node.getprioritisedtransactions(), {"01" + "ff" * 31: {"fee_delta": 9, "in_mempool": False}})
+        assert_raises_rpc_error(-8, "Priority is no longer supported, dummy argument to prioritisetransaction must be 0.",
+                                node.prioritisetransaction, "ab" * 32, 1, 1000)
+
+        self.log.info("gettxout answers through the (empty) mempool as from the chainstate")
+        assert_equal(node.gettxout(spend.txid_hex(), 0)["value"], Decimal(spend.vout[0].value) / COIN)
+        assert_equal(node.gettxout(spend.txid_hex(), 0), node.gettxout(spend.txid_hex(), 0, False))
+        assert_equal(node.gettxout(cb_txid, 0), None)
 
     def expected_hashps(self, lookup, height):
         """Core's GetNetworkHashPS, recomputed from the headers."""

@@ -27,6 +27,26 @@ describe('dbwrapper', () => {
     }
   }
 
+  it('logs Core\'s open lines, and LevelDB\'s own log goes to the leveldb category instead of a LOG file', () => {
+    const dir = tempDir();
+    const info: string[] = [];
+    const leveldb: string[] = [];
+    const log = { info: (m: string) => info.push(m), leveldb: (m: string) => leveldb.push(m) };
+    const hex = withDb({ ...params(dir), log }, (db) => {
+      db.write(b('k'), b('v'), true);
+      return db.obfuscationKeyHex;
+    });
+    assert.deepEqual(info, [`Opening LevelDB in ${dir}`, 'Opened LevelDB successfully', `Wrote new obfuscation key for ${dir}: ${hex}`,
+      `Using obfuscation key for ${dir}: ${hex}`]);
+    assert.deepEqual(leveldb.slice(0, 2), ['LevelDB using max_open_files=64 (default=1000)', `Creating DB ${dir} since it was missing.`]);
+    leveldb.length = 0;
+    withDb({ ...params(dir), log, forceCompact: true }, () => {});
+    // Reopening replays the write-ahead log LevelDB left (one line among several), then -forcecompactdb's lines.
+    assert.ok(leveldb.some((l) => /^Recovering log #\d+$/.test(l)), leveldb.join('\n'));
+    assert.ok(info.includes(`Starting database compaction of ${dir}`) && info.includes(`Finished database compaction of ${dir}`));
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('LOG')), []);
+  });
+
   it('writes a fresh 8-byte key, stored in the clear as a length-prefixed vector', () => {
     const dir = tempDir();
     const key = withDb(params(dir), (db) => {

@@ -124,7 +124,7 @@ describe('blockchain RPCs', () => {
     assert.equal(writeJSON(getDifficulty(0x1b0404cb)), '16307.42093852398');
   });
 
-  it('gettxout: Core shape and confirmations, null for spent or unknown outputs, the mempool error', async () => {
+  it('gettxout: Core shape and confirmations, null for spent or unknown outputs, the same through the (empty) mempool', async () => {
     const { cm, ctx } = chainWithSpend();
     const spend = cm.blocks.get(cm.chain.at(2)!.hashHex)!.vtx[1]!;
     const j = gettxout(ctx, [spend.txidHex(), 1, false]) as any;
@@ -136,7 +136,10 @@ describe('blockchain RPCs', () => {
     const cb1 = cm.blocks.get(cm.chain.at(1)!.hashHex)!.vtx[0]!;
     assert.equal(gettxout(ctx, [cb1.txidHex(), 0, false]), null);
     assert.equal(gettxout(ctx, [spend.txidHex(), 2, false]), null);
-    assert.deepEqual(await rpcError(() => gettxout(ctx, [spend.txidHex(), 0])), { code: -33, message: 'Mempool disabled or instance not found' });
+    assert.deepEqual(gettxout(ctx, [spend.txidHex(), 1]), j);
+    assert.deepEqual(gettxout(ctx, [spend.txidHex(), 1, true]), j);
+    assert.equal(gettxout(ctx, [cb1.txidHex(), 0]), null);
+    assert.deepEqual(await rpcError(() => gettxout(ctx, [spend.txidHex(), 1, 'yes'])), { code: -3, message: 'JSON value of type string is not of expected type bool' });
     assert.deepEqual(await rpcError(() => gettxout(ctx, [spend.txidHex(), -1, false])), { code: -1, message: 'JSON integer out of range' });
     assert.deepEqual(await rpcError(() => gettxout(ctx, ['x', 0, false])), { code: -8, message: "txid must be of length 64 (not 1, for 'x')" });
   });

@@ -190,6 +190,9 @@ export class FakeChainman implements ChainstateManagerApi {
     this.listeners.add(cb);
     return () => this.listeners.delete(cb);
   }
+  registerValidationInterface(): () => void {
+    return () => {};
+  }
   async syncWithValidationInterfaceQueue(): Promise<void> {
     this.calls.push('sync');
   }

@@ -1,0 +1,52 @@
+// The relay fee options (Core's ApplyArgsManOptions for the mempool, node/mempool_args.cpp): read and checked at
+// init with Core's texts, so a bad amount stops the node before the mempool exists to use it.
+import type { ArgsManager } from '../common/args.js';
+import { COIN, type Amount } from '../consensus/amount.js';
+import { parseMoney } from './miner_options.js';
+
+/** Core's DEFAULT_MIN_RELAY_TX_FEE and DEFAULT_INCREMENTAL_RELAY_FEE, in satoshis per 1,000 virtual bytes. */
+export const DEFAULT_MIN_RELAY_TX_FEE: Amount = 100n;
+export const DEFAULT_INCREMENTAL_RELAY_FEE: Amount = 100n;
+
+/** Fee rates in satoshis per 1,000 virtual bytes (Core's CFeeRate::GetFeePerK). */
+export interface RelayFees {
+  minRelayFeePerK: Amount;
+  incrementalRelayFeePerK: Amount;
+}
+
+/** An option Core rejects at init, with its text. */
+export class MempoolArgsError extends Error {
+  override name = 'MempoolArgsError';
+}
+
+/** Core's AmountErrMsg. */
+function amountError(option: string, value: string): MempoolArgsError {
+  return new MempoolArgsError(`Invalid amount for -${option}=<amount>: '${value}'`);
+}
+
+function feeArg(args: ArgsManager, option: string): Amount | undefined {
+  const value = args.getArg(`-${option}`);
+  if (value === undefined) return undefined;
+  const amount = parseMoney(value);
+  if (amount === undefined) throw amountError(option, value);
+  return amount;
+}
+
+/** -incrementalrelayfee and -minrelaytxfee; an incremental fee above the default minimum raises the minimum too. */
+export function readRelayFeeArgs(args: ArgsManager, log: (message: string) => void): RelayFees {
+  const incrementalRelayFeePerK = feeArg(args, 'incrementalrelayfee') ?? DEFAULT_INCREMENTAL_RELAY_FEE;
+  let minRelayFeePerK = feeArg(args, 'minrelaytxfee');
+  if (minRelayFeePerK === undefined) {
+    minRelayFeePerK = DEFAULT_MIN_RELAY_TX_FEE;
+    if (incrementalRelayFeePerK > minRelayFeePerK) {
+      minRelayFeePerK = incrementalRelayFeePerK;
+      log(`Increasing minrelaytxfee to ${feeRateString(minRelayFeePerK)} to match incrementalrelayfee`);
+    }
+  }
+  return { minRelayFeePerK, incrementalRelayFeePerK };
+}
+
+/** Core's CFeeRate::ToString: always 8 decimals, then "BTC/kvB". */
+export function feeRateString(perK: Amount): string {
+  return `${perK / COIN}.${(perK % COIN).toString().padStart(8, '0')} BTC/kvB`;
+}

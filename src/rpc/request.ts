@@ -14,8 +14,11 @@ export enum JSONRPCVersion {
 
 /** One parsed request plus who sent it (filled in by the HTTP layer). */
 export class JSONRPCRequest {
-  /** Absent (undefined) when the request object had no "id" key: a 2.0 notification. */
-  id: JSONValue | undefined = undefined;
+  /**
+   * null until a request object is parsed (Core's default), so an error before that answers "id":null; absent
+   * (undefined) when the parsed object had no "id" key: a 2.0 notification.
+   */
+  id: JSONValue | undefined = null;
   method = '';
   params: JSONValue[] | JSONObject = [];
   version = JSONRPCVersion.V1_LEGACY;

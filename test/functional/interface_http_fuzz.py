@@ -77,11 +77,10 @@ class HTTPFuzzTest(SmithcoinTestFramework):
         return resp.status, json.loads(raw) if raw else None
 
     def assert_error(self, body, status, code, message, *, request_id=NO_ID):
-        """A JSON-RPC 1.0 error reply with Core's HTTP status; no id key when the request never got as far as its id."""
+        """A JSON-RPC 1.0 error reply with Core's HTTP status; "id" is null when the request never got as far as its
+        id (Core's request starts with a null id)."""
         got_status, reply = self.post(body)
-        expected = {"result": None, "error": {"code": code, "message": message}}
-        if request_id is not NO_ID:
-            expected["id"] = request_id
+        expected = {"result": None, "error": {"code": code, "message": message}, "id": None if request_id is NO_ID else request_id}
         assert_equal((got_status, reply), (status, expected))
 
     def assert_alive(self):
@@ -186,7 +185,7 @@ class HTTPFuzzTest(SmithcoinTestFramework):
         self.log.info("a batch of non-objects: one Invalid Request object per member, HTTP 200")
         status, reply = self.post('[1, "x", null, [], true]')
         error = {"code": INVALID_REQUEST, "message": "Invalid Request object"}
-        assert_equal((status, reply), (200, [{"result": None, "error": error}] * 5))
+        assert_equal((status, reply), (200, [{"result": None, "error": error, "id": None}] * 5))
         self.log.info("a member that fails keeps the id and version of the one before it, as Core's reused request does")
         status, reply = self.post('[{"jsonrpc":"2.0","id":5,"method":"getblockcount"}, 7, {"method":"getblockcount"}]')
         assert_equal((status, reply), (200, [{"jsonrpc": "2.0", "result": 0, "id": 5},

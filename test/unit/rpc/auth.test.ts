@@ -106,9 +106,9 @@ describe('rpc authentication', () => {
       res = await request(h.port, '[{"method":"echo","id":1}]', { auth: u1 });
       assert.deepEqual(json(res), [{ result: [], error: null, id: 1 }]);
       res = await request(h.port, '[{"id":1}]', { auth: u1 });
-      assert.deepEqual([res.status, json(res)], [500, { result: null, error: { code: -32700, message: 'JSON value of type null is not of expected type string' } }]);
+      assert.deepEqual([res.status, json(res)], [500, { result: null, error: { code: -32700, message: 'JSON value of type null is not of expected type string' }, id: null }]);
       res = await request(h.port, '[3]', { auth: u1 });
-      assert.deepEqual([res.status, json(res)], [400, { result: null, error: { code: -32600, message: 'Invalid Request object' } }]);
+      assert.deepEqual([res.status, json(res)], [400, { result: null, error: { code: -32600, message: 'Invalid Request object' }, id: null }]);
       assert.equal((await request(h.port, CALL, { auth: basic('u2', 'p') })).status, 403, 'whitelistdefault follows -rpcwhitelist');
       assert.ok(h.log.warnings.includes('RPC User u2 not allowed to call any methods'));
       assert.ok(h.log.warnings.includes('RPC User u1 not allowed to call method fail'));

@@ -49,18 +49,18 @@ describe('rpc over http', () => {
   it('answers parse errors as Core', async () => {
     let res = await post('{"method":');
     assert.equal(res.status, 500);
-    assert.deepEqual(json(res), { result: null, error: { code: -32700, message: 'Parse error' } });
+    assert.deepEqual(json(res), { result: null, error: { code: -32700, message: 'Parse error' }, id: null });
     for (const bad of ['[]]', '{"a":1} x', `${'['.repeat(513)}${']'.repeat(513)}`]) {
       res = await post(bad);
-      assert.deepEqual([res.status, json(res)], [500, { result: null, error: { code: -32700, message: 'Parse error' } }], bad);
+      assert.deepEqual([res.status, json(res)], [500, { result: null, error: { code: -32700, message: 'Parse error' }, id: null }], bad);
     }
     res = await request(h.port, Buffer.from('{"method":"echo","params":["\xff"],"id":1}', 'latin1'), { auth });
-    assert.deepEqual([res.status, json(res)], [500, { result: null, error: { code: -32700, message: 'Parse error' } }], 'invalid UTF-8');
+    assert.deepEqual([res.status, json(res)], [500, { result: null, error: { code: -32700, message: 'Parse error' }, id: null }], 'invalid UTF-8');
     res = await post(`${'['.repeat(512)}${']'.repeat(512)}`);
     assert.equal(res.status, 200, '512 levels of nesting are allowed');
     res = await post('42');
     assert.equal(res.status, 500);
-    assert.deepEqual(json(res), { result: null, error: { code: -32700, message: 'Top-level object parse error' } });
+    assert.deepEqual(json(res), { result: null, error: { code: -32700, message: 'Top-level object parse error' }, id: null });
   });
 
   it('runs notifications without a reply (204)', async () => {

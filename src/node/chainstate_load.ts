@@ -60,6 +60,8 @@ export interface LoadChainstateOptions {
   batchWriteBytes?: number;
   /** -maxmempool in bytes: the coins cache may use what the (empty) mempool does not. */
   maxMempoolBytes?: number;
+  /** The node's mempool (ChainstateManagerOptions.mempool). */
+  mempool?: { addTransactionsUpdated(n: number): void };
 }
 
 /** Core's LoadChainstate opening lines: what is verified, the work a chain needs, and pruning. */
@@ -179,7 +181,7 @@ export function loadChainstate(opts: LoadChainstateOptions): ChainstateManager {
   const connector = opts.connector ?? new ChainstateBlockConnector(opts.connectOptions ?? { params: opts.params });
   const cm = new ChainstateManager(blockman, {
     params: opts.params, clock: opts.clock, logger: opts.logger, connector, coinsCacheBytes: sizes.coinsCache,
-    maxTipAge: opts.maxTipAge, minimumChainWork: opts.minimumChainWork, maxMempoolBytes: opts.maxMempoolBytes, checkBlockOptions: opts.connectOptions?.checkBlockOptions,
+    maxTipAge: opts.maxTipAge, minimumChainWork: opts.minimumChainWork, maxMempoolBytes: opts.maxMempoolBytes, mempool: opts.mempool, checkBlockOptions: opts.connectOptions?.checkBlockOptions,
   });
   if (connector instanceof ChainstateBlockConnector) connector.chainman = cm;
   try {

@@ -8,6 +8,7 @@ import type { Scheduler } from '../util/scheduler.js';
 import type { NodeClock } from '../util/time.js';
 import type { Ipc } from '../interfaces/ipc.js';
 import type { ChainstateManagerApi } from './chainstate_api.js';
+import type { FeeDeltaMempool } from './fee_delta_mempool.js';
 import type { RelayFees } from './mempool_args.js';
 
 /** Shutdown requests from any thread of control (stop RPC, signals, init failure), awaited by the main loop. */
@@ -42,6 +43,8 @@ export interface NodeContext {
   readonly startTime: number;
   /** The P2P user agent (Core's strSubVersion), set by init once -uacomment is checked. */
   subversion?: string;
+  /** The transaction pool (holding fee deltas only until relay lands); set by init before the chainstate loads. */
+  mempool?: FeeDeltaMempool;
   /** -minrelaytxfee and -incrementalrelayfee, checked by init (getnetworkinfo shows them). */
   relayFees?: RelayFees;
   /** Absent until the chainstate has loaded; RPCs that need it run only after warm-up. */

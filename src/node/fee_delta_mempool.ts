@@ -26,6 +26,7 @@ function internalOrder(a: string, b: string): number {
 
 export class FeeDeltaMempool implements MiningMempool, ValidationInterface {
   private readonly deltas = new Map<string, Amount>();
+  private transactionsUpdated = 0;
 
   constructor(private readonly log: (message: string) => void) {}
 
@@ -37,9 +38,13 @@ export class FeeDeltaMempool implements MiningMempool, ValidationInterface {
     return undefined;
   }
 
-  /** Deltas change no template: nothing they apply to is in the pool. */
+  /** Core's counter: bumped with every new tip (and by changes to the pool's transactions, which it has none of). */
   getTransactionsUpdated(): number {
-    return 0;
+    return this.transactionsUpdated;
+  }
+
+  addTransactionsUpdated(n: number): void {
+    this.transactionsUpdated += n;
   }
 
   size(): number {

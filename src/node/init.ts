@@ -111,6 +111,7 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
     throw e;
   }
   const mempool = new FeeDeltaMempool((m) => logger.info(m));
+  ctx.mempool = mempool;
   state.mining = registerNodeRPCCommands(ctx, miningArgs, mempool);
   if (!checkHostPortOptions(args, ui)) return false;
   if (args.getBoolArg('-server', false)) {

@@ -51,7 +51,7 @@ export async function loadChainstate(ctx: NodeContext, hooks: LoadChainstateHook
   let started: Awaited<ReturnType<typeof startChainstate>>;
   try {
     const opts = chainstateOptionsFromArgs(args, { params: ctx.chainParams, clock: ctx.clock, logger, connect: { scriptQueue, validationCache } });
-    started = await startChainstate({ ...opts, initMessage: (m) => hooks.initMessage(m) });
+    started = await startChainstate({ ...opts, initMessage: (m) => hooks.initMessage(m), mempool: ctx.mempool });
   } catch (e) {
     await scriptQueue?.close();
     if (!(e instanceof ChainstateArgsError || e instanceof ChainstateLoadError)) throw e;

@@ -67,6 +67,8 @@ export interface ChainstateManagerOptions {
   minimumChainWork?: bigint;
   /** -maxmempool in bytes: the mempool's unused allowance goes to the coins cache (the node's pool is empty). */
   maxMempoolBytes?: number;
+  /** The node's mempool, told of every new tip as Core's UpdateTip tells it (getblocktemplate's longpollid). */
+  mempool?: { addTransactionsUpdated(n: number): void };
   /** The signet block solution check, required on signet (CheckBlock throws without it there). */
   checkBlockOptions?: Pick<CheckBlockOptions, 'checkSignetSolution'>;
 }
@@ -103,6 +105,7 @@ export class ChainstateManager implements ChainstateManagerApi {
   readonly connector: BlockConnector;
   readonly coinsCacheBytes: number;
   readonly maxMempoolBytes: number;
+  readonly mempool: { addTransactionsUpdated(n: number): void } | undefined;
   readonly maxTipAge: number;
   readonly minimumChainWork: bigint;
   readonly checkBlockOptions: Pick<CheckBlockOptions, 'checkSignetSolution'>;
@@ -114,6 +117,7 @@ export class ChainstateManager implements ChainstateManagerApi {
     this.connector = opts.connector;
     this.coinsCacheBytes = opts.coinsCacheBytes;
     this.maxMempoolBytes = Math.max(0, opts.maxMempoolBytes ?? 0);
+    this.mempool = opts.mempool;
     this.maxTipAge = opts.maxTipAge ?? DEFAULT_MAX_TIP_AGE;
     this.minimumChainWork = opts.minimumChainWork ?? 0n;
     this.checkBlockOptions = opts.checkBlockOptions ?? {};

@@ -110,6 +110,7 @@ function findMostWorkChain(cm: ChainstateManager): BlockIndex | undefined {
 }
 
 function updateTip(cm: ChainstateManager, tip: BlockIndex): void {
+  cm.mempool?.addTransactionsUpdated(1);
   cm.updateIBDStatus();
   const progress = guessVerificationProgress(cm, tip).toFixed(6);
   const cache = (cm.coinsCache.dynamicMemoryUsage() / 1048576).toFixed(1);

@@ -136,7 +136,12 @@ class MiningBasicTest(SmithcoinTestFramework):
         assert_equal(tmpl["curtime"] >= node.getblockheader(node.getbestblockhash())["mediantime"] + 1, True)
         assert_equal(tmpl["mintime"], node.getblockheader(node.getbestblockhash())["mediantime"] + 1)
         assert_equal(tmpl["rules"], ["csv", "!segwit", "taproot"])
-        assert_equal(tmpl["longpollid"], node.getbestblockhash() + "0")
+        # <tip><the mempool's update counter>, which every new tip bumps, as Core's UpdateTip does.
+        assert_equal(tmpl["longpollid"][:64], node.getbestblockhash())
+        updated = int(tmpl["longpollid"][64:])
+        node.generatetodescriptor(1, OP_TRUE_DESCRIPTOR)
+        tmpl = node.getblocktemplate(GBT_RULES)
+        assert_equal(tmpl["longpollid"], node.getbestblockhash() + str(updated + 1))
         assert tmpl["default_witness_commitment"].startswith("6a24aa21a9ed")
         assert_raises_rpc_error(-8, "Invalid mode", node.getblocktemplate, {"mode": "nope", "rules": ["segwit"]})
 

@@ -58,7 +58,7 @@ describe('ipc_node: Init, Echo and Rpc', () => {
     assert.equal(await rpc.executeRpc('{"jsonrpc":"2.0","method":"nosuchmethod","id":2}', '/', ''),
       '{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found"},"id":2}');
     // Text that is not JSON is a null request, which Core's dispatcher rejects.
-    assert.equal(await rpc.executeRpc('{not json', '/', ''), '{"result":null,"error":{"code":-32700,"message":"Top-level object parse error"}}');
+    assert.equal(await rpc.executeRpc('{not json', '/', ''), '{"result":null,"error":{"code":-32700,"message":"Top-level object parse error"},"id":null}');
     // A notification gets no reply: JSON null.
     assert.equal(await rpc.executeRpc('{"jsonrpc":"2.0","method":"uptime"}', '/', ''), 'null');
   });

@@ -57,6 +57,14 @@ describe('FeeDeltaMempool', () => {
     assert.equal(pool.get(A), undefined);
     assert.deepEqual([pool.size(), pool.getTransactionsUpdated()], [0, 0]);
   });
+
+  it('counts the updates the chainstate reports (one per new tip, as Core\'s UpdateTip)', () => {
+    const pool = new FeeDeltaMempool(() => {});
+    pool.addTransactionsUpdated(1);
+    pool.addTransactionsUpdated(1);
+    pool.prioritiseTransaction(A, 5n);
+    assert.equal(pool.getTransactionsUpdated(), 2);
+  });
 });
 
 describe('readRelayFeeArgs', () => {

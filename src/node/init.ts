@@ -13,7 +13,7 @@ import { appInitIpc, shutdownIpc, type NodeIpcState } from './init_ipc.js';
 import { blockNotify, shutdownNotify, startupNotify } from './init_notify.js';
 import { registerNodeRPCCommands } from './init_rpc.js';
 import { FeeDeltaMempool } from './fee_delta_mempool.js';
-import { MempoolArgsError, readRelayFeeArgs } from './mempool_args.js';
+import { checkMaxMempool, MempoolArgsError, readRelayFeeArgs } from './mempool_args.js';
 import { MiningOptionsError, readMiningArgs, type BlockCreateOptions } from './miner_options.js';
 import type { MiningService } from './miner_service.js';
 import { appInitServers, type RPCServers } from './init_servers.js';
@@ -106,6 +106,7 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
   }
   try {
     ctx.relayFees = readRelayFeeArgs(args, (m) => logger.info(m));
+    checkMaxMempool(args);
   } catch (e) {
     if (e instanceof MempoolArgsError) return ui.initError(e.message);
     throw e;

@@ -32,6 +32,19 @@ function feeArg(args: ArgsManager, option: string): Amount | undefined {
   return amount;
 }
 
+/** Core's DEFAULT_CLUSTER_SIZE_LIMIT_KVB: the mempool must hold at least 40 clusters of this size. */
+const DEFAULT_CLUSTER_SIZE_LIMIT_KVB = 101n;
+
+/** -maxmempool against -limitclustersize, with Core's text (CTxMemPool's option check); 0 turns the pool off. */
+export function checkMaxMempool(args: ArgsManager): void {
+  const maxBytes = args.getIntArg('-maxmempool', 300n) * 1_000_000n;
+  const clusterBytes = args.getIntArg('-limitclustersize', DEFAULT_CLUSTER_SIZE_LIMIT_KVB) * 1000n * 40n;
+  if (maxBytes < 0n || (maxBytes > 0n && maxBytes < clusterBytes)) {
+    const minMB = (clusterBytes + 999_999n) / 1_000_000n;
+    throw new MempoolArgsError(`-maxmempool must be at least ${clusterBytes <= 0n ? 0n : minMB} MB`);
+  }
+}
+
 /** -incrementalrelayfee and -minrelaytxfee; an incremental fee above the default minimum raises the minimum too. */
 export function readRelayFeeArgs(args: ArgsManager, log: (message: string) => void): RelayFees {
   const incrementalRelayFeePerK = feeArg(args, 'incrementalrelayfee') ?? DEFAULT_INCREMENTAL_RELAY_FEE;

@@ -52,6 +52,13 @@ export function dbCacheBytes(args: ArgsManager): number {
   return Math.max(MIN_DB_CACHE, Number(mib < 0n ? 0n : mib) * MiB);
 }
 
+/** Core's uint256::FromUserHex: an optional "0x", then at most 64 hex digits, left-padded with zeros; null otherwise. */
+export function fromUserHex(value: string): string | null {
+  const digits = value.startsWith('0x') ? value.slice(2) : value;
+  if (digits.length > 64 || !/^[0-9a-fA-F]*$/.test(digits)) return null;
+  return digits.padStart(64, '0').toLowerCase();
+}
+
 /** Reads the options; `connect` carries the script pool and caches init made. */
 export function chainstateOptionsFromArgs(
   args: ArgsManager,
@@ -65,7 +72,13 @@ export function chainstateOptionsFromArgs(
     throw new ChainstateArgsError('Prune mode is incompatible with -reindex-chainstate. Use full -reindex instead.');
   }
   const minWork = args.getArg('-minimumchainwork');
+  const minWorkHex = minWork === undefined ? undefined : fromUserHex(minWork);
+  if (minWorkHex === null) throw new ChainstateArgsError(`Invalid minimum work specified (${minWork}), must be up to 64 hex digits`);
   const assumeValid = args.getArg('-assumevalid');
+  const assumeValidHex = assumeValid === undefined ? undefined : fromUserHex(assumeValid);
+  if (assumeValidHex === null) {
+    throw new ChainstateArgsError(`Invalid assumevalid block hash specified (${assumeValid}), must be up to 64 hex digits (or 0 to disable)`);
+  }
   const batch = args.getIntArg('-dbbatchsize');
   return {
     dataDir: args.getDataDirNet(),
@@ -73,7 +86,7 @@ export function chainstateOptionsFromArgs(
     params,
     clock: base.clock,
     logger: base.logger,
-    connectOptions: { ...base.connect, params, assumeValidHash: assumeValid === undefined ? params.consensus.defaultAssumeValid : hexToHash(assumeValid.padStart(64, '0')) },
+    connectOptions: { ...base.connect, params, assumeValidHash: assumeValidHex === undefined ? params.consensus.defaultAssumeValid : hexToHash(assumeValidHex) },
     dbCacheBytes: dbCacheBytes(args),
     maxMempoolBytes: maxMempoolBytes(args),
     pruneTarget,
@@ -82,7 +95,7 @@ export function chainstateOptionsFromArgs(
     reindex,
     reindexChainstate,
     maxTipAge: Number(args.getIntArg('-maxtipage', BigInt(DEFAULT_MAX_TIP_AGE))),
-    minimumChainWork: minWork === undefined ? params.consensus.minimumChainWork : BigInt(`0x${minWork}`),
+    minimumChainWork: minWorkHex === undefined ? params.consensus.minimumChainWork : BigInt(`0x${minWorkHex}`),
     batchWriteBytes: batch === undefined ? undefined : Number(batch),
     checkBlocks: Number(args.getIntArg('-checkblocks', BigInt(DEFAULT_CHECKBLOCKS))),
     checkLevel: Number(args.getIntArg('-checklevel', BigInt(DEFAULT_CHECKLEVEL))),

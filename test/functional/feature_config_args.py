@@ -90,6 +90,12 @@ class ConfArgsTest(SmithcoinTestFramework):
              "Error: The -testactivationheight option may not be used on mainnet."),
             (["-regtest=0", "-chain=nosuch"], "Error: Unknown chain nosuch."),
             (["-regtest", "-testnet4"], "Error: Invalid combination of -regtest, -signet, -testnet, -testnet4 and -chain. Can use at most one."),
+            (["-assumevalid=zz"], "Error: Invalid assumevalid block hash specified (zz), must be up to 64 hex digits (or 0 to disable)"),
+            (["-assumevalid=0x" + "1" * 65], "Error: Invalid assumevalid block hash specified (0x" + "1" * 65 + "), must be up to 64 hex digits (or 0 to disable)"),
+            (["-minimumchainwork=0xg"], "Error: Invalid minimum work specified (0xg), must be up to 64 hex digits"),
+            (["-maxmempool=1"], "Error: -maxmempool must be at least 5 MB"),
+            (["-maxmempool=-1"], "Error: -maxmempool must be at least 5 MB"),
+            (["-minrelaytxfee=abc"], "Error: Invalid amount for -minrelaytxfee=<amount>: 'abc'"),
         ]
         for args, expected in cases:
             node.assert_start_raises_init_error(args, expected)

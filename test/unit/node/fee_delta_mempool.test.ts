@@ -4,14 +4,15 @@ import assert from 'node:assert/strict';
 import { ArgsManager } from '../../../src/common/args.js';
 import { Block } from '../../../src/primitives/block.js';
 import { FeeDeltaMempool } from '../../../src/node/fee_delta_mempool.js';
-import { feeRateString, MempoolArgsError, readRelayFeeArgs } from '../../../src/node/mempool_args.js';
+import { checkMaxMempool, feeRateString, MempoolArgsError, readRelayFeeArgs } from '../../../src/node/mempool_args.js';
+import { fromUserHex } from '../../../src/node/validation_args.js';
 
 const A = 'ab'.repeat(32);
 const B = '01' + 'ff'.repeat(31);
 
 function argsOf(argv: string[]): ArgsManager {
   const args = new ArgsManager();
-  args.addHiddenArgs(['-minrelaytxfee=<amt>', '-incrementalrelayfee=<amt>']);
+  args.addHiddenArgs(['-minrelaytxfee=<amt>', '-incrementalrelayfee=<amt>', '-maxmempool=<n>', '-limitclustersize=<n>']);
   args.parseParameters(argv);
   return args;
 }
@@ -93,5 +94,25 @@ describe('readRelayFeeArgs', () => {
   it('formats fee rates as CFeeRate::ToString', () => {
     assert.equal(feeRateString(100n), '0.00000100 BTC/kvB');
     assert.equal(feeRateString(123456789012n), '1234.56789012 BTC/kvB');
+  });
+});
+
+describe('checkMaxMempool', () => {
+  it('needs room for 40 clusters of -limitclustersize, or 0 for no pool', () => {
+    for (const ok of [[], ['-maxmempool=0'], ['-maxmempool=5'], ['-maxmempool=1', '-limitclustersize=25']]) checkMaxMempool(argsOf(ok));
+    for (const [argv, text] of [[['-maxmempool=4'], '-maxmempool must be at least 5 MB'], [['-maxmempool=-1'], '-maxmempool must be at least 5 MB'],
+      [['-maxmempool=10', '-limitclustersize=300'], '-maxmempool must be at least 12 MB']] as const) {
+      assert.throws(() => checkMaxMempool(argsOf([...argv])), (e: unknown) => e instanceof MempoolArgsError && e.message === text);
+    }
+  });
+});
+
+describe('fromUserHex (-assumevalid, -minimumchainwork)', () => {
+  it('takes up to 64 hex digits after an optional 0x, left-padded', () => {
+    assert.equal(fromUserHex('0'), '0'.repeat(64));
+    assert.equal(fromUserHex(''), '0'.repeat(64));
+    assert.equal(fromUserHex('0xAb'), '0'.repeat(62) + 'ab');
+    assert.equal(fromUserHex('f'.repeat(64)), 'f'.repeat(64));
+    for (const bad of ['zz', '0x' + '1'.repeat(65), '1'.repeat(65), ' 1', '0X1', '-1']) assert.equal(fromUserHex(bad), null, bad);
   });
 });

@@ -137,20 +137,37 @@ export class CoinsViewDB {
   readonly db: DBWrapper;
   private readonly batchWriteBytes: number;
   crashAfterPartialBatches: number | undefined;
+  /**
+   * False while the database holds no coin: a new or wiped chainstate (-reindex) until its first flush. Every lookup
+   * then misses, so none is made; a reindex asks for each new output (BIP30) and for every coin it spends.
+   */
+  private mayHaveCoins: boolean;
 
   constructor(params: NodeDBParams, opts: CoinsViewDBOptions = {}, private readonly logDebug: (msg: string) => void = () => {}) {
     this.db = openDB(params);
     this.batchWriteBytes = opts.batchWriteBytes ?? DEFAULT_DB_CACHE_BATCH;
     this.crashAfterPartialBatches = opts.crashAfterPartialBatches;
+    this.mayHaveCoins = this.holdsAnyCoin();
+  }
+
+  private holdsAnyCoin(): boolean {
+    const it = this.db.newIterator();
+    try {
+      it.seek(Uint8Array.of(DB_COIN));
+      return it.valid() && it.key()[0] === DB_COIN;
+    } finally {
+      it.close();
+    }
   }
 
   getCoin(outpoint: OutPoint): Coin | undefined {
+    if (!this.mayHaveCoins) return undefined;
     const v = this.db.read(lookupCoinKey(outpoint));
     return v === null ? undefined : readCoin(new ByteReader(v));
   }
 
   haveCoin(outpoint: OutPoint): boolean {
-    return this.db.exists(lookupCoinKey(outpoint));
+    return this.mayHaveCoins && this.db.exists(lookupCoinKey(outpoint));
   }
 
   /**
@@ -158,6 +175,7 @@ export class CoinsViewDB {
    * more per key than one read per key (it builds its arrays through N-API), and this stops early.
    */
   haveAnyCoin(outpoints: readonly OutPoint[]): boolean {
+    if (!this.mayHaveCoins) return false;
     for (const outpoint of outpoints) if (this.db.exists(lookupCoinKey(outpoint))) return true;
     return false;
   }
@@ -197,8 +215,13 @@ export class CoinsViewDB {
     batch.write(singleByteKey(DB_HEAD_BLOCKS), encodeHeadBlocks([bestBlock, oldTip]));
     let partials = 0;
     for (const { outpoint, coin } of changes) {
-      if (coin === undefined) batch.erase(coinKey(outpoint));
-      else batch.write(coinKey(outpoint), encode((w) => writeCoin(w, coin)));
+      if (coin === undefined) {
+        batch.erase(coinKey(outpoint));
+      } else {
+        batch.write(coinKey(outpoint), encode((w) => writeCoin(w, coin)));
+        // Before the write: a partial batch may reach the disk even if this flush never finishes.
+        this.mayHaveCoins = true;
+      }
       if (batch.approximateSize > this.batchWriteBytes) {
         this.logDebug(`Writing partial batch of ${(batch.approximateSize / 1048576).toFixed(2)} MiB`);
         this.db.writeBatch(batch);

@@ -172,6 +172,24 @@ describe('node/txdb: CoinsViewDB flush protocol', () => {
     }
   });
 
+  it('answers from the first flush on what it holds, and a reopened database with coins reads them', () => {
+    const dir = tempDir();
+    const db = openDB(dir);
+    try {
+      assert.deepEqual([db.getCoin(op(1)), db.haveCoin(op(1)), db.haveAnyCoin([op(1)])], [undefined, false, false]);
+      // Only erases: still no coin.
+      db.batchWrite([{ outpoint: op(7), coin: undefined }], hash(1));
+      assert.equal(db.haveCoin(op(7)), false);
+      db.batchWrite([{ outpoint: op(1), coin: coin(5n) }], hash(2));
+      assert.deepEqual([db.getCoin(op(1)), db.haveCoin(op(1)), db.haveAnyCoin([op(2), op(1)])], [coin(5n), true, true]);
+      // All spent again: the database has no coin left, and it still finds nothing.
+      db.batchWrite([{ outpoint: op(1), coin: undefined }], hash(3));
+      assert.equal(db.haveCoin(op(1)), false);
+    } finally {
+      db.close();
+    }
+  });
+
   it('leaves the head-blocks marker after a crash mid-flush, and finishes on the next flush to the same block', () => {
     const dir = tempDir();
     const db = openDB(dir, 200);

@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+"""Differential checks against a real Bitcoin Core: the same help texts, RPC calls, argument errors, raw HTTP bodies,
+REST paths, smithcoin-cli/bitcoin-cli runs, init errors, mined blocks and datadirs, on bitcoind and smithcoind side
+by side. Prints every difference after names and versions are normalised; exits 1 if any. See README.md."""
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import time
+
+from nodes import (FIXTURE, SMITHCOIN_CLI, SMITHCOIND, Node, core_binary, fresh_datadir, free_port, norm, report)
+
+EXPECTED = json.loads((FIXTURE / "expected.json").read_text())
+TIP = EXPECTED["getblockchaininfo"]["bestblockhash"]
+B1, B111 = EXPECTED["block_hashes"][1], EXPECTED["block_hashes"][111]
+TX = EXPECTED["blocks_verbosity2"]["318"]["tx"][1]["txid"]
+COINBASE = EXPECTED["blocks_verbosity2"]["318"]["tx"][0]["txid"]
+ADDR = "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080"
+OP_TRUE = "raw(51)#8lvh9jxk"
+PK1 = "03a34b99f22c790c4e36b2b3c2c35a36db06226e41c692fc82b8b56ac1c540c5bd"
+PK2 = "02531fe6068134503d2723133227c867ac8fa6c83c537e9a44c3c5bdbdcb1fe337"
+# Changed by every call, or by the node's own state: compared by shape only.
+VOLATILE = {"uptime", "getmemoryinfo", "getrpcinfo", "getnetworkinfo", "logging", "gettxoutsetinfo"}
+
+
+def pair(fixture=True, extra=()):
+    return (Node(core_binary("bitcoind"), fresh_datadir("core", fixture), extra),
+            Node(SMITHCOIND, fresh_datadir("smith", fixture), extra))
+
+
+def commands(node):
+    return {line.split()[0] for line in node.call("help")[0].splitlines() if line and not line.startswith("==")}
+
+
+def shape(v):
+    if isinstance(v, dict):
+        return {k: shape(x) for k, x in v.items() if k != "disk_size"}
+    return type(v).__name__
+
+
+def same(a, b):
+    return norm(json.dumps(a, sort_keys=True)) == norm(json.dumps(b, sort_keys=True))
+
+
+def check_help():
+    core, smith = pair()
+    with core, smith:
+        ours, theirs = commands(smith), commands(core)
+        print("Core's commands not served here yet:", " ".join(sorted(theirs - ours)) or "none")
+        extra = sorted(ours - theirs)
+        bad = len(extra)
+        if extra:
+            print("### commands Core does not have:", extra)
+        for cmd in sorted(ours & theirs):
+            a, b = norm(core.call("help", cmd)[0]), norm(smith.call("help", cmd)[0])
+            if a != b:
+                bad += 1
+                print(f"### help {cmd}\n--- core\n{a}\n--- smith\n{b}")
+        return report("help", bad, len(ours | theirs))
+
+
+CALLS = [
+    ("getblockcount",), ("getblockcount", 1), ("getbestblockhash",), ("getblockhash", 0), ("getblockhash", -1), ("getblockhash", 319),
+    ("getblockhash", "x"), ("getblockhash", 1.5), ("getblock", TIP), ("getblock", TIP, 0), ("getblock", B111, 2), ("getblock", B111, 3),
+    ("getblock", TIP, 4), ("getblock", TIP, True), ("getblock", "00" * 32), ("getblock", "zz"), ("getblock", EXPECTED["stale_branch_first"], 1),
+    ("getblockheader", TIP), ("getblockheader", TIP, False), ("getblockchaininfo",), ("getdeploymentinfo",), ("getdeploymentinfo", B111),
+    ("getchaintips",), ("getdifficulty",), ("getchaintxstats",), ("getchaintxstats", 10, B111), ("getchaintxstats", 0), ("getchaintxstats", 400),
+    ("gettxout", TX, 0), ("gettxout", TX, 0, False), ("gettxout", TX, 99), ("gettxout", COINBASE, 0), ("gettxout", "xx", 0),
+    ("gettxoutsetinfo",), ("gettxoutsetinfo", "muhash"), ("gettxoutsetinfo", "none"), ("gettxoutsetinfo", "bogus"), ("gettxoutsetinfo", "muhash", 111),
+    ("verifychain",), ("verifychain", 4, 10), ("verifychain", 5, 1), ("getblockstats", 111), ("getblockstats", 318, ["height", "txs"]),
+    ("getblockstats", 318, ["bogus"]), ("gettxoutproof", [TX]), ("gettxoutproof", [TX], TIP), ("gettxoutproof", ["00" * 32]), ("gettxoutproof", [TX, TX]),
+    ("scantxoutset", "status"), ("scantxoutset", "start", [f"addr({ADDR})"]), ("scantxoutset", "start", ["bogus"]),
+    ("waitforblockheight", 1, 1), ("waitforblock", TIP, 1), ("waitfornewblock", 1), ("echo", 1, "a", [2]), ("echojson", 1, "a"),
+    ("getmininginfo",), ("getnetworkhashps", 120, 111), ("getnetworkhashps", 0), ("getblocktemplate",), ("getblocktemplate", {"rules": ["segwit"]}),
+    ("getblocktemplate", {"mode": "proposal"}), ("submitblock", "00"), ("submitheader", "00" * 80), ("getprioritisedtransactions",),
+    ("prioritisetransaction", TX, 0, 1000), ("getprioritisedtransactions",), ("prioritisetransaction", TX, 1, 1000),
+    ("validateaddress", ADDR), ("validateaddress", "bogus"), ("getdescriptorinfo", f"wpkh({PK1})"), ("deriveaddresses", f"wpkh({PK1})"),
+    ("createmultisig", 1, [PK1, PK2]), ("createmultisig", 2, [PK1, PK2], "bech32"), ("createmultisig", 1, [PK1, PK2], "bech32m"),
+    ("signmessagewithprivkey", "cVpF924EspNh8KjYsfhgY96mmxvT6DgdWiTYMtMjuM74hJaU5psW", "hi"), ("verifymessage", ADDR, "AAAA", "hi"),
+    ("estimatesmartfee", 1), ("estimatesmartfee", 1, "bogus"), ("getindexinfo",), ("getnetworkinfo",), ("getrpcinfo",), ("nosuchmethod",),
+    ("getblockfrompeer", TIP, 0), ("pruneblockchain", 10), ("preciousblock", B111), ("invalidateblock", "00" * 32), ("setmocktime", -1),
+    ("mockscheduler", 3601), ("uptime",), ("getmemoryinfo", "mallocinfo"), ("logging", ["bogus"]),
+]
+
+
+def check_calls():
+    core, smith = pair()
+    with core, smith:
+        absent = commands(core) - commands(smith)
+        bad = 0
+        for method, *params in CALLS:
+            if method in absent:
+                continue
+            a, b = core.call(method, *params), smith.call(method, *params)
+            equal = (a[1] == b[1] and shape(a[0]) == shape(b[0])) if method in VOLATILE else same(a, b)
+            if not equal:
+                bad += 1
+                print(f"### {method} {json.dumps(params)[:120]}\n  core : {json.dumps(a)[:800]}\n  smith: {json.dumps(b)[:800]}")
+        return report("RPC calls on the fixture", bad, len(CALLS))
+
+
+# Commands that change the chain or wait are left out of the wrong-argument sweep.
+SWEEP_SKIP = {"stop", "generate", "generatetoaddress", "generatetodescriptor", "generateblock", "invalidateblock", "reconsiderblock",
+              "preciousblock", "pruneblockchain", "setmocktime", "mockscheduler", "waitfornewblock", "waitforblock", "waitforblockheight",
+              "dumptxoutset", "submitblock", "submitheader", "logging", "scantxoutset", "scanblocks"}
+
+
+def check_arguments():
+    core, smith = pair()
+    with core, smith:
+        bad = total = 0
+        for cmd in sorted((commands(core) & commands(smith)) - SWEEP_SKIP):
+            cases = [[1] * 9] + [[None] * i + [v] for i in range(4) for v in ({}, "x", -1, True)]
+            for params in cases:
+                total += 1
+                a, b = core.call(cmd, *params), smith.call(cmd, *params)
+                if (a[1] is not None or b[1] is not None) and not same(a[1], b[1]):
+                    bad += 1
+                    print(f"### {cmd} {json.dumps(params)}\n  core : {json.dumps(a)[:300]}\n  smith: {json.dumps(b)[:300]}")
+        return report("wrong arguments", bad, total)
+
+
+BODIES = [
+    '[{"method":"getblockcount","id":1},{"method":"nosuch","id":2}]', "[]", "[1]", '{"jsonrpc":"2.0","id":1,"method":"getblockcount"}',
+    '{"jsonrpc":"2.0","method":"getblockcount"}', '{"jsonrpc":"2.0","id":1,"method":"nosuch"}', '{"id":1,"method":"nosuch"}', "{bad", "123",
+    '{"id":1}', '{"id":1,"method":5}', '{"id":1,"method":"getblockhash","params":5}', '{"jsonrpc":"3.0","id":1,"method":"getblockcount"}',
+    '{"jsonrpc":"2.0","id":1,"method":"getblockhash","params":{"height":0,"bogus":1}}', '{"jsonrpc":"2.0","id":1,"method":"echo","params":{"arg0":1,"args":[2,3]}}',
+    '{"jsonrpc":"2.0","id":1,"method":"echo","params":{"arg1":1,"args":[2,3]}}', '{"jsonrpc":"2.0","id":null,"method":"getblockcount"}',
+    '{"jsonrpc":"2.0","id":1,"method":"getblockhash","params":[-5]}', '[{"jsonrpc":"2.0","method":"getblockcount"}]', "",
+    '{"method":"getblockcount","id":1}x', '"str"', '{"jsonrpc":2,"id":1,"method":"getblockcount"}',
+]
+
+
+def check_http():
+    core, smith = pair()
+    with core, smith:
+        cases = [("POST", "/", b, True) for b in BODIES] + [("GET", "/", "", True), ("POST", "/", '{"method":"getblockcount"}', "Basic eDp5"),
+                 ("POST", "/", '{"method":"getblockcount"}', None), ("POST", "/wallet/x", '{"method":"getblockcount","id":1}', True),
+                 ("POST", "/foo", '{"method":"getblockcount","id":1}', True), ("PUT", "/", '{"method":"getblockcount","id":1}', True)]
+        bad = 0
+        for method, path, body, auth in cases:
+            got = []
+            for node in (core, smith):
+                headers = {"Content-Type": "application/json"}
+                if auth:
+                    headers["Authorization"] = node.auth() if auth is True else auth
+                reply, data = node.http(method, path, body, headers)
+                got.append((reply.status, reply.getheader("Content-Type"), reply.getheader("WWW-Authenticate"), norm(data.decode(errors="replace"))))
+            if got[0] != got[1]:
+                bad += 1
+                print(f"### {method} {path} {body[:80]!r}\n  core : {got[0]!r}\n  smith: {got[1]!r}")
+        return report("raw JSON-RPC over HTTP", bad, len(cases))
+
+
+REST = [f"/rest/block/{TIP}.json", f"/rest/block/{TIP}.hex", f"/rest/block/notxdetails/{B1}.json", f"/rest/block/{TIP[:10]}.json",
+        f"/rest/headers/{B1}.json?count=3", f"/rest/headers/{B1}.hex?count=2", f"/rest/headers/{B1}.json?count=0", f"/rest/headers/5/{B1}.json",
+        "/rest/blockhashbyheight/1.json", "/rest/blockhashbyheight/1.hex", "/rest/blockhashbyheight/999.json", "/rest/blockhashbyheight/x.json",
+        "/rest/chaininfo.json", "/rest/chaininfo.bin", f"/rest/getutxos/{TX}-0.json", f"/rest/getutxos/checkmempool/{TX}-0.json",
+        f"/rest/getutxos/{TX}-0-1.json", f"/rest/tx/{TX}.json", "/rest/deploymentinfo.json", f"/rest/deploymentinfo/{B1}.json",
+        f"/rest/spenttxouts/{TIP}.json", f"/rest/blockpart/{TIP}.bin?offset=0&size=10", "/rest/bogus", f"/rest/block/{TIP}", f"/rest/block/{TIP}.xml"]
+
+
+def check_rest():
+    core, smith = pair()
+    with core, smith:
+        bad = 0
+        for path in REST:
+            got = []
+            for node in (core, smith):
+                reply, data = node.http("GET", path)
+                got.append((reply.status, reply.getheader("Content-Type"), norm(data.decode(errors="replace"))))
+            if got[0] != got[1]:
+                bad += 1
+                print(f"### {path}\n  core : {got[0]!r:.600}\n  smith: {got[1]!r:.600}")
+        return report("REST", bad, len(REST))
+
+
+CLI = [["getblockcount"], ["getblockhash", "0"], ["getblockhash", "x"], ["getblockhash"], ["nosuch"], ["getblock", "00"],
+       ["-named", "getblockhash", "height=1"], ["-named", "getblockhash", "bogus=1"], ["-named", "getblockhash", "height"], ["echo", "a", "1", "[2]"],
+       ["echojson", '{"a":1}', "[1,2]"], ["echojson", "{bad"], ["-getinfo"], ["-getinfo", "extra"], ["-generate", "1", "2", "3"],
+       ["-rpcwallet=w", "getblockcount"], ["help", "getblockcount"], ["-stdin"], ["verifychain", "x"], ["-rpcport=1", "getblockcount"],
+       ["-rpcuser=u", "-rpcpassword=p", "getblockcount"], ["-named", "echo", "arg0=1", "args=[2]"], ["logging", '["all"]', "[]"]]
+
+
+def check_cli():
+    core, smith = pair()
+    with core, smith:
+        bad = 0
+        for args in CLI:
+            got = []
+            for cli, node in ((core_binary("bitcoin-cli"), core), (SMITHCOIN_CLI, smith)):
+                run = subprocess.run([cli, "-regtest", f"-datadir={node.datadir}", f"-rpcport={node.port}", *args], input="",
+                                     capture_output=True, text=True, timeout=60)
+                got.append((run.returncode, norm(run.stdout), norm(run.stderr)))
+            if got[0] != got[1]:
+                bad += 1
+                print(f"### {args}\n  core : {got[0]!r:.800}\n  smith: {got[1]!r:.800}")
+        return report("smithcoin-cli against bitcoin-cli", bad, len(CLI))
+
+
+INIT = [["-bogus"], ["-datadir=/nonexistent/x"], ["-rpcport=0"], ["-port=70000"], ["-prune=100"], ["-minrelaytxfee=abc"], ["-blockmintxfee=x"],
+        ["-debug=bogus"], ["-loglevel=bogus"], ["-conf=/nonexistent.conf"], ["-chain=bogus"], ["-testnet", "-signet"], ["-assumevalid=zz"],
+        ["-minimumchainwork=zz"], ["-maxmempool=1"], ["-blockmaxweight=5000000"], ["-blockreservedweight=100"], ["-ipcbind=unix"],
+        ["-rpcallowip=bogus"], ["-rpcauth=bad"], ["-uacomment=(x)"], ["-reindex-chainstate", "-prune=550"], ["-txindex", "-prune=550"],
+        ["-includeconf=x"], ["-settings=/nonexistent/s.json"], ["-blocksdir=/nonexistent/b"], ["-pid=/nonexistent/x/p.pid"]]
+
+
+def check_init():
+    bad = 0
+    for args in INIT:
+        got = []
+        for name, exe in (("core", core_binary("bitcoind")), ("smith", SMITHCOIND)):
+            datadir = fresh_datadir(f"init-{name}", False)
+            argv = [exe, "-regtest", f"-datadir={datadir}", "-listen=0", f"-rpcport={free_port()}", *args, "-printtoconsole=0"]
+            try:
+                run = subprocess.run(argv, capture_output=True, text=True, timeout=20)
+                got.append((run.returncode, norm(run.stderr).strip(), norm(run.stdout).strip()[:200]))
+            except subprocess.TimeoutExpired:
+                got.append(("started",))
+                subprocess.run(["pkill", "-f", f"-datadir={datadir}"], check=False)
+        if got[0] != got[1]:
+            bad += 1
+            print(f"### {args}\n  core : {got[0]!r:.600}\n  smith: {got[1]!r:.600}")
+    return report("init errors", bad, len(INIT))
+
+
+MINING = [("setmocktime", 1767225600), ("generatetoaddress", 3, ADDR), ("generatetodescriptor", 2, OP_TRUE),
+          ("getblocktemplate", {"rules": ["segwit"]}), ("generateblock", ADDR, []), ("getmininginfo",), ("setmocktime", 1767229200),
+          ("generatetoaddress", 101, ADDR), ("getblockchaininfo",), ("getchaintxstats",), ("gettxoutsetinfo",), ("getblockstats", 50),
+          ("getdeploymentinfo",), ("getnetworkhashps",), ("getchaintips",), ("getblocktemplate", {"rules": ["segwit"]})]
+
+
+def check_mining():
+    core, smith = pair(fixture=False)
+    with core, smith:
+        bad = 0
+        for method, *params in MINING:
+            a, b = core.call(method, *params), smith.call(method, *params)
+            for r in (a[0], b[0]):
+                if isinstance(r, dict):
+                    r.pop("disk_size", None)
+                    r.pop("verificationprogress", None)
+            if not same(a, b):
+                bad += 1
+                print(f"### {method} {json.dumps(params)[:100]}\n  core : {json.dumps(a)[:800]}\n  smith: {json.dumps(b)[:800]}")
+        for name, node in (("core", core), ("smith", smith)):
+            node.call("dumptxoutset", str(node.datadir / "utxo.dat"), "latest")
+        digests = [hashlib.sha256((n.datadir / "utxo.dat").read_bytes()).hexdigest() for n in (core, smith)]
+        if digests[0] != digests[1]:
+            bad += 1
+            print("### dumptxoutset files differ:", digests)
+        return report("mining under the same mock time (blocks, templates, dumptxoutset bytes)", bad, len(MINING) + 1)
+
+
+def chain_facts(node):
+    utxo = node.call("gettxoutsetinfo")[0]
+    utxo.pop("disk_size", None)
+    return (node.call("getbestblockhash")[0], utxo, node.call("gettxoutsetinfo", "muhash")[0]["muhash"],
+            node.call("verifychain", 4, 0)[0], node.call("getchaintips")[0])
+
+
+def wait_height(node, height):
+    while node.call("getblockcount")[0] != height:
+        time.sleep(0.1)
+
+
+def check_datadir():
+    datadir = fresh_datadir("round-trip", False)
+    bad = 0
+    with Node(SMITHCOIND, datadir) as smith:
+        smith.call("generatetodescriptor", 150, OP_TRUE)
+        smith.call("generatetoaddress", 60, ADDR)
+        smith.call("invalidateblock", smith.call("getbestblockhash")[0])
+        smith.call("generatetodescriptor", 3, OP_TRUE)
+        ours = chain_facts(smith)
+    with Node(core_binary("bitcoind"), datadir) as core:
+        bad += chain_facts(core) != ours
+        core.call("generatetodescriptor", 20, "raw(52)#qu92mhx7")
+        theirs = chain_facts(core)
+    with Node(SMITHCOIND, datadir) as smith:
+        bad += chain_facts(smith) != theirs
+    height = 232
+    for exe in (core_binary("bitcoind"), SMITHCOIND):
+        # A reindex forgets invalidateblock, in both: the facts but the chain tips must agree with each other.
+        with Node(exe, datadir, ["-reindex"]) as node:
+            wait_height(node, height)
+            facts = chain_facts(node)
+        if exe == SMITHCOIND:
+            bad += facts != reindexed
+        reindexed = facts
+    return report("a datadir through smithcoind -> bitcoind -> smithcoind, then -reindex by each", bad, 4)
+
+
+CHECKS = {"help": check_help, "calls": check_calls, "arguments": check_arguments, "http": check_http, "rest": check_rest,
+          "cli": check_cli, "init": check_init, "mining": check_mining, "datadir": check_datadir}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("checks", nargs="*", choices=[*CHECKS, []], help="which to run (default: all)")
+    names = parser.parse_args().checks or list(CHECKS)
+    differences = sum(CHECKS[name]() for name in names)
+    print(f"{differences} difference(s)")
+    return 1 if differences else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,8 +1,9 @@
 // Node operations against bcoin 1.0.2 (the JS full node on npm), both on regtest, measured in the same run:
 // start → RPC ready (empty datadir), generatetoaddress, restart with that chain → RPC ready, the server's CPU per
 // getblockcount with 2 keep-alive client processes, and RSS. bcoin is installed into <build>/bench-peers/bcoin on
-// first use (npm registry). Bitcoin Core's figures (shared/spec/anchors.md) are printed as references.
-// Three rounds by default (-rounds=<n>), alternating the two nodes; medians are printed. -quick (ctest's smoke run)
+// first use (npm registry). Bitcoin Core's figures (shared/spec/anchors.md) are printed as references, or, with
+// CORE_BITCOIND=<bitcoind>, Core is measured in the same rounds. Three rounds by default (-rounds=<n>), alternating
+// the nodes; medians are printed. -quick (ctest's smoke run)
 // mines a few blocks and leaves bcoin out.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -71,6 +72,18 @@ const smithcoind: NodeKind = {
     return startNode(exe, ['-regtest', `-datadir=${datadir}`, `-rpcport=${port}`], { port, auth: () => this.auth(datadir) });
   },
 };
+
+/** Bitcoin Core's bitcoind (CORE_BITCOIND), measured in the same rounds when the environment names one. */
+function coreKind(exe: string): NodeKind {
+  return {
+    name: 'Bitcoin Core',
+    address: segwitAddress('bcrt'),
+    auth: (datadir) => cookieAuth(datadir)(),
+    start(datadir, port) {
+      return startNode(exe, ['-regtest', `-datadir=${datadir}`, `-rpcport=${port}`, '-listen=0'], { port, auth: () => this.auth(datadir) });
+    },
+  };
+}
 
 function bcoinKind(dir: string): NodeKind {
   return {
@@ -144,15 +157,16 @@ function fmt(x: number, unit: string): string {
   return x.toFixed(unit === 'req/s' ? 0 : 1);
 }
 
-/** One result line: our median (and spread over the rounds), bcoin's, and the ratio of the medians. */
-function line(what: string, key: FigureName, unit: string, ours: Figures[], theirs: Figures[], lowerIsBetter = true): void {
+/** One result line: our median (and spread over the rounds), then each peer's and the ratio of the medians. */
+function line(what: string, key: FigureName, unit: string, ours: Figures[], peers: Array<[string, Figures[]]>, lowerIsBetter = true): void {
   const a = summarize(ours, key);
   let s = `${what.padEnd(52)} ${fmt(a.median, unit).padStart(10)} ${unit}`;
   if (ours.length > 1) s += ` (${fmt(a.low, unit)}–${fmt(a.high, unit)})`;
-  if (theirs.length > 0) {
+  for (const [name, theirs] of peers) {
+    if (theirs.length === 0) continue;
     const b = summarize(theirs, key);
     const speedup = lowerIsBetter ? b.median / a.median : a.median / b.median;
-    s += `   bcoin ${fmt(b.median, unit)} ${unit}: ${speedup.toFixed(2)}x ${speedup >= 1 ? 'better' : 'worse'}`;
+    s += `   ${name} ${fmt(b.median, unit)} ${unit}: ${speedup.toFixed(2)}x ${speedup >= 1 ? 'better' : 'worse'}`;
   }
   console.log(s);
 }
@@ -165,22 +179,28 @@ async function runNodeOperations(opts: BenchOptions): Promise<void> {
   const sizes: Sizes = opts.quick ? { blocks: 10, calls: 200 } : { blocks: 1000, calls: 5000 };
   const rounds = opts.quick ? 1 : (opts.rounds ?? 3);
   const bcoin = opts.quick ? undefined : bcoinKind(await ensureBcoin());
+  const coreExe = process.env['CORE_BITCOIND'];
+  const core = opts.quick || coreExe === undefined ? undefined : coreKind(coreExe);
   const ours: Figures[] = [];
   const theirs: Figures[] = [];
+  const cores: Figures[] = [];
   for (let r = 0; r < rounds; r++) {
     ours.push(await measureNode(smithcoind, sizes));
     if (bcoin) theirs.push(await measureNode(bcoin, sizes));
+    if (core) cores.push(await measureNode(core, sizes));
   }
+  const peers: Array<[string, Figures[]]> = [['bcoin', theirs], ['Core', cores]];
   if (opts.quick) console.log('(-quick: bcoin is not started; run bench_smithcoin -filter=node for the comparison)');
   else console.log(`median of ${rounds} rounds (lowest–highest), smithcoind and bcoin alternating`);
-  line('start → RPC ready, empty datadir', 'startMs', 'ms', ours, theirs);
-  line(`generatetoaddress ${sizes.blocks}`, 'generateMs', 'ms', ours, theirs);
-  line(`restart with ${sizes.blocks} blocks → RPC ready`, 'restartMs', 'ms', ours, theirs);
-  line('getblockcount, 2 keep-alive clients: server CPU per call', 'cpuMicros', 'µs', ours, theirs);
-  line('getblockcount, 2 keep-alive clients: rate', 'rate', 'req/s', ours, theirs, false);
-  line('RSS after start', 'rssStart', 'MiB', ours, theirs);
-  line(`RSS after restart with ${sizes.blocks} blocks`, 'rssEnd', 'MiB', ours, theirs);
-  console.log(`reference: ${CORE_REFERENCE}`);
+  line('start → RPC ready, empty datadir', 'startMs', 'ms', ours, peers);
+  line(`generatetoaddress ${sizes.blocks}`, 'generateMs', 'ms', ours, peers);
+  line(`restart with ${sizes.blocks} blocks → RPC ready`, 'restartMs', 'ms', ours, peers);
+  line('getblockcount, 2 keep-alive clients: server CPU per call', 'cpuMicros', 'µs', ours, peers);
+  line('getblockcount, 2 keep-alive clients: rate', 'rate', 'req/s', ours, peers, false);
+  line('RSS after start', 'rssStart', 'MiB', ours, peers);
+  line(`RSS after restart with ${sizes.blocks} blocks`, 'rssEnd', 'MiB', ours, peers);
+  if (core) console.log('Core: measured here, alternating with the others (CORE_BITCOIND)');
+  else console.log(`reference: ${CORE_REFERENCE}; set CORE_BITCOIND=<path to bitcoind> to measure Core in the same rounds`);
   if (process.env['NODE_EXTRA_CA_CERTS'] !== undefined && !opts.quick) {
     console.log('note: NODE_EXTRA_CA_CERTS is set here, so Node 20 parses the CA bundle as bcoin starts; smithcoind\'s ' +
       'launcher keeps it from Node. Run under `env -u NODE_EXTRA_CA_CERTS` to compare without it.');

@@ -1,7 +1,8 @@
 // Validation throughput: smithcoind -reindex of a generated regtest chain (at least 2,000 blocks and 100,000 signed
 // transactions of the standard kinds, cached in <build>/bench-data), with -par=1 and -par=2 in the same run (the
 // ratio is the script-check pool's speed-up); the Core-written fixture chain too. Also RSS after start and after
-// the reindex. -quick uses a small chain.
+// the reindex. With CORE_BITCOIND=<bitcoind>, Bitcoin Core reindexes the same block files in the same run.
+// -quick uses a small chain.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,8 +36,11 @@ function cachedChain(opts: GeneratorOptions): { file: string; chain: GeneratedCh
   return { file, chain };
 }
 
-async function startSmithcoind(datadir: string, port: number, extra: string[]): Promise<StartedNode> {
-  const exe = path.join(buildDir, 'bin', 'smithcoind');
+const SMITHCOIND = path.join(buildDir, 'bin', 'smithcoind');
+/** Bitcoin Core's bitcoind, when the environment names one: then Core reindexes the same blocks in the same run. */
+const CORE_BITCOIND = process.env['CORE_BITCOIND'];
+
+async function startSmithcoind(datadir: string, port: number, extra: string[], exe = SMITHCOIND): Promise<StartedNode> {
   return startNode(exe, ['-regtest', `-datadir=${datadir}`, `-rpcport=${port}`, ...extra], { port, auth: cookieAuth(datadir) });
 }
 
@@ -55,9 +59,9 @@ async function waitForHeight(node: StartedNode, height: number, since: bigint): 
   }
 }
 
-async function reindex(datadir: string, port: number, height: number, par: number): Promise<{ secs: number; rss: number }> {
+async function reindex(datadir: string, port: number, height: number, par: number, exe = SMITHCOIND): Promise<{ secs: number; rss: number }> {
   const since = process.hrtime.bigint();
-  const node = await startSmithcoind(datadir, port, ['-reindex', `-par=${par}`]);
+  const node = await startSmithcoind(datadir, port, ['-listen=0', '-reindex', `-par=${par}`], exe);
   try {
     const secs = await waitForHeight(node, height, since);
     return { secs, rss: processRssMiB(node.child.pid!) };
@@ -111,10 +115,32 @@ async function runReindex(opts: BenchOptions): Promise<void> {
     const two = await reindex(datadir, port, chain.blocks, 2);
     report('-reindex -par=2', chain.blocks, chain.inputs, two.secs, one.secs);
     console.log(`RSS after start ${rssStart.toFixed(1)} MiB, after the reindex ${two.rss.toFixed(1)} MiB`);
+    await reindexWithCore(datadir, port, chain, one.secs, two.secs);
     reportCryptoCeiling(chain, one.secs, two.secs, opts.quick);
     console.log('target: >= 25,000 inputs/s over 2 cores (issue #10 §12)');
   } finally {
     fs.rmSync(datadir, { recursive: true, force: true });
+  }
+}
+
+/** Bitcoin Core reindexing the same block files (a copy), when CORE_BITCOIND is set; our time over Core's. */
+async function reindexWithCore(datadir: string, port: number, chain: GeneratedChain, oneSecs: number, twoSecs: number): Promise<void> {
+  if (CORE_BITCOIND === undefined) {
+    console.log('(set CORE_BITCOIND=<path to bitcoind> to reindex the same blocks with Bitcoin Core in this run)');
+    return;
+  }
+  const coreDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smithcoin-bench-core-reindex-'));
+  try {
+    fs.mkdirSync(path.join(coreDir, 'regtest', 'blocks'), { recursive: true });
+    const blocks = path.join(datadir, 'regtest', 'blocks');
+    for (const f of fs.readdirSync(blocks)) if (/^blk\d+\.dat$|^xor\.dat$/.test(f)) fs.copyFileSync(path.join(blocks, f), path.join(coreDir, 'regtest', 'blocks', f));
+    for (const [par, ours] of [[1, oneSecs], [2, twoSecs]] as const) {
+      const core = await reindex(coreDir, port, chain.blocks, par, CORE_BITCOIND);
+      report(`Bitcoin Core -reindex -par=${par}`, chain.blocks, chain.inputs, core.secs);
+      console.log(`  smithcoind -par=${par} takes ${(ours / core.secs).toFixed(2)}x Core's time`);
+    }
+  } finally {
+    fs.rmSync(coreDir, { recursive: true, force: true });
   }
 }
 

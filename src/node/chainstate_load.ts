@@ -11,7 +11,7 @@ import { scanAndUnlinkAlreadyPrunedFiles } from './blockstorage_prune.js';
 import type { BlockIndex } from './chain.js';
 import { CoinsViewCache } from './coins.js';
 import { CoinsViewDB } from './txdb.js';
-import { type BlockConnector, ChainstateManager } from './validation.js';
+import { type BlockConnector, ChainstateManager, type TipUpdateListener } from './validation.js';
 import { ChainstateBlockConnector, type ConnectorOptions } from './validation_connector.js';
 import { receivedBlockTransactions } from './validation_accept.js';
 import { guessVerificationProgress, isoDateTime } from './validation_chain.js';
@@ -61,7 +61,7 @@ export interface LoadChainstateOptions {
   /** -maxmempool in bytes: the coins cache may use what the (empty) mempool does not. */
   maxMempoolBytes?: number;
   /** The node's mempool (ChainstateManagerOptions.mempool). */
-  mempool?: { addTransactionsUpdated(n: number): void };
+  mempool?: TipUpdateListener;
 }
 
 /** Core's LoadChainstate opening lines: what is verified, the work a chain needs, and pruning. */

@@ -5,13 +5,12 @@ import { type Amount, formatMoney } from '../consensus/amount.js';
 import type { Block } from '../primitives/block.js';
 import type { Transaction } from '../primitives/transaction.js';
 import { hexToHash } from '../util/hex.js';
-import type { BlockBuilder, MiningMempool, PrioritisedTransaction } from './miner_mempool.js';
+import { type BlockBuilder, type MiningMempool, NO_CHUNKS, type PrioritisedTransaction } from './miner_mempool.js';
 import type { ValidationInterface } from './validationinterface.js';
 
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
 
-const NO_CHUNKS: BlockBuilder = { next: () => undefined, include: () => {}, skip: () => {}, stop: () => {} };
 
 /** Core's SaturatingAdd on CAmount. */
 function saturatingAdd(a: Amount, b: Amount): Amount {

@@ -8,7 +8,8 @@ import { cacheSizes, ChainstateLoadError, startChainstate } from './chainstate_l
 import { scriptCheckWorkerCount } from './connect_scripts.js';
 import { ValidationCache, validationCacheBytesFromArg } from './script_cache.js';
 import type { ChainstateManager } from './validation.js';
-import { ChainstateArgsError, chainstateOptionsFromArgs, dbCacheBytes, maxMempoolBytes } from './validation_args.js';
+import { maxMempoolBytes } from './mempool_args.js';
+import { ChainstateArgsError, chainstateOptionsFromArgs, dbCacheBytes } from './validation_args.js';
 
 export interface LoadChainstateHooks {
   /** Core's uiInterface.InitMessage: shown to RPC clients as the warm-up status. */

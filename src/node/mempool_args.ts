@@ -35,9 +35,17 @@ function feeArg(args: ArgsManager, option: string): Amount | undefined {
 /** Core's DEFAULT_CLUSTER_SIZE_LIMIT_KVB: the mempool must hold at least 40 clusters of this size. */
 const DEFAULT_CLUSTER_SIZE_LIMIT_KVB = 101n;
 
+/** Core's DEFAULT_MAX_MEMPOOL_SIZE_MB. */
+export const DEFAULT_MAX_MEMPOOL_SIZE_MB = 300n;
+
+/** -maxmempool in bytes (megabytes of 1,000,000 bytes, as Core counts them). */
+export function maxMempoolBytes(args: ArgsManager): number {
+  return Number(args.getIntArg('-maxmempool', DEFAULT_MAX_MEMPOOL_SIZE_MB) * 1_000_000n);
+}
+
 /** -maxmempool against -limitclustersize, with Core's text (CTxMemPool's option check); 0 turns the pool off. */
 export function checkMaxMempool(args: ArgsManager): void {
-  const maxBytes = args.getIntArg('-maxmempool', 300n) * 1_000_000n;
+  const maxBytes = BigInt(maxMempoolBytes(args));
   const clusterBytes = args.getIntArg('-limitclustersize', DEFAULT_CLUSTER_SIZE_LIMIT_KVB) * 1000n * 40n;
   if (maxBytes < 0n || (maxBytes > 0n && maxBytes < clusterBytes)) {
     const minMB = (clusterBytes + 999_999n) / 1_000_000n;

@@ -59,7 +59,8 @@ export interface MiningMempool {
   getPrioritisedTransactions(): PrioritisedTransaction[];
 }
 
-const NO_CHUNKS: BlockBuilder = {
+/** A build with nothing to offer: what a pool without transactions returns. */
+export const NO_CHUNKS: BlockBuilder = {
   next: () => undefined,
   include: () => {},
   skip: () => {},

@@ -54,6 +54,11 @@ export class ChainstateFatalError extends Error {
   override name = 'ChainstateFatalError';
 }
 
+/** What the chainstate tells the mempool of each new tip (Core's AddTransactionsUpdated from UpdateTip). */
+export interface TipUpdateListener {
+  addTransactionsUpdated(n: number): void;
+}
+
 export interface ChainstateManagerOptions {
   params: ChainParams;
   clock: NodeClock;
@@ -68,7 +73,7 @@ export interface ChainstateManagerOptions {
   /** -maxmempool in bytes: the mempool's unused allowance goes to the coins cache (the node's pool is empty). */
   maxMempoolBytes?: number;
   /** The node's mempool, told of every new tip as Core's UpdateTip tells it (getblocktemplate's longpollid). */
-  mempool?: { addTransactionsUpdated(n: number): void };
+  mempool?: TipUpdateListener;
   /** The signet block solution check, required on signet (CheckBlock throws without it there). */
   checkBlockOptions?: Pick<CheckBlockOptions, 'checkSignetSolution'>;
 }
@@ -105,7 +110,7 @@ export class ChainstateManager implements ChainstateManagerApi {
   readonly connector: BlockConnector;
   readonly coinsCacheBytes: number;
   readonly maxMempoolBytes: number;
-  readonly mempool: { addTransactionsUpdated(n: number): void } | undefined;
+  readonly mempool: TipUpdateListener | undefined;
   readonly maxTipAge: number;
   readonly minimumChainWork: bigint;
   readonly checkBlockOptions: Pick<CheckBlockOptions, 'checkSignetSolution'>;

@@ -8,6 +8,7 @@ import { hexToHash } from '../util/hex.js';
 import type { Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
 import { pruneTargetFromArg } from './blockstorage_prune.js';
+import { maxMempoolBytes } from './mempool_args.js';
 import type { LoadChainstateOptions } from './chainstate_load.js';
 import { DEFAULT_MAX_TIP_AGE } from './validation.js';
 import type { ConnectorOptions } from './validation_connector.js';
@@ -35,14 +36,6 @@ export interface ChainstateStartOptions extends LoadChainstateOptions {
   checkBlocks: number;
   checkLevel: number;
   loadBlockFiles: string[];
-}
-
-/** Core's DEFAULT_MAX_MEMPOOL_SIZE_MB. */
-export const DEFAULT_MAX_MEMPOOL_SIZE_MB = 300;
-
-/** -maxmempool in bytes (megabytes of 1,000,000 bytes, as Core counts them). */
-export function maxMempoolBytes(args: ArgsManager): number {
-  return Number(args.getIntArg('-maxmempool', BigInt(DEFAULT_MAX_MEMPOOL_SIZE_MB))) * 1_000_000;
 }
 
 /** -dbcache in bytes (Core's CalculateDbCacheBytes): MiB, at least 4 MiB. */

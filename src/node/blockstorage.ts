@@ -62,6 +62,8 @@ export class BlockManager {
   private cursor: { file: number; undoHeight: number } | undefined;
   /** Blocks whose data we have but whose ancestors' data we lack, by parent (Core's m_blocks_unlinked). */
   readonly blocksUnlinked = new Map<BlockIndex, BlockIndex[]>();
+  /** Undo bytes serialized by prepareBlockUndo, for the undo data they came from. */
+  private readonly preparedUndo = new WeakMap<BlockUndo, { index: BlockIndex; bytes: Uint8Array; checksum: Uint8Array }>();
   havePruned = false;
   /** False while a reindex has not finished reading the block files. */
   blockfilesIndexed = true;
@@ -213,18 +215,38 @@ export class BlockManager {
   }
 
   /** Appends a block's undo data and checksum to the rev file of its blk file (Core's WriteBlockUndo). */
-  writeBlockUndo(undo: BlockUndo, index: BlockIndex): void {
+  /**
+   * Serializes `index`'s undo data and its checksum ahead of writeBlockUndo, which then writes these bytes (used
+   * while script workers still verify the block; nothing touches the disk here).
+   */
+  prepareBlockUndo(undo: BlockUndo, index: BlockIndex): void {
     if (index.haveUndo()) return;
     const w = undoScratch.reset(1 << 20);
     writeBlockUndo(w, undo);
-    // A view of the reused writer: writeRecord copies it and undoChecksum only reads it.
-    const bytes = w.peek();
+    const bytes = w.peek().slice();
+    this.preparedUndo.set(undo, { index, bytes, checksum: undoChecksum(index.prev!.hash, bytes) });
+  }
+
+  writeBlockUndo(undo: BlockUndo, index: BlockIndex): void {
+    if (index.haveUndo()) return;
+    const prepared = this.preparedUndo.get(undo);
+    let bytes: Uint8Array;
+    let checksum: Uint8Array;
+    if (prepared !== undefined && prepared.index === index) {
+      ({ bytes, checksum } = prepared);
+    } else {
+      const w = undoScratch.reset(1 << 20);
+      writeBlockUndo(w, undo);
+      // A view of the reused writer: writeRecord copies it and undoChecksum only reads it.
+      bytes = w.peek();
+      checksum = undoChecksum(index.prev!.hash, bytes);
+    }
     const info = this.info(index.file);
     const pos = { file: index.file, pos: info.nUndoSize };
     info.nUndoSize += bytes.length + UNDO_DATA_DISK_OVERHEAD;
     this.dirtyFileInfo.add(index.file);
     if (this.undo.allocate(pos, bytes.length + UNDO_DATA_DISK_OVERHEAD) !== 0 && this.pruneMode) this.checkForPruning = true;
-    const written = this.undo.writeRecord(pos, bytes, undoChecksum(index.prev!.hash, bytes));
+    const written = this.undo.writeRecord(pos, bytes, checksum);
     const cursor = this.cursor;
     // rev files fill in height order while blk files fill in arrival order: a rev file is finished once the
     // highest block of an older blk file has its undo data.

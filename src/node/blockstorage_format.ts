@@ -41,15 +41,23 @@ export function xorInPlace(data: Uint8Array, key: Uint8Array, fileOffset: number
   // On a 4-byte aligned start the bulk goes 4 bytes at a time with the key turned to line up with data[0].
   const bulk = data.byteOffset % 4 === 0 ? data.length & ~(XOR_KEY_SIZE - 1) : 0;
   if (bulk > 0) {
-    const words = new Uint32Array(data.buffer, data.byteOffset, bulk >>> 2);
-    const [k0, k1] = new Uint32Array(lined.buffer) as unknown as [number, number];
-    for (let i = 0; i < words.length; i += 2) {
-      words[i]! ^= k0;
-      words[i + 1]! ^= k1;
-    }
+    const keyWords = new Uint32Array(lined.buffer);
+    xorWords(new Uint32Array(data.buffer, data.byteOffset, bulk >>> 2), keyWords[0]!, keyWords[1]!);
   }
   for (let i = bulk; i < data.length; i++) data[i]! ^= lined[i & (XOR_KEY_SIZE - 1)]!;
   return data;
+}
+
+/**
+ * The long loop in a function of its own: a whole block file read at start-up gets it optimized on stack (OSR), and
+ * V8 keeps entering that code on later calls. Compiled inside xorInPlace, it also held the byte tail, which had no
+ * type feedback yet, and deoptimized on every call that had one.
+ */
+function xorWords(words: Uint32Array, k0: number, k1: number): void {
+  for (let i = 0; i < words.length; i += 2) {
+    words[i]! ^= k0;
+    words[i + 1]! ^= k1;
+  }
 }
 
 /** One record of a flat file: `pos` is the offset of its payload, just past the storage header. */

@@ -100,8 +100,12 @@ function fail(state: BlockValidationState, ctx: ConnectBlockContext): ConnectBlo
   return { ok: false, state };
 }
 
-/** Core's Chainstate::ConnectBlock. `index` is the block's entry; the view must be at its parent. */
-export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, ctx: ConnectBlockContext): ConnectBlockResult | Promise<ConnectBlockResult> {
+/**
+ * Core's Chainstate::ConnectBlock. `index` is the block's entry; the view must be at its parent. `whileScriptsRun`
+ * is given the block's undo data while the script workers verify (only when checks went to them): the caller's serial
+ * work that needs no verdict, overlapped with theirs. The undo object is the one the result then carries.
+ */
+export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, ctx: ConnectBlockContext, whileScriptsRun?: (undo: BlockUndo) => void): ConnectBlockResult | Promise<ConnectBlockResult> {
   if (!bytesEqual(block.hash, index.hash)) throw new Error('ConnectBlock: block does not match its index entry');
   const consensus = ctx.params.consensus;
   const state = new BlockValidationState();
@@ -143,19 +147,20 @@ export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, 
   if (coinbaseOut > blockReward && state.isValid()) {
     state.invalid(BlockValidationResult.BLOCK_CONSENSUS, 'bad-cb-amount', `coinbase pays too much (actual=${coinbaseOut} vs limit=${blockReward})`);
   }
+  const undo: BlockUndo = { vtxundo: totals.undo };
   const finish = (parallelFailure: ScriptFailure | undefined): ConnectBlockResult => {
     if (parallelFailure && state.isValid()) state.invalid(BlockValidationResult.BLOCK_CONSENSUS, parallelFailure.reason, parallelFailure.debug);
     if (!state.isValid()) return fail(state, ctx);
     if (!justCheck) view.setBestBlock(index.hash);
     return {
-      ok: true, undo: { vtxundo: totals.undo }, fees: totals.fees, sigops: totals.sigops, inputs: totals.inputs,
+      ok: true, undo, fees: totals.fees, sigops: totals.sigops, inputs: totals.inputs,
       scriptCheckReason: reason, scriptsChecked: scripts?.inputsChecked ?? 0, scriptCacheHits: scripts?.cacheHits ?? 0,
     };
   };
   // Joined even when the block already failed: no check may outlive the call. With nothing handed to the pool the
   // result is ready now, and no promise is made for it: scripts ran inline, or the few checks kept back from the
   // pool run here, after the loop as the pool's would (a failure of the block found there comes first).
-  if (scripts?.hasPoolWork()) return scripts.complete().then(finish);
+  if (scripts?.hasPoolWork()) return scripts.complete(whileScriptsRun && state.isValid() ? () => whileScriptsRun(undo) : undefined).then(finish);
   return finish(scripts !== undefined && state.isValid() ? scripts.verifyRemaining() : undefined);
 }
 

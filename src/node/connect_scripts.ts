@@ -172,13 +172,18 @@ export class BlockScriptChecks {
    * Verifies the jobs that no worker has started (latest chunk first, the workers take the earliest), then waits for
    * the pool (Core's CCheckQueueControl::Complete). Returns the first failure in
    * block order. Throws when a worker failed (an exception is not a script result).
+   *
+   * `sideWork` runs first, once the workers hold every job: serial work of the caller that does not depend on the
+   * scripts' verdict (the next block's read, this block's undo bytes) is then done while the workers verify, not
+   * while they wait for the next block. Only the jobs left when it returns are shared with this thread.
    */
-  async complete(): Promise<ScriptFailure | undefined> {
+  async complete(sideWork?: () => void): Promise<ScriptFailure | undefined> {
     const rest = this.takeCurrent();
     if (this.opts.queue) for (const part of splitByWeight(rest, (q) => q.tx.vin.length, this.opts.queue.size)) this.cutChunk(part);
     // Nothing went to the pool (scripts ran inline, or the block spends nothing): nothing to wait for.
     if (this.chunks.length === 0) return undefined;
     try {
+      sideWork?.();
       for (let k = this.chunks.length - 1; k >= 0; k--) {
         const { items, posted } = this.chunks[k]!;
         posted.help((i) => this.verifyHere(items[i]!.tx, items[i]!.spent));

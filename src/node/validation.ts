@@ -10,6 +10,7 @@ import type { OutPoint } from '../primitives/transaction.js';
 import { LogSite, type Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
 import { BlockIndexCandidates } from './block_candidates.js';
+import { BlockReadAhead } from './block_readahead.js';
 import { type BlockManager, PRUNE_TARGET_MANUAL } from './blockstorage.js';
 import { BlockStorageError } from './blockstorage_format.js';
 import { firstStoredHeight } from './blockstorage_prune.js';
@@ -40,7 +41,13 @@ export type { DisconnectResult } from './connect_coins.js';
  * DisconnectBlock reverses a block with its undo data.
  */
 export interface BlockConnector {
-  connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): MaybePromise<BlockUndo | undefined>;
+  /**
+   * `whileScriptsRun` gets the undo data while script workers verify the block (it is not called when scripts ran
+   * inline or nothing went to the workers).
+   */
+  connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean, whileScriptsRun?: (undo: BlockUndo) => void): MaybePromise<BlockUndo | undefined>;
+  /** Optional: CheckBlock ahead of ConnectBlock for a block read early, remembered in the block when it passes. */
+  precheckBlock?(block: Block): void;
   disconnectBlock(block: Block, index: BlockIndex, undo: BlockUndo, view: CoinsCache): DisconnectResult;
 }
 
@@ -114,6 +121,8 @@ export class ChainstateManager implements ChainstateManagerApi {
   readonly maxTipAge: number;
   readonly minimumChainWork: bigint;
   readonly checkBlockOptions: Pick<CheckBlockOptions, 'checkSignetSolution'>;
+  /** The next block to connect, read while the script workers verify the current one. */
+  readonly readAhead = new BlockReadAhead();
 
   constructor(readonly blockman: BlockManager, opts: ChainstateManagerOptions) {
     this.params = opts.params;

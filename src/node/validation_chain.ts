@@ -139,11 +139,11 @@ export function disconnectTip(cm: ChainstateManager): void {
  * Connects `index` on top of the tip (Core's ConnectTip): ConnectBlock on a scratch view, undo data to the rev file,
  * then the view into the coins cache. Returns false with `state` set when the block is invalid.
  */
-function* connectTip(cm: ChainstateManager, index: BlockIndex, given: Block | undefined, state: BlockValidationState, connected: [Block, BlockIndex][]): MaybeAsync<boolean> {
-  const block = given ?? cm.blockman.readBlock(index);
+function* connectTip(cm: ChainstateManager, index: BlockIndex, given: Block | undefined, state: BlockValidationState, connected: [Block, BlockIndex][], next: BlockIndex | undefined): MaybeAsync<boolean> {
+  const block = given ?? cm.readAhead.take(index) ?? cm.blockman.readBlock(index);
   const view = new CoinsViewCache(cm.coinsCache);
   if (index.height > 0) {
-    const connecting = cm.connector.connectBlock(block, index, view, state, false);
+    const connecting = cm.connector.connectBlock(block, index, view, state, false, (undo) => whileScriptsRun(cm, undo, index, next));
     // Waited for only when script checks went to the pool: otherwise the result is here, and a turn is saved.
     const undo = connecting instanceof Promise ? (yield connecting) as BlockUndo | undefined : connecting;
     cm.signals.blockChecked(block, state);
@@ -164,6 +164,20 @@ function* connectTip(cm: ChainstateManager, index: BlockIndex, given: Block | un
   return true;
 }
 
+/**
+ * Serial work of ConnectTip that needs no script verdict, done while the workers verify `index`: its undo bytes, and
+ * the read and context-free checks of the block connected next (when it is not given: the caller's block is in hand).
+ */
+function whileScriptsRun(cm: ChainstateManager, undo: BlockUndo, index: BlockIndex, next: BlockIndex | undefined): void {
+  cm.blockman.prepareBlockUndo(undo, index);
+  if (next === undefined) return;
+  cm.readAhead.load(next, (i) => {
+    const block = cm.blockman.readBlock(i);
+    cm.connector.precheckBlock?.(block);
+    return block;
+  });
+}
+
 /** One step toward `target` (Core's ActivateBestChainStep): back to the fork, then forward up to 32 blocks. */
 function* activateBestChainStep(cm: ChainstateManager, target: BlockIndex, block: Block | undefined, connected: [Block, BlockIndex][], checked: { state?: BlockValidationState }): MaybeAsync<boolean> {
   const oldTip = cm.chain.tip();
@@ -176,9 +190,12 @@ function* activateBestChainStep(cm: ChainstateManager, target: BlockIndex, block
     const toConnect: BlockIndex[] = [];
     for (let i = target.getAncestor(targetHeight); i && i.height !== height; i = i.prev) toConnect.unshift(i);
     height = targetHeight;
-    for (const index of toConnect) {
+    for (let k = 0; k < toConnect.length; k++) {
+      const index = toConnect[k]!;
       const state = new BlockValidationState();
-      const ok = yield* connectTip(cm, index, index === target ? block : undefined, state, connected);
+      // The caller's block (the target's, when given) is in hand: it needs no read ahead.
+      const next = toConnect[k + 1] === target && block ? undefined : toConnect[k + 1];
+      const ok = yield* connectTip(cm, index, index === target ? block : undefined, state, connected, next);
       if (block && index.hashHex === block.header.hashHex()) checked.state = state;
       if (!ok) {
         if (!state.isInvalid()) throw new ChainstateFatalError(`ConnectTip failed: ${state.toString()}`);

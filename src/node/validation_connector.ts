@@ -2,7 +2,8 @@
 // and node/connect_coins.ts (DisconnectBlock).
 import { isZero } from '../util/hex.js';
 import type { MaybePromise } from '../util/maybe_async.js';
-import type { BlockValidationState } from '../consensus/validation.js';
+import { checkBlock, checkBlockOptionsWith } from '../consensus/block_check.js';
+import { BlockValidationState } from '../consensus/validation.js';
 import type { Block } from '../primitives/block.js';
 import type { BlockIndex } from './chain.js';
 import type { CoinsCache } from './chainstate_api.js';
@@ -61,9 +62,18 @@ export class ChainstateBlockConnector implements BlockConnector {
   }
 
   /** The undo data, or undefined with `state` set; a promise only when script checks went to the pool. */
-  connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean): MaybePromise<BlockUndo | undefined> {
-    const r = connectBlock(block, index, view, this.context(justCheck));
+  connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean, whileScriptsRun?: (undo: BlockUndo) => void): MaybePromise<BlockUndo | undefined> {
+    const r = connectBlock(block, index, view, this.context(justCheck), whileScriptsRun);
     return r instanceof Promise ? r.then((done) => outcome(done, state)) : outcome(r, state);
+  }
+
+  /**
+   * Context-free CheckBlock of a block read ahead, as ConnectBlock will run it: a pass is remembered in the block
+   * (so ConnectBlock's own call returns at once); a failure changes nothing and is found again there.
+   */
+  precheckBlock(block: Block): void {
+    const ctx = this.context(false);
+    checkBlock(block, new BlockValidationState(), ctx.params.consensus, checkBlockOptionsWith(ctx.checkBlockOptions, true, true));
   }
 
   disconnectBlock(block: Block, index: BlockIndex, undo: BlockUndo, view: CoinsCache): DisconnectResult {

@@ -34,12 +34,16 @@ export function xorAt(data: Uint8Array, key: Uint8Array, fileOffset: number): Ui
 }
 
 /** xorAt on `data` itself (a buffer the caller owns and is about to write); returns it. */
+/** Typed arrays up to this size may live on V8's heap (its typed_array_max_size_in_heap, 64 bytes). */
+const SMALL_TYPED_ARRAY = 65;
+
 export function xorInPlace(data: Uint8Array, key: Uint8Array, fileOffset: number): Uint8Array {
   if (key.length !== XOR_KEY_SIZE) throw new RangeError(`xor key must be ${XOR_KEY_SIZE} bytes`);
   const lined = new Uint8Array(XOR_KEY_SIZE);
   for (let j = 0; j < XOR_KEY_SIZE; j++) lined[j] = key[(fileOffset + j) % XOR_KEY_SIZE]!;
-  // On a 4-byte aligned start the bulk goes 4 bytes at a time with the key turned to line up with data[0].
-  const bulk = data.byteOffset % 4 === 0 ? data.length & ~(XOR_KEY_SIZE - 1) : 0;
+  // On a 4-byte aligned start the bulk goes 4 bytes at a time with the key turned to line up with data[0]. Small
+  // arrays go byte by byte: V8 keeps them on its heap, and asking for their .buffer would copy them out of it.
+  const bulk = data.length >= SMALL_TYPED_ARRAY && data.byteOffset % 4 === 0 ? data.length & ~(XOR_KEY_SIZE - 1) : 0;
   if (bulk > 0) {
     const keyWords = new Uint32Array(lined.buffer);
     xorWords(new Uint32Array(data.buffer, data.byteOffset, bulk >>> 2), keyWords[0]!, keyWords[1]!);

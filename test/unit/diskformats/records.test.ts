@@ -108,9 +108,10 @@ describe('diskformats/records', () => {
   });
   it('xors data at any file offset with the key repeated from the start of the file', () => {
     const key = Uint8Array.of(0x1c, 0x80, 0xe1, 0x7f, 0x97, 0x16, 0x0d, 0x1b);
-    const source = new Uint8Array(64).map((_, i) => (i * 37 + 11) & 0xff);
+    const source = new Uint8Array(2048).map((_, i) => (i * 37 + 11) & 0xff);
     for (const offset of [0, 1, 7, 8, 13, 1000003]) {
-      for (const length of [0, 1, 7, 8, 9, 23, 40]) {
+      // Up to 64 bytes byte by byte, beyond that a word at a time with a byte tail.
+      for (const length of [0, 1, 7, 8, 9, 23, 40, 64, 65, 72, 77, 1000]) {
         // Views that start at odd places of a larger buffer, as file windows are.
         const data = source.subarray(3, 3 + length);
         const expected = data.map((b, i) => b ^ key[(offset + i) % 8]!);

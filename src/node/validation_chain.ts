@@ -222,21 +222,23 @@ export function activateBestChain(cm: ChainstateManager, block?: Block): MaybePr
 
 function* activateBestChainWork(cm: ChainstateManager, block: Block | undefined): MaybeAsync<BlockValidationState | undefined> {
   const checked: { state?: BlockValidationState } = {};
+  // Core's pindexMostWork: found once and kept while the tip moves toward it (a step connects one block), found
+  // again only after an invalid block. Finding it walks from the candidate back to the active chain, so finding it
+  // per step made a reindex quadratic in the chain's length. Between steps only headers can arrive: whatever else
+  // changes the candidates runs as exclusive work, as Core's m_chainstate_mutex keeps it out.
+  let target: BlockIndex | undefined;
   for (let step = 0; ; step++) {
-    let startTip = cm.chain.tip();
-    let target = findMostWorkChain(cm);
-    if (target === undefined || target === startTip) break;
+    target ??= findMostWorkChain(cm);
+    if (target === undefined || target === cm.chain.tip()) break;
     if (step > 0) {
       // More than one block to connect (reindex, a big reorg): RPC keeps being served, as Core's other threads are.
       yield new Promise((resolve) => setImmediate(resolve));
       if (cm.interrupted) break;
-      startTip = cm.chain.tip();
-      target = findMostWorkChain(cm);
-      if (target === undefined || target === startTip) break;
     }
+    const startTip = cm.chain.tip();
     const connected: [Block, BlockIndex][] = [];
     const blockForTarget = block && block.header.hashHex() === target.hashHex ? block : undefined;
-    yield* activateBestChainStep(cm, target, blockForTarget, connected, checked);
+    if (yield* activateBestChainStep(cm, target, blockForTarget, connected, checked)) target = undefined;
     for (const [b, i] of connected) cm.signals.blockConnected(b, i);
     const newTip = cm.chain.tip();
     if (newTip && newTip !== startTip) cm.signals.updatedBlockTip(newTip, cm.chain.findFork(startTip), cm.isInitialBlockDownload());

@@ -1,6 +1,7 @@
 // The chainstate manager on small regtest chains: connecting, reorgs, invalid blocks, invalidate/reconsider/precious,
 // notifications in order, restart, reindex, reindex-chainstate, and replay after a crash in the middle of a flush.
 import assert from 'node:assert/strict';
+import { type BlockIndex, Chain } from '../../../src/node/chain.js';
 import { BlockStatus } from '../../../src/node/disk_block_index.js';
 import { ChainstateFatalError, type ChainstateManager } from '../../../src/node/validation.js';
 import fs from 'node:fs';
@@ -145,6 +146,29 @@ describe('node/validation: ChainstateManager', () => {
     assert.equal(coins.length, 6, 'the genesis output is never a coin; one coinbase per active block');
     await extend(again, 1);
     assert.equal(again.chain.height(), 7);
+  });
+
+  it('finds the most-work chain once per activation, not once per block: a reindex stays linear in the chain length', async () => {
+    const dir = tempDir();
+    const cm = await start(dir);
+    const blocks = 300;
+    await extend(cm, blocks);
+    closeNow(cm);
+    // Each search walks from the best candidate back to the active chain, asking Chain.contains at every block: per
+    // block connected, that is quadratic (about 45,000 calls for 300 blocks), once per activation it is linear.
+    const contains = Chain.prototype.contains;
+    let calls = 0;
+    Chain.prototype.contains = function (this: Chain, index: BlockIndex): boolean {
+      calls++;
+      return contains.call(this, index);
+    };
+    try {
+      const reindexed = await start(dir, { reindex: true });
+      assert.equal(reindexed.chain.height(), blocks);
+    } finally {
+      Chain.prototype.contains = contains;
+    }
+    assert.ok(calls < 10 * blocks, `${calls} Chain.contains calls to reindex ${blocks} blocks`);
   });
 
   it('rebuilds the block index and coins from the blk files with -reindex, and the coins with -reindex-chainstate', async () => {

@@ -22,6 +22,7 @@ import type { Block } from '../primitives/block.js';
 import { OutPoint, type Transaction } from '../primitives/transaction.js';
 import type { ScriptCheckQueue } from '../script/check_queue.js';
 import { bytesEqual } from '../util/hex.js';
+import { isPromise } from '../util/maybe_async.js';
 import type { BlockIndex } from './chain.js';
 import type { CoinsCache } from './chainstate_api.js';
 import type { Coin } from './coin.js';
@@ -160,7 +161,10 @@ export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, 
   // Joined even when the block already failed: no check may outlive the call. With nothing handed to the pool the
   // result is ready now, and no promise is made for it: scripts ran inline, or the few checks kept back from the
   // pool run here, after the loop as the pool's would (a failure of the block found there comes first).
-  if (scripts?.hasPoolWork()) return scripts.complete(whileScriptsRun && state.isValid() ? () => whileScriptsRun(undo) : undefined).then(finish);
+  if (scripts?.hasPoolWork()) {
+    const joined = scripts.complete(whileScriptsRun && state.isValid() ? () => whileScriptsRun(undo) : undefined);
+    return isPromise(joined) ? joined.then(finish) : finish(joined);
+  }
   return finish(scripts !== undefined && state.isValid() ? scripts.verifyRemaining() : undefined);
 }
 

@@ -9,6 +9,7 @@ import { type PostedBatch, type ScriptCheckQueue, type TxScriptResult, makeScrip
 import { ScriptError, scriptErrorString } from '../script/script_error.js';
 import type { ScriptVerifyFlags } from '../script/verify_flags.js';
 import { hashToHex } from '../util/hex.js';
+import type { MaybePromise } from '../util/maybe_async.js';
 import type { ValidationCache } from './script_cache.js';
 
 /** A failed script check: Core's reject reason and debug string. */
@@ -170,14 +171,15 @@ export class BlockScriptChecks {
 
   /**
    * Verifies the jobs that no worker has started (latest chunk first, the workers take the earliest), then waits for
-   * the pool (Core's CCheckQueueControl::Complete). Returns the first failure in
-   * block order. Throws when a worker failed (an exception is not a script result).
+   * the pool (Core's CCheckQueueControl::Complete). Returns the first failure in block order: at once when the
+   * workers' results came within the short join wait, else as a promise. Throws (or rejects) when a worker failed:
+   * an exception is not a script result.
    *
    * `sideWork` runs first, once the workers hold every job: serial work of the caller that does not depend on the
    * scripts' verdict (the next block's read, this block's undo bytes) is then done while the workers verify, not
    * while they wait for the next block. Only the jobs left when it returns are shared with this thread.
    */
-  async complete(sideWork?: () => void): Promise<ScriptFailure | undefined> {
+  complete(sideWork?: () => void): MaybePromise<ScriptFailure | undefined> {
     const rest = this.takeCurrent();
     if (this.opts.queue) for (const part of splitByWeight(rest, (q) => q.tx.vin.length, this.opts.queue.size)) this.cutChunk(part);
     // Nothing went to the pool (scripts ran inline, or the block spends nothing): nothing to wait for.
@@ -189,12 +191,28 @@ export class BlockScriptChecks {
         posted.help((i) => this.verifyHere(items[i]!.tx, items[i]!.spent));
       }
     } catch (e) {
-      // Let the pool finish first: no check may outlive the block's connection.
-      for (const c of this.chunks) c.posted.closeHelp();
-      await Promise.allSettled(this.chunks.map((c) => c.posted.results()));
-      throw e;
+      return this.joinAndThrow(e);
     }
-    const pooled = await Promise.all(this.chunks.map((c) => c.posted.results()));
+    // The workers are on their last jobs by now: their results are usually here without a turn of the event loop.
+    const now: TxScriptResult[][] = [];
+    for (const { posted } of this.chunks) {
+      const results = posted.resultsNow();
+      if (results === undefined) break;
+      now.push(results);
+    }
+    if (now.length === this.chunks.length) return this.verdict(now);
+    return Promise.all(this.chunks.map((c, k) => now[k] ?? c.posted.results())).then((pooled) => this.verdict(pooled));
+  }
+
+  /** No check may outlive the block's connection: the pool finishes before the error goes up. */
+  private async joinAndThrow(error: unknown): Promise<never> {
+    for (const c of this.chunks) c.posted.closeHelp();
+    await Promise.allSettled(this.chunks.map((c) => c.posted.results()));
+    throw error;
+  }
+
+  /** The first failure in block order; valid transactions go to the script-execution cache when storing. */
+  private verdict(pooled: readonly TxScriptResult[][]): ScriptFailure | undefined {
     let failure: ScriptFailure | undefined;
     this.chunks.forEach((chunk, k) => {
       const results = pooled[k]!;

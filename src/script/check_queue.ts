@@ -84,12 +84,30 @@ interface BatchRequest {
   /** Index into the shared claim counters, or -1: the worker runs every job and nobody else claims one. */
   slot: number;
   data: ArrayBuffer;
+  /**
+   * For a shared batch: where the worker also leaves its results (see SharedResults), so that the posting thread can
+   * take them without waiting for the reply message to come through its event loop.
+   */
+  shared?: SharedArrayBuffer;
 }
 /** Per job: its error and failing input, or NOT_RUN for a job another thread claimed. */
 type BatchReply = { id: number; results: Int32Array } | { id: number; error: string };
 
 /** A result slot the worker left to the thread that claimed the job. */
 const NOT_RUN = -1;
+
+/**
+ * A shared batch's results in shared memory: word 0 turns 1 (with a notify) once the worker has written its results,
+ * in the same pairs as a reply, from word 1.
+ */
+const SHARED_DONE = 0;
+const SHARED_RESULTS = 1;
+
+/**
+ * How long the posting thread blocks for a shared batch's last jobs once it has no more to claim: the worker is
+ * then finishing one transaction. Past this, it waits for the reply on its event loop as for any batch.
+ */
+const JOIN_WAIT_MS = 2;
 
 const WORKER_KIND = 'smithcoin-script-check';
 
@@ -207,6 +225,7 @@ export class PostedBatch {
     private readonly slot: number,
     private readonly reply: Promise<Int32Array>,
     shareable: boolean,
+    private readonly shared: Int32Array | undefined,
   ) {
     this.helpClosed = !shareable;
     reply.then(() => { this.replied = true; this.release(); }, () => { this.replied = true; this.release(); });
@@ -240,9 +259,22 @@ export class PostedBatch {
     if (this.slot >= 0) this.queue.freeSlot(this.slot);
   }
 
+  /**
+   * Every job's result now, when the worker has finished the batch or does within JOIN_WAIT_MS (it left its results
+   * in shared memory); undefined otherwise (results() then waits for its reply). Only after help().
+   */
+  resultsNow(): TxScriptResult[] | undefined {
+    if (this.shared === undefined || !this.helpClosed) return undefined;
+    if (Atomics.wait(this.shared, SHARED_DONE, 0, JOIN_WAIT_MS) === 'timed-out') return undefined;
+    return this.merge(this.shared.subarray(SHARED_RESULTS));
+  }
+
   /** Every job's result, in order, once the worker answered. */
   async results(): Promise<TxScriptResult[]> {
-    const pairs = await this.reply;
+    return this.merge(await this.reply);
+  }
+
+  private merge(pairs: Int32Array): TxScriptResult[] {
     const out: TxScriptResult[] = [];
     for (let k = 0; k < this.count; k++) {
       const error = pairs[2 * k]!;
@@ -321,13 +353,14 @@ export class ScriptCheckQueue {
     let inputs = 0;
     for (const j of jobs) inputs += j.spentValues.length;
     const target = this.workers.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
-    const req: BatchRequest = { id: this.nextId++, slot, data: packScriptCheckJobs(jobs) };
+    const shared = slot >= 0 ? new SharedArrayBuffer(4 * (SHARED_RESULTS + 2 * jobs.length)) : undefined;
+    const req: BatchRequest = { id: this.nextId++, slot, data: packScriptCheckJobs(jobs), shared };
     const reply = new Promise<Int32Array>((resolve, reject) => {
       this.pending.set(req.id, { resolve, reject, worker: target, inputs });
     });
     target.outstanding += inputs;
     target.worker.postMessage(req, [req.data]);
-    return new PostedBatch(this, jobs.length, slot, reply, slot >= 0);
+    return new PostedBatch(this, jobs.length, slot, reply, slot >= 0, shared ? new Int32Array(shared) : undefined);
   }
 
   /** Claims the next job of a slot's batch (the worker claims the same way). */
@@ -409,6 +442,12 @@ if (!isMainThread && (workerData as { kind?: string } | null)?.kind === WORKER_K
         const r = runScriptCheckJobCached(unpackScriptCheckJob(req.data, k), sigCache);
         results[2 * k] = r.error;
         results[2 * k + 1] = r.input;
+      }
+      if (req.shared !== undefined) {
+        const shared = new Int32Array(req.shared);
+        shared.set(results, SHARED_RESULTS);
+        Atomics.store(shared, SHARED_DONE, 1);
+        Atomics.notify(shared, SHARED_DONE);
       }
       port.postMessage({ id: req.id, results } satisfies BatchReply, [results.buffer]);
     } catch (e) {

@@ -241,10 +241,19 @@ describe('ScriptCheckQueue', function () {
       assert.equal(results.length, 10);
       results.forEach((r, i) => assert.equal(r.error, i === 7 ? ScriptError.SCRIPT_ERR_SIG_NULLFAIL : ScriptError.SCRIPT_ERR_OK, `job ${i}`));
       assert.ok(ranHere.every((k, i) => i === 0 || k > ranHere[i - 1]!), 'claimed in order, each once');
-      // A batch the caller does not share is run by the worker alone.
+      // The worker's share also waits in shared memory: once it has answered, the same results are there at once.
+      assert.deepEqual(batch.resultsNow(), results);
+      // A batch the caller does not share is run by the worker alone, and its results come only as a reply.
       const alone = pool.post(jobs.slice(0, 3), false);
       alone.help(() => assert.fail('an unshared batch must not be claimed'));
       assert.deepEqual((await alone.results()).map((r) => r.error), [0, 0, 0]);
+      assert.equal(alone.resultsNow(), undefined);
+      // Before the caller has helped (or declined to), its share is unknown: no results yet.
+      const pending = pool.post(jobs.slice(0, 2), true);
+      assert.equal(pending.resultsNow(), undefined);
+      pending.closeHelp();
+      const worked = await pending.results();
+      assert.deepEqual(pending.resultsNow(), worked);
     } finally {
       await pool.close();
     }

@@ -2,6 +2,7 @@
 // own blk files in place; -loadblock imports other files (bootstrap.dat, another node's unobfuscated blk files).
 // Records are found by the network magic, so garbage between them is skipped.
 import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { MAX_BLOCK_SERIALIZED_SIZE } from '../consensus/consensus.js';
 import { Block } from '../primitives/block.js';
 import { hashToHex } from '../util/hex.js';
@@ -48,18 +49,20 @@ export function* scanBlockRecords(data: Uint8Array, magic: Uint8Array): Generato
  * `unknownParent` until it arrives. Returns how many blocks were newly loaded.
  */
 export async function loadExternalBlocks(cm: ChainstateManager, data: Uint8Array, file: number | undefined, unknownParent: Map<string, [Block, FlatFilePos | undefined][]>): Promise<number> {
+  const started = performance.now();
   const genesisHex = hashToHex(cm.params.consensus.hashGenesisBlock);
   let loaded = 0;
   const accept = (block: Block, pos: FlatFilePos | undefined): Promise<void> => cm.exclusive(async () => {
     const r = acceptBlock(cm, block, true, true, pos);
-    if (r.newBlock) loaded++;
+    if (r.accepted) loaded++;
     if (!r.accepted) cm.debug(LogFlags.REINDEX, `AcceptBlock failed: ${r.state.toString()}`);
     // The genesis block is connected at once, so the node has a tip while the rest is read. A pruned node importing
     // -loadblock files connects every block as it comes (Core does too), or nothing could be pruned until the end.
     if (block.header.hashHex() === genesisHex || (cm.blockman.pruneMode && cm.blockman.blockfilesIndexed)) await activateBestChain(cm);
   });
   for (const { offset, bytes } of scanBlockRecords(data, cm.params.messageStart)) {
-    if (cm.interrupted) break;
+    // Interrupted, Core returns without its summary line; the caller says why it stopped.
+    if (cm.interrupted) return loaded;
     let block: Block;
     try {
       block = Block.fromBytes(bytes);
@@ -94,6 +97,7 @@ export async function loadExternalBlocks(cm: ChainstateManager, data: Uint8Array
     }
     await yieldLoop();
   }
+  cm.log(`Loaded ${loaded} blocks from external file in ${Math.floor(performance.now() - started)}ms`);
   return loaded;
 }
 
@@ -115,7 +119,10 @@ export async function importBlocks(cm: ChainstateManager, importPaths: readonly 
         const size = bm.blocks.size(n);
         await loadExternalBlocks(cm, reader.read(0, size), n, unknownParent);
         // An interrupted reindex keeps its flag, so the next start resumes it.
-        if (cm.interrupted) return;
+        if (cm.interrupted) {
+          cm.log('Interrupt requested. Exit reindexing.');
+          return;
+        }
       }
       // The index just read from the files reaches the disk before the flag goes: a crash in between would leave
       // an empty index and no reindex to resume (the next start would then overwrite blk00000.dat with genesis).
@@ -134,9 +141,11 @@ export async function importBlocks(cm: ChainstateManager, importPaths: readonly 
         continue;
       }
       cm.log(`Importing blocks file ${p}...`);
-      const started = Date.now();
-      const n = await loadExternalBlocks(cm, new Uint8Array(fs.readFileSync(p)), undefined, new Map());
-      cm.log(`Loaded ${n} blocks from external file in ${Date.now() - started}ms`);
+      await loadExternalBlocks(cm, new Uint8Array(fs.readFileSync(p)), undefined, new Map());
+      if (cm.interrupted) {
+        cm.log('Interrupt requested. Exit block importing.');
+        return;
+      }
     }
     // Still importing (Core's ImportingNow spans it): the chain it connects leaves the node in IBD.
     if (!cm.interrupted) await cm.activateBestChain();

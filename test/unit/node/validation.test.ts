@@ -10,7 +10,8 @@ import { importBlocks } from '../../../src/node/blockstorage_import.js';
 import { OutPoint } from '../../../src/primitives/transaction.js';
 import { NodeClock } from '../../../src/util/time.js';
 import { suiteTempDirs } from '../wrapper/temp_dirs.js';
-import { coinSet, extend, mineBlock, open, params, spend, testLogger } from './chain_helpers.js';
+import { loadChainstate } from '../../../src/node/chainstate_load.js';
+import { coinSet, extend, mineBlock, open, params, spend, testClock, testConnector, testLogger } from './chain_helpers.js';
 
 describe('node/validation: ChainstateManager', () => {
   const tempDir = suiteTempDirs('smithcoin-chainman-');
@@ -169,6 +170,52 @@ describe('node/validation: ChainstateManager', () => {
       Chain.prototype.contains = contains;
     }
     assert.ok(calls < 10 * blocks, `${calls} Chain.contains calls to reindex ${blocks} blocks`);
+  });
+
+  it("logs Core's lines for each reindexed file, and for a reindex or an import interrupted", async () => {
+    const dir = tempDir();
+    const cm = await start(dir);
+    const blocks = await extend(cm, 4);
+    closeNow(cm);
+    const run = async (over: object, paths: string[] = [], stopAt?: RegExp): Promise<string[]> => {
+      const { logger, lines } = testLogger();
+      const reindexing = loadChainstate({
+        dataDir: dir, params, clock: testClock(), logger, connector: testConnector, dbCacheBytes: 16 << 20, pruneTarget: 0,
+        fastPrune: false, useXor: true, reindex: false, reindexChainstate: false, ...over,
+      });
+      opened.push(reindexing);
+      if (stopAt) logger.pushBackCallback((line) => {
+        if (stopAt.test(line)) reindexing.interrupt();
+      });
+      await importBlocks(reindexing, paths);
+      return lines;
+    };
+    const whole = await run({ reindex: true });
+    const file = whole.indexOf('Reindexing block file blk00000.dat (0% complete)...');
+    assert.ok(file >= 0, whole.join('\n'));
+    // The genesis block and the four mined on it, each accepted once.
+    assert.ok(whole.slice(file).some((l) => /^Loaded 5 blocks from external file in \d+ms$/.test(l)), whole.join('\n'));
+    assert.ok(whole.indexOf('Reindexing finished') > file);
+    for (const cm2 of opened.splice(0)) cm2.close();
+
+    // Stopped while reading the file: no summary for it, Core's line instead, and the reindex is still pending.
+    const stopped = await run({ reindex: true }, [], /^Reindexing block file/);
+    assert.ok(stopped.includes('Interrupt requested. Exit reindexing.'), stopped.join('\n'));
+    assert.ok(!stopped.some((l) => l.startsWith('Loaded') || l === 'Reindexing finished'), stopped.join('\n'));
+    for (const cm2 of opened.splice(0)) cm2.close();
+
+    // The same for a -loadblock file.
+    const bootstrap = path.join(tempDir(), 'bootstrap.dat');
+    const magic = Buffer.from(params.messageStart);
+    fs.writeFileSync(bootstrap, Buffer.concat(blocks.flatMap((b) => {
+      const bytes = Buffer.from(b.toBytes());
+      const size = Buffer.alloc(4);
+      size.writeUInt32LE(bytes.length);
+      return [magic, size, bytes];
+    })));
+    const importing = await run({ reindex: true }, [bootstrap], /^Importing blocks file/);
+    assert.ok(importing.includes('Interrupt requested. Exit block importing.'), importing.join('\n'));
+    assert.equal(importing.filter((l) => l.startsWith('Loaded')).length, 1, 'only the reindexed blk file has its summary');
   });
 
   it('rebuilds the block index and coins from the blk files with -reindex, and the coins with -reindex-chainstate', async () => {

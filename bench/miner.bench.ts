@@ -2,6 +2,7 @@
 // (template, nonce grinding, processNewBlock on the in-memory chainstate the unit tests use), in blocks/s,
 // each against the bare template as the baseline.
 import { BlockAssembler } from '../src/node/miner.js';
+import { withMerkleRoot } from '../src/node/miner_commitment.js';
 import { solveBlock } from '../src/node/miner_solve.js';
 import { NodeClock } from '../src/util/time.js';
 import { fakeChainman } from './lib/fake_chainman.js';
@@ -29,7 +30,7 @@ async function run(quick: boolean): Promise<void> {
     // (a clock standing still runs into time-too-new after two hours' worth of blocks).
     b.clock.setMockTime(b.clock.now() + 1);
     const { block } = await new BlockAssembler(b, { coinbaseOutputScript: OP_TRUE }).createNewBlock();
-    const solved = solveBlock(block, 1_000_000n, b.chainman.params.consensus).block!;
+    const solved = solveBlock(withMerkleRoot(block), 1_000_000n, b.chainman.params.consensus).block!;
     const r = await b.chainman.processNewBlock(solved, { forceProcessing: true, minPowChecked: true });
     if (!r.accepted) throw new Error(`block not accepted: ${r.state.toString()}`);
   }, { quick });

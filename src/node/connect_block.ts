@@ -57,6 +57,11 @@ export interface ConnectBlockContext {
   log?: { info(message: string): void; error(message: string): void };
   /** Called for a block whose data proved corrupt (Core's FatalError notification). */
   fatalError?: (message: string) => void;
+  /**
+   * Told why each block's scripts are verified, or null when they are not (Core logs a line when that changes: the
+   * chainstate keeps the last reason it logged).
+   */
+  scriptCheckReason?: (reason: string | null, index: BlockIndex) => void;
 }
 
 export type ConnectBlockResult =
@@ -138,6 +143,7 @@ export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, 
   const newOutpoints = checkBIP30(block, index, view, consensus, state);
 
   const flags = getBlockScriptFlags(index, consensus);
+  ctx.scriptCheckReason?.(reason, index);
   const scripts = reason === null ? undefined : new BlockScriptChecks({
     flags, cache: ctx.validationCache, queue: ctx.scriptQueue, cacheStore: justCheck, chunkInputs: ctx.scriptChunkInputs,
   });

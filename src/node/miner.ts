@@ -14,7 +14,6 @@ import { LogSite, type Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
 import type { BlockIndex } from './chain.js';
 import type { ChainstateManagerApi } from './chainstate_api.js';
-import { merkleRootOfBlock } from '../consensus/block_check.js';
 import { isWitnessCommitment } from '../consensus/witness_commitment.js';
 import {
   coinbaseWitnessRequired, headerWith, reservedValueWitness, witnessCommitmentOutput, witnessCommitmentScript,
@@ -173,7 +172,9 @@ export class BlockAssembler {
 
     const { header } = updateTime(headerWith(block.header, { hashPrevBlock: prev.hash }), params, prev, clock.now());
     const bits = getNextWorkRequired(prev, header.time, params);
-    block = new Block(headerWith(header, { bits, nonce: 0, hashMerkleRoot: merkleRootOfBlock(block).root }), block.vtx);
+    // The merkle root stays null, as in Core's template: whoever completes the block (generate, submitSolution)
+    // computes it, and TestBlockValidity does not check it.
+    block = new Block(headerWith(header, { bits, nonce: 0 }), block.vtx);
 
     if (this.options.testBlockValidity) {
       const state = await chainman.testBlockValidity(block, { checkPow: false, checkMerkleRoot: false });

@@ -121,6 +121,11 @@ export class ChainstateManager implements ChainstateManagerApi {
   readonly maxTipAge: number;
   readonly minimumChainWork: bigint;
   readonly checkBlockOptions: Pick<CheckBlockOptions, 'checkSignetSolution'>;
+  /**
+   * Why the last block's scripts were verified (null: they were not), as last logged; undefined before the first
+   * block (Core's m_last_script_check_reason_logged).
+   */
+  lastScriptCheckReasonLogged: string | null | undefined = undefined;
   /** The next block to connect, read while the script workers verify the current one. */
   readonly readAhead = new BlockReadAhead();
 

@@ -7,14 +7,14 @@ import { BlockValidationState } from '../consensus/validation.js';
 import type { Block } from '../primitives/block.js';
 import type { BlockIndex } from './chain.js';
 import type { CoinsCache } from './chainstate_api.js';
-import type { AssumeValidContext } from './connect_assumevalid.js';
+import { type AssumeValidContext, scriptCheckSwitchLogLine } from './connect_assumevalid.js';
 import { type ConnectBlockContext, type ConnectBlockResult, connectBlock } from './connect_block.js';
 import { disconnectBlock } from './connect_coins.js';
 import type { BlockUndo } from './undo.js';
 import type { BlockConnector, ChainstateManager, DisconnectResult } from './validation.js';
 
 /** What ConnectBlock gets from init: the script pool, the caches, the signet check; -assumevalid's hash. */
-export type ConnectorOptions = Omit<ConnectBlockContext, 'justCheck' | 'assumeValid' | 'log'> & { assumeValidHash?: Uint8Array };
+export type ConnectorOptions = Omit<ConnectBlockContext, 'justCheck' | 'assumeValid' | 'log' | 'scriptCheckReason'> & { assumeValidHash?: Uint8Array };
 
 /** ConnectBlock's result as the chainstate takes it: the undo data, or its verdict copied into `state`. */
 function outcome(r: ConnectBlockResult, state: BlockValidationState): BlockUndo | undefined {
@@ -58,7 +58,13 @@ export class ChainstateBlockConnector implements BlockConnector {
     const assumeValid: AssumeValidContext | undefined = cm && hash ? {
       hash, lookup: (hex) => cm.lookupBlockIndex(hex), get bestHeader() { return cm.bestHeader(); }, minimumChainWork: cm.minimumChainWork,
     } : undefined;
-    return { params, scriptQueue, scriptChunkInputs, validationCache, justCheck, assumeValid, checkBlockOptions, log, fatalError };
+    const scriptCheckReason = cm ? (reason: string | null, index: BlockIndex): void => {
+      const line = scriptCheckSwitchLogLine(cm.lastScriptCheckReasonLogged, reason, index);
+      if (line === undefined) return;
+      cm.log(line);
+      cm.lastScriptCheckReasonLogged = reason;
+    } : undefined;
+    return { params, scriptQueue, scriptChunkInputs, validationCache, justCheck, assumeValid, checkBlockOptions, log, fatalError, scriptCheckReason };
   }
 
   /** The undo data, or undefined with `state` set; a promise only when script checks went to the pool. */

@@ -12,6 +12,7 @@ import type { NodeContext } from '../../../src/node/context.js';
 import { BlockAssembler } from '../../../src/node/miner.js';
 import type { MiningMempool } from '../../../src/node/miner_mempool.js';
 import { MiningService } from '../../../src/node/miner_service.js';
+import { withMerkleRoot } from '../../../src/node/miner_commitment.js';
 import { solveBlock } from '../../../src/node/miner_solve.js';
 import type { Block } from '../../../src/primitives/block.js';
 import { makeContext } from '../rpc/node_context.js';
@@ -82,7 +83,7 @@ export class NodeHarness {
   /** Mines one block on the tip (through the node's own assembler) and processes it. */
   async mineBlock(): Promise<Block> {
     const { block } = await new BlockAssembler({ chainman: this.chainman, clock: this.ctx.clock }, {}).createNewBlock();
-    const solved = solveBlock(block, 1_000_000n, this.chainman.params.consensus).block!;
+    const solved = solveBlock(withMerkleRoot(block), 1_000_000n, this.chainman.params.consensus).block!;
     const r = await this.chainman.processNewBlock(solved, { forceProcessing: true, minPowChecked: true });
     assert.ok(r.accepted, r.state.toString());
     return solved;

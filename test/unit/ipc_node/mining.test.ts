@@ -7,7 +7,7 @@ import type { Mining } from '../../../src/interfaces/mining.js';
 import { Block } from '../../../src/primitives/block.js';
 import { OutPoint, Transaction, TxIn, TxOut } from '../../../src/primitives/transaction.js';
 import { BlockAssembler } from '../../../src/node/miner.js';
-import { headerWith } from '../../../src/node/miner_commitment.js';
+import { headerWith, withMerkleRoot } from '../../../src/node/miner_commitment.js';
 import { solveBlock } from '../../../src/node/miner_solve.js';
 import { blocksAheadOfTip, tipNotifierOf } from '../../../src/node/interfaces_wait.js';
 import { fakeChainman } from '../../../bench/lib/fake_chainman.js';
@@ -23,9 +23,9 @@ async function start(opts: Parameters<typeof NodeHarness.start>[0] = {}): Promis
   return { h, mining };
 }
 
-/** An unsolved block on the tip, as the node's assembler makes it. */
+/** An unsolved block on the tip, as the node's assembler makes it, with its merkle root (a template's is null). */
 async function templateBlock(h: NodeHarness): Promise<Block> {
-  return (await new BlockAssembler({ chainman: h.chainman, clock: h.ctx.clock }, {}).createNewBlock()).block;
+  return withMerkleRoot((await new BlockAssembler({ chainman: h.chainman, clock: h.ctx.clock }, {}).createNewBlock()).block);
 }
 
 function solved(h: NodeHarness, block: Block): Block {
@@ -111,7 +111,7 @@ describe('ipc_node: Mining', () => {
     const other = fakeChainman(h.ctx.clock);
     const branch: Block[] = [];
     for (let i = 0; i < 2; i++) {
-      const b = solved(h, (await new BlockAssembler({ chainman: other, clock: h.ctx.clock }, { coinbaseOutputScript: Uint8Array.of(0x52) }).createNewBlock()).block);
+      const b = solved(h, withMerkleRoot((await new BlockAssembler({ chainman: other, clock: h.ctx.clock }, { coinbaseOutputScript: Uint8Array.of(0x52) }).createNewBlock()).block));
       await other.processNewBlock(b, { forceProcessing: true, minPowChecked: true });
       branch.push(b);
     }

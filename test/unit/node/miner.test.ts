@@ -9,7 +9,7 @@ import { BlockValidationState } from '../../../src/consensus/validation.js';
 import { createChainParams } from '../../../src/kernel/chainparams.js';
 import { BlockIndex } from '../../../src/node/chain.js';
 import { BlockAssembler, type BlockAssemblerEnv, coinbaseScriptSig, getMinimumTime, updateTime } from '../../../src/node/miner.js';
-import { regenerateCommitments, updateUncommittedBlockStructures } from '../../../src/node/miner_commitment.js';
+import { regenerateCommitments, updateUncommittedBlockStructures, withMerkleRoot } from '../../../src/node/miner_commitment.js';
 import type { BlockChunk, BlockTxCandidate, MiningMempool } from '../../../src/node/miner_mempool.js';
 import { EMPTY_MEMPOOL } from '../../../src/node/miner_mempool.js';
 import { type BlockCreateOptions, MiningOptionsError, checkMiningOptions, parseMoney, readMiningArgs } from '../../../src/node/miner_options.js';
@@ -38,7 +38,7 @@ async function mine(chainman: ReturnType<typeof fakeChainman>, clock: NodeClock,
   const hashes: string[] = [];
   for (let i = 0; i < n; i++) {
     const { block } = (await new BlockAssembler(env(chainman, clock), opts).createNewBlock());
-    const solved = solveBlock(block, 1_000_000n, chainman.params.consensus).block!;
+    const solved = solveBlock(withMerkleRoot(block), 1_000_000n, chainman.params.consensus).block!;
     const result = await chainman.processNewBlock(solved, { forceProcessing: true, minPowChecked: true });
     assert.ok(result.accepted, result.state.toString());
     hashes.push(solved.hashHex());
@@ -120,11 +120,14 @@ describe('miner: CreateNewBlock on regtest', () => {
     assert.equal(bytesToHex(cb.vout[0]!.scriptPubKey), '51');
   });
 
-  it('fills the header: prev hash, merkle root, regtest bits, nonce 0, version from versionbits', async () => {
+  it('fills the header as Core: prev hash, regtest bits, nonce 0, version from versionbits, and a null merkle root', async () => {
     const { chainman, clock } = setup();
     const { block } = (await new BlockAssembler(env(chainman, clock), {}).createNewBlock());
     assert.deepEqual(block.header.hashPrevBlock, chainman.params.genesis.hash);
-    assert.ok(checkBlock(block, new BlockValidationState(), chainman.params.consensus, { checkPow: false }));
+    // Core's template leaves the root to whoever completes the block (GenerateBlock, submitSolution).
+    assert.deepEqual(block.header.hashMerkleRoot, new Uint8Array(32));
+    assert.ok(checkBlock(block, new BlockValidationState(), chainman.params.consensus, { checkPow: false, checkMerkleRoot: false }));
+    assert.ok(checkBlock(withMerkleRoot(block), new BlockValidationState(), chainman.params.consensus, { checkPow: false }));
     assert.equal(block.header.bits, 0x207fffff);
     assert.equal(block.header.nonce, 0);
     assert.equal(block.header.version, 0x20000000);
@@ -344,7 +347,7 @@ describe('miner: options (Core\'s mining_args)', () => {
 describe('miner: solving', () => {
   it('grinds the nonce until the hash meets the target; tries and interrupts stop it', async () => {
     const { chainman, clock } = setup();
-    const { block } = (await new BlockAssembler(env(chainman, clock), {}).createNewBlock());
+    const block = withMerkleRoot((await new BlockAssembler(env(chainman, clock), {}).createNewBlock()).block);
     const r = solveBlock(block, 1000n, chainman.params.consensus);
     assert.ok(r.ok && r.block);
     assert.ok(checkBlock(r.block, new BlockValidationState(), chainman.params.consensus));

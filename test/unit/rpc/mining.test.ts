@@ -10,6 +10,7 @@ import type { MiningMempool, PrioritisedTransaction } from '../../../src/node/mi
 import { EMPTY_MEMPOOL } from '../../../src/node/miner_mempool.js';
 import type { MiningService } from '../../../src/node/miner_service.js';
 import { solveBlock } from '../../../src/node/miner_solve.js';
+import { withMerkleRoot } from '../../../src/node/miner_commitment.js';
 import { Block, BlockHeader } from '../../../src/primitives/block.js';
 import { OutPoint, Transaction, TxIn, TxOut } from '../../../src/primitives/transaction.js';
 import { JSONNumber } from '../../../src/rpc/json.js';
@@ -58,10 +59,10 @@ function someTx(seed: number, lockTime = 0, sequence?: number): Transaction {
   });
 }
 
-/** A template from the service, solved. */
+/** A template from the service with its merkle root (a template leaves it null, as Core's), solved. */
 async function solvedTemplate(n: Node): Promise<Block> {
   const { block } = await n.miner.createNewBlock({});
-  return solveBlock(block, 1_000_000n, n.chainman.params.consensus).block!;
+  return solveBlock(withMerkleRoot(block), 1_000_000n, n.chainman.params.consensus).block!;
 }
 
 describe('mining RPCs: generate*', () => {
@@ -256,7 +257,7 @@ describe('mining RPCs: getblocktemplate', () => {
     await call(n.ctx, 'submitblock', [good.toHex()]);
     assert.equal(await call(n.ctx, 'getblocktemplate', [{ mode: 'proposal', data: good.toHex() }]), 'duplicate');
     // A known header without a connected block.
-    const side = solveBlock((await n.miner.createNewBlock({})).block, 1_000_000n, n.chainman.params.consensus).block!;
+    const side = solveBlock(withMerkleRoot((await n.miner.createNewBlock({})).block), 1_000_000n, n.chainman.params.consensus).block!;
     n.chainman.processNewBlockHeaders([side.header]);
     assert.equal(await call(n.ctx, 'getblocktemplate', [{ mode: 'proposal', data: side.toHex() }]), 'duplicate-inconclusive');
     n.chainman.lookupBlockIndex(side.hashHex())!.status |= 32;

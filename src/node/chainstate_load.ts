@@ -62,6 +62,11 @@ export interface LoadChainstateOptions {
   maxMempoolBytes?: number;
   /** The node's mempool (ChainstateManagerOptions.mempool). */
   mempool?: TipUpdateListener;
+  /**
+   * Called once the chainstate manager exists (its block index database open), before the index is loaded: where
+   * Core's ChainstateManager constructor logs the validation caches and init says "Loading block index…".
+   */
+  onChainstateManager?: () => void;
 }
 
 /** Core's LoadChainstate opening lines: what is verified, the work a chain needs, and pruning. */
@@ -185,6 +190,7 @@ export function loadChainstate(opts: LoadChainstateOptions): ChainstateManager {
   });
   if (connector instanceof ChainstateBlockConnector) connector.chainman = cm;
   try {
+    opts.onChainstateManager?.();
     logValidationSettings(cm, opts);
     loadBlockIndex(cm);
     if (blockman.blockIndex.size > 0 && !blockman.lookup(hashToHex(opts.params.consensus.hashGenesisBlock))) {

@@ -43,16 +43,19 @@ export async function loadChainstate(ctx: NodeContext, hooks: LoadChainstateHook
   const sigCacheMiB = args.getIntArg('-maxsigcachesize');
   const cacheBytes = validationCacheBytesFromArg(sigCacheMiB === undefined ? undefined : Number(sigCacheMiB));
   const validationCache = new ValidationCache(cacheBytes.scriptExecutionCacheBytes, cacheBytes.signatureCacheBytes);
-  for (const line of validationCache.setupLogLines(cacheBytes.scriptExecutionCacheBytes, cacheBytes.signatureCacheBytes)) logger.info(line);
   // Core's -par: the main thread verifies a share of each block, so N-1 workers make -par=N.
   const workers = scriptCheckWorkerCount(Number(args.getIntArg('-par', 0n)), os.availableParallelism());
   logger.info(`Script verification uses ${workers} additional threads`);
   const scriptQueue = workers > 0 ? new ScriptCheckQueue({ workers, signatureCacheBytes: cacheBytes.signatureCacheBytes }) : undefined;
-  hooks.initMessage('Loading block index…');
+  // In Core's order: the check queue, the block manager (xor key, index database), then the caches' lines.
+  const onChainstateManager = (): void => {
+    for (const line of validationCache.setupLogLines(cacheBytes.scriptExecutionCacheBytes, cacheBytes.signatureCacheBytes)) logger.info(line);
+    hooks.initMessage('Loading block index…');
+  };
   let started: Awaited<ReturnType<typeof startChainstate>>;
   try {
     const opts = chainstateOptionsFromArgs(args, { params: ctx.chainParams, clock: ctx.clock, logger, connect: { scriptQueue, validationCache } });
-    started = await startChainstate({ ...opts, initMessage: (m) => hooks.initMessage(m), mempool: ctx.mempool });
+    started = await startChainstate({ ...opts, initMessage: (m) => hooks.initMessage(m), mempool: ctx.mempool, onChainstateManager });
   } catch (e) {
     await scriptQueue?.close();
     if (!(e instanceof ChainstateArgsError || e instanceof ChainstateLoadError)) throw e;

@@ -42,6 +42,8 @@ export interface BlockManagerOptions {
   wipe: boolean;
   log: (msg: string) => void;
   logDebug?: (msg: string) => void;
+  /** -debug=validation lines of the flat files (pre-allocation). */
+  logValidation?: (msg: string) => void;
   /** The block index database's open lines and LevelDB's own log. */
   dbLog?: DBLog;
 }
@@ -74,8 +76,8 @@ export class BlockManager {
   constructor(readonly opts: BlockManagerOptions) {
     this.xorKey = initBlocksDirXorKey(opts.blocksDir, opts.useXor, opts.log);
     const magic = opts.params.messageStart;
-    this.blocks = new FlatFileSeq(opts.blocksDir, 'blk', opts.fastPrune ? FASTPRUNE_CHUNK_SIZE : BLOCKFILE_CHUNK_SIZE, this.xorKey, magic);
-    this.undo = new FlatFileSeq(opts.blocksDir, 'rev', UNDOFILE_CHUNK_SIZE, this.xorKey, magic);
+    this.blocks = new FlatFileSeq(opts.blocksDir, 'blk', opts.fastPrune ? FASTPRUNE_CHUNK_SIZE : BLOCKFILE_CHUNK_SIZE, this.xorKey, magic, opts.logValidation);
+    this.undo = new FlatFileSeq(opts.blocksDir, 'rev', UNDOFILE_CHUNK_SIZE, this.xorKey, magic, opts.logValidation);
     this.maxBlockfileSize = opts.fastPrune ? FASTPRUNE_BLOCKFILE_SIZE : MAX_BLOCKFILE_SIZE;
     this.pruneTarget = opts.pruneTarget;
     this.treeDB = new BlockTreeDB({ path: opts.indexDir ?? path.join(opts.blocksDir, 'index'), cacheBytes: opts.indexCacheBytes, obfuscate: false, wipe: opts.wipe, log: opts.dbLog });

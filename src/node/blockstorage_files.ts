@@ -89,6 +89,8 @@ export class FlatFileSeq {
     readonly chunkSize: number,
     private readonly xorKey: Uint8Array,
     private readonly messageStart: Uint8Array,
+    /** Core's -debug=validation line for each new chunk. */
+    private readonly logValidation?: (message: string) => void,
   ) {}
 
   fileName(file: number): string {
@@ -171,7 +173,10 @@ export class FlatFileSeq {
     const inc = newSize - pos.pos;
     if (!checkDiskSpace(this.dir, inc)) throw new DiskSpaceError();
     const fd = this.fd(pos.file, true);
-    if (fs.fstatSync(fd).size < newSize) fs.ftruncateSync(fd, newSize);
+    if (fs.fstatSync(fd).size < newSize) {
+      this.logValidation?.(`Pre-allocating up to position 0x${newSize.toString(16)} in ${flatFileName(this.prefix, pos.file)}`);
+      fs.ftruncateSync(fd, newSize);
+    }
     return inc;
   }
 

@@ -182,6 +182,7 @@ export function loadChainstate(opts: LoadChainstateOptions): ChainstateManager {
     params: opts.params, indexCacheBytes: sizes.blockTreeDB,
     useXor: opts.useXor, fastPrune: opts.fastPrune, pruneTarget: opts.pruneTarget, wipe: opts.reindex,
     log: (m) => opts.logger.info(m), logDebug: (m) => opts.logger.debug(LogFlags.BLOCKSTORAGE, m), dbLog,
+    logValidation: (m) => opts.logger.debug(LogFlags.VALIDATION, m),
   });
   const connector = opts.connector ?? new ChainstateBlockConnector(opts.connectOptions ?? { params: opts.params });
   const cm = new ChainstateManager(blockman, {

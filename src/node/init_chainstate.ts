@@ -8,6 +8,7 @@ import { cacheSizes, ChainstateLoadError, startChainstate } from './chainstate_l
 import { scriptCheckWorkerCount } from './connect_scripts.js';
 import { ValidationCache, validationCacheBytesFromArg } from './script_cache.js';
 import type { ChainstateManager } from './validation.js';
+import { FlushStateMode, flushStateToDisk } from './validation_flush.js';
 import { maxMempoolBytes } from './mempool_args.js';
 import { ChainstateArgsError, chainstateOptionsFromArgs, dbCacheBytes } from './validation_args.js';
 
@@ -74,6 +75,10 @@ export async function loadChainstate(ctx: NodeContext, hooks: LoadChainstateHook
     async close() {
       chainman.interrupt();
       await imported;
+      // As Core's Shutdown: flush, deliver what that queued (ChainStateFlushed) while subscribers still listen, then
+      // flush again as the databases close.
+      flushStateToDisk(chainman, FlushStateMode.FORCE_FLUSH);
+      await chainman.syncWithValidationInterfaceQueue();
       chainman.close();
       await scriptQueue?.close();
     },

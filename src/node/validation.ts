@@ -7,7 +7,7 @@ import type { BlockValidationState } from '../consensus/validation.js';
 import type { ChainParams } from '../kernel/chainparams.js';
 import type { Block, BlockHeader } from '../primitives/block.js';
 import type { OutPoint } from '../primitives/transaction.js';
-import { LogSite, type Logger } from '../util/logging.js';
+import { LogFlags, LogSite, type Logger } from '../util/logging.js';
 import type { NodeClock } from '../util/time.js';
 import { BlockIndexCandidates } from './block_candidates.js';
 import { BlockReadAhead } from './block_readahead.js';
@@ -140,7 +140,10 @@ export class ChainstateManager implements ChainstateManagerApi {
     this.maxTipAge = opts.maxTipAge ?? DEFAULT_MAX_TIP_AGE;
     this.minimumChainWork = opts.minimumChainWork ?? 0n;
     this.checkBlockOptions = opts.checkBlockOptions ?? {};
-    this.signals = new ValidationSignals((err) => this.logger.error(`Validation interface subscriber failed: ${String(err)}`));
+    this.signals = new ValidationSignals((err) => this.logger.error(`Validation interface subscriber failed: ${String(err)}`), {
+      enabled: () => this.logger.shouldDebugLog(LogFlags.VALIDATION),
+      debug: (message) => this.logger.debug(LogFlags.VALIDATION, message),
+    });
   }
 
   log(msg: string): void {

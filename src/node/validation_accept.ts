@@ -137,6 +137,8 @@ export function acceptBlock(cm: ChainstateManager, block: Block, requested: bool
     cm.logger.error(`AcceptBlock: ${state.toString()}`);
     return fail(index);
   }
+  // Core relays such a block at once; its subscribers hear of it before it is stored.
+  if (!cm.isInitialBlockDownload() && tip === index.prev) cm.signals.newPoWValidBlock(index, block);
   let pos: FlatFilePos;
   if (dbp) {
     pos = dbp;

@@ -146,18 +146,26 @@ function* connectTip(cm: ChainstateManager, index: BlockIndex, given: Block | un
     const connecting = cm.connector.connectBlock(block, index, view, state, false, (undo) => whileScriptsRun(cm, undo, index, next));
     // Waited for only when script checks went to the pool: otherwise the result is here, and a turn is saved.
     const undo = connecting instanceof Promise ? (yield connecting) as BlockUndo | undefined : connecting;
+    // Core writes the undo data inside ConnectBlock, so subscribers hear BlockChecked after it.
+    if (undo !== undefined) {
+      cm.blockman.writeBlockUndo(undo, index);
+      if (index.raiseValidity(BlockStatus.BLOCK_VALID_SCRIPTS)) cm.blockman.dirtyBlockIndex.add(index);
+    }
     cm.signals.blockChecked(block, state);
     if (undo === undefined) {
       if (state.isInvalid()) invalidBlockFound(cm, index, state);
       cm.log(`ConnectTip: ConnectBlock ${index.hashHex} failed, ${state.toString()}`);
       return false;
     }
-    cm.blockman.writeBlockUndo(undo, index);
-    if (index.raiseValidity(BlockStatus.BLOCK_VALID_SCRIPTS)) cm.blockman.dirtyBlockIndex.add(index);
+  } else {
+    // ConnectBlock has nothing to check in the genesis block, and says so.
+    cm.signals.blockChecked(block, state);
   }
   view.setBestBlock(index.hash);
   view.flush();
   flushStateToDisk(cm, FlushStateMode.IF_NEEDED);
+  // Core's mempool removeForBlock: ours holds no transactions, so none leave it, but subscribers hear of the block.
+  if (cm.mempool) cm.signals.mempoolTransactionsRemovedForBlock([], index.height);
   cm.chain.setTip(index);
   updateTip(cm, index);
   connected.push([block, index]);
@@ -242,6 +250,8 @@ function* activateBestChainWork(cm: ChainstateManager, block: Block | undefined)
     for (const [b, i] of connected) cm.signals.blockConnected(b, i);
     const newTip = cm.chain.tip();
     if (newTip && newTip !== startTip) cm.signals.updatedBlockTip(newTip, cm.chain.findFork(startTip), cm.isInitialBlockDownload());
+    // Even when the tip did not move (Core's ActiveTipChange after every activation step).
+    if (newTip) cm.signals.activeTipChange(newTip, cm.isInitialBlockDownload());
   }
   flushStateToDisk(cm, FlushStateMode.PERIODIC);
   return checked.state;

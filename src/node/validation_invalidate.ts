@@ -40,6 +40,8 @@ export async function invalidateBlock(cm: ChainstateManager, index: BlockIndex):
   invalidChainFound(cm, toMarkFailed);
   if (cm.bestHeaderIndex === undefined || cm.bestHeaderIndex.isFailed()) cm.bestHeaderIndex = tip;
   for (const e of cm.blockman.blockIndex.values()) if (!e.isFailed()) cm.noteHeader(e);
+  // Core's InvalidateBlock tells subscribers of the tip it left, then invalidateblock activates the best chain.
+  if (wasInChain) cm.signals.activeTipChange(tip, cm.isInitialBlockDownload());
   await activateBestChain(cm);
   return state;
 }

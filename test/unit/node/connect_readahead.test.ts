@@ -16,7 +16,7 @@ import type { ChainstateManager } from '../../../src/node/validation.js';
 import { NodeClock } from '../../../src/util/time.js';
 import { regenerateCommitments } from '../../../src/node/miner_commitment.js';
 import { TestChain, mineBlock, utxosOf } from '../../../bench/lib/connect_chain.js';
-import { coinSet, open, params } from './chain_helpers.js';
+import { coinSet, open, params, testLogger } from './chain_helpers.js';
 
 let queue: ScriptCheckQueue;
 before(() => {
@@ -63,8 +63,8 @@ function clock(): NodeClock {
   return c;
 }
 
-function openWith(dir: string, connector: ChainstateBlockConnector, reindex: boolean): Promise<ChainstateManager> {
-  return open(dir, { clock: clock(), connector, reindex });
+function openWith(dir: string, connector: ChainstateBlockConnector, reindex: boolean, logger = testLogger().logger): Promise<ChainstateManager> {
+  return open(dir, { clock: clock(), connector, reindex, logger });
 }
 
 describe('script workers and the connecting thread', () => {
@@ -125,8 +125,12 @@ describe('script workers and the connecting thread', () => {
       const undoBytes = fs.readFileSync(rev);
 
       const connector = new CountingConnector({ params, scriptQueue: queue, scriptChunkInputs: 4 });
-      const second = await openWith(dir, connector, true);
+      const { logger, lines } = testLogger();
+      const second = await openWith(dir, connector, true, logger);
       assert.equal(second.chain.height(), blocks.length);
+      // Core's line once, at the first block whose scripts are checked (the reason never changes after it).
+      assert.deepEqual(lines.filter((l) => l.includes('script verification')),
+        [`Enabling script verification at block #1 (${blocks[0]!.header.hashHex()}): assumevalid=0 (always verify).`]);
       assert.deepEqual(coinSet(second), coins);
       // Read ahead: each block that follows one whose scripts went to the workers (the last three spend blocks).
       assert.deepEqual(connector.prechecked, blocks.slice(-3).map((b) => b.header.hashHex()));

@@ -172,6 +172,42 @@ describe('node/validation: ChainstateManager', () => {
     assert.ok(calls < 10 * blocks, `${calls} Chain.contains calls to reindex ${blocks} blocks`);
   });
 
+  it("logs the validation events as Core's -debug=validation does, queued ones when queued and when delivered", async () => {
+    const { logger, lines } = testLogger();
+    logger.enableCategory('validation');
+    const cm = await start(tempDir(), { logger, mempool: { addTransactionsUpdated: () => undefined } });
+    const genesis = cm.chain.tip()!.hashHex;
+    // The genesis block was connected while opening: its events were queued then.
+    await cm.syncWithValidationInterfaceQueue();
+    assert.ok(lines.includes(`[validation] BlockChecked: block hash=${genesis} state=Valid`), lines.join('\n'));
+    assert.ok(lines.includes(`[validation] BlockConnected: block hash=${genesis} block height=0`), lines.join('\n'));
+    lines.length = 0;
+    const [block] = await extend(cm, 1);
+    const hash = block!.header.hashHex();
+    const expectBefore = [
+      `[validation] NewPoWValidBlock: block hash=${hash}`,
+      '[validation] Pre-allocating up to position 0x100000 in rev00000.dat',
+      `[validation] BlockChecked: block hash=${hash} state=Valid`,
+      '[validation] Enqueuing MempoolTransactionsRemovedForBlock: block height=1 txs removed=0',
+      `[validation] Enqueuing BlockConnected: block hash=${hash} block height=1`,
+      `[validation] Enqueuing UpdatedBlockTip: new block hash=${hash} fork block hash=${genesis} (in IBD=false)`,
+      `[validation] ActiveTipChange: new block hash=${hash} block height=1`,
+    ];
+    assert.deepEqual(lines.filter((l) => l.startsWith('[validation]')), expectBefore);
+    await cm.syncWithValidationInterfaceQueue();
+    assert.deepEqual(lines.filter((l) => l.startsWith('[validation]')).slice(expectBefore.length), [
+      '[validation] MempoolTransactionsRemovedForBlock: block height=1 txs removed=0',
+      `[validation] BlockConnected: block hash=${hash} block height=1`,
+      `[validation] UpdatedBlockTip: new block hash=${hash} fork block hash=${genesis} (in IBD=false)`,
+    ]);
+    // Off, nothing of it is formatted or logged.
+    logger.disableCategory('validation');
+    lines.length = 0;
+    await extend(cm, 1);
+    await cm.syncWithValidationInterfaceQueue();
+    assert.deepEqual(lines.filter((l) => l.startsWith('[validation]')), []);
+  });
+
   it("logs Core's lines for each reindexed file, and for a reindex or an import interrupted", async () => {
     const dir = tempDir();
     const cm = await start(dir);

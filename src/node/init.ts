@@ -4,7 +4,7 @@
 import type { ArgsManager } from '../common/args.js';
 import { deleteAuthCookie } from '../rpc/auth.js';
 import { LoggingInitError, setupLogRateLimiting, startLogging } from '../util/logging_args.js';
-import type { Logger } from '../util/logging.js';
+import { LogFlags, type Logger } from '../util/logging.js';
 import type { DirectoryLocks } from '../util/fs_lock.js';
 import type { NodeContext } from './context.js';
 import { loadChainstate, type ChainstateHandle } from './init_chainstate.js';
@@ -16,7 +16,7 @@ import { FeeDeltaMempool } from './fee_delta_mempool.js';
 import { checkMaxMempool, MempoolArgsError, readRelayFeeArgs } from './mempool_args.js';
 import { MiningOptionsError, readMiningArgs, type BlockCreateOptions } from './miner_options.js';
 import type { MiningService } from './miner_service.js';
-import { appInitServers, type RPCServers } from './init_servers.js';
+import { appInitServers, rpcRequestLog, type RPCServers } from './init_servers.js';
 import { initSubVersion } from './init_subversion.js';
 import type { NoUI } from './init_ui.js';
 
@@ -122,7 +122,7 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
   }
   // After the RPC server (IPC's Rpc shares its allow lists) and before the chainstate: clients may connect while it
   // loads (makeMining waits for it), as Core listens before Step 7.
-  const rpc = state.servers && { table: ctx.rpcTable, auth: state.servers.auth, log: logger };
+  const rpc = state.servers && { table: ctx.rpcTable, auth: state.servers.auth, log: logger, requestLog: rpcRequestLog(logger) };
   if (!await appInitIpc(state, { ctx, ui, miningService: state.mining, rpc })) return false;
   state.chainstate = await state.loadChainstate(ctx, { initMessage: (m) => ui.initMessage(m), initError: (m) => ui.initError(m) });
   if (state.chainstate === undefined) return false;
@@ -160,7 +160,13 @@ function connectBlockNotify(state: NodeInitState): void {
 
 /** Core's Interrupt: run -shutdownnotify, stop taking new work. */
 export async function interrupt(state: NodeInitState): Promise<void> {
-  await shutdownNotify(state.ctx.args.getArgs('-shutdownnotify'), state.ctx.logger);
+  const { logger } = state.ctx;
+  if (state.servers) {
+    state.servers.http.interrupt();
+    logger.debug(LogFlags.RPC, 'Interrupting HTTP RPC server');
+    logger.debug(LogFlags.RPC, 'Interrupting RPC');
+  }
+  await shutdownNotify(state.ctx.args.getArgs('-shutdownnotify'), logger);
 }
 
 /** Core's Shutdown: safe after a partial init (each step undoes only what was done). */
@@ -170,6 +176,11 @@ export async function shutdown(state: NodeInitState): Promise<void> {
   if (state.servers) {
     // Requests already running finish and get their replies (the stop RPC's own among them).
     await state.servers.inFlight.drained();
+    // Core's StopHTTPRPC, StopREST, StopRPC, then StopHTTPServer.
+    ctx.logger.debug(LogFlags.RPC, 'Stopping HTTP RPC server');
+    state.servers.http.unregisterHandlers();
+    ctx.logger.debug(LogFlags.RPC, 'Stopping RPC');
+    ctx.logger.debug(LogFlags.RPC, 'RPC stopped.');
     await state.servers.http.stop();
     if (state.servers.auth.cookiePath) deleteAuthCookie(state.servers.auth.cookiePath);
     state.servers = undefined;

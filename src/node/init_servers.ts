@@ -7,7 +7,8 @@ import { baseChainParams } from '../kernel/chainparams.js';
 import { RPCAuth } from '../rpc/auth.js';
 import { DEFAULT_HTTP_SERVER_TIMEOUT, DEFAULT_HTTP_THREADS, DEFAULT_HTTP_WORKQUEUE, HTTPServer, type HTTPHandler } from '../rpc/httpserver.js';
 import { startHTTPRPC } from '../rpc/httprpc.js';
-import { buildAllowList, getBindAddresses, RPCConfigError, type Endpoint } from '../rpc/netfilter.js';
+import type { RequestLog } from '../rpc/request.js';
+import { allowListDescription, buildAllowList, getBindAddresses, RPCConfigError, type Endpoint } from '../rpc/netfilter.js';
 import { settle } from '../util/maybe_async.js';
 import { LogFlags, type Logger } from '../util/logging.js';
 import type { NodeContext } from './context.js';
@@ -59,6 +60,7 @@ export async function appInitServers(ctx: NodeContext, ui: InitUI): Promise<RPCS
     info: (m: string) => logger.info(m),
     warning: (m: string) => logger.warning(m),
     debug: (m: string) => logger.debug(LogFlags.HTTP, m),
+    debugEnabled: () => logger.shouldDebugLog(LogFlags.HTTP),
   };
   let allow;
   try {
@@ -80,23 +82,14 @@ export async function appInitServers(ctx: NodeContext, ui: InitUI): Promise<RPCS
     logger.error(err.message);
     endpoints = [];
   }
-  const auth = initRPCAuthentication(args, logger);
-  if (auth === undefined) return undefined;
   const threads = Math.max(intArg(args, '-rpcthreads', DEFAULT_HTTP_THREADS), 1);
+  const workQueue = Math.max(intArg(args, '-rpcworkqueue', DEFAULT_HTTP_WORKQUEUE), 1);
   const http = new HTTPServer({
-    endpoints,
-    allow,
-    threads,
-    workQueue: Math.max(intArg(args, '-rpcworkqueue', DEFAULT_HTTP_WORKQUEUE), 1),
-    timeoutSeconds: intArg(args, '-rpcservertimeout', DEFAULT_HTTP_SERVER_TIMEOUT),
-    log,
+    endpoints, allow, threads, workQueue, timeoutSeconds: intArg(args, '-rpcservertimeout', DEFAULT_HTTP_SERVER_TIMEOUT), log,
   });
-  const inFlight = new InFlight();
-  // startHTTPRPC only registers its handlers; each is wrapped so that shutdown can wait for it.
-  const tracked = { registerHandler: (prefix: string, exact: boolean, handler: HTTPHandler) => http.registerHandler(prefix, exact, inFlight.track(handler)) };
-  startHTTPRPC(tracked as HTTPServer, { table, auth, log });
-  // REST's modules are loaded only when it is enabled: start-up time goes mostly to loading modules.
-  if (args.getBoolArg('-rest', false)) (await import('../rest.js')).startREST(tracked as HTTPServer, ctx);
+  // In Core's order: InitHTTPServer (allow list, bind), StartRPC, StartHTTPRPC (authentication, handlers), REST,
+  // then StartHTTPServer. A node that cannot bind has written no cookie.
+  log.debug(`Allowing HTTP connections from: ${allowListDescription(args.getArgs('-rpcallowip'))}`);
   for (const e of endpoints) logger.info(`Binding RPC on address ${e.host} port ${e.port}`);
   if (endpoints.some((e) => e.host === '0.0.0.0' || e.host === '::')) {
     logger.warning('The RPC server is not safe to expose to untrusted networks such as the public internet');
@@ -107,9 +100,23 @@ export async function appInitServers(ctx: NodeContext, ui: InitUI): Promise<RPCS
     bound = await http.start();
   } catch (err) {
     logger.error((err as Error).message);
-    if (auth.cookiePath) fs.rmSync(auth.cookiePath, { force: true });
     return undefined;
   }
+  log.debug('Initialized HTTP server');
+  log.debug(`set work queue of depth ${workQueue}`);
+  logger.debug(LogFlags.RPC, 'Starting RPC');
+  logger.debug(LogFlags.RPC, 'Starting HTTP RPC server');
+  const auth = initRPCAuthentication(args, logger);
+  if (auth === undefined) {
+    await http.stop();
+    return undefined;
+  }
+  const inFlight = new InFlight();
+  // startHTTPRPC only registers its handlers; each is wrapped so that shutdown can wait for it.
+  const tracked = { registerHandler: (prefix: string, exact: boolean, handler: HTTPHandler) => http.registerHandler(prefix, exact, inFlight.track(handler)) };
+  startHTTPRPC(tracked as HTTPServer, { table, auth, log, requestLog: rpcRequestLog(logger) });
+  // REST's modules are loaded only when it is enabled: start-up time goes mostly to loading modules.
+  if (args.getBoolArg('-rest', false)) (await import('../rest.js')).startREST(tracked as HTTPServer, ctx);
   logger.info(`Starting HTTP server with ${threads} worker threads`);
   return { http, auth, endpoints: bound, inFlight };
 }
@@ -139,4 +146,13 @@ function initRPCAuthentication(args: ArgsManager, logger: Logger): RPCAuth | und
     return undefined;
   }
   return auth;
+}
+
+/** Core's -debug=rpc line per request ("ThreadRPCServer method=… user=… id=…"), for HTTP and IPC's Rpc alike. */
+export function rpcRequestLog(logger: Logger): RequestLog {
+  return {
+    enabled: () => logger.shouldDebugLog(LogFlags.RPC),
+    debug: (m: string) => logger.debug(LogFlags.RPC, m),
+    logIps: () => logger.logIps,
+  };
 }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RPCAuth } from './auth.js';
 import type { HTTPReply, HTTPRequest, HTTPServer } from './httpserver.js';
 import { HTTPStatus, RPCError, RPCErrorCode, type RPCErrorObject } from './protocol.js';
-import { JSONRPCRequest, JSONRPCVersion, isObject, jsonrpcReply, type JSONValue } from './request.js';
+import { JSONRPCRequest, JSONRPCVersion, isObject, jsonrpcReply, type JSONValue, type RequestLog } from './request.js';
 import { jsonrpcExec, type RPCTable } from './server.js';
 import { parseJSONBody, writeJSON } from './json.js';
 import { after, isPromise, type MaybePromise } from '../util/maybe_async.js';
@@ -17,13 +17,15 @@ export interface HTTPRPCOptions {
   table: RPCTable;
   auth: RPCAuth;
   log: { warning(message: string): void };
+  /** Core's -debug=rpc line for each request parsed ("ThreadRPCServer method=… user=… id=…"). */
+  requestLog?: RequestLog;
   /** Wallet endpoints (/wallet/<name>) exist only with wallet support, as in Core. */
   walletSupport?: boolean;
   authFailDelayMs?: number;
 }
 
 /** What executing a request needs: the table, the allow lists (from RPCAuth) and the log (HTTP and IPC share it). */
-export type RPCDispatchOptions = Pick<HTTPRPCOptions, 'table' | 'log'> & { auth: Pick<RPCAuth, 'whitelist' | 'whitelistDefault'> };
+export type RPCDispatchOptions = Pick<HTTPRPCOptions, 'table' | 'log' | 'requestLog'> & { auth: Pick<RPCAuth, 'whitelist' | 'whitelistDefault'> };
 
 /** Registers the JSON-RPC handlers on "/" (exact) and, with wallets, "/wallet/" (prefix). */
 export function startHTTPRPC(server: HTTPServer, options: HTTPRPCOptions): void {
@@ -109,7 +111,7 @@ function dispatchJSONRPC(value: JSONValue, jreq: JSONRPCRequest, options: RPCDis
 
 function executeSingle(value: JSONValue, jreq: JSONRPCRequest, methods: Set<string> | undefined,
   options: RPCDispatchOptions): MaybePromise<Outcome> {
-  jreq.parse(value);
+  jreq.parse(value, options.requestLog);
   if (methods !== undefined && !methods.has(jreq.method)) {
     options.log.warning(`RPC User ${jreq.authUser} not allowed to call method ${jreq.method}`);
     return { status: HTTPStatus.FORBIDDEN };
@@ -138,7 +140,7 @@ async function executeBatch(batch: JSONValue[], jreq: JSONRPCRequest, methods: S
   for (const member of batch) {
     let response: JSONValue;
     try {
-      jreq.parse(member);
+      jreq.parse(member, options.requestLog);
       response = await jsonrpcExec(options.table, jreq, true);
     } catch (e) {
       response = jsonrpcReply(null, asRPCError(e).toJSON() as RPCErrorObject, jreq.id, jreq.version);

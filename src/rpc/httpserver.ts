@@ -26,6 +26,19 @@ const MAX_BUFFERED_WHILE_BUSY = 64 * 1024;
 export interface HTTPLog {
   warning(message: string): void;
   debug(message: string): void;
+  /** Whether -debug=http is on: the per-request lines are made only then. */
+  debugEnabled?(): boolean;
+}
+
+/** Core's ToStringAddrPort: "1.2.3.4:8332", "[::1]:8332". */
+function addrPort(address: string | undefined, port: number | undefined): string {
+  if (address === undefined) return '';
+  return `${address.includes(':') ? `[${address}]` : address}:${port ?? 0}`;
+}
+
+/** Core's RequestMethodString. */
+function methodName(method: string): string {
+  return KNOWN_METHODS.has(method) ? method : 'unknown';
 }
 
 /** What a handler sees of a request: the body is already read within the size limit. */
@@ -57,6 +70,8 @@ export class HTTPServer {
   private readonly connections = new Set<Connection>();
   private readonly queue: WorkQueue;
   readonly timeoutMs: number;
+  /** Connection ids for the debug lines, from 0 as Core's. */
+  nextConnectionId = 0;
 
   constructor(readonly options: HTTPServerOptions) {
     this.queue = new WorkQueue(options.threads ?? DEFAULT_HTTP_THREADS, options.workQueue ?? DEFAULT_HTTP_WORKQUEUE);
@@ -69,7 +84,22 @@ export class HTTPServer {
   }
 
   registerHandler(prefix: string, exact: boolean, handler: HTTPHandler): void {
+    this.options.log.debug(`Registering HTTP handler for ${prefix} (exactmatch ${exact ? 1 : 0})`);
     this.handlers.push({ prefix, exact, handler });
+  }
+
+  /** Drops the handlers registered for `prefixes` (all when omitted), in registration order, as Core's Stop* do. */
+  unregisterHandlers(prefixes?: readonly string[]): void {
+    for (const h of [...this.handlers]) {
+      if (prefixes !== undefined && !prefixes.includes(h.prefix)) continue;
+      this.options.log.debug(`Unregistering HTTP handler for ${h.prefix} (exactmatch ${h.exact ? 1 : 0})`);
+      this.handlers.splice(this.handlers.indexOf(h), 1);
+    }
+  }
+
+  /** Core's InterruptHTTPServer (its line only: requests still running finish and are answered). */
+  interrupt(): void {
+    this.options.log.debug('Interrupting HTTP server');
   }
 
   /** Listens on every endpoint that can be bound; fails only when none can. */
@@ -89,9 +119,14 @@ export class HTTPServer {
   }
 
   async stop(): Promise<void> {
+    const log = this.options.log;
+    log.debug('Stopping HTTP server');
+    log.debug('Waiting for HTTP worker threads to exit');
+    log.debug('Waiting for HTTP clients to disconnect gracefully');
     const closed = Promise.all(this.servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     for (const c of this.connections) c.socket.destroy();
     await closed;
+    log.debug('Stopped HTTP server');
   }
 
   private listen(endpoint: Endpoint): Promise<Endpoint> {
@@ -118,7 +153,7 @@ export class HTTPServer {
     const peer = exchange.connection.peer;
     // Core's parser refuses other major versions (and HTTP/0.9 request lines).
     if (parsed.versionMajor !== 1) {
-      log.debug(`Error reading HTTP request from ${peer}: HTTP bad version`);
+      log.debug(`Error reading HTTP request from client ${peer} (id=${exchange.connection.id}): HTTP bad version`);
       exchange.framing.keepAlive = false;
       return exchange.reply({ status: HTTPStatus.BAD_REQUEST });
     }
@@ -134,7 +169,7 @@ export class HTTPServer {
       exchange.framing.forceClose = true;
       return exchange.reply({ status: HTTPStatus.CONTENT_TOO_LARGE });
     }
-    const request: HTTPRequest = { method: parsed.method, uri: parsed.uri, headers: parsed.headers, peer: peer ?? '', body: parsed.body };
+    const request: HTTPRequest = { method: parsed.method, uri: parsed.uri, headers: parsed.headers, peer, body: parsed.body };
     this.route(request, exchange);
   }
 
@@ -177,13 +212,16 @@ class Exchange {
     if (this.done) return;
     this.done = true;
     const { head, body } = formatReply(reply, this.framing);
-    this.connection.finish(head, body, this.framing.keepAlive && !this.framing.forceClose);
+    this.connection.finish(head, body, this.framing.keepAlive && !this.framing.forceClose, reply.status);
   }
 }
 
 /** A client connection: requests are read and answered one at a time, in order. */
 class Connection {
-  readonly peer: string | undefined;
+  /** The peer as Core names it in logs and to handlers: address and port. */
+  readonly peer: string;
+  readonly id: number;
+  private readonly log: HTTPLog;
   /** A connection's peer never changes, so the allow list is checked once. */
   readonly allowed: boolean;
   private readonly parser = new HTTPRequestParser();
@@ -199,8 +237,14 @@ class Connection {
   private discarded = 0;
 
   constructor(private readonly server: HTTPServer, readonly socket: net.Socket) {
-    this.peer = socket.remoteAddress;
-    this.allowed = clientAllowed(server.options.allow, this.peer);
+    this.peer = addrPort(socket.remoteAddress, socket.remotePort);
+    this.id = server.nextConnectionId++;
+    this.log = server.options.log;
+    this.allowed = clientAllowed(server.options.allow, socket.remoteAddress);
+    if (this.log.debugEnabled?.()) this.log.debug(`HTTP Connection accepted from ${this.peer} (id=${this.id})`);
+    socket.once('close', () => {
+      if (this.log.debugEnabled?.()) this.log.debug(`Disconnecting HTTP client ${this.peer} (id=${this.id})`);
+    });
     this.parser.onHead = (request) => {
       if (request.expect === 'continue') socket.write(CONTINUE);
     };
@@ -209,7 +253,7 @@ class Connection {
     socket.on('end', () => this.onEnd());
     socket.on('timeout', () => this.onTimeout());
     socket.on('error', (err) => {
-      server.options.log.debug(`Error reading HTTP request: ${err.message}`);
+      server.options.log.debug(`Permanent read error from ${this.peer} (id=${this.id}): ${err.message}`);
       socket.destroy();
     });
   }
@@ -229,6 +273,7 @@ class Connection {
   }
 
   private onEnd(): void {
+    if (this.log.debugEnabled?.()) this.log.debug(`Received EOF from ${this.peer} (id=${this.id})`);
     this.peerEnded = true;
     // A closing connection goes once our end is written too (net sockets destroy themselves then).
     if (!this.closing && !this.busy && !this.draining) this.readRequests();
@@ -273,22 +318,29 @@ class Connection {
         keepAliveSeconds: Math.floor(this.server.timeoutMs / 1000),
       };
       const exchange = new Exchange(this, framing);
-      if (parsed.expect === 'other') this.finish(expectationFailed(framing), undefined, framing.keepAlive);
+      if (this.log.debugEnabled?.()) this.log.debug(`Received a ${methodName(parsed.method)} request for ${parsed.uri} from ${this.peer} (id=${this.id})`);
+      if (parsed.expect === 'other') this.finish(expectationFailed(framing), undefined, framing.keepAlive, 417);
       else this.server.dispatch(parsed, exchange);
     }
   }
 
   /** Malformed input: Core answers 400 (405 for an unknown method on a good request line) and drops the connection. */
   private refuse(err: HTTPParseError): void {
-    this.server.options.log.debug(`Error reading HTTP request: ${err.message}`);
-    this.finish(parseErrorReply(err.unknownMethod ? HTTPStatus.BAD_METHOD : HTTPStatus.BAD_REQUEST), undefined, false);
+    this.log.debug(`Error reading HTTP request from client ${this.peer} (id=${this.id}): ${err.message}`);
+    const status = err.unknownMethod ? HTTPStatus.BAD_METHOD : HTTPStatus.BAD_REQUEST;
+    this.finish(parseErrorReply(status), undefined, false, status);
   }
 
   /** Sends a reply; then the next request, or the end of the connection. */
-  finish(head: string, body: string | Uint8Array | undefined, keepAlive: boolean): void {
+  finish(head: string, body: string | Uint8Array | undefined, keepAlive: boolean, status: number): void {
     const socket = this.socket;
     this.busy = false;
     if (socket.destroyed) return;
+    if (this.log.debugEnabled?.()) {
+      const size = head.length + (body === undefined ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+      this.log.debug(`HTTPResponse (status code: ${status} size: ${size}) added to send buffer for client ${this.peer} (id=${this.id})`);
+      this.log.debug(`Sent ${size} bytes to client ${this.peer} (id=${this.id})`);
+    }
     if (body === undefined) socket.write(head);
     else if (typeof body === 'string') socket.write(head + body);
     else {

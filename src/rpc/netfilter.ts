@@ -26,6 +26,55 @@ export function buildAllowList(rpcallowip: readonly string[]): net.BlockList {
   return list;
 }
 
+/**
+ * The allow list as Core's InitHTTPAllowList logs it: each subnet as CSubNet::ToString writes it (the network
+ * address, masked, then the prefix length), each followed by a space.
+ */
+export function allowListDescription(rpcallowip: readonly string[]): string {
+  const subnets: Subnet[] = [{ address: '127.0.0.0', prefix: 8, family: 'ipv4' }, { address: '::1', prefix: 128, family: 'ipv6' }];
+  for (const spec of rpcallowip) {
+    const subnet = parseSubnet(spec);
+    if (subnet !== undefined) subnets.push(subnet);
+  }
+  return subnets.map((n) => `${maskedAddress(n)}/${n.prefix} `).join('');
+}
+
+/** The subnet's address with the host bits cleared, in Core's (RFC 5952) text form. */
+function maskedAddress(n: Subnet): string {
+  const bytes = n.family === 'ipv4' ? n.address.split('.').map(Number) : ipv6Bytes(n.address);
+  const masked = bytes.map((b, i) => b & (0xff << Math.max(0, 8 - Math.max(0, n.prefix - 8 * i))) & 0xff);
+  if (n.family === 'ipv4') return masked.join('.');
+  const groups = Array.from({ length: 8 }, (_, i) => (masked[2 * i]! << 8) | masked[2 * i + 1]!);
+  // The longest run of two or more zero groups (the first of equals) becomes "::".
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) [best, bestLen] = [i, j - i];
+    i = j > i ? j : i + 1;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+/** The 16 bytes of an IPv6 address (with "::" expanded; a dotted IPv4 tail is read too). */
+function ipv6Bytes(address: string): number[] {
+  const [head, tail] = address.includes('::') ? address.split('::') as [string, string] : [address, undefined];
+  const words = (part: string | undefined): number[] => {
+    if (!part) return [];
+    return part.split(':').flatMap((w) => (w.includes('.') ? (() => {
+      const [a, b, c, d] = w.split('.').map(Number) as [number, number, number, number];
+      return [(a << 8) | b, (c << 8) | d];
+    })() : [parseInt(w, 16)]));
+  };
+  const front = words(head);
+  const back = words(tail);
+  const all = tail === undefined ? front : [...front, ...Array<number>(8 - front.length - back.length).fill(0), ...back];
+  return all.flatMap((w) => [w >> 8, w & 0xff]);
+}
+
 interface Subnet {
   address: string;
   prefix: number;

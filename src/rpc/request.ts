@@ -12,6 +12,13 @@ export enum JSONRPCVersion {
   V2 = 2,
 }
 
+/** Where Core's -debug=rpc request line goes; `logIps` is -logips. */
+export interface RequestLog {
+  enabled(): boolean;
+  debug(line: string): void;
+  logIps(): boolean;
+}
+
 /** One parsed request plus who sent it (filled in by the HTTP layer). */
 export class JSONRPCRequest {
   /**
@@ -31,8 +38,11 @@ export class JSONRPCRequest {
     return this.id === undefined && this.version === JSONRPCVersion.V2;
   }
 
-  /** Parses one request object; the id and version are set before any error is thrown. */
-  parse(value: JSONValue): void {
+  /**
+   * Parses one request object; the id and version are set before any error is thrown. `log` gets Core's
+   * "ThreadRPCServer method=…" line once the method is known (with the peer's address when `logIps`).
+   */
+  parse(value: JSONValue, log?: RequestLog): void {
     if (!isObject(value)) throw new RPCError(RPCErrorCode.RPC_INVALID_REQUEST, 'Invalid Request object');
     this.id = Object.hasOwn(value, 'id') ? value.id : undefined;
     this.version = parseVersion(value.jsonrpc);
@@ -40,11 +50,28 @@ export class JSONRPCRequest {
     if (method === undefined || method === null) throw new RPCError(RPCErrorCode.RPC_INVALID_REQUEST, 'Missing method');
     if (typeof method !== 'string') throw new RPCError(RPCErrorCode.RPC_INVALID_REQUEST, 'Method must be a string');
     this.method = method;
+    if (log?.enabled()) {
+      const peer = log.logIps() ? ` peeraddr=${this.peerAddr}` : '';
+      log.debug(`ThreadRPCServer method=${sanitizeString(method)} user=${this.authUser}${peer} id=${logId(this.id)}`);
+    }
     const params = value.params;
     if (params === undefined || params === null) this.params = [];
     else if (Array.isArray(params) || isObject(params)) this.params = params;
     else throw new RPCError(RPCErrorCode.RPC_INVALID_REQUEST, 'Params must be an array or object');
   }
+}
+
+/** Core's SanitizeString (SAFE_CHARS_DEFAULT): what a log line may repeat of a client's text. */
+export function sanitizeString(s: string): string {
+  return s.replace(/[^a-zA-Z0-9 .,;\-_/:?@()]/g, '');
+}
+
+/** The id as Core's log line shows it: UniValue's getValStr, sanitized (empty for null, objects and arrays). */
+function logId(id: JSONValue | undefined): string {
+  if (id instanceof JSONNumber) return sanitizeString(id.text);
+  if (id === undefined || id === null || typeof id === 'object') return '';
+  if (typeof id === 'boolean') return id ? '1' : '';
+  return sanitizeString(String(id));
 }
 
 function parseVersion(v: JSONValue | undefined): JSONRPCVersion {

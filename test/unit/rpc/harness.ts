@@ -12,17 +12,23 @@ import { RPCTable } from '../../../src/rpc/server.js';
 export interface Log {
   infos: string[];
   warnings: string[];
+  /** Debug lines (-debug=http and -debug=rpc alike), kept only when the harness was asked for them. */
+  debugs: string[];
   info(m: string): void;
   warning(m: string): void;
   debug(m: string): void;
+  debugEnabled(): boolean;
 }
 
-export function makeLog(): Log {
+export function makeLog(keepDebug = false): Log {
   const log: Log = {
-    infos: [], warnings: [],
+    infos: [], warnings: [], debugs: [],
     info: (m) => log.infos.push(m),
     warning: (m) => log.warnings.push(m),
-    debug: () => undefined,
+    debug: (m) => {
+      if (keepDebug) log.debugs.push(m);
+    },
+    debugEnabled: () => keepDebug,
   };
   return log;
 }
@@ -45,12 +51,14 @@ export interface HarnessOptions {
   walletSupport?: boolean;
   rpcallowip?: string[];
   warm?: boolean;
+  /** Keep the HTTP and RPC debug lines in log.debugs. */
+  debug?: boolean;
 }
 
 /** Starts a server with a table holding "echo" (returns its params) and "fail" (throws). */
 export async function startServer(opts: HarnessOptions = {}): Promise<Harness> {
   const datadir = fs.mkdtempSync(path.join(os.tmpdir(), 'smithcoin-rpc-'));
-  const log = makeLog();
+  const log = makeLog(opts.debug ?? false);
   try {
     const table = new RPCTable();
     table.register('echo', 'test', (r) => r.params, ['arg1', 'arg2', 'arg3']);
@@ -61,7 +69,8 @@ export async function startServer(opts: HarnessOptions = {}): Promise<Harness> {
       endpoints: [{ host: '127.0.0.1', port: 0 }], allow: buildAllowList(opts.rpcallowip ?? []),
       threads: opts.threads, workQueue: opts.workQueue, timeoutSeconds: opts.timeoutSeconds, log,
     });
-    startHTTPRPC(server, { table, auth, log, walletSupport: opts.walletSupport, authFailDelayMs: 1 });
+    const requestLog = { enabled: () => log.debugEnabled(), debug: (m: string) => log.debug(m), logIps: () => false };
+    startHTTPRPC(server, { table, auth, log, requestLog, walletSupport: opts.walletSupport, authFailDelayMs: 1 });
     const [bound] = await server.start();
     const close = async (): Promise<void> => {
       await server.stop();

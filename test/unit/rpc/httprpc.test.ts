@@ -144,3 +144,34 @@ describe('rpc over http', () => {
     }
   });
 });
+
+describe('rpc over http: debug lines', () => {
+  it("logs Core's -debug=http lines for a connection's life and -debug=rpc's line per request", async () => {
+    const h = await startServer({ debug: true });
+    try {
+      const auth = cookieAuth(h);
+      h.log.debugs.length = 0;
+      const res = await request(h.port, JSON.stringify({ method: 'echo', params: ['a$b'], id: 'x"1' }), { auth, headers: { Connection: 'close' } });
+      assert.equal(res.status, 200);
+      // The connection's close is seen a moment after the reply.
+      for (let i = 0; i < 100 && !h.log.debugs.some((l) => l.startsWith('Disconnecting')); i++) await new Promise((r) => setTimeout(r, 10));
+      const peer = /^HTTP Connection accepted from (127\.0\.0\.1:\d+) \(id=(\d+)\)$/.exec(h.log.debugs[0] ?? '');
+      assert.ok(peer, h.log.debugs.join('\n'));
+      const [, from, id] = peer;
+      const size = h.log.debugs.find((l) => l.startsWith('HTTPResponse'))?.match(/size: (\d+)\)/)?.[1];
+      assert.deepEqual(h.log.debugs, [
+        `HTTP Connection accepted from ${from} (id=${id})`,
+        `Received a POST request for / from ${from} (id=${id})`,
+        // SanitizeString drops the quote from the id.
+        'ThreadRPCServer method=echo user=__cookie__ id=x1',
+        `HTTPResponse (status code: 200 size: ${size}) added to send buffer for client ${from} (id=${id})`,
+        `Sent ${size} bytes to client ${from} (id=${id})`,
+        `Received EOF from ${from} (id=${id})`,
+        `Disconnecting HTTP client ${from} (id=${id})`,
+      ]);
+      assert.ok(Number(size) > res.body.length);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { RPCError, RPCErrorCode, RPCTypeError } from '../../../src/rpc/protocol.
 import { JSONRPCRequest, type JSONObject, type JSONValue } from '../../../src/rpc/request.js';
 import { RPCTable, transformNamedArguments, type RPCArgName } from '../../../src/rpc/server.js';
 import { duplicateKeys, parseJSONBody } from '../../../src/rpc/json.js';
+import { allowListDescription } from '../../../src/rpc/netfilter.js';
 
 const ARGS: RPCArgName[] = [{ name: 'a' }, { name: 'b|bee' }, { name: 'c' }];
 
@@ -116,5 +117,13 @@ describe('rpc command table', () => {
     assert.deepEqual([e.code, e.message], [-5, 'mine']);
     assert.deepEqual(await t.execute(req('echo', { b: 2 })), [null, 2]);
     assert.throws(() => t.register('echo', 'test', () => 0));
+  });
+});
+
+describe('-debug=http: the allow list line', () => {
+  it('lists each subnet as Core writes a CSubNet: masked network, prefix length, a space after each', () => {
+    assert.equal(allowListDescription([]), '127.0.0.0/8 ::1/128 ');
+    assert.equal(allowListDescription(['192.168.1.5/24', '10.1.2.3/255.255.0.0', '1.2.3.4', 'fe80::1:2/64', '2001:db8:0:0:1::1', '::/0']),
+      '127.0.0.0/8 ::1/128 192.168.1.0/24 10.1.0.0/16 1.2.3.4/32 fe80::/64 2001:db8::1:0:0:1/128 ::/0 ');
   });
 });

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <memory>
 #include <set>
+#include <cstdlib>
 #include <string>
 #include <utility>
 
@@ -180,6 +181,7 @@ public:
             InstanceMethod<&Database::Write>("write"),
             InstanceMethod<&Database::NewIterator>("iterator"),
             InstanceMethod<&Database::ApproximateSize>("approximateSize"),
+            InstanceMethod<&Database::ApproximateMemoryUsage>("approximateMemoryUsage"),
             InstanceMethod<&Database::CompactRange>("compactRange"),
             InstanceMethod<&Database::TakeInfoLog>("takeInfoLog"),
             InstanceMethod<&Database::Close>("close"),
@@ -306,6 +308,19 @@ private:
         uint64_t size = 0;
         db.GetApproximateSizes(&range, 1, &size);
         return Napi::Number::New(info.Env(), static_cast<double>(size));
+    }
+
+    // approximateMemoryUsage(): LevelDB's "leveldb.approximate-memory-usage" in bytes, or null when it has none
+    // (Core's CDBWrapper::DynamicMemoryUsage).
+    Napi::Value ApproximateMemoryUsage(const Napi::CallbackInfo& info)
+    {
+        leveldb::DB& db = Open(info.Env());
+        std::string value;
+        if (!db.GetProperty("leveldb.approximate-memory-usage", &value) || value.empty() ||
+            value.find_first_not_of("0123456789") != std::string::npos) {
+            return info.Env().Null();
+        }
+        return Napi::Number::New(info.Env(), static_cast<double>(std::strtoull(value.c_str(), nullptr, 10)));
     }
 
     // compactRange(begin?, end?): null or undefined means the start or end of the key space.

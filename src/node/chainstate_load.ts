@@ -176,7 +176,11 @@ function loadChainTip(cm: ChainstateManager): void {
 /** Opens (or creates) the chainstate; with -reindex the block index is wiped and must be rebuilt by importBlocks. */
 export function loadChainstate(opts: LoadChainstateOptions): ChainstateManager {
   const sizes = cacheSizes(opts.dbCacheBytes);
-  const dbLog = { info: (m: string) => opts.logger.info(m), leveldb: (m: string) => opts.logger.debug(LogFlags.LEVELDB, m) };
+  const dbLog = {
+    info: (m: string) => opts.logger.info(m),
+    leveldb: (m: string) => opts.logger.debug(LogFlags.LEVELDB, m),
+    leveldbEnabled: () => opts.logger.shouldDebugLog(LogFlags.LEVELDB),
+  };
   const blockman = new BlockManager({
     blocksDir: opts.blocksDir ?? path.join(opts.dataDir, 'blocks'), indexDir: path.join(opts.dataDir, 'blocks', 'index'),
     params: opts.params, indexCacheBytes: sizes.blockTreeDB,

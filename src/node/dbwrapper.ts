@@ -3,6 +3,7 @@
 // created. Keys and values are the callers' serialized bytes; only values are obfuscated.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { bytesToHex, isZero } from '../util/hex.js';
 import { ByteReader, ByteWriter } from '../util/serialize.js';
 import { leveldbAddon, type LevelDBDatabase, type LevelDBIterator } from './leveldb_native.js';
@@ -36,6 +37,8 @@ export interface DBParams {
 export interface DBLog {
   info(message: string): void;
   leveldb(message: string): void;
+  /** Whether -debug=leveldb is on: the write batches' memory line costs two property reads. */
+  leveldbEnabled?(): boolean;
 }
 
 const SILENT: DBLog = { info: () => {}, leveldb: () => {} };
@@ -158,11 +161,14 @@ export class DBWrapper {
   /** True when this open wrote a new obfuscation key (Core logs "Wrote new obfuscation key"). */
   readonly createdObfuscationKey: boolean = false;
   private readonly log: DBLog;
+  /** Core's m_name: the database directory's last part ("index", "chainstate"). */
+  readonly name: string;
 
   constructor(params: DBParams) {
     const addon = leveldbAddon;
     if (addon === null) throw new DbWrapperError('LevelDB is not available: this build has no leveldb addon (configure found no LevelDB)');
     this.log = params.log ?? SILENT;
+    this.name = path.basename(params.path);
     fs.mkdirSync(params.path, { recursive: true });
     this.log.leveldb(`LevelDB using max_open_files=${MAX_OPEN_FILES} (default=${LEVELDB_DEFAULT_OPEN_FILES})`);
     this.log.info(`Opening LevelDB in ${params.path}`);
@@ -253,13 +259,31 @@ export class DBWrapper {
   }
 
   writeBatch(batch: DBBatch, sync = false): void {
+    const logMemory = this.log.leveldbEnabled?.() ?? false;
+    const before = logMemory ? this.dynamicMemoryUsage() : 0;
     guard(() => this.db.write(batch.keys, batch.values, sync));
     // A write may start a compaction, which logs from LevelDB's thread; what it logged so far goes out now.
     this.drainInfoLog();
+    if (logMemory) {
+      const mib = (bytes: number): string => (bytes / 1048576).toFixed(1);
+      this.log.leveldb(`WriteBatch memory usage: db=${this.name}, before=${mib(before)}MiB, after=${mib(this.dynamicMemoryUsage())}MiB`);
+    }
+  }
+
+  /** LevelDB's own memory use (Core's DynamicMemoryUsage); 0, with Core's line, when it does not say. */
+  private dynamicMemoryUsage(): number {
+    const bytes = guard(() => this.db.approximateMemoryUsage());
+    if (bytes !== null) return bytes;
+    this.log.leveldb('Failed to get approximate-memory-usage property');
+    return 0;
   }
 
   private drainInfoLog(): void {
-    for (const line of this.db.takeInfoLog()) this.log.leveldb(line);
+    for (const line of this.db.takeInfoLog()) {
+      // LevelDB 1.23 announces a new database; the LevelDB in Core does not, and its log has no such line.
+      if (/^Creating DB .* since it was missing\.$/.test(line)) continue;
+      this.log.leveldb(line);
+    }
   }
 
   newBatch(): DBBatch {

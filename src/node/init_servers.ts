@@ -87,36 +87,36 @@ export async function appInitServers(ctx: NodeContext, ui: InitUI): Promise<RPCS
   const http = new HTTPServer({
     endpoints, allow, threads, workQueue, timeoutSeconds: intArg(args, '-rpcservertimeout', DEFAULT_HTTP_SERVER_TIMEOUT), log,
   });
-  // In Core's order: InitHTTPServer (allow list, bind), StartRPC, StartHTTPRPC (authentication, handlers), REST,
-  // then StartHTTPServer. A node that cannot bind has written no cookie.
+  // Logged in Core's order (InitHTTPServer: allow list, bind; StartRPC; StartHTTPRPC: authentication, handlers;
+  // StartHTTPServer), but the sockets listen only once the cookie exists and the handlers are in place: Core's
+  // server reads no request before StartHTTPServer, ours would answer at once, and a client waiting with -rpcwait
+  // would find no cookie yet.
   log.debug(`Allowing HTTP connections from: ${allowListDescription(args.getArgs('-rpcallowip'))}`);
   for (const e of endpoints) logger.info(`Binding RPC on address ${e.host} port ${e.port}`);
   if (endpoints.some((e) => e.host === '0.0.0.0' || e.host === '::')) {
     logger.warning('The RPC server is not safe to expose to untrusted networks such as the public internet');
-  }
-  let bound: Endpoint[];
-  try {
-    if (endpoints.length === 0) throw new Error('Unable to bind any endpoint for RPC server');
-    bound = await http.start();
-  } catch (err) {
-    logger.error((err as Error).message);
-    return undefined;
   }
   log.debug('Initialized HTTP server');
   log.debug(`set work queue of depth ${workQueue}`);
   logger.debug(LogFlags.RPC, 'Starting RPC');
   logger.debug(LogFlags.RPC, 'Starting HTTP RPC server');
   const auth = initRPCAuthentication(args, logger);
-  if (auth === undefined) {
-    await http.stop();
-    return undefined;
-  }
+  if (auth === undefined) return undefined;
   const inFlight = new InFlight();
   // startHTTPRPC only registers its handlers; each is wrapped so that shutdown can wait for it.
   const tracked = { registerHandler: (prefix: string, exact: boolean, handler: HTTPHandler) => http.registerHandler(prefix, exact, inFlight.track(handler)) };
   startHTTPRPC(tracked as HTTPServer, { table, auth, log, requestLog: rpcRequestLog(logger) });
   // REST's modules are loaded only when it is enabled: start-up time goes mostly to loading modules.
   if (args.getBoolArg('-rest', false)) (await import('../rest.js')).startREST(tracked as HTTPServer, ctx);
+  let bound: Endpoint[];
+  try {
+    if (endpoints.length === 0) throw new Error('Unable to bind any endpoint for RPC server');
+    bound = await http.start();
+  } catch (err) {
+    logger.error((err as Error).message);
+    if (auth.cookiePath) fs.rmSync(auth.cookiePath, { force: true });
+    return undefined;
+  }
   logger.info(`Starting HTTP server with ${threads} worker threads`);
   return { http, auth, endpoints: bound, inFlight };
 }

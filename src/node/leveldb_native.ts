@@ -40,6 +40,8 @@ export interface LevelDBDatabase {
   write(keys: Uint8Array[], values: (Uint8Array | null)[], sync: boolean): void;
   iterator(): LevelDBIterator;
   approximateSize(begin: Uint8Array, end: Uint8Array): number;
+  /** LevelDB's approximate memory use in bytes; null when it does not say. */
+  approximateMemoryUsage(): number | null;
   /** null bounds mean the start or the end of the key space. */
   compactRange(begin: Uint8Array | null, end: Uint8Array | null): void;
   /** LevelDB's info log since the last call (it writes no LOG file); also after close. */

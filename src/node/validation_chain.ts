@@ -3,6 +3,7 @@
 // connecting forward. Everything here is synchronous; callers yield between calls.
 import { BlockValidationResult, BlockValidationState } from '../consensus/validation.js';
 import type { Block } from '../primitives/block.js';
+import { LogFlags } from '../util/logging.js';
 import { formatISO8601DateTime } from '../util/logging_format.js';
 import { type MaybeAsync, type MaybePromise, runMaybeAsync } from '../util/maybe_async.js';
 import { candidateLess } from './block_candidates.js';
@@ -34,12 +35,22 @@ export function log2Work(work: bigint): string {
 
 /** Core's GuessVerificationProgress from the chain's transaction count and the network's ChainTxData. */
 export function guessVerificationProgress(cm: ChainstateManager, index: BlockIndex | undefined): number {
-  if (!index || index.chainTx <= 0) return 0;
+  if (!index) return 0;
+  if (index.chainTx <= 0) {
+    cm.debug(LogFlags.VALIDATION, `Block ${index.height} has unset m_chain_tx_count. Unable to estimate verification progress.`);
+    return 0;
+  }
   const data = cm.params.chainTxData;
   const now = cm.clock.now();
+  // Near the best header's time the estimate goes by height, so that it reaches exactly 1 at the best header
+  // whatever time its miner wrote (Core's change of 2025).
+  const best = cm.bestHeader();
+  const blockTime = best !== undefined && Math.abs(now - index.time) <= 2 * 60 * 60 && best.height >= index.height
+    ? now - (best.height - index.height) * cm.params.consensus.powTargetSpacing
+    : index.time;
   const total = index.chainTx <= data.txCount
     ? data.txCount + (now - data.time) * data.txRate
-    : index.chainTx + (now - index.time) * data.txRate;
+    : index.chainTx + (now - blockTime) * data.txRate;
   return Math.min(index.chainTx / total, 1);
 }
 

@@ -172,6 +172,18 @@ describe('node/txdb: CoinsViewDB flush protocol', () => {
     }
   });
 
+  it("logs Core's -debug=coindb lines for a flush: the final batch, then the changed outputs out of those cached", () => {
+    const lines: string[] = [];
+    const db = new CoinsViewDB({ path: path.join(tempDir(), 'chainstate'), cacheBytes: 1 << 20, obfuscate: true }, {}, (m) => lines.push(m));
+    try {
+      db.batchWrite([{ outpoint: op(1), coin: coin(5n) }, { outpoint: op(2), coin: undefined }], hash(1), 7);
+      assert.deepEqual(lines.slice(-2).map((l) => l.replace(/[0-9.]+ MiB/, 'N MiB')),
+        ['Writing final batch of N MiB', 'Committed 2 changed transaction outputs (out of 7) to coin database...']);
+    } finally {
+      db.close();
+    }
+  });
+
   it('answers from the first flush on what it holds, and a reopened database with coins reads them', () => {
     const dir = tempDir();
     const db = openDB(dir);

@@ -7,6 +7,7 @@ import { ChainstateFatalError, type ChainstateManager } from '../../../src/node/
 import fs from 'node:fs';
 import path from 'node:path';
 import { importBlocks } from '../../../src/node/blockstorage_import.js';
+import { guessVerificationProgress } from '../../../src/node/validation_chain.js';
 import { OutPoint } from '../../../src/primitives/transaction.js';
 import { NodeClock } from '../../../src/util/time.js';
 import { suiteTempDirs } from '../wrapper/temp_dirs.js';
@@ -206,6 +207,16 @@ describe('node/validation: ChainstateManager', () => {
     await extend(cm, 1);
     await cm.syncWithValidationInterfaceQueue();
     assert.deepEqual(lines.filter((l) => l.startsWith('[validation]')), []);
+  });
+
+  it('estimates verification progress by height near the best header, as Core since 2025', async () => {
+    const cm = await start(tempDir());
+    await extend(cm, 3);
+    const tip = cm.chain.tip()!;
+    assert.equal(guessVerificationProgress(cm, tip), 1);
+    // One block behind a recent best header: 600 s of regtest's 0.001 tx/s to go after its 3 transactions.
+    assert.equal(guessVerificationProgress(cm, tip.prev!).toFixed(6), (3 / 3.6).toFixed(6));
+    assert.equal(guessVerificationProgress(cm, tip.prev!.prev!).toFixed(6), (2 / 3.2).toFixed(6));
   });
 
   it("logs Core's lines for each reindexed file, and for a reindex or an import interrupted", async () => {

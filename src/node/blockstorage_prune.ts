@@ -7,6 +7,8 @@ import { FileInfo } from './blockstorage_fileinfo.js';
 import { type BlockManager, PRUNE_TARGET_MANUAL } from './blockstorage.js';
 
 const MiB = 1024 * 1024;
+/** UINT64_MAX / 1 MiB: how Core's log shows -prune=1's target. */
+const UINT64_MAX_MIB = 17592186044415;
 /** Core's MIN_BLOCKS_TO_KEEP: blocks below the tip that are never pruned. */
 export const MIN_BLOCKS_TO_KEEP = 288;
 /** Core's MIN_DISK_SPACE_FOR_BLOCK_FILES (550 MiB): the smallest automatic prune target. */
@@ -62,7 +64,7 @@ export function findFilesToPruneManual(bm: BlockManager, range: [number, number]
     pruneOneBlockFile(bm, n);
     files.push(n);
   }
-  log(`[chainstate] Prune (Manual): prune_height=${range[1]} removed ${files.length} blk/rev pairs`);
+  log(`[normal] Prune (Manual): prune_height=${range[1]} removed ${files.length} blk/rev pairs`);
   return files;
 }
 
@@ -97,7 +99,10 @@ export function findFilesToPrune(bm: BlockManager, ctx: AutoPruneContext, logDeb
       usage -= bytes;
     }
   }
-  logDebug(`[chainstate] target=${Math.floor(target / MiB)}MiB actual=${Math.floor(usage / MiB)}MiB diff=${Math.trunc((target - usage) / MiB)}MiB min_height=${ctx.range[0]} max_prune_height=${ctx.range[1]} removed ${files.length} blk/rev pairs`);
+  // Core's target is a uint64 (UINT64_MAX for -prune=1), and its difference is taken as int64: -1 minus the usage.
+  const targetMiB = target === PRUNE_TARGET_MANUAL ? UINT64_MAX_MIB : Math.floor(target / MiB);
+  const diffMiB = Math.trunc(((target === PRUNE_TARGET_MANUAL ? -1 : target) - usage) / MiB);
+  logDebug(`[normal] target=${targetMiB}MiB actual=${Math.floor(usage / MiB)}MiB diff=${diffMiB}MiB min_height=${ctx.range[0]} max_prune_height=${ctx.range[1]} removed ${files.length} blk/rev pairs`);
   return files;
 }
 

@@ -19,6 +19,8 @@ import type { MiningService } from './miner_service.js';
 import { appInitServers, rpcRequestLog, type RPCServers } from './init_servers.js';
 import { initSubVersion } from './init_subversion.js';
 import type { NoUI } from './init_ui.js';
+import type { ChainstateManager } from './validation.js';
+import { FlushStateMode, flushStateToDisk } from './validation_flush.js';
 
 /** What init keeps beside the NodeContext until shutdown. */
 export interface NodeInitState extends NodeIpcState {
@@ -127,6 +129,7 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
   state.chainstate = await state.loadChainstate(ctx, { initMessage: (m) => ui.initMessage(m), initError: (m) => ui.initError(m) });
   if (state.chainstate === undefined) return false;
   ctx.chainman?.registerValidationInterface(mempool);
+  await initialPrune(state.chainstate.chainman, ui);
   logChainSummary(ctx);
   if (ctx.shutdown.requested) {
     logger.info('Shutdown requested. Exiting.');
@@ -140,6 +143,16 @@ export async function appInitMain(state: NodeInitState): Promise<boolean> {
   ui.initMessage('Done loading');
   startupNotify(args.getArg('-startupnotify', ''), logger);
   return true;
+}
+
+/** Core's step 10: a pruned node prunes what -prune allows before it goes on (not while a reindex still reads). */
+async function initialPrune(chainman: ChainstateManager | undefined, ui: NoUI): Promise<void> {
+  if (!chainman?.pruneMode || !chainman.blockman.blockfilesIndexed) return;
+  ui.initMessage('Pruning blockstore…');
+  await chainman.exclusive(() => {
+    chainman.blockman.checkForPruning = true;
+    flushStateToDisk(chainman, FlushStateMode.NONE);
+  });
 }
 
 function warnRelativeDatadir(args: ArgsManager, logger: Logger): void {

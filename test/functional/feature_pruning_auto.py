@@ -24,7 +24,7 @@ MIN_BLOCKS_TO_KEEP = 288
 EXTRA = 20  # blocks past the point where pruning starts
 BLOCKS_PER_IMPORT_FILE = 100
 REGTEST_MAGIC = bytes.fromhex("fabfb5da")
-PRUNE_RE = re.compile(r"\[prune\] \[chainstate\] target=550MiB .* removed (\d+) blk/rev pairs")
+PRUNE_RE = re.compile(r"\[prune\] \[normal\] target=550MiB .* removed (\d+) blk/rev pairs")
 
 
 class PruningAutoTest(SmithcoinTestFramework):

@@ -23,7 +23,7 @@ MIN_BLOCKS_TO_KEEP = 288
 PRUNE_AFTER_HEIGHT = 100  # regtest with -fastprune
 FIRST_CHAIN = 400
 MORE_BLOCKS = 30
-PRUNE_CHECK_RE = re.compile(r"\[prune\] \[chainstate\] target=550MiB actual=(\d+)MiB diff=\d+MiB min_height=0 "
+PRUNE_CHECK_RE = re.compile(r"\[prune\] \[normal\] target=550MiB actual=(\d+)MiB diff=\d+MiB min_height=0 "
                             r"max_prune_height=(\d+) removed (\d+) blk/rev pairs")
 
 

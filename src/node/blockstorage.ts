@@ -25,6 +25,17 @@ export const UNDO_DATA_DISK_OVERHEAD = STORAGE_HEADER_BYTES + 32;
 /** The writer block undo data is serialized into, reused for every block (its bytes are copied out when written). */
 const undoScratch = new ByteWriter(16 * 1024);
 
+/**
+ * A block's undo bytes and their checksum. Without `copy` the bytes are a view of the reused writer, good until the
+ * next call (writeRecord copies them, undoChecksum only reads them).
+ */
+function encodeUndo(undo: BlockUndo, index: BlockIndex, copy: boolean): { bytes: Uint8Array; checksum: Uint8Array } {
+  const w = undoScratch.reset(1 << 20);
+  writeBlockUndo(w, undo);
+  const bytes = copy ? w.peek().slice() : w.peek();
+  return { bytes, checksum: undoChecksum(index.prev!.hash, bytes) };
+}
+
 export interface BlockManagerOptions {
   blocksDir: string;
   /** blocks/index; Core keeps it in the data directory even when -blocksdir moves the files (default <blocksDir>/index). */
@@ -223,26 +234,13 @@ export class BlockManager {
    */
   prepareBlockUndo(undo: BlockUndo, index: BlockIndex): void {
     if (index.haveUndo()) return;
-    const w = undoScratch.reset(1 << 20);
-    writeBlockUndo(w, undo);
-    const bytes = w.peek().slice();
-    this.preparedUndo.set(undo, { index, bytes, checksum: undoChecksum(index.prev!.hash, bytes) });
+    this.preparedUndo.set(undo, { index, ...encodeUndo(undo, index, true) });
   }
 
   writeBlockUndo(undo: BlockUndo, index: BlockIndex): void {
     if (index.haveUndo()) return;
     const prepared = this.preparedUndo.get(undo);
-    let bytes: Uint8Array;
-    let checksum: Uint8Array;
-    if (prepared !== undefined && prepared.index === index) {
-      ({ bytes, checksum } = prepared);
-    } else {
-      const w = undoScratch.reset(1 << 20);
-      writeBlockUndo(w, undo);
-      // A view of the reused writer: writeRecord copies it and undoChecksum only reads it.
-      bytes = w.peek();
-      checksum = undoChecksum(index.prev!.hash, bytes);
-    }
+    const { bytes, checksum } = prepared !== undefined && prepared.index === index ? prepared : encodeUndo(undo, index, false);
     const info = this.info(index.file);
     const pos = { file: index.file, pos: info.nUndoSize };
     info.nUndoSize += bytes.length + UNDO_DATA_DISK_OVERHEAD;

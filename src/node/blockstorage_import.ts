@@ -22,33 +22,97 @@ export interface FoundBlock {
 }
 
 /**
- * The records of a flat file: magic, then a size between a header's 80 bytes and the largest block, then that many
- * bytes. After a bad size the search resumes one byte past the magic; a record cut off by the end of data ends it.
+ * The records in `buf` from `at` (`base` is buf[0]'s file offset): magic, then a size between a header's 80 bytes and
+ * the largest block, then that many bytes. After a bad size the search resumes one byte past the magic. Returns where
+ * the records stopped: the start of one cut off by the end of `buf`, or of the bytes that may still begin one.
  */
-export function* scanBlockRecords(data: Uint8Array, magic: Uint8Array): Generator<FoundBlock> {
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+function* scanRecords(buf: Buffer, magic: Uint8Array, base: number): Generator<FoundBlock, number> {
   let at = 0;
   while (at + STORAGE_HEADER_BYTES <= buf.length) {
     const found = buf.indexOf(magic, at);
-    if (found < 0 || found + STORAGE_HEADER_BYTES > buf.length) return;
+    if (found < 0) return Math.max(at, buf.length - (STORAGE_HEADER_BYTES - 1));
+    if (found + STORAGE_HEADER_BYTES > buf.length) return found;
     const size = buf.readUInt32LE(found + 4);
     const start = found + STORAGE_HEADER_BYTES;
     if (size < 80 || size > MAX_BLOCK_SERIALIZED_SIZE) {
       at = found + 1;
       continue;
     }
-    if (start + size > buf.length) return;
-    yield { offset: start, bytes: data.subarray(start, start + size) };
+    if (start + size > buf.length) return found;
+    yield { offset: base + start, bytes: buf.subarray(start, start + size) };
     at = start + size;
+  }
+  return at;
+}
+
+/** The records of a flat file held in memory (a blk file being reindexed); a record cut off by the end ends them. */
+export function* scanBlockRecords(data: Uint8Array, magic: Uint8Array): Generator<FoundBlock> {
+  yield* scanRecords(Buffer.from(data.buffer, data.byteOffset, data.byteLength), magic, 0);
+}
+
+/**
+ * Core's read buffer for -loadblock: twice the largest block, so that any record fits beside what is left of the
+ * previous read.
+ */
+export const LOADBLOCK_WINDOW_BYTES = 2 * MAX_BLOCK_SERIALIZED_SIZE;
+
+/**
+ * The records of a file read `windowBytes` at a time (a -loadblock file may be far larger than memory, as Core's
+ * BufferedFile reads it): `read(pos, length)` returns fewer bytes only at the end of the file. Offsets are the
+ * file's. The window must exceed the largest record with its header.
+ */
+export function* scanFileRecords(read: (pos: number, length: number) => Uint8Array, magic: Uint8Array,
+  windowBytes = LOADBLOCK_WINDOW_BYTES): Generator<FoundBlock> {
+  let base = 0;
+  let chunk = read(0, windowBytes);
+  let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  for (;;) {
+    const stopped = yield* scanRecords(buf, magic, base);
+    if (chunk.length < windowBytes) return;
+    const kept = buf.subarray(stopped);
+    base += stopped;
+    chunk = read(base + kept.length, windowBytes);
+    buf = Buffer.concat([kept, chunk]);
+  }
+}
+
+/** Reads `length` bytes of `fd` at `pos`, fewer only at the end of the file. */
+function readAt(fd: number, pos: number, length: number): Uint8Array {
+  const out = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = fs.readSync(fd, out, got, length - got, pos + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return out.subarray(0, got);
+}
+
+/** Blocks whose parent was not known yet, by the parent's hash, with where they are (reindex). */
+type UnknownParents = Map<string, [Block, FlatFilePos][]>;
+
+/** Accepts the blocks that waited for `hash`, then theirs, depth first (Core's recursion over successors). */
+async function acceptWaitingChildren(hash: string, unknownParent: UnknownParents, accept: (block: Block, pos: FlatFilePos) => Promise<void>,
+  cm: ChainstateManager): Promise<void> {
+  const queue = [hash];
+  while (queue.length > 0) {
+    const head = queue.shift()!;
+    for (const [child, childPos] of unknownParent.get(head) ?? []) {
+      cm.debug(LogFlags.REINDEX, `LoadExternalBlockFile: Processing out of order child ${child.header.hashHex()} of ${head}`);
+      await accept(child, childPos);
+      queue.push(child.header.hashHex());
+    }
+    unknownParent.delete(head);
   }
 }
 
 /**
- * Core's LoadExternalBlockFile over bytes already read (and de-obfuscated). With `file` set (reindex) the blocks stay
- * where they are; otherwise they are written to our blk files. Blocks whose parent is not known yet wait in
- * `unknownParent` until it arrives. Returns how many blocks were newly loaded.
+ * Core's LoadExternalBlockFile over a file's records. Reindexing (`file` and `unknownParent` given), the blocks stay
+ * where they are, and blocks whose parent is not known yet wait in `unknownParent` until it arrives. Otherwise
+ * (-loadblock) they are written to our blk files, and, as in Core, a block whose parent is not known is skipped: the
+ * file is expected in chain order, and nothing it holds accumulates in memory. Returns how many blocks were loaded.
  */
-export async function loadExternalBlocks(cm: ChainstateManager, data: Uint8Array, file: number | undefined, unknownParent: Map<string, [Block, FlatFilePos | undefined][]>): Promise<number> {
+export async function loadExternalBlocks(cm: ChainstateManager, records: Iterable<FoundBlock>, file?: number, unknownParent?: UnknownParents): Promise<number> {
   const started = performance.now();
   const genesisHex = hashToHex(cm.params.consensus.hashGenesisBlock);
   let loaded = 0;
@@ -60,7 +124,7 @@ export async function loadExternalBlocks(cm: ChainstateManager, data: Uint8Array
     // -loadblock files connects every block as it comes (Core does too), or nothing could be pruned until the end.
     if (block.header.hashHex() === genesisHex || (cm.blockman.pruneMode && cm.blockman.blockfilesIndexed)) await activateBestChain(cm);
   });
-  for (const { offset, bytes } of scanBlockRecords(data, cm.params.messageStart)) {
+  for (const { offset, bytes } of records) {
     // Interrupted, Core returns without its summary line; the caller says why it stopped.
     if (cm.interrupted) return loaded;
     let block: Block;
@@ -70,31 +134,21 @@ export async function loadExternalBlocks(cm: ChainstateManager, data: Uint8Array
       cm.debug(LogFlags.REINDEX, `LoadExternalBlockFile: unexpected data at file offset 0x${(offset - 1).toString(16)} - ${(e as Error).message}. continuing`);
       continue;
     }
-    const pos = file === undefined ? undefined : { file, pos: offset };
+    const pos = file === undefined || unknownParent === undefined ? undefined : { file, pos: offset };
     const hash = block.header.hashHex();
     const prevHex = hashToHex(block.header.hashPrevBlock);
     if (hash !== genesisHex && !cm.blockman.lookup(prevHex)) {
       cm.debug(LogFlags.REINDEX, `LoadExternalBlockFile: Out of order block ${hash}, parent ${prevHex} not known`);
-      unknownParent.set(prevHex, [...(unknownParent.get(prevHex) ?? []), [block, pos]]);
+      if (pos !== undefined) unknownParent!.set(prevHex, [...(unknownParent!.get(prevHex) ?? []), [block, pos]]);
       continue;
     }
     const known = cm.blockman.lookup(hash);
-    if (known?.haveData()) {
-      cm.debug(LogFlags.REINDEX, `Block Import: already had block ${hash} at height ${known.height}`);
-    } else {
+    if (!known?.haveData()) {
       await accept(block, pos);
+    } else if (hash !== genesisHex && known.height % 1000 === 0) {
+      cm.debug(LogFlags.REINDEX, `Block Import: already had block ${hash} at height ${known.height}`);
     }
-    // Children that arrived before this block can follow now, depth first.
-    const queue = [hash];
-    while (queue.length > 0) {
-      const head = queue.shift()!;
-      for (const [child, childPos] of unknownParent.get(head) ?? []) {
-        cm.debug(LogFlags.REINDEX, `LoadExternalBlockFile: Processing out of order child ${child.header.hashHex()} of ${head}`);
-        await accept(child, childPos);
-        queue.push(child.header.hashHex());
-      }
-      unknownParent.delete(head);
-    }
+    if (unknownParent !== undefined) await acceptWaitingChildren(hash, unknownParent, accept, cm);
     await yieldLoop();
   }
   cm.log(`Loaded ${loaded} blocks from external file in ${Math.floor(performance.now() - started)}ms`);
@@ -112,12 +166,12 @@ export async function importBlocks(cm: ChainstateManager, importPaths: readonly 
     if (!bm.blockfilesIndexed) {
       let total = 0;
       while (bm.blocks.exists(total)) total++;
-      const unknownParent = new Map<string, [Block, FlatFilePos | undefined][]>();
+      const unknownParent: UnknownParents = new Map();
       for (let n = 0; n < total; n++) {
         cm.log(`Reindexing block file blk${String(n).padStart(5, '0')}.dat (${Math.floor((n * 100) / total)}% complete)...`);
         const reader = bm.blocks.fileReader(n);
         const size = bm.blocks.size(n);
-        await loadExternalBlocks(cm, reader.read(0, size), n, unknownParent);
+        await loadExternalBlocks(cm, scanBlockRecords(reader.read(0, size), cm.params.messageStart), n, unknownParent);
         // An interrupted reindex keeps its flag, so the next start resumes it.
         if (cm.interrupted) {
           cm.log('Interrupt requested. Exit reindexing.');
@@ -141,7 +195,12 @@ export async function importBlocks(cm: ChainstateManager, importPaths: readonly 
         continue;
       }
       cm.log(`Importing blocks file ${p}...`);
-      await loadExternalBlocks(cm, new Uint8Array(fs.readFileSync(p)), undefined, new Map());
+      const fd = fs.openSync(p, 'r');
+      try {
+        await loadExternalBlocks(cm, scanFileRecords((pos, length) => readAt(fd, pos, length), cm.params.messageStart));
+      } finally {
+        fs.closeSync(fd);
+      }
       if (cm.interrupted) {
         cm.log('Interrupt requested. Exit block importing.');
         return;

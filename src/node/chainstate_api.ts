@@ -85,8 +85,8 @@ export interface ChainstateManagerApi {
   readBlockUndo(index: BlockIndex): BlockUndo;
 
   coinsTip(): CoinsReader;
-  /** Flushes, then walks every coin of the chainstate database in key order. */
-  coinsCursor(): Iterable<[OutPoint, Coin]>;
+  /** Flushes (unless told it just was), then walks every coin of the chainstate database in key order. */
+  coinsCursor(opts?: { flush: boolean }): Iterable<[OutPoint, Coin]>;
   /** Approximate bytes the coins take in the chainstate database (Core's CCoinsViewDB::EstimateSize). */
   coinsDbEstimateSize(): number;
   /** Core's ForceFlushStateToDisk. */

@@ -15,8 +15,7 @@ export interface CoinsBackend {
   haveAnyCoin?(outpoints: readonly OutPoint[]): boolean;
   getBestBlock(): Uint8Array;
   /** Applies changes written by a child cache; `fresh` entries do not exist unspent in this view. */
-  /** `cachedCount`: entries the writing cache held, changed or not (Core's log line counts them). */
-  batchWrite(changes: Iterable<CoinChange & { fresh?: boolean }>, bestBlock: Uint8Array, cachedCount?: number): void;
+  batchWrite(changes: Iterable<CoinChange & { fresh?: boolean }>, bestBlock: Uint8Array): void;
 }
 
 /** Core's logic_error texts. */
@@ -201,7 +200,7 @@ export class CoinsViewCache implements CoinsCache, CoinsBackend {
 
   /** Writes every change down and empties the cache (Core's Flush). */
   flush(): void {
-    this.base.batchWrite(this.changes(), this.getBestBlock(), this.entries.size);
+    this.base.batchWrite(this.changes(), this.getBestBlock());
     this.entries.clear();
     this.usage = 0;
     this.dirtyCount = 0;
@@ -209,7 +208,7 @@ export class CoinsViewCache implements CoinsCache, CoinsBackend {
 
   /** Writes every change down but keeps the unspent entries, now clean (Core's Sync). */
   sync(): void {
-    this.base.batchWrite(this.changes(), this.getBestBlock(), this.entries.size);
+    this.base.batchWrite(this.changes(), this.getBestBlock());
     for (const [key, e] of this.entries) {
       if (e.coin === undefined) {
         this.entries.delete(key);

@@ -198,7 +198,7 @@ export class CoinsViewDB {
    * batch erases the marker and writes the new best block. A crash in between leaves the marker, and the next start
    * replays blocks from the old tip to the new one.
    */
-  batchWrite(changes: Iterable<CoinChange>, bestBlock: Uint8Array, cachedCount?: number): void {
+  batchWrite(changes: Iterable<CoinChange>, bestBlock: Uint8Array): void {
     if (isZero(bestBlock)) throw new RangeError('batchWrite: the best block must not be null');
     let oldTip = this.getBestBlock();
     if (isZero(oldTip)) {
@@ -237,7 +237,8 @@ export class CoinsViewDB {
     batch.write(singleByteKey(DB_BEST_BLOCK), bestBlock);
     this.logDebug(`Writing final batch of ${(batch.approximateSize / 1048576).toFixed(2)} MiB`);
     this.db.writeBatch(batch);
-    this.logDebug(`Committed ${changed} changed transaction outputs (out of ${cachedCount ?? changed}) to coin database...`);
+    // Core counts the entries its cursor visits, which are the flagged (dirty) ones: the same number as changed.
+    this.logDebug(`Committed ${changed} changed transaction outputs (out of ${changed}) to coin database...`);
   }
 
   /** Every coin in key order (Core's cursor: txid, then output index). */

@@ -300,8 +300,8 @@ export class ChainstateManager implements ChainstateManagerApi {
     return this.coinsCache;
   }
 
-  *coinsCursor(): Iterable<[OutPoint, Coin]> {
-    this.flush();
+  *coinsCursor(opts: { flush: boolean } = { flush: true }): Iterable<[OutPoint, Coin]> {
+    if (opts.flush) this.flush();
     yield* this.coinsDB.cursor();
   }
 

@@ -165,7 +165,7 @@ function* connectTip(cm: ChainstateManager, index: BlockIndex, given: Block | un
     cm.signals.blockChecked(block, state);
     if (undo === undefined) {
       if (state.isInvalid()) invalidBlockFound(cm, index, state);
-      cm.log(`ConnectTip: ConnectBlock ${index.hashHex} failed, ${state.toString()}`);
+      cm.logger.error(`ConnectTip: ConnectBlock ${index.hashHex} failed, ${state.toString()}`);
       return false;
     }
   } else {

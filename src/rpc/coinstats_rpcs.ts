@@ -11,6 +11,7 @@ import type { NodeContext } from '../node/context.js';
 import { writeSnapshot } from '../node/utxo_snapshot.js';
 import type { OutPoint } from '../primitives/transaction.js';
 import { hashToHex } from '../util/hex.js';
+import { logTimeSeconds } from '../util/logging_timer.js';
 import { getBool, getInt, getStr, isNull, parseHashV, uvTypeName } from './blockchain_args.js';
 import { activeTip, ensureChainman } from './blockchain_context.js';
 import { RPCError, RPCErrorCode } from './protocol.js';
@@ -121,7 +122,7 @@ export function dumptxoutset(ctx: NodeContext, params: JSONValue[]): JSONValue {
   }
   let result: JSONObject;
   try {
-    result = writeSnapshotOf(ctx, chainman, target, fd, file);
+    result = writeSnapshotOf(ctx, chainman, target, fd, file, temp);
   } finally {
     fs.closeSync(fd);
   }
@@ -130,22 +131,24 @@ export function dumptxoutset(ctx: NodeContext, params: JSONValue[]): JSONValue {
 }
 
 /** Core's PrepareUTXOSnapshot + WriteUTXOSnapshot: stats (hash_serialized_3) then the coins, in one synchronous run. */
-function writeSnapshotOf(ctx: NodeContext, chainman: ChainstateManagerApi, target: BlockIndex, fd: number, file: string): JSONObject {
+function writeSnapshotOf(ctx: NodeContext, chainman: ChainstateManagerApi, target: BlockIndex, fd: number, file: string, temp: string): JSONObject {
   const tip = activeTip(chainman);
   const interruptionPoint = rpcInterruptionPoint(ctx);
   let coins: () => Iterable<readonly [OutPoint, Coin]>;
   let stats: CoinsStats;
   if (target === tip) {
     stats = statsOfCoinsDb(ctx, chainman, 'hash_serialized_3');
-    coins = () => chainman.coinsCursor();
+    // Flushed for the statistics just now, and nothing ran since: Core flushes once.
+    coins = () => chainman.coinsCursor({ flush: false });
   } else {
     const set = rolledBackCoins(chainman, tip, target);
     coins = () => set;
     stats = computeUTXOStats('hash_serialized_3', set, { height: target.height, hashBlock: target.hash }, { interruptionPoint });
   }
   const base = chainman.lookupBlockIndex(hashToHex(stats.hashBlock))!;
-  const written = writeSnapshot(fd, { networkMagic: chainman.params.messageStart, baseBlockhash: base.hash, coinsCount: BigInt(stats.coinsCount) },
-    coins(), { interruptionPoint });
+  const title = `writing UTXO snapshot at height ${base.height} (${base.hashHex}) to file ${file} (via ${temp})`;
+  const written = logTimeSeconds(ctx.logger, 'WriteUTXOSnapshot', title, () => writeSnapshot(fd,
+    { networkMagic: chainman.params.messageStart, baseBlockhash: base.hash, coinsCount: BigInt(stats.coinsCount) }, coins(), { interruptionPoint }));
   return {
     coins_written: written,
     base_hash: base.hashHex,

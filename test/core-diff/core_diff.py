@@ -307,6 +307,8 @@ LOG_VARIABLE = [(re.compile(r"127\.0\.0\.1:\d+"), "PEER"), (re.compile(r"[0-9a-f
                 (re.compile(r'port="\d+"'), 'port="N"'),
                 # Core logs the block tree's size while its import thread may already be adding to it: a race.
                 (re.compile(r"block tree size = \d+"), "block tree size = N"),
+                # Core logs the height at the end of init while -reindex-chainstate may already be connecting: a race.
+                (re.compile(r"nBestHeight = \d+"), "nBestHeight = N"),
                 # A choice, not an oversight: our LevelDB keeps at most 64 files open where Core's 64-bit build allows
                 # 1000, so that many test nodes on one machine stay within the descriptor limit.
                 (re.compile(r"max_open_files=\d+ "), "max_open_files=N ")]
@@ -326,32 +328,107 @@ def log_lines(node):
     return out
 
 
-def check_logs():
-    """The same start, mining, invalidation, restart and -reindex with every debug category we have: the same lines."""
-    debug = ["-debug=validation", "-debug=rpc", "-debug=http", "-debug=coindb", "-debug=leveldb", "-debug=blockstorage",
+LOG_DEBUG = ["-debug=validation", "-debug=rpc", "-debug=http", "-debug=coindb", "-debug=leveldb", "-debug=blockstorage",
              "-debug=reindex", "-debug=prune"]
-    steps = [("setmocktime", 1767229200), ("generatetoaddress", 3, ADDR), ("invalidateblock", "HEIGHT2"), ("reconsiderblock", "HEIGHT2"),
-             ("verifychain", 4, 0), ("pruneblockchain", 1)]
+
+
+def compare_logs(title, runs, extra=()):
+    """Each run (start arguments, steps, height to wait for) on one datadir per node, in turn; then the lines as sets.
+    A step is an RPC call, or a function of the node (for what needs its answers)."""
     bad = 0
     lines = []
     for exe, name in ((core_binary("bitcoind"), "core"), (SMITHCOIND, "smith")):
         datadir = fresh_datadir(name, fixture=False)
-        with Node(exe, datadir, debug) as node:
-            for method, *params in steps:
-                params = [node.call("getblockhash", 2)[0] if p == "HEIGHT2" else p for p in params]
-                node.call(method, *params)
-        with Node(exe, datadir, [*debug, "-reindex"]) as node:
-            wait_height(node, 3)
+        for args, steps, height in runs:
+            with Node(exe, datadir, [*LOG_DEBUG, *extra, *(a.replace("DATADIR", str(datadir)) for a in args)]) as node:
+                if height is not None:
+                    wait_height(node, height)
+                for step in steps:
+                    step(node) if callable(step) else node.call(*step)
         lines.append(log_lines(node))
     for only, who in ((lines[0] - lines[1], "core"), (lines[1] - lines[0], "smith")):
         for text in sorted(only):
             bad += 1
             print(f"### only {who}: {text}")
-    return report("debug.log lines of the same session (as sets; P2P, mempool and wallet lines left out)", bad, len(lines[0] | lines[1]))
+    return report(f"debug.log lines of {title} (as sets; P2P, mempool and wallet lines left out)", bad, len(lines[0] | lines[1]))
+
+
+def invalidate_and_reconsider(node):
+    height2 = node.call("getblockhash", 2)[0]
+    node.call("invalidateblock", height2)
+    node.call("reconsiderblock", height2)
+
+
+def check_logs():
+    """The same start, mining, invalidation, restart and -reindex with every debug category we have: the same lines."""
+    steps = [("setmocktime", 1767229200), ("generatetoaddress", 3, ADDR), invalidate_and_reconsider, ("verifychain", 4, 0),
+             ("pruneblockchain", 1)]
+    return compare_logs("a session", [([], steps, None), (["-reindex"], [], 3)])
+
+
+def sha256d(data):
+    return hashlib.sha256(hashlib.sha256(data).digest()).digest()
+
+
+def overpaying_block(node):
+    """A block at the tip whose coinbase pays one satoshi too much (bad-cb-amount at ConnectBlock), ground to regtest's
+    target: the header, structure and witness commitment are all valid."""
+    raw = bytes.fromhex(node.call("generateblock", ADDR, [], False)[0]["hex"])
+    # header (80), one transaction: version, segwit marker and flag, one input, then the outputs
+    tx = 81
+    script_len = raw[tx + 6 + 1 + 36]
+    first_value = tx + 6 + 1 + 36 + 1 + script_len + 4 + 1
+    value = int.from_bytes(raw[first_value:first_value + 8], "little") + 1
+    raw = raw[:first_value] + value.to_bytes(8, "little") + raw[first_value + 8:]
+    # The txid is over the transaction without its witness: the version, then everything from the input count to the
+    # witness, then the lock time.
+    outputs_end = first_value
+    for _ in range(raw[first_value - 1]):
+        outputs_end += 8 + 1 + raw[outputs_end + 8]
+    stripped = raw[tx:tx + 4] + raw[tx + 6:outputs_end] + raw[-4:]
+    header = bytearray(raw[:80])
+    header[36:68] = sha256d(stripped)
+    for nonce in range(1 << 32):
+        header[76:80] = nonce.to_bytes(4, "little")
+        if int.from_bytes(sha256d(bytes(header)), "little") < 0x7fffff << 232:
+            break
+    return (bytes(header) + raw[80:]).hex()
+
+
+def submit_overpaying_block(node):
+    node.call("submitblock", overpaying_block(node))
+
+
+def copy_blocks_for_loadblock(node):
+    node.stop()
+    (node.datadir / "load.dat").write_bytes((node.datadir / "regtest" / "blocks" / "blk00000.dat").read_bytes())
+
+
+def wait_for_import(node):
+    """Until the -loadblock file is read (the node would otherwise stop in the middle, and say so)."""
+    log = node.datadir / "regtest" / "debug.log"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        text = log.read_text(errors="replace")
+        start = text.rfind("Importing blocks file")
+        if start >= 0 and "Loaded " in text[start:]:
+            return
+        time.sleep(0.05)
+    raise TimeoutError("the -loadblock import did not finish")
+
+
+def check_logs_errors():
+    """An invalid block submitted, dumptxoutset, then -reindex-chainstate and -loadblock, with every debug category."""
+    steps = [("setmocktime", 1767229200), ("generatetoaddress", 5, ADDR), submit_overpaying_block,
+             ("submitheader", "00" * 80), ("dumptxoutset", "utxo.dat", "latest"), ("generatetoaddress", 1, ADDR)]
+    runs = [([], steps, None), (["-reindex-chainstate"], [copy_blocks_for_loadblock], 6),
+            (["-loadblock=DATADIR/load.dat"], [wait_for_import], 6)]
+    return compare_logs("invalid blocks, a snapshot, -reindex-chainstate and -loadblock", runs, extra=["-blocksxor=0"])
 
 
 CHECKS = {"help": check_help, "calls": check_calls, "arguments": check_arguments, "http": check_http, "rest": check_rest,
-          "cli": check_cli, "init": check_init, "mining": check_mining, "datadir": check_datadir, "logs": check_logs}
+          "cli": check_cli, "init": check_init, "mining": check_mining, "datadir": check_datadir, "logs": check_logs,
+          "logs-errors": check_logs_errors}
 
 
 def main():

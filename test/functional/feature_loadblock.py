@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: MIT
 # Copyright (c) 2026 The Smithcoin Core developers; the licence text is in LICENSE.
 """-loadblock imports a file of blocks in Core's framing (network magic, length, block), made here from
-another node's blk00000.dat with its xor.dat obfuscation undone: with blocks out of order and garbage
-between them, as Core's import copes with both. Then -reindex rebuilds the same chain while RPC
-already answers."""
+another node's blk00000.dat with its xor.dat obfuscation undone, with garbage between the records. As in
+Core, the file must be in chain order: a block read before its parent is skipped (Core keeps no list of
+waiting blocks for -loadblock files), and so are the blocks after it. Then -reindex rebuilds the same chain
+while RPC already answers."""
 
+import hashlib
 import os
 import random
 import struct
@@ -33,6 +35,10 @@ def read_blocks(path, key):
     return blocks
 
 
+def block_hash(raw):
+    return hashlib.sha256(hashlib.sha256(raw[:80]).digest()).digest()[::-1].hex()
+
+
 class LoadblockTest(SmithcoinTestFramework):
     def set_test_params(self):
         self.setup_clean_chain = True
@@ -54,18 +60,25 @@ class LoadblockTest(SmithcoinTestFramework):
         blocks = read_blocks(blocks_dir / "blk00000.dat", key)
         assert_equal(len(blocks), CHAIN_LENGTH + 1)  # with genesis
 
-        # Neighbours swapped, so half the blocks come before their parent, and noise between records.
         rng = random.Random(CHAIN_LENGTH)
-        order = list(range(len(blocks)))
-        for i in range(1, len(order) - 1, 2):
-            order[i], order[i + 1] = order[i + 1], order[i]
-        bootstrap = os.path.join(self.options.tmpdir, "bootstrap.dat")
-        with open(bootstrap, "wb") as f:
-            for i in order:
-                f.write(REGTEST_MAGIC + struct.pack("<I", len(blocks[i])) + blocks[i])
-                f.write(bytes(rng.randrange(256) for _ in range(rng.randrange(8))))
 
-        self.log.info("node1 imports it with -loadblock")
+        def write_bootstrap(name, order):
+            path = os.path.join(self.options.tmpdir, name)
+            with open(path, "wb") as f:
+                for i in order:
+                    f.write(REGTEST_MAGIC + struct.pack("<I", len(blocks[i])) + blocks[i])
+                    f.write(bytes(rng.randrange(256) for _ in range(rng.randrange(8))))
+            return path
+
+        self.log.info("a file with blocks 2 and 3 swapped: node1 takes block 1, then skips the rest as Core does")
+        swapped = write_bootstrap("swapped.dat", [0, 1, 3, 2, *range(4, len(blocks))])
+        with node1.assert_debug_log([f"LoadExternalBlockFile: Out of order block {block_hash(blocks[3])}, parent {block_hash(blocks[2])} not known",
+                                     "Loaded 2 blocks from external file"], timeout=60):
+            self.restart_node(1, [f"-loadblock={swapped}", "-debug=reindex"])
+        wait_until_helper_internal(lambda: node1.getblockcount() == 2, timeout=60, timeout_factor=self.options.timeout_factor)
+
+        self.log.info("node1 imports the file in chain order, noise between the records, with -loadblock")
+        bootstrap = write_bootstrap("bootstrap.dat", range(len(blocks)))
         self.restart_node(1, [f"-loadblock={bootstrap}"])
         wait_until_helper_internal(lambda: node1.getblockcount() == CHAIN_LENGTH, timeout=60,
                                    timeout_factor=self.options.timeout_factor)

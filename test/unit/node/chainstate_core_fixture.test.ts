@@ -88,11 +88,14 @@ describe('node/chainstate on Core\'s regtest datadir', () => {
 
   it('connects a new block on Core\'s tip, refuses one paying too much, and keeps it across a restart', async () => {
     const dir = copyCoreRegtest(tempDir());
-    cm = (await openFixture(dir)).cm;
+    const opened = await openFixture(dir);
+    cm = opened.cm;
     const tip = cm.chain.tip()!;
     const greedy = mineBlock(tip, { value: 5_000_000_000n });
     const refused = await cm.processNewBlock(greedy, { forceProcessing: true, minPowChecked: true });
     assert.equal(refused.state.getRejectReason(), 'bad-cb-amount');
+    // Core's LogError: the line carries the [error] level.
+    assert.ok(opened.lines.some((l) => l.startsWith(`[error] ConnectTip: ConnectBlock ${greedy.header.hashHex()} failed, bad-cb-amount`)), opened.lines.join('\n'));
     assert.equal(cm.chain.tip(), tip);
     const block = mineBlock(tip, { value: 1_250_000_000n, tag: 1 });
     const r = await cm.processNewBlock(block, { forceProcessing: true, minPowChecked: true });

@@ -172,13 +172,30 @@ describe('node/txdb: CoinsViewDB flush protocol', () => {
     }
   });
 
-  it("logs Core's -debug=coindb lines for a flush: the final batch, then the changed outputs out of those cached", () => {
+  it("logs Core's -debug=coindb lines for a flush: the final batch, then the changed outputs out of those the cursor visited (the same)", () => {
     const lines: string[] = [];
     const db = new CoinsViewDB({ path: path.join(tempDir(), 'chainstate'), cacheBytes: 1 << 20, obfuscate: true }, {}, (m) => lines.push(m));
     try {
-      db.batchWrite([{ outpoint: op(1), coin: coin(5n) }, { outpoint: op(2), coin: undefined }], hash(1), 7);
+      db.batchWrite([{ outpoint: op(1), coin: coin(5n) }, { outpoint: op(2), coin: undefined }], hash(1));
       assert.deepEqual(lines.slice(-2).map((l) => l.replace(/[0-9.]+ MiB/, 'N MiB')),
-        ['Writing final batch of N MiB', 'Committed 2 changed transaction outputs (out of 7) to coin database...']);
+        ['Writing final batch of N MiB', 'Committed 2 changed transaction outputs (out of 2) to coin database...']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('counts only the changed entries of a cache it syncs, not the clean ones it also holds, as Core\'s cursor does', () => {
+    const lines: string[] = [];
+    const db = new CoinsViewDB({ path: path.join(tempDir(), 'chainstate'), cacheBytes: 1 << 20, obfuscate: true }, {}, (m) => lines.push(m));
+    try {
+      db.batchWrite([{ outpoint: op(1), coin: coin(5n) }, { outpoint: op(2), coin: coin(6n) }], hash(1));
+      const cache = new CoinsViewCache(db);
+      assert.ok(cache.haveCoin(op(1)) && cache.haveCoin(op(2)), 'two clean entries fetched');
+      cache.addCoin(op(3), coin(7n), false);
+      cache.setBestBlock(hash(2));
+      cache.sync();
+      assert.equal(lines.at(-1), 'Committed 1 changed transaction outputs (out of 1) to coin database...');
+      assert.equal(cache.cacheSize, 3, 'sync keeps the clean entries');
     } finally {
       db.close();
     }

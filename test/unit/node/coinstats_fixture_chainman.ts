@@ -10,12 +10,17 @@ import { type NodeContext, ShutdownSignal } from '../../../src/node/context.js';
 import { CoinsViewDB } from '../../../src/node/txdb.js';
 import { RPCTable } from '../../../src/rpc/server.js';
 import { hashToHex } from '../../../src/util/hex.js';
+import { testLogger } from './chain_helpers.js';
 import { copyCoreRegtest } from './helpers.js';
 
 export interface FixtureNode {
   ctx: NodeContext;
   chainman: ChainstateManagerApi;
   datadir: string;
+  /** The node's log lines. */
+  lines: string[];
+  /** One entry per coins cursor taken: whether it flushed first. */
+  cursorFlushes: boolean[];
   close: () => void;
 }
 
@@ -31,6 +36,7 @@ export function openFixtureNode(dir: string): FixtureNode {
   const coins = new CoinsViewDB({ path: path.join(datadir, 'chainstate'), cacheBytes: 1 << 20, obfuscate: true });
   blockman.loadBlockIndexDB();
   const chain = new Chain();
+  const cursorFlushes: boolean[] = [];
   chain.setTip(blockman.lookup(hashToHex(coins.getBestBlock())));
   const impl: Partial<ChainstateManagerApi> = {
     params,
@@ -40,7 +46,10 @@ export function openFixtureNode(dir: string): FixtureNode {
     readBlock: (i) => blockman.readBlock(i),
     readBlockUndo: (i) => blockman.readBlockUndo(i),
     coinsTip: () => coins,
-    coinsCursor: () => coins.cursor(),
+    coinsCursor: (opts) => {
+      cursorFlushes.push(opts?.flush ?? true);
+      return coins.cursor();
+    },
     coinsDbEstimateSize: () => coins.estimateSize(),
   };
   const chainman = new Proxy(impl, {
@@ -53,6 +62,7 @@ export function openFixtureNode(dir: string): FixtureNode {
   args.setDefaultFlags(ArgsFlags.ALLOW_ANY);
   args.parseParameters([`-datadir=${dir}`]);
   args.selectConfigNetwork('regtest');
-  const ctx = { chainman, chainParams: params, shutdown: new ShutdownSignal(), args, rpcTable: new RPCTable() } as unknown as NodeContext;
-  return { ctx, chainman, datadir, close: () => { blockman.close(); coins.close(); } };
+  const { logger, lines } = testLogger();
+  const ctx = { chainman, chainParams: params, shutdown: new ShutdownSignal(), args, rpcTable: new RPCTable(), logger } as unknown as NodeContext;
+  return { ctx, chainman, datadir, lines, cursorFlushes, close: () => { blockman.close(); coins.close(); } };
 }

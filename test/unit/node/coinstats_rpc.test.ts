@@ -82,9 +82,14 @@ describe('coinstats RPCs on Core\'s regtest datadir', () => {
   }
 
   it('dumptxoutset latest writes the tip\'s set, whose hash is Core\'s hash_serialized_3', () => {
+    node.cursorFlushes.length = 0;
     const res = plain(dumptxoutset(node.ctx, ['utxo-latest.dat', 'latest'])) as JSONObject;
     const file = path.join(node.datadir, 'utxo-latest.dat');
     const tip = node.chainman.chain.tip()!;
+    assert.deepEqual(node.cursorFlushes, [true, false], 'one flush, for the statistics, as Core\'s PrepareUTXOSnapshot');
+    const title = `WriteUTXOSnapshot: writing UTXO snapshot at height ${tip.height} (${tip.hashHex}) to file ${file} (via ${file}.incomplete)`;
+    assert.deepEqual(node.lines.filter((l) => l.startsWith('WriteUTXOSnapshot')).map((l) => l.replace(/\(\d+\.\d\ds\)$/, '(Ns)')),
+      [`${title} started`, `${title} completed (Ns)`]);
     assert.deepEqual(res, {
       coins_written: expected.gettxoutsetinfo_muhash.txouts, base_hash: tip.hashHex, base_height: tip.height, path: file,
       txoutset_hash: expected.gettxoutsetinfo_hash_serialized_3.hash_serialized_3, nchaintx: expected.tx_count,

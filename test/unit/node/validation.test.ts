@@ -6,7 +6,7 @@ import { BlockStatus } from '../../../src/node/disk_block_index.js';
 import { ChainstateFatalError, type ChainstateManager } from '../../../src/node/validation.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { importBlocks } from '../../../src/node/blockstorage_import.js';
+import { importBlocks, scanBlockRecords, scanFileRecords } from '../../../src/node/blockstorage_import.js';
 import { guessVerificationProgress } from '../../../src/node/validation_chain.js';
 import { OutPoint } from '../../../src/primitives/transaction.js';
 import { NodeClock } from '../../../src/util/time.js';
@@ -290,11 +290,13 @@ describe('node/validation: ChainstateManager', () => {
     assert.deepEqual(coinSet(chainstateOnly), coins);
   });
 
-  it('imports a -loadblock file with blocks out of order and garbage between them', async () => {
+  it('imports a -loadblock file in chain order past garbage, and skips what comes before its parent, as Core', async () => {
     const source = await start(tempDir());
     const blocks = await extend(source, 5);
     const magic = params.messageStart;
-    const records = blocks.reverse().flatMap((b) => {
+    // Blocks 1, 2, then 4 before 3, then 5: 4 and so 5 have no parent when read.
+    const order = [blocks[0]!, blocks[1]!, blocks[3]!, blocks[2]!, blocks[4]!];
+    const records = order.flatMap((b) => {
       const bytes = b.toBytes();
       const size = Buffer.alloc(4);
       size.writeUInt32LE(bytes.length);
@@ -303,12 +305,38 @@ describe('node/validation: ChainstateManager', () => {
     const file = path.join(tempDir(), 'bootstrap.dat');
     fs.writeFileSync(file, Buffer.concat(records));
     const { logger, lines } = testLogger();
+    logger.enableCategory('reindex');
     const cm = await start(tempDir(), { logger });
     await importBlocks(cm, [file, path.join(tempDir(), 'missing.dat')]);
-    assert.equal(cm.chain.height(), 5);
-    assert.equal(cm.chain.tip()!.hashHex, blocks[0]!.header.hashHex());
-    assert.ok(lines.some((l) => /^Loaded 5 blocks from external file in \d+ms$/.test(l)), lines.join('\n'));
+    assert.equal(cm.chain.height(), 3);
+    assert.equal(cm.chain.tip()!.hashHex, blocks[2]!.header.hashHex());
+    assert.ok(lines.some((l) => /^Loaded 3 blocks from external file in \d+ms$/.test(l)), lines.join('\n'));
+    assert.ok(lines.includes(`[reindex] LoadExternalBlockFile: Out of order block ${blocks[3]!.header.hashHex()}, parent ${blocks[2]!.header.hashHex()} not known`));
+    assert.ok(!lines.some((l) => l.includes('Processing out of order child')), 'no unknown-parent tracking for -loadblock');
     assert.ok(lines.some((l) => l.includes('Could not open blocks file') && l.endsWith('missing.dat')), lines.join('\n'));
+  });
+
+  it('reads a -loadblock file window by window and finds the records a whole read finds', () => {
+    const magic = params.messageStart;
+    const record = (fill: number, length: number) => {
+      const size = Buffer.alloc(4);
+      size.writeUInt32LE(length);
+      return Buffer.concat([Buffer.from(magic), size, Buffer.alloc(length, fill)]);
+    };
+    const data = Buffer.concat([Buffer.from('junk'), record(1, 200), Buffer.from([...magic, 9]), record(2, 80), Buffer.from('x'), record(3, 250),
+      record(4, 120), Buffer.from(magic).subarray(0, 3)]);
+    const whole = [...scanBlockRecords(data, magic)].map((r) => [r.offset, Buffer.from(r.bytes).toString('hex')]);
+    assert.equal(whole.length, 4);
+    for (const window of [259, 300, 512, 4096]) {
+      const reads: number[] = [];
+      const read = (pos: number, length: number) => {
+        reads.push(pos);
+        return data.subarray(pos, pos + length);
+      };
+      const windowed = [...scanFileRecords(read, magic, window)].map((r) => [r.offset, Buffer.from(r.bytes).toString('hex')]);
+      assert.deepEqual(windowed, whole, `window ${window}`);
+      assert.ok(window >= data.length || reads.length > 1, 'read in more than one piece');
+    }
   });
 
   it('replays the blocks of a flush that stopped after a partial batch', async () => {

@@ -4,6 +4,7 @@ REST paths, smithcoin-cli/bitcoin-cli runs, init errors, mined blocks and datadi
 by side. Prints every difference after names and versions are normalised; exits 1 if any. See README.md."""
 
 import argparse
+import base64
 import hashlib
 import json
 import re
@@ -426,9 +427,47 @@ def check_logs_errors():
     return compare_logs("invalid blocks, a snapshot, -reindex-chainstate and -loadblock", runs, extra=["-blocksxor=0"])
 
 
+def reorganise(node):
+    """Three blocks off, a longer branch of four, then back: disconnects, invalid chains and a reorg each way."""
+    fork = node.call("getblockhash", 3)[0]
+    node.call("invalidateblock", fork)
+    node.call("generatetodescriptor", 4, OP_TRUE)
+    node.call("reconsiderblock", fork)
+    node.call("preciousblock", node.call("getblockhash", 5)[0])
+    node.call("invalidateblock", node.call("getbestblockhash")[0])
+    node.call("generatetoaddress", 2, ADDR)
+
+
+def check_logs_reorg():
+    """Reorganisations through invalidateblock, reconsiderblock and preciousblock, with every debug category."""
+    steps = [("setmocktime", 1767229200), ("generatetoaddress", 5, ADDR), reorganise, ("getchaintips",)]
+    return compare_logs("reorganisations", [([], steps, None), ([], [], 7)])
+
+
+def misuse_rpc(node):
+    """A wrong password, bodies that are not JSON-RPC, unknown methods and paths, a batch, and REST requests."""
+    good = {"Authorization": node.auth(), "Content-Type": "application/json"}
+    bad = {"Authorization": "Basic " + base64.b64encode(b"__cookie__:wrong").decode()}
+    node.http("POST", "/", '{"method":"getblockcount"}', bad)
+    for body in ("{", "[]", '"x"', '{"method":1}', '{"method":"nosuch"}', '[{"method":"getblockcount"},{"method":"nosuch"}]',
+                 '{"jsonrpc":"2.0","method":"getblockcount"}', '{"method":"getblockhash","params":["x"]}'):
+        node.http("POST", "/", body, good)
+    node.http("GET", "/", None, good)
+    node.http("POST", "/wallet/x", '{"method":"getbalance"}', good)
+    for path in ("/rest/chaininfo.json", "/rest/block/" + "00" * 32 + ".json", "/rest/headers/1/x.bin", "/rest/nosuch"):
+        node.http("GET", path)
+
+
+def check_logs_rpc():
+    """The RPC and REST servers' lines for misuse, with -rpcauth and a whitelist, under every debug category."""
+    auth = "-rpcauth=alice:53f1a6d3b1d8be34e8f7c7eaf9c1e43d$0dc8baeb3f1b4c2ae0f7e3d0b1c1b8c1ac0f54c76a2e9d8b0d0b1c9c4de2f3a1"
+    runs = [([auth, "-rpcwhitelist=alice:getblockcount", "-rpcwhitelistdefault=0"], [misuse_rpc], None)]
+    return compare_logs("RPC and REST misuse", runs)
+
+
 CHECKS = {"help": check_help, "calls": check_calls, "arguments": check_arguments, "http": check_http, "rest": check_rest,
           "cli": check_cli, "init": check_init, "mining": check_mining, "datadir": check_datadir, "logs": check_logs,
-          "logs-errors": check_logs_errors}
+          "logs-errors": check_logs_errors, "logs-reorg": check_logs_reorg, "logs-rpc": check_logs_rpc}
 
 
 def main():

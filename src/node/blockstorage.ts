@@ -1,5 +1,6 @@
 // The block manager (Core's node::BlockManager): the block index in memory and in blocks/index, and the blk/rev
 // files. Blocks are appended to blk?????.dat as they arrive, undo data to the rev file of the same number.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { ChainParams } from '../kernel/chainparams.js';
 import type { Block, BlockHeader } from '../primitives/block.js';
@@ -95,6 +96,29 @@ export class BlockManager {
     if (opts.wipe) {
       this.treeDB.writeReindexing(true);
       this.blockfilesIndexed = false;
+      if (this.pruneMode) this.cleanupBlockRevFiles();
+    }
+  }
+
+  /**
+   * Core's CleanupBlockRevFiles, for a reindex in prune mode: every rev file goes (the reindex writes undo data
+   * anew), and so does every blk file after the first gap in the numbering (what pruning left is unusable: nothing
+   * before it can be read, and new blocks would later be written over it).
+   */
+  private cleanupBlockRevFiles(): void {
+    this.opts.log('Removing unusable blk?????.dat and rev?????.dat files for -reindex with -prune');
+    const blkFiles = new Map<number, string>();
+    for (const entry of fs.readdirSync(this.opts.blocksDir, { withFileTypes: true })) {
+      const match = /^(blk|rev)(\d{5})\.dat$/.exec(entry.name);
+      if (!entry.isFile() || match === null) continue;
+      const file = path.join(this.opts.blocksDir, entry.name);
+      if (match[1] === 'rev') fs.rmSync(file);
+      else blkFiles.set(Number(match[2]), file);
+    }
+    let contiguous = 0;
+    for (const [n, file] of [...blkFiles].sort((x, y) => x[0] - y[0])) {
+      if (n === contiguous) contiguous++;
+      else fs.rmSync(file);
     }
   }
 

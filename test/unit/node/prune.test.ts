@@ -78,6 +78,29 @@ describe('node/prune', () => {
     }
   });
 
+  it('removes the rev files and the blk files after the first gap when a pruned node reindexes, as Core', () => {
+    const setUp = () => {
+      const blocksDir = path.join(tempDir(), 'blocks');
+      fs.mkdirSync(blocksDir, { recursive: true });
+      for (const name of ['blk00000.dat', 'blk00001.dat', 'blk00003.dat', 'blk00004.dat', 'rev00000.dat', 'rev00003.dat', 'blk0001.dat', 'notes.txt']) {
+        fs.writeFileSync(path.join(blocksDir, name), 'x');
+      }
+      return blocksDir;
+    };
+    const openWith = (blocksDir: string, pruneTarget: number, wipe: boolean) => {
+      const lines: string[] = [];
+      new BlockManager({ blocksDir, params, indexCacheBytes: 1 << 20, useXor: true, fastPrune: true, pruneTarget, wipe, log: (m) => lines.push(m) }).close();
+      return { files: fs.readdirSync(blocksDir).filter((f) => f !== 'index' && f !== 'xor.dat').sort(), lines };
+    };
+    const pruned = openWith(setUp(), PRUNE_TARGET_MANUAL, true);
+    assert.deepEqual(pruned.files, ['blk00000.dat', 'blk00001.dat', 'blk0001.dat', 'notes.txt']);
+    assert.ok(pruned.lines.includes('Removing unusable blk?????.dat and rev?????.dat files for -reindex with -prune'));
+    for (const [target, wipe] of [[0, true], [PRUNE_TARGET_MANUAL, false]] as const) {
+      const kept = openWith(setUp(), target, wipe);
+      assert.equal(kept.files.length, 8, `prune target ${target}, reindex ${wipe}: nothing removed`);
+    }
+  });
+
   it('picks the oldest files until usage is under the target, never files near the tip', () => {
     const bm = new BlockManager({
       blocksDir: path.join(tempDir(), 'blocks'), params, indexCacheBytes: 1 << 20, useXor: true, fastPrune: false,

@@ -7,6 +7,7 @@ import argparse
 import base64
 import hashlib
 import json
+import pathlib
 import re
 import subprocess
 import sys
@@ -342,7 +343,11 @@ def compare_logs(title, runs, extra=(), racy=None):
     for exe, name in ((core_binary("bitcoind"), "core"), (SMITHCOIND, "smith")):
         datadir = fresh_datadir(name, fixture=False)
         for args, steps, height in runs:
-            with Node(exe, datadir, [*LOG_DEBUG, *extra, *(a.replace("DATADIR", str(datadir)) for a in args)]) as node:
+            args = [a.replace("DATADIR", str(datadir)) for a in args]
+            for a in args:
+                if a.startswith("-blocksdir="):
+                    pathlib.Path(a.split("=", 1)[1]).mkdir(exist_ok=True)
+            with Node(exe, datadir, [*LOG_DEBUG, *extra, *args]) as node:
                 if height is not None:
                     wait_height(node, height)
                 for step in steps:
@@ -476,10 +481,24 @@ def check_logs_prune():
     return compare_logs("pruning", runs, extra=["-prune=1", "-fastprune"], racy=re.compile(r"status code: 500 "))
 
 
+def check_logs_options():
+    """Start-up under assorted options (their Command-line arg and parameter interaction lines, and what they change),
+    then a restart with others."""
+    first = ["-blocksdir=DATADIR/blocksdir", "-blocksxor=0", "-dbcache=5", "-par=1", "-checkblocks=2", "-checklevel=4",
+             "-maxtipage=100", "-assumevalid=0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206",
+             "-blockmaxweight=300000", "-blockmintxfee=0.00002", "-uacomment=probe", "-rpcthreads=2", "-rpcworkqueue=4",
+             "-loglevel=validation:trace", "-debugexclude=http", "-logratelimit=0", "-persistmempool=0", "-txindex=0"]
+    steps = [("setmocktime", 1767229200), ("generatetoaddress", 12, ADDR), ("getnetworkinfo",), ("logging", ["rpc"], ["validation"])]
+    second = ["-blocksdir=DATADIR/blocksdir", "-blocksxor=0", "-par=2", "-checkblocks=0", "-assumevalid=0", "-dbcache=0",
+              "-shrinkdebugfile=0", "-nodebuglogfile=0", "-logtimemicros=0", "-reindex-chainstate"]
+    runs = [(first, steps, None), (second, [("setmocktime", 1767229300), ("generatetoaddress", 1, ADDR)], 12)]
+    return compare_logs("start-ups under assorted options", runs)
+
+
 CHECKS = {"help": check_help, "calls": check_calls, "arguments": check_arguments, "http": check_http, "rest": check_rest,
           "cli": check_cli, "init": check_init, "mining": check_mining, "datadir": check_datadir, "logs": check_logs,
           "logs-errors": check_logs_errors, "logs-reorg": check_logs_reorg, "logs-rpc": check_logs_rpc,
-          "logs-prune": check_logs_prune}
+          "logs-prune": check_logs_prune, "logs-options": check_logs_options}
 
 
 def main():

@@ -162,7 +162,14 @@ REST = [f"/rest/block/{TIP}.json", f"/rest/block/{TIP}.hex", f"/rest/block/notxd
         "/rest/blockhashbyheight/1.json", "/rest/blockhashbyheight/1.hex", "/rest/blockhashbyheight/999.json", "/rest/blockhashbyheight/x.json",
         "/rest/chaininfo.json", "/rest/chaininfo.bin", f"/rest/getutxos/{TX}-0.json", f"/rest/getutxos/checkmempool/{TX}-0.json",
         f"/rest/getutxos/{TX}-0-1.json", f"/rest/tx/{TX}.json", "/rest/deploymentinfo.json", f"/rest/deploymentinfo/{B1}.json",
-        f"/rest/spenttxouts/{TIP}.json", f"/rest/blockpart/{TIP}.bin?offset=0&size=10", "/rest/bogus", f"/rest/block/{TIP}", f"/rest/block/{TIP}.xml"]
+        f"/rest/spenttxouts/{TIP}.json", f"/rest/blockpart/{TIP}.bin?offset=0&size=10", "/rest/bogus", f"/rest/block/{TIP}", f"/rest/block/{TIP}.xml",
+        f"/rest/spenttxouts/{TIP}.bin", f"/rest/spenttxouts/{TIP}.hex", f"/rest/spenttxouts/{B1}.json", f"/rest/spenttxouts/{'00' * 32}.json",
+        f"/rest/blockpart/{TIP}.hex?offset=80&size=1", f"/rest/blockpart/{TIP}.json?offset=0&size=10", f"/rest/blockpart/{TIP}.bin?offset=0",
+        f"/rest/blockpart/{TIP}.bin?offset=0&size=0", f"/rest/blockpart/{TIP}.bin?offset=99999999&size=1", f"/rest/blockpart/{TIP}.bin?offset=x&size=1",
+        f"/rest/blockpart/{TIP}.bin?offset=1&size=9999999", f"/rest/getutxos/{TX}-0.bin", f"/rest/getutxos/{TX}-0.hex", "/rest/getutxos/.json",
+        f"/rest/getutxos/{TX}-x.json", f"/rest/headers/{B1}.json?count=2001", f"/rest/headers/{B1}.json?count=x", f"/rest/headers/{B1}.bin",
+        f"/rest/blockfilter/basic/{TIP}.json", f"/rest/blockfilterheaders/basic/{TIP}.json?count=1", "/rest/deploymentinfo/bogus.json",
+        f"/rest/tx/{'00' * 32}.json", "/rest/blockhashbyheight/-1.json", "/rest/blockhashbyheight/318.bin"]
 
 
 def check_rest():

@@ -13,8 +13,8 @@ const PARSER_METHODS = new Set(['ACL', 'BIND', 'CHECKOUT', 'CONNECT', 'COPY', 'D
   'PROPPATCH', 'PURGE', 'PUT', 'QUERY', 'REBIND', 'REPORT', 'SEARCH', 'SOURCE', 'SUBSCRIBE', 'TRACE', 'UNBIND', 'UNLINK',
   'UNLOCK', 'UNSUBSCRIBE']);
 
-/** Versions llhttp reads; a request in one other than 1.x is still answered (400) by the server. */
-const PARSER_VERSIONS = new Set(['0.9', '1.0', '1.1', '2.0', '3.0']);
+/** Versions llhttp reads, and HTTP/1.2 to 1.9 (Core's parser takes any 1.x); another is still answered (400) by the server. */
+const PARSER_VERSIONS = new Set(['0.9', '1.0', '1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '1.7', '1.8', '1.9', '2.0', '3.0']);
 
 /** Repeats of these keep the first value, as node's IncomingMessage did; other repeats are joined with ", ". */
 const FIRST_WINS = new Set(['age', 'authorization', 'content-length', 'content-type', 'etag', 'expires', 'from', 'host',
@@ -49,8 +49,9 @@ interface ParsedHead {
   readonly versionMinor: number;
   /** Lower-case names; frozen, as it may be shared. */
   readonly headers: Readonly<Record<string, string>>;
-  readonly keepAlive: boolean;
-  /** HTTP/1.1 with an Expect header: whether it asked for 100-continue. */
+  /** The first Connection header, lower case (what Core's keep-alive rules read); undefined without one. */
+  readonly connection: string | undefined;
+  /** HTTP/1.1 with an Expect header: whether it asked for 100-continue (other expectations are ignored, as in Core). */
   readonly expect: 'none' | 'continue' | 'other';
 }
 
@@ -62,6 +63,12 @@ export interface ParsedRequest extends ParsedHead {
 
 /** Why bytes are not a request: the server answers 400 (or 405 for an unknown method) and closes. */
 export class HTTPParseError extends Error {
+  /**
+   * What was read of the request before the error, when its request line was good: Core's reply to a request it
+   * fails to read is in that version, and follows the Connection header if one was read.
+   */
+  request: { versionMajor: number; versionMinor: number; connection: string | undefined } | undefined;
+
   constructor(message: string, readonly unknownMethod = false) {
     super(`Parse Error: ${message}`);
   }
@@ -110,7 +117,12 @@ export class HTTPRequestParser {
 
   next(): ParsedRequest | undefined {
     if (this.state === State.HEAD && !this.readHead()) return undefined;
-    if (!this.readBody()) return undefined;
+    try {
+      if (!this.readBody()) return undefined;
+    } catch (e) {
+      if (e instanceof HTTPParseError) e.request ??= this.request;
+      throw e;
+    }
     const request = this.request!;
     if (!request.tooLarge) request.body = this.bodyChunks.length === 1 ? this.bodyChunks[0]! : Buffer.concat(this.bodyChunks);
     this.request = undefined;
@@ -144,7 +156,7 @@ export class HTTPRequestParser {
     this.buf = this.buf.subarray(end + 4);
     this.request = {
       method: head.method, uri: head.uri, versionMajor: head.versionMajor, versionMinor: head.versionMinor,
-      headers: head.headers, keepAlive: head.keepAlive, expect: head.expect, tooLarge: false, body: EMPTY,
+      headers: head.headers, connection: head.connection, expect: head.expect, tooLarge: false, body: EMPTY,
     };
     this.state = State.LENGTH;
     this.remaining = 0;
@@ -254,38 +266,43 @@ function parseHead(text: string): ParsedHead {
   if (lineEnd < 0) lineEnd = text.length;
   const requestLine = text.slice(0, lineEnd);
   const m = REQUEST_LINE.exec(requestLine);
-  if (m === null || !PARSER_METHODS.has(m[1]!)) {
+  // Core reads any method word on a well-formed request line, and the server then answers 405 on a connection that
+  // stays open; llhttp's methods alone may come with a request line that is not (HTTP/0.9).
+  const anyMethod = m !== null && wellFormedRequestLine(requestLine);
+  if (m === null || (!PARSER_METHODS.has(m[1]!) && !anyMethod)) {
     const method = /^[^ ]*/.exec(requestLine)![0];
     if (!PARSER_METHODS.has(method) && wellFormedRequestLine(requestLine)) throw new HTTPParseError('Invalid method encountered', true);
     throw new HTTPParseError(m === null ? 'Invalid request line' : 'Invalid method encountered');
   }
   const version = m[3] ?? '0.9';
   if (!PARSER_VERSIONS.has(version)) throw new HTTPParseError('Invalid HTTP version');
+  const versionMajor = version.charCodeAt(0) - 48;
+  const versionMinor = version.charCodeAt(2) - 48;
   // A plain object: one without a prototype is a dictionary, many times slower to fill.
   const headers: Record<string, string> = {};
-  let close = false;
-  let keepAlive = false;
+  let connection: string | undefined;
+  // Past a good HTTP/1.x request line, Core's reply to a bad request is in its version (see HTTPParseError.request).
+  const fail = (message: string): HTTPParseError => {
+    const err = new HTTPParseError(message);
+    if (versionMajor === 1) err.request = { versionMajor, versionMinor, connection };
+    return err;
+  };
   let pos = lineEnd + 2;
   while (pos < text.length) {
     let end = text.indexOf('\r\n', pos);
     if (end < 0) end = text.length;
     const colon = text.indexOf(':', pos);
-    if (colon < 0 || colon >= end) throw new HTTPParseError('Invalid header token');
+    if (colon < 0 || colon >= end) throw fail('Invalid header token');
     const rawName = text.slice(pos, colon);
-    if (!TOKEN.test(rawName)) throw new HTTPParseError('Invalid header token');
+    if (!TOKEN.test(rawName)) throw fail('Invalid header token');
     const value = trimOWS(text, colon + 1, end);
     pos = end + 2;
     const name = COMMON_NAMES.get(rawName) ?? rawName.toLowerCase();
     if (name === 'content-length') {
-      if (headers[name] !== undefined) throw new HTTPParseError('Duplicate Content-Length');
-      if (!DIGITS.test(value)) throw new HTTPParseError('Invalid character in Content-Length');
+      if (headers[name] !== undefined) throw fail('Duplicate Content-Length');
+      if (!DIGITS.test(value)) throw fail('Invalid character in Content-Length');
     } else if (name === 'connection') {
-      const tokens = value.toLowerCase();
-      for (const token of tokens === 'keep-alive' ? [tokens] : tokens.split(',')) {
-        const t = token.trim();
-        if (t === 'close') close = true;
-        else if (t === 'keep-alive') keepAlive = true;
-      }
+      connection ??= value.toLowerCase();
     }
     const previous = headers[name];
     // A name like "constructor" finds Object.prototype's member at first.
@@ -294,20 +311,17 @@ function parseHead(text: string): ParsedHead {
   }
   const te = headers['transfer-encoding'];
   if (te !== undefined) {
-    if (headers['content-length'] !== undefined) throw new HTTPParseError('Content-Length can\'t be present with Transfer-Encoding');
-    if (te.toLowerCase().split(',').pop()!.trim() !== 'chunked') throw new HTTPParseError('Request has invalid `Transfer-Encoding`');
+    if (headers['content-length'] !== undefined) throw fail('Content-Length can\'t be present with Transfer-Encoding');
+    if (te.toLowerCase().split(',').pop()!.trim() !== 'chunked') throw fail('Request has invalid `Transfer-Encoding`');
   }
-  const versionMajor = version.charCodeAt(0) - 48;
-  const versionMinor = version.charCodeAt(2) - 48;
-  const http11 = versionMajor === 1 && versionMinor === 1;
-  const expectValue = http11 ? headers.expect : undefined;
+  const expectValue = versionMajor === 1 && versionMinor >= 1 ? headers.expect : undefined;
   return {
     method: m[1]!,
     uri: m[2]!,
     versionMajor,
     versionMinor,
     headers: Object.freeze(headers),
-    keepAlive: http11 ? !close : keepAlive,
+    connection,
     expect: expectValue === undefined ? 'none' : /(?:^|\W)100-continue(?:$|\W)/i.test(expectValue) ? 'continue' : 'other',
   };
 }

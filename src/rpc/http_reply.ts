@@ -1,5 +1,7 @@
-// The bytes of an HTTP reply as the RPC server sends them: node:http's layout (the reply's headers,
-// then Content-Length, Date and the connection headers), libevent's default type for bodies without one.
+// The bytes of an HTTP reply as the RPC server sends them, laid out as Core's HTTPRequest::WriteReply does (after
+// libevent's evhttp_make_header_response): the status line in the request's version, the handler's headers, then
+// Date (HTTP/1.1), "Connection: keep-alive" (a keep-alive HTTP/1.0 request), Content-Length, the default type for
+// bodies without one, and "Connection: close" when the request asked for it.
 import { HTTPStatus, httpStatusReason } from './protocol.js';
 
 export interface HTTPReply {
@@ -9,73 +11,82 @@ export interface HTTPReply {
   body?: string | Uint8Array;
 }
 
-/** How the connection goes on after a reply. */
+/** What the reply's head depends on in the request, and how the connection goes on after it. */
 export interface ReplyFraming {
-  /** The request allows another one on the connection. */
-  keepAlive: boolean;
-  /** The server closes regardless (413, a failed handler): "Connection: close" leads the headers. */
+  versionMajor: number;
+  versionMinor: number;
+  /** The request's first Connection header, lower case (Core's FindFirst); undefined without one. */
+  connection: string | undefined;
+  /** The server closes after this reply whatever the request said (413, a bad request, a failed handler). */
   forceClose: boolean;
-  /** A HEAD request: headers only. */
+  /**
+   * A HEAD request: the head only. Core sends the body too, which a HEAD client reads as the start of the next
+   * reply; the head is the same.
+   */
   headOnly: boolean;
-  /** "Keep-Alive: timeout=<n>" when positive. */
-  keepAliveSeconds: number;
 }
+
+/** The framing of a request that could not be read: Core's defaults (HTTP/1.1, no headers), and the connection closes. */
+export const UNREAD_REQUEST: Readonly<ReplyFraming> = { versionMajor: 1, versionMinor: 1, connection: undefined, forceClose: true, headOnly: false };
 
 const DEFAULT_CONTENT_TYPE = 'text/html; charset=ISO-8859-1';
 
 let dateSecond = -1;
 let dateText = '';
 
-/** The Date header's value, made once a second (what node:http did too). */
+/** The Date header's value (RFC 1123, as Core's FormatRFC1123DateTime), made once a second. */
 export function httpDate(): string {
   const now = Date.now();
   const second = Math.floor(now / 1000);
   if (second !== dateSecond) {
     dateSecond = second;
-    dateText = new Date(now).toUTCString();
+    dateText = new Date(second * 1000).toUTCString();
   }
   return dateText;
 }
 
-/** Connection headers at the end of the head; none when a forced close already led with them. */
-function connectionHeaders(framing: ReplyFraming): string {
-  if (framing.forceClose) return '';
-  if (!framing.keepAlive) return 'Connection: close\r\n';
-  return framing.keepAliveSeconds > 0 ? `Connection: keep-alive\r\nKeep-Alive: timeout=${framing.keepAliveSeconds}\r\n` : 'Connection: keep-alive\r\n';
+/** Whether the request lets the connection carry another one (Core's keep_alive in WriteReply). */
+export function requestKeepsAlive(framing: ReplyFraming): boolean {
+  if (framing.versionMajor !== 1) return false;
+  if (framing.connection === 'close') return false;
+  return framing.versionMinor === 0 ? framing.connection === 'keep-alive' : true;
 }
 
-/** The head (status line through the blank line) and the body to send after it, if any. */
-export function formatReply(reply: HTTPReply, framing: ReplyFraming): { head: string; body: string | Uint8Array | undefined } {
+/** The head (status line through the blank line), the body to send after it, and whether the connection stays. */
+export function formatReply(reply: HTTPReply, framing: ReplyFraming): { head: string; body: string | Uint8Array | undefined; keepAlive: boolean } {
   const status = reply.status;
-  let head = `HTTP/1.1 ${status} ${httpStatusReason(status)}\r\n`;
-  if (framing.forceClose) head += 'Connection: close\r\n';
-  const headers = reply.headers;
+  const { versionMajor: major, versionMinor: minor } = framing;
+  let head = `HTTP/${major}.${minor} ${status} ${httpStatusReason(status)}\r\n`;
   let typed = false;
+  const headers = reply.headers;
   if (headers !== undefined) {
     for (const name in headers) {
+      const lower = name.toLowerCase();
+      // Core replaces a Connection header of the handler's when the request asked to close.
+      if (lower === 'connection' && framing.connection === 'close') continue;
       head += `${name}: ${headers[name]}\r\n`;
-      if (name === 'Content-Type') typed = true;
+      if (lower === 'content-type') typed = true;
     }
   }
-  // 204 (and 1xx) replies carry neither a body nor a length.
-  const hasBody = status !== HTTPStatus.NO_CONTENT && status >= 200;
-  const body = reply.body ?? '';
-  if (hasBody) {
-    if (!typed) head += `Content-Type: ${DEFAULT_CONTENT_TYPE}\r\n`;
-    head += `Content-Length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength}\r\n`;
+  // 204 and 1xx replies carry neither a body nor a length.
+  const needsBody = status !== HTTPStatus.NO_CONTENT && (status < 100 || status >= 200);
+  const keepAlive = requestKeepsAlive(framing);
+  let needsLength = false;
+  if (major === 1 && minor === 0 && framing.connection === 'keep-alive') {
+    head += 'Connection: keep-alive\r\n';
+    needsLength = needsBody;
   }
-  head += `Date: ${httpDate()}\r\n${connectionHeaders(framing)}\r\n`;
-  return { head, body: hasBody && !framing.headOnly && body.length > 0 ? body : undefined };
+  if (major === 1 && minor >= 1) {
+    head += `Date: ${httpDate()}\r\n`;
+    needsLength = needsBody;
+  }
+  const body = reply.body ?? '';
+  if (needsLength) head += `Content-Length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength}\r\n`;
+  if (needsBody && !typed) head += `Content-Type: ${DEFAULT_CONTENT_TYPE}\r\n`;
+  if (framing.connection === 'close') head += 'Connection: close\r\n';
+  head += '\r\n';
+  return { head, body: needsBody && !framing.headOnly && body.length > 0 ? body : undefined, keepAlive: keepAlive && !framing.forceClose };
 }
 
-/** node:http's answer to an Expect header other than 100-continue: 417 with an empty chunked body. */
-export function expectationFailed(framing: ReplyFraming): string {
-  return `HTTP/1.1 417 Expectation Failed\r\nDate: ${httpDate()}\r\n${connectionHeaders(framing)}Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n`;
-}
-
-/** What a malformed request gets: no Date or type, and the connection closes. */
-export function parseErrorReply(status: HTTPStatus): string {
-  return `HTTP/1.1 ${status} ${httpStatusReason(status)}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`;
-}
-
+/** The interim answer to "Expect: 100-continue" (Core sends none; a client then waits about a second before the body). */
 export const CONTINUE = 'HTTP/1.1 100 Continue\r\n\r\n';

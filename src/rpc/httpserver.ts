@@ -6,7 +6,7 @@ import net from 'node:net';
 import { HTTPStatus } from './protocol.js';
 import { clientAllowed, type Endpoint } from './netfilter.js';
 import { HTTPParseError, HTTPRequestParser, MAX_BODY_SIZE, type ParsedRequest } from './http_parser.js';
-import { CONTINUE, expectationFailed, formatReply, parseErrorReply, type HTTPReply, type ReplyFraming } from './http_reply.js';
+import { CONTINUE, UNREAD_REQUEST, formatReply, type HTTPReply, type ReplyFraming } from './http_reply.js';
 import { isPromise, type MaybePromise } from '../util/maybe_async.js';
 import { WorkQueue } from './workqueue.js';
 
@@ -154,7 +154,8 @@ export class HTTPServer {
     // Core's parser refuses other major versions (and HTTP/0.9 request lines).
     if (parsed.versionMajor !== 1) {
       log.debug(`Error reading HTTP request from client ${peer} (id=${exchange.connection.id}): HTTP bad version`);
-      exchange.framing.keepAlive = false;
+      // Core's request keeps its defaults when the request line fails: HTTP/1.1, no headers read.
+      Object.assign(exchange.framing, UNREAD_REQUEST);
       return exchange.reply({ status: HTTPStatus.BAD_REQUEST });
     }
     if (!exchange.connection.allowed) {
@@ -183,7 +184,7 @@ export class HTTPServer {
       const message = e instanceof Error ? e.message : 'unknown error';
       this.options.log.warning(`Unexpected error while processing request for '${uri}'. Error msg: '${message}'`);
       exchange.framing.forceClose = true;
-      exchange.reply({ status: HTTPStatus.INTERNAL_SERVER_ERROR, body: message });
+      exchange.reply({ status: HTTPStatus.INTERNAL_SERVER_ERROR, headers: { Connection: 'close' }, body: message });
     };
     const accepted = this.queue.submit(() => {
       try {
@@ -211,8 +212,8 @@ class Exchange {
   reply(reply: HTTPReply): void {
     if (this.done) return;
     this.done = true;
-    const { head, body } = formatReply(reply, this.framing);
-    this.connection.finish(head, body, this.framing.keepAlive && !this.framing.forceClose, reply.status);
+    const { head, body, keepAlive } = formatReply(reply, this.framing);
+    this.connection.finish(head, body, keepAlive, reply.status);
   }
 }
 
@@ -313,14 +314,13 @@ class Connection {
       }
       this.busy = true;
       const framing: ReplyFraming = {
+        versionMajor: parsed.versionMajor, versionMinor: parsed.versionMinor, connection: parsed.connection,
         // After a body too large to read, the rest of the input is not a request.
-        keepAlive: parsed.keepAlive && !parsed.tooLarge, forceClose: false, headOnly: parsed.method === 'HEAD',
-        keepAliveSeconds: Math.floor(this.server.timeoutMs / 1000),
+        forceClose: parsed.tooLarge, headOnly: parsed.method === 'HEAD',
       };
       const exchange = new Exchange(this, framing);
       if (this.log.debugEnabled?.()) this.log.debug(`Received a ${methodName(parsed.method)} request for ${parsed.uri} from ${this.peer} (id=${this.id})`);
-      if (parsed.expect === 'other') this.finish(expectationFailed(framing), undefined, framing.keepAlive, 417);
-      else this.server.dispatch(parsed, exchange);
+      this.server.dispatch(parsed, exchange);
     }
   }
 
@@ -328,7 +328,11 @@ class Connection {
   private refuse(err: HTTPParseError): void {
     this.log.debug(`Error reading HTTP request from client ${this.peer} (id=${this.id}): ${err.message}`);
     const status = err.unknownMethod ? HTTPStatus.BAD_METHOD : HTTPStatus.BAD_REQUEST;
-    this.finish(parseErrorReply(status), undefined, false, status);
+    const read = err.request;
+    const framing: ReplyFraming = read === undefined ? { ...UNREAD_REQUEST }
+      : { versionMajor: read.versionMajor, versionMinor: read.versionMinor, connection: read.connection, forceClose: true, headOnly: false };
+    const { head } = formatReply({ status }, framing);
+    this.finish(head, undefined, false, status);
   }
 
   /** Sends a reply; then the next request, or the end of the connection. */

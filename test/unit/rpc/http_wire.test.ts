@@ -1,8 +1,9 @@
-// The RPC server's own HTTP/1.1 reader and writer: requests split anywhere, chunked bodies, the
-// limits, llhttp's strictness, and the exact bytes node:http used to send (keep-alive, close, 100/417).
+// The RPC server's own HTTP/1.1 reader and writer: requests split anywhere, chunked bodies, the limits, llhttp's
+// strictness, and the exact bytes Core's HTTP server sends (checked against bitcoind by test/core-diff's wire check).
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { HTTPParseError, HTTPRequestParser, MAX_BODY_SIZE, MAX_HEADERS_SIZE, type ParsedRequest } from '../../../src/rpc/http_parser.js';
+import { requestKeepsAlive } from '../../../src/rpc/http_reply.js';
 import { cookieAuth, startServer, type Harness } from './harness.js';
 
 const BODY = '{"method":"echo","params":[1],"id":1}';
@@ -34,18 +35,21 @@ function parseError(bytes: string | Buffer): HTTPParseError {
 }
 
 describe('http request parser', () => {
-  it('reads requests split at every byte, pipelined, with keep-alive rules per version', () => {
+  it('reads requests split at every byte, pipelined, with Core\'s keep-alive rules per version (the first Connection header, whole)', () => {
     const one = head(['POST / HTTP/1.1', 'Authorization: Basic x', `Content-Length: ${BODY.length}`]) + BODY;
     const ten = head(['POST /wallet/w HTTP/1.0', 'Connection: Keep-Alive', 'Content-Length: 2']) + '[]';
     const tc = head(['POST / HTTP/1.1', 'Connection: keep-alive, close']);
+    const closes = head(['POST / HTTP/1.2', 'Connection: Close', 'Connection: keep-alive']);
+    const keeps = (r: ParsedRequest) => requestKeepsAlive({ ...r, forceClose: false, headOnly: false });
     for (const step of [1, 7, Infinity]) {
-      const got = parseAll(`\r\n${one}${ten}${tc}`, step);
-      assert.deepEqual(got.map((r) => [r.method, r.uri, r.versionMinor, r.keepAlive, r.body.toString()]), [
-        ['POST', '/', 1, true, BODY], ['POST', '/wallet/w', 0, true, '[]'], ['POST', '/', 1, false, ''],
+      const got = parseAll(`\r\n${one}${ten}${tc}${closes}`, step);
+      assert.deepEqual(got.map((r) => [r.method, r.uri, r.versionMinor, keeps(r), r.body.toString()]), [
+        ['POST', '/', 1, true, BODY], ['POST', '/wallet/w', 0, true, '[]'], ['POST', '/', 1, true, ''], ['POST', '/', 2, false, ''],
       ]);
       assert.equal(got[0]!.headers.authorization, 'Basic x');
     }
-    assert.equal(parseAll(head(['POST / HTTP/1.0']))[0]!.keepAlive, false);
+    assert.equal(keeps(parseAll(head(['POST / HTTP/1.0']))[0]!), false);
+    assert.equal(keeps(parseAll(head(['POST / HTTP/1.0', 'Connection: keep-alive, close']))[0]!), false);
   });
 
   it('reads chunked bodies with extensions and trailers, and keeps the first of repeated Authorization headers', () => {
@@ -58,10 +62,10 @@ describe('http request parser', () => {
     }
   });
 
-  it('refuses what llhttp refused', () => {
+  it('refuses what llhttp refused, but any method word and HTTP/1.x as Core', () => {
     const ok = ['Host: x', 'Content-Length: 2'];
     const bad = [
-      'GARBAGE\r\n\r\n', head(['POST / HTTP/1.1 extra']), head(['POST / FTP/1.1']), head(['POST / HTTP/1.9']),
+      'GARBAGE\r\n\r\n', head(['POST / HTTP/1.1 extra']), head(['POST / FTP/1.1']), head(['POST / HTTP/1.10']),
       head(['POST /a b HTTP/1.1']), head(['POST /\u00e9 HTTP/1.1']), head(['POST / HTTP/1.1', 'NoColon']),
       head(['POST / HTTP/1.1', 'Bad Name: x']), head(['POST / HTTP/1.1', ': x']), head(['POST / HTTP/1.1', 'X: a\u0001b']),
       head(['POST / HTTP/1.1', 'X: a', ' folded']), head(['POST / HTTP/1.1', 'Content-Length: +2']),
@@ -76,7 +80,13 @@ describe('http request parser', () => {
       `POST / HTTP/1.1\r\nX: ${'a'.repeat(MAX_HEADERS_SIZE)}`,
     ];
     for (const bytes of bad) assert.equal(parseError(bytes).unknownMethod, false, JSON.stringify(bytes.slice(0, 60)));
-    for (const line of ['FOO / HTTP/1.1', 'post / HTTP/1.1']) assert.equal(parseError(head([line, ...ok]) + '{}').unknownMethod, true);
+    assert.deepEqual(['FOO / HTTP/1.1', 'post / HTTP/1.9'].map((line) => parseAll(head([line, ...ok]) + '{}')[0]!.method), ['FOO', 'post']);
+    assert.equal(parseError(head(['F(O / HTTP/1.1', ...ok]) + '{}').unknownMethod, true);
+    // What the reply to a refused request follows: the version and Connection header read before the error.
+    assert.equal(parseError('GARBAGE\r\n\r\n').request, undefined);
+    assert.deepEqual(parseError(head(['POST / HTTP/1.0', 'Connection: Keep-Alive', 'Bad Name: x'])).request,
+      { versionMajor: 1, versionMinor: 0, connection: 'keep-alive' });
+    assert.equal(parseError(head(['POST / HTTP/1.0', 'Transfer-Encoding: chunked']) + 'zz\r\n').request?.versionMinor, 0);
     assert.equal(parseAll(head(['POST / HTTP/1.1', `X: ${'a'.repeat(MAX_HEADERS_SIZE - 100)}`])).length, 1);
   });
 
@@ -130,16 +140,27 @@ describe('http wire format', () => {
 
   const post = (extra: string[] = [], body = BODY, line = 'POST / HTTP/1.1'): string =>
     head([line, `Authorization: ${auth}`, `Content-Length: ${body.length}`, ...extra]) + body;
-  const ok = (id: number, connection: string): string => {
+  const ok = (id: number, connection = ''): string => {
     const body = `{"result":[1],"error":null,"id":${id}}\n`;
-    return `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nDate: D\r\n${connection}\r\n${body}`;
+    return `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nDate: D\r\nContent-Length: ${body.length}\r\n${connection}\r\n${body}`;
   };
-  const KEEP = 'Connection: keep-alive\r\nKeep-Alive: timeout=30\r\n';
+  const okTen = (keepAlive: boolean): string => {
+    const body = '{"result":[1],"error":null,"id":1}\n';
+    return keepAlive ? `HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nConnection: keep-alive\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+      : `HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n${body}`;
+  };
 
-  it('answers pipelined requests in order with node:http\'s headers, then closes on Connection: close', async () => {
+  it('answers pipelined requests in order with Core\'s headers, then closes on Connection: close', async () => {
     const second = post(['Connection: close'], BODY.replace('"id":1', '"id":2'));
-    assert.equal(await exchange(h.port, post() + second + post()), ok(1, KEEP) + ok(2, 'Connection: close\r\n'));
-    assert.equal(await exchange(h.port, post([], BODY, 'POST / HTTP/1.0')), ok(1, 'Connection: close\r\n'));
+    assert.equal(await exchange(h.port, post() + second + post()), ok(1) + ok(2, 'Connection: close\r\n'));
+    assert.equal(await exchange(h.port, post(['Connection: Close', 'Connection: keep-alive'])), ok(1, 'Connection: close\r\n'));
+  });
+
+  it('answers HTTP/1.0 in HTTP/1.0, with a length only when kept alive, and other 1.x versions as 1.1', async () => {
+    assert.equal(await exchange(h.port, post([], BODY, 'POST / HTTP/1.0'), true), okTen(false));
+    assert.equal(await exchange(h.port, post(['Connection: Keep-Alive'], BODY, 'POST / HTTP/1.0'), true), okTen(true));
+    assert.equal(await exchange(h.port, post(['Connection: keep-alive, close'], BODY, 'POST / HTTP/1.0'), true), okTen(false));
+    assert.equal(await exchange(h.port, post([], BODY, 'POST / HTTP/1.2'), true), ok(1).replace('HTTP/1.1', 'HTTP/1.2'));
   });
 
   it('answers every pipelined request, in order, to a client that reads only later (the send buffer fills)', async () => {
@@ -166,28 +187,28 @@ describe('http wire format', () => {
   });
 
   it('keeps an idle connection open, and answers a request whose sender already shut its side', async () => {
-    assert.equal(await exchange(h.port, post(), true), ok(1, KEEP));
-    assert.equal(await exchange(h.port, post()), ok(1, KEEP));
+    assert.equal(await exchange(h.port, post(), true), ok(1));
+    assert.equal(await exchange(h.port, post()), ok(1));
   });
 
-  it('sends 100 Continue and 417 as node:http did', async () => {
-    assert.equal(await exchange(h.port, post(['Expect: 100-continue'])), `HTTP/1.1 100 Continue\r\n\r\n${ok(1, KEEP)}`);
-    assert.equal(await exchange(h.port, post(['Expect: 100-continue'], BODY, 'POST / HTTP/1.0')), ok(1, 'Connection: close\r\n'));
-    assert.equal(await exchange(h.port, post(['Expect: x'])),
-      `HTTP/1.1 417 Expectation Failed\r\nDate: D\r\n${KEEP}Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n`);
+  it('sends 100 Continue when asked (Core does not: its clients wait a second), and ignores other expectations as Core', async () => {
+    assert.equal(await exchange(h.port, post(['Expect: 100-continue'])), `HTTP/1.1 100 Continue\r\n\r\n${ok(1)}`);
+    assert.equal(await exchange(h.port, post(['Expect: 100-continue'], BODY, 'POST / HTTP/1.0')), okTen(false));
+    assert.equal(await exchange(h.port, post(['Expect: x'])), ok(1));
   });
 
-  it('answers malformed, unknown-method, cut-off and over-large requests and closes', async () => {
-    const raw400 = 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
-    assert.equal(await exchange(h.port, 'GARBAGE\r\n\r\n', true), raw400);
-    assert.equal(await exchange(h.port, post().slice(0, -3)), raw400);
-    assert.equal(await exchange(h.port, head(['FOO / HTTP/1.1', 'Content-Length: 0'])),
-      'HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
-    assert.equal(await exchange(h.port, head(['POST / HTTP/2.0'])),
-      'HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=ISO-8859-1\r\nContent-Length: 0\r\nDate: D\r\nConnection: close\r\n\r\n');
-    assert.equal(await exchange(h.port, head(['POST / HTTP/1.1', `Content-Length: ${MAX_BODY_SIZE + 1}`]), true),
-      'HTTP/1.1 413 Content too large\r\nConnection: close\r\nContent-Type: text/html; charset=ISO-8859-1\r\nContent-Length: 0\r\nDate: D\r\n\r\n');
-    assert.equal(await exchange(h.port, head(['DELETE / HTTP/1.1'])),
-      `HTTP/1.1 405 Method Not Allowed\r\nContent-Type: text/html; charset=ISO-8859-1\r\nContent-Length: 0\r\nDate: D\r\n${KEEP}\r\n`);
+  it('answers malformed, cut-off and over-large requests as Core and closes; unknown methods get 405 on an open connection', async () => {
+    const empty = (status: string, version = '1.1'): string => version === '1.1'
+      ? `HTTP/1.1 ${status}\r\nDate: D\r\nContent-Length: 0\r\nContent-Type: text/html; charset=ISO-8859-1\r\n\r\n`
+      : `HTTP/1.0 ${status}\r\nContent-Type: text/html; charset=ISO-8859-1\r\n\r\n`;
+    assert.equal(await exchange(h.port, 'GARBAGE\r\n\r\n', true), empty('400 Bad Request'));
+    assert.equal(await exchange(h.port, post().slice(0, -3)), empty('400 Bad Request'));
+    assert.equal(await exchange(h.port, head(['POST / HTTP/1.0', 'NoColon']), true), empty('400 Bad Request', '1.0'));
+    assert.equal(await exchange(h.port, head(['POST / HTTP/2.0'])), empty('400 Bad Request'));
+    assert.equal(await exchange(h.port, head(['POST / HTTP/1.1', `Content-Length: ${MAX_BODY_SIZE + 1}`]), true), empty('413 Content too large'));
+    // Open: a second request on the same connection is answered too.
+    const unknown = head(['FOO / HTTP/1.1', 'Content-Length: 0']);
+    assert.equal(await exchange(h.port, unknown + unknown, true), empty('405 Method Not Allowed').repeat(2));
+    assert.equal(await exchange(h.port, head(['DELETE / HTTP/1.1'])), empty('405 Method Not Allowed'));
   });
 });

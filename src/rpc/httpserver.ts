@@ -151,13 +151,6 @@ export class HTTPServer {
   dispatch(parsed: ParsedRequest, exchange: Exchange): void {
     const log = this.options.log;
     const peer = exchange.connection.peer;
-    // Core's parser refuses other major versions (and HTTP/0.9 request lines).
-    if (parsed.versionMajor !== 1) {
-      log.debug(`Error reading HTTP request from client ${peer} (id=${exchange.connection.id}): HTTP bad version`);
-      // Core's request keeps its defaults when the request line fails: HTTP/1.1, no headers read.
-      Object.assign(exchange.framing, UNREAD_REQUEST);
-      return exchange.reply({ status: HTTPStatus.BAD_REQUEST });
-    }
     if (!exchange.connection.allowed) {
       log.debug(`HTTP request from ${peer} rejected: Client network is not allowed RPC access`);
       return exchange.reply({ status: HTTPStatus.FORBIDDEN });
@@ -165,10 +158,6 @@ export class HTTPServer {
     if (!KNOWN_METHODS.has(parsed.method)) {
       log.debug(`HTTP request from ${peer} rejected: Unknown HTTP request method`);
       return exchange.reply({ status: HTTPStatus.BAD_METHOD });
-    }
-    if (parsed.tooLarge) {
-      exchange.framing.forceClose = true;
-      return exchange.reply({ status: HTTPStatus.CONTENT_TOO_LARGE });
     }
     const request: HTTPRequest = { method: parsed.method, uri: parsed.uri, headers: parsed.headers, peer, body: parsed.body };
     this.route(request, exchange);
@@ -306,17 +295,14 @@ class Connection {
         return this.refuse(e);
       }
       if (parsed === undefined) {
-        if (this.peerEnded) {
-          if (this.parser.inRequest()) return this.refuse(new HTTPParseError('Invalid EOF state'));
-          this.close();
-        }
+        // Core drops a request cut off by the end of input without a word.
+        if (this.peerEnded) this.close();
         return;
       }
       this.busy = true;
       const framing: ReplyFraming = {
-        versionMajor: parsed.versionMajor, versionMinor: parsed.versionMinor, connection: parsed.connection,
-        // After a body too large to read, the rest of the input is not a request.
-        forceClose: parsed.tooLarge, headOnly: parsed.method === 'HEAD',
+        versionMajor: parsed.versionMajor, versionMinor: parsed.versionMinor, connection: parsed.connection, forceClose: false,
+        headOnly: parsed.method === 'HEAD',
       };
       const exchange = new Exchange(this, framing);
       if (this.log.debugEnabled?.()) this.log.debug(`Received a ${methodName(parsed.method)} request for ${parsed.uri} from ${this.peer} (id=${this.id})`);
@@ -324,10 +310,11 @@ class Connection {
     }
   }
 
-  /** Malformed input: Core answers 400 (405 for an unknown method on a good request line) and drops the connection. */
+  /** Input Core would not read: it answers 400 (413 for a body over the limit) and drops the connection. */
   private refuse(err: HTTPParseError): void {
-    this.log.debug(`Error reading HTTP request from client ${this.peer} (id=${this.id}): ${err.message}`);
-    const status = err.unknownMethod ? HTTPStatus.BAD_METHOD : HTTPStatus.BAD_REQUEST;
+    const what = err.tooLarge ? 'HTTP request body too large from client' : 'Error reading HTTP request from client';
+    this.log.debug(`${what} ${this.peer} (id=${this.id}): ${err.message}`);
+    const status = err.tooLarge ? HTTPStatus.CONTENT_TOO_LARGE : HTTPStatus.BAD_REQUEST;
     const read = err.request;
     const framing: ReplyFraming = read === undefined ? { ...UNREAD_REQUEST }
       : { versionMajor: read.versionMajor, versionMinor: read.versionMinor, connection: read.connection, forceClose: true, headOnly: false };

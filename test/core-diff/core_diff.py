@@ -158,11 +158,13 @@ def check_http():
         return report("raw JSON-RPC over HTTP", bad, len(cases))
 
 
-def raw_exchange(port, data, linger=1.0):
-    """The bytes a node sends back for `data` on a fresh connection, and whether it closed the connection itself
-    (within `linger` seconds of its last byte)."""
+def raw_exchange(port, data, linger=1.0, shut=False):
+    """The bytes a node sends back for `data` on a fresh connection (our side shut after it with `shut`), and whether
+    it closed the connection itself (within `linger` seconds of its last byte)."""
     sock = socket.create_connection(("127.0.0.1", port))
     sock.sendall(data)
+    if shut:
+        sock.shutdown(socket.SHUT_WR)
     sock.settimeout(linger)
     out, closed = b"", False
     try:
@@ -216,6 +218,23 @@ def wire_requests(auth):
         "1.0 bad chunk": b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         "expect other": post("POST / HTTP/1.1", "Expect: x"),
         "1.0 no colon": b"POST / HTTP/1.0\r\nNoColon\r\n\r\n",
+        "bare LF": post("POST / HTTP/1.1").replace(b"\r\n", b"\n"),
+        "space in a name": post("POST / HTTP/1.1", "Bad Name: x"),
+        "folded header": post("POST / HTTP/1.1", "X: a", " b"),
+        "lower-case method": post("post / HTTP/1.1"),
+        "plus length": b"POST / HTTP/1.1\r\nContent-Length: +2\r\n\r\n{}",
+        "two equal lengths": b"POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}",
+        "length and chunked": b"POST / HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        # Not chunked to Core, so a request without a body (a body after it would be the next request, which Core
+        # answers before the first: out of order, which this server does not copy).
+        "gzip, chunked": f"POST / HTTP/1.1\r\nAuthorization: {auth}\r\nTransfer-Encoding: gzip, chunked\r\n\r\n".encode(),
+        "long header": f"POST / HTTP/1.1\r\nX: {'a' * 9000}\r\n\r\n".encode(),
+        "control character": b"POST / HTTP/1.1\r\nX: a\x01b\r\n\r\n",
+        "short line": b"GET / HTTP/1\r\n\r\n",
+        "HTTP/0.9": b"GET /\r\n\r\n",
+        "blank line first": b"\r\n" + post("POST / HTTP/1.1"),
+        "cut off, then EOF": ("shut", post("POST / HTTP/1.1")[:-3]),
+        "whole, then EOF": ("shut", post("POST / HTTP/1.1")),
     }
 
 
@@ -228,7 +247,8 @@ def check_wire():
         for name in requests[0]:
             got = []
             for node, reqs in zip((core, smith), requests):
-                data, closed = raw_exchange(node.port, reqs[name])
+                req = reqs[name]
+                data, closed = raw_exchange(node.port, req[1], shut=True) if isinstance(req, tuple) else raw_exchange(node.port, req)
                 text = data.decode("latin1")
                 # A master build's warning in getblockchaininfo-like bodies: out of the body and its length.
                 warning = f'"{PRE_RELEASE_WARNING}"'
@@ -559,6 +579,9 @@ def misuse_rpc(node):
     node.http("POST", "/wallet/x", '{"method":"getbalance"}', good)
     for path in ("/rest/chaininfo.json", "/rest/block/" + "00" * 32 + ".json", "/rest/headers/1/x.bin", "/rest/nosuch"):
         node.http("GET", path)
+    for raw in (b"POST / HTTP/1.1\r\nNoColon\r\n\r\n", b"GARBAGE\r\n\r\n", b"POST / HTTP/2.0\r\n\r\n", b"FOO / HTTP/1.1\r\n\r\n",
+                b"POST / HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n", b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"):
+        raw_exchange(node.port, raw, linger=0.3)
 
 
 def check_logs_rpc():

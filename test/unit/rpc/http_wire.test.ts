@@ -40,11 +40,14 @@ describe('http request parser', () => {
     const ten = head(['POST /wallet/w HTTP/1.0', 'Connection: Keep-Alive', 'Content-Length: 2']) + '[]';
     const tc = head(['POST / HTTP/1.1', 'Connection: keep-alive, close']);
     const closes = head(['POST / HTTP/1.2', 'Connection: Close', 'Connection: keep-alive']);
+    // Lines may end in a bare LF, as Core's LineReader reads them.
+    const lf = 'GET /x HTTP/1.1\nX:\ty \nContent-Length: 1\n\nZ';
     const keeps = (r: ParsedRequest) => requestKeepsAlive({ ...r, forceClose: false, headOnly: false });
     for (const step of [1, 7, Infinity]) {
-      const got = parseAll(`\r\n${one}${ten}${tc}${closes}`, step);
+      const got = parseAll(`${one}${ten}${tc}${closes}${lf}`, step);
       assert.deepEqual(got.map((r) => [r.method, r.uri, r.versionMinor, keeps(r), r.body.toString()]), [
         ['POST', '/', 1, true, BODY], ['POST', '/wallet/w', 0, true, '[]'], ['POST', '/', 1, true, ''], ['POST', '/', 2, false, ''],
+        ['GET', '/x', 1, true, 'Z'],
       ]);
       assert.equal(got[0]!.headers.authorization, 'Basic x');
     }
@@ -52,68 +55,93 @@ describe('http request parser', () => {
     assert.equal(keeps(parseAll(head(['POST / HTTP/1.0', 'Connection: keep-alive, close']))[0]!), false);
   });
 
-  it('reads chunked bodies with extensions and trailers, and keeps the first of repeated Authorization headers', () => {
-    const body = `5;x=1\r\n${BODY.slice(0, 5)}\r\n${(BODY.length - 5).toString(16).toUpperCase()}\r\n${BODY.slice(5)}\r\n0\r\nT: y\r\n\r\n`;
-    const bytes = head(['POST / HTTP/1.1', 'Transfer-Encoding: gzip, Chunked', 'Authorization: a', 'Authorization: b', 'X: 1', 'X: 2']) + body;
+  it('reads chunked bodies with extensions and trailers, and keeps the first of repeated headers (Core\'s FindFirst)', () => {
+    const body = `5;x=1\r\n${BODY.slice(0, 5)}\r\n ${(BODY.length - 5).toString(16).toUpperCase()} \r\n${BODY.slice(5)}\r\n0\r\nT: y\r\n\r\n`;
+    const bytes = head(['POST / HTTP/1.1', 'Transfer-Encoding: Chunked', 'Authorization: a', 'Authorization: b', 'X: 1', 'X: 2']) + body;
     for (const step of [1, 3, Infinity]) {
       const [r] = parseAll(bytes, step);
       assert.equal(r!.body.toString(), BODY);
-      assert.deepEqual([r!.headers.authorization, r!.headers.x], ['a', '1, 2']);
+      assert.deepEqual([r!.headers.authorization, r!.headers.x], ['a', '1']);
     }
+    // Only "chunked" itself is chunked to Core; otherwise the body goes by Content-Length (none here).
+    assert.deepEqual(parseAll(head(['POST / HTTP/1.1', 'Transfer-Encoding: gzip, chunked'])).map((r) => r.body.length), [0]);
+    // Equal Content-Length headers are one length; any method word is read (the server answers 405).
+    assert.deepEqual(parseAll(head(['FOO / HTTP/1.9', 'Content-Length: 2', 'Content-Length: 2']) + '{}').map((r) => [r.method, r.body.toString()]),
+      [['FOO', '{}']]);
   });
 
-  it('refuses what llhttp refused, but any method word and HTTP/1.x as Core', () => {
-    const ok = ['Host: x', 'Content-Length: 2'];
-    const bad = [
-      'GARBAGE\r\n\r\n', head(['POST / HTTP/1.1 extra']), head(['POST / FTP/1.1']), head(['POST / HTTP/1.10']),
-      head(['POST /a b HTTP/1.1']), head(['POST /\u00e9 HTTP/1.1']), head(['POST / HTTP/1.1', 'NoColon']),
-      head(['POST / HTTP/1.1', 'Bad Name: x']), head(['POST / HTTP/1.1', ': x']), head(['POST / HTTP/1.1', 'X: a\u0001b']),
-      head(['POST / HTTP/1.1', 'X: a', ' folded']), head(['POST / HTTP/1.1', 'Content-Length: +2']),
-      head(['POST / HTTP/1.1', 'Content-Length: 2', 'Content-Length: 2']), head(['POST / HTTP/1.1', 'Content-Length: 2, 2']),
-      head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked', 'Content-Length: 2']), head(['POST / HTTP/1.1', 'Transfer-Encoding: gzip']),
-      head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked, gzip']), `POST / HTTP/1.1\n${ok.join('\n')}\n\n{}`,
-      `POST / HTTP/1.1\r\nHost: x\rY: z\r\n\r\n`,
-      head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked']) + '2 \r\n{}\r\n0\r\n\r\n',
-      head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked']) + '2\r\n{}XX0\r\n\r\n',
-      head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked']) + 'zz\r\n',
-      head(['POST / HTTP/1.1', `X: ${'a'.repeat(MAX_HEADERS_SIZE)}`]),
-      `POST / HTTP/1.1\r\nX: ${'a'.repeat(MAX_HEADERS_SIZE)}`,
+  it('refuses what Core refuses, with its texts', () => {
+    const cases: [string, string][] = [
+      ['GARBAGE\r\n\r\n', 'HTTP request line too short'],
+      [`\r\n${head(['POST / HTTP/1.1'])}`, 'HTTP request line too short'],
+      [head(['POST /  HTTP/1.1']), 'HTTP request line malformed'],
+      [head(['POST / FTP/1.1 x']), 'HTTP request line malformed'],
+      [head(['POST / HTTP/1.1.1']), 'HTTP request line malformed'],
+      [head(['POST / HTTP/HTTP/1']), 'HTTP request line malformed'],
+      [head(['POST / HTTP/1.10']), 'HTTP bad version'],
+      [head(['POST / HTTP/2.0']), 'HTTP bad version'],
+      [head(['POST / HTTP/1.x']), 'HTTP bad version'],
+      [head(['POST /\0 HTTP/1.1']), 'Invalid request line contains NUL'],
+      [head(['POST / HTTP/1.1', 'NoColon']), 'HTTP header missing colon (:)'],
+      [head(['POST / HTTP/1.1', 'X: a', ' folded']), 'HTTP header missing colon (:)'],
+      [head(['POST / HTTP/1.1', 'Bad Name: x']), 'Invalid header field-name contains whitespace'],
+      [head(['POST / HTTP/1.1', ': x']), 'Empty HTTP header name'],
+      [head(['POST / HTTP/1.1', 'X: a\rb']), 'Header contains invalid character'],
+      [head(['POST / HTTP/1.1', 'X: a\0b']), 'Header contains invalid character'],
+      [head(['POST / HTTP/1.1', 'Content-Length: +2']), 'Cannot parse Content-Length value'],
+      [head(['POST / HTTP/1.1', 'Content-Length: 18446744073709551616']), 'Cannot parse Content-Length value'],
+      [head(['POST / HTTP/1.1', 'Content-Length: 2', 'Content-Length: 02']), 'Differing Content-Length values'],
+      [head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked']) + 'zz\r\n', 'Cannot parse chunk length value'],
+      [head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked']) + '2\r\n{}XX\r\n', 'Improperly terminated chunk'],
+      [head(['POST / HTTP/1.1', `X: ${'a'.repeat(MAX_HEADERS_SIZE)}`]), 'max_line_length exceeded by LineReader'],
+      [head(['POST / HTTP/1.1', ...Array.from({ length: 100 }, (_, i) => `X${i}: ${'a'.repeat(90)}`)]), 'HTTP headers exceed size limit'],
+      [`POST / HTTP/1.1\r\nX: ${'a'.repeat(MAX_HEADERS_SIZE)}`, 'max_line_length exceeded by LineReader'],
+      [`POST /${'a'.repeat(MAX_HEADERS_SIZE)} HTTP/1.1\r\n\r\n`, 'max_line_length exceeded by LineReader'],
+      [head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked']) + `0\r\n${`T: ${'a'.repeat(90)}\r\n`.repeat(100)}\r\n`, 'HTTP chunked trailer exceeds size limit'],
     ];
-    for (const bytes of bad) assert.equal(parseError(bytes).unknownMethod, false, JSON.stringify(bytes.slice(0, 60)));
-    assert.deepEqual(['FOO / HTTP/1.1', 'post / HTTP/1.9'].map((line) => parseAll(head([line, ...ok]) + '{}')[0]!.method), ['FOO', 'post']);
-    assert.equal(parseError(head(['F(O / HTTP/1.1', ...ok]) + '{}').unknownMethod, true);
+    for (const [bytes, message] of cases) {
+      const err = parseError(bytes);
+      assert.deepEqual([err.message, err.tooLarge], [message, false], JSON.stringify(bytes.slice(0, 60)));
+    }
+    // A bad line is refused as soon as it is there, before the head is complete.
+    assert.equal(parseError('POST / HTTP/1.1\r\nNoColon\r\n').message, 'HTTP header missing colon (:)');
+    assert.equal(parseAll(head(['POST / HTTP/1.1', `X: ${'a'.repeat(MAX_HEADERS_SIZE - 100)}`])).length, 1);
     // What the reply to a refused request follows: the version and Connection header read before the error.
     assert.equal(parseError('GARBAGE\r\n\r\n').request, undefined);
     assert.deepEqual(parseError(head(['POST / HTTP/1.0', 'Connection: Keep-Alive', 'Bad Name: x'])).request,
       { versionMajor: 1, versionMinor: 0, connection: 'keep-alive' });
     assert.equal(parseError(head(['POST / HTTP/1.0', 'Transfer-Encoding: chunked']) + 'zz\r\n').request?.versionMinor, 0);
-    assert.equal(parseAll(head(['POST / HTTP/1.1', `X: ${'a'.repeat(MAX_HEADERS_SIZE - 100)}`])).length, 1);
   });
 
-  it('marks bodies over 32 MiB, declared or streamed, without keeping them', () => {
-    const [declared] = parseAll(head(['POST / HTTP/1.1', `Content-Length: ${MAX_BODY_SIZE + 1}`]));
-    assert.deepEqual([declared!.tooLarge, declared!.body.length], [true, 0]);
+  it('refuses bodies over 32 MiB, declared or streamed, without keeping them', () => {
+    const declared = parseError(head(['POST / HTTP/1.1', `Content-Length: ${MAX_BODY_SIZE + 1}`]));
+    assert.deepEqual([declared.message, declared.tooLarge], ['Max body size exceeded', true]);
     const parser = new HTTPRequestParser();
     parser.push(Buffer.from(head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked'])));
     const piece = Buffer.alloc(1024 * 1024, 0x20);
-    let r: ParsedRequest | undefined;
-    for (let i = 0; i <= 32 && r === undefined; i++) {
-      parser.push(Buffer.from(`${piece.length.toString(16)}\r\n`));
-      parser.push(piece);
-      parser.push(Buffer.from('\r\n'));
-      r = parser.next();
+    let err: unknown;
+    try {
+      for (let i = 0; i <= 32; i++) {
+        parser.push(Buffer.from(`${piece.length.toString(16)}\r\n`));
+        parser.push(piece);
+        parser.push(Buffer.from('\r\n'));
+        assert.equal(parser.next(), undefined);
+      }
+    } catch (e) {
+      err = e;
     }
-    assert.deepEqual([r?.tooLarge, r?.body.length, parser.buffered()], [true, 0, 0]);
+    assert.ok(err instanceof HTTPParseError && err.tooLarge && err.message === 'Chunk will exceed max body size', String(err));
   });
 
-  it('tells a cut-off request from blank lines at the end of input', () => {
-    const parser = new HTTPRequestParser();
-    parser.push(Buffer.from('\r\n\r\n'));
-    assert.equal(parser.next(), undefined);
-    assert.equal(parser.inRequest(), false);
-    parser.push(Buffer.from(head(['POST / HTTP/1.1', 'Content-Length: 5']) + '{}'));
-    assert.equal(parser.next(), undefined);
-    assert.equal(parser.inRequest(), true);
+  it('waits for the rest of a request, however it is cut', () => {
+    const bytes = head(['POST / HTTP/1.1', 'Transfer-Encoding: chunked']) + '2\r\n{}\r\n0\r\n\r\n';
+    for (let cut = 0; cut < bytes.length; cut++) {
+      const parser = new HTTPRequestParser();
+      parser.push(Buffer.from(bytes.slice(0, cut)));
+      assert.equal(parser.next(), undefined, `cut at ${cut}`);
+      parser.push(Buffer.from(bytes.slice(cut)));
+      assert.equal(parser.next()?.body.toString(), '{}');
+    }
   });
 });
 
@@ -202,7 +230,8 @@ describe('http wire format', () => {
       ? `HTTP/1.1 ${status}\r\nDate: D\r\nContent-Length: 0\r\nContent-Type: text/html; charset=ISO-8859-1\r\n\r\n`
       : `HTTP/1.0 ${status}\r\nContent-Type: text/html; charset=ISO-8859-1\r\n\r\n`;
     assert.equal(await exchange(h.port, 'GARBAGE\r\n\r\n', true), empty('400 Bad Request'));
-    assert.equal(await exchange(h.port, post().slice(0, -3)), empty('400 Bad Request'));
+    // Cut off by the end of input: Core drops it without a word.
+    assert.equal(await exchange(h.port, post().slice(0, -3)), '');
     assert.equal(await exchange(h.port, head(['POST / HTTP/1.0', 'NoColon']), true), empty('400 Bad Request', '1.0'));
     assert.equal(await exchange(h.port, head(['POST / HTTP/2.0'])), empty('400 Bad Request'));
     assert.equal(await exchange(h.port, head(['POST / HTTP/1.1', `Content-Length: ${MAX_BODY_SIZE + 1}`]), true), empty('413 Content too large'));

@@ -374,6 +374,59 @@ def check_mining():
         return report("mining under the same mock time (blocks, templates, dumptxoutset bytes)", bad, len(MINING) + 1)
 
 
+def h(height):
+    """A step's parameter: the hash at `height` on the node's active chain."""
+    return ("HASH", height)
+
+
+def tip_hex(node):
+    return node.call("getblock", node.call("getbestblockhash")[0], 0)[0]
+
+
+def header_hex(node, height):
+    return node.call("getblockheader", node.call("getblockhash", height)[0], False)[0]
+
+
+STATES = [("setmocktime", 1767225600), ("generatetoaddress", 110, ADDR), ("submitblock", "TIP_HEX"), ("submitheader", "HEADER_5"),
+          ("submitblock", "OVERPAYING"), ("getchaintips",), ("submitblock", "OVERPAYING"), ("invalidateblock", h(108)), ("getchaintips",),
+          ("getblockchaininfo",), ("reconsiderblock", h(108)), ("invalidateblock", "00" * 32), ("reconsiderblock", "00" * 32),
+          ("preciousblock", "00" * 32), ("invalidateblock", h(0)), ("getchaintips",), ("reconsiderblock", h(0)),
+          ("getblocktemplate", {"mode": "proposal", "data": "TIP_HEX"}), ("getblocktemplate", {"mode": "proposal", "data": "OVERPAYING"}),
+          ("getblocktemplate", {"mode": "proposal", "data": "00"}), ("waitforblockheight", 200, 10), ("waitforblock", "00" * 32, 10),
+          ("waitfornewblock", 10), ("getindexinfo",), ("scanblocks", "start", [f"addr({ADDR})"]), ("getblockfrompeer", h(1), 0),
+          ("gettxoutproof", ["00" * 32], h(5)), ("verifychain", 4, 0), ("getchaintxstats", 50), ("getblockstats", h(100)),
+          ("pruneblockchain", 10), ("estimatesmartfee", 6), ("getmininginfo",), ("getnetworkhashps", -1), ("getdifficulty",)]
+
+
+def check_states():
+    """RPC answers across states two nodes reach alike under mock time: duplicates, bad headers and blocks, invalidation,
+    proposals, waits with timeouts, and the errors of what this node does not have (index, peers, pruning)."""
+    core, smith = pair(fixture=False)
+    with core, smith:
+        bad = 0
+        # A height's hash as first seen, so that it still names the block once invalidated.
+        hashes = {core: {}, smith: {}}
+        for method, *params in STATES:
+            got = []
+            for node in (core, smith):
+                special = {"TIP_HEX": lambda: tip_hex(node), "HEADER_5": lambda: header_hex(node, 5), "OVERPAYING": lambda: overpaying_block(node)}
+                args = [special[p]() if isinstance(p, str) and p in special else p for p in params]
+                seen = hashes[node]
+                args = [seen.setdefault(p[1], node.call("getblockhash", p[1])[0]) if isinstance(p, tuple) else p for p in args]
+                args = [{k: (special[v]() if isinstance(v, str) and v in special else v) for k, v in p.items()} if isinstance(p, dict) else p for p in args]
+                result = node.call(method, *args)
+                for r in (result[0],):
+                    if isinstance(r, dict):
+                        r.pop("disk_size", None)
+                        r.pop("verificationprogress", None)
+                        r.pop("size_on_disk", None)
+                got.append(result)
+            if not same(*got):
+                bad += 1
+                print(f"### {method} {json.dumps(params)[:100]}\n  core : {json.dumps(got[0])[:800]}\n  smith: {json.dumps(got[1])[:800]}")
+        return report("RPC answers across chain states under the same mock time", bad, len(STATES))
+
+
 def chain_facts(node):
     utxo = node.call("gettxoutsetinfo")[0]
     utxo.pop("disk_size", None)
@@ -616,7 +669,7 @@ def check_logs_options():
 
 
 CHECKS = {"help": check_help, "calls": check_calls, "arguments": check_arguments, "http": check_http, "rest": check_rest,
-          "cli": check_cli, "init": check_init, "mining": check_mining, "datadir": check_datadir, "wire": check_wire, "logs": check_logs,
+          "cli": check_cli, "init": check_init, "mining": check_mining, "states": check_states, "datadir": check_datadir, "wire": check_wire, "logs": check_logs,
           "logs-errors": check_logs_errors, "logs-reorg": check_logs_reorg, "logs-rpc": check_logs_rpc,
           "logs-prune": check_logs_prune, "logs-options": check_logs_options}
 

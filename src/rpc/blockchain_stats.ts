@@ -16,7 +16,7 @@ import { ensureChainman, lookupBlockOrThrow } from './blockchain_context.js';
 import { checkBlockDataAvailability, readBlockChecked } from './blockchain_json.js';
 import { RPCError, RPCErrorCode } from './protocol.js';
 import type { JSONObject, JSONValue } from './request.js';
-import { getArray } from './util_value.js';
+import { getArray, uvTypeName } from './util_value.js';
 
 /** A coin's share of the UTXO set beyond its output: the outpoint (36 bytes) and height/coinbase (4). */
 const PER_UTXO_OVERHEAD = 40;
@@ -24,7 +24,7 @@ const NUM_PERCENTILES = 5;
 
 /** ParseHashOrHeight: a height on the active chain, or any known block by hash. */
 export function parseHashOrHeight(v: JSONValue | undefined, chainman: ChainstateManagerApi): BlockIndex {
-  if (typeof v === 'number') {
+  if (uvTypeName(v) === 'number') {
     const height = getInt(v);
     if (height < 0) throw new RPCError(RPCErrorCode.RPC_INVALID_PARAMETER, `Target block height ${height} is negative`);
     const tip = chainman.chain.height();

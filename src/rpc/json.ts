@@ -31,7 +31,7 @@ export function parseJSONBody(bytes: Uint8Array): { value: JSONValue } | undefin
     // short text every colon is counted, also those in strings: equal counts still mean no duplicates (and a
     // colon in a string only sends the text the slow way).
     const value = JSON.parse(text) as JSONValue;
-    if (memberCount(value) === (shape === undefined ? countColons(text) : shape.colons)) return { value };
+    if (memberCount(value) === (shape === undefined ? countColons(text) : shape.colons) && !hasInexactNumber(text)) return { value };
     return { value: parseJSONText(text) };
   } catch (e) {
     if (e instanceof SyntaxError) return undefined;
@@ -92,6 +92,7 @@ function parseJSONText(text: string): JSONValue {
   };
   const value = (tok: ReturnType<typeof next>): JSONValue => {
     if (tok.kind === 'str') return stringValue(tok.text);
+    if (tok.kind === 'num') return numberValue(tok.text);
     if (tok.kind !== 'punct') return JSON.parse(tok.text) as JSONValue;
     if (tok.text !== '[' && tok.text !== '{') throw new SyntaxError(`unexpected ${tok.text} at ${pos}`);
     if (++depth > MAX_JSON_DEPTH) throw new SyntaxError(`nesting deeper than ${MAX_JSON_DEPTH} at ${pos}`);
@@ -140,6 +141,40 @@ function parseJSONText(text: string): JSONValue {
   const result = value(next());
   if (!/^[ \t\n\r]*$/.test(text.slice(pos))) throw new SyntaxError(`trailing input at ${pos}`);
   return result;
+}
+
+/**
+ * A number token's value: a plain number when writing it back gives the same text, else a JSONNumber that keeps
+ * the text, as UniValue keeps every number (echo answers `1.0`, `1e400` and `-0` as sent; getInt refuses `1.0`).
+ */
+function numberValue(token: string): JSONValue {
+  const n = Number(token);
+  return Number.isFinite(n) && writeNumber(n) === token ? n : new JSONNumber(token);
+}
+
+/**
+ * Whether a text JSON.parse read holds a number that a plain number would not write back the same (outside
+ * strings: a fraction, an exponent, -0, or more digits than a double keeps). Such a text goes through the tokenizer.
+ */
+function hasInexactNumber(text: string): boolean {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let end = i + 1;
+      while (end < text.length && /[0-9.eE+-]/.test(text[end]!)) end++;
+      const token = text.slice(i, end);
+      const n = Number(token);
+      if (!Number.isFinite(n) || writeNumber(n) !== token) return true;
+      i = end - 1;
+    }
+  }
+  return false;
 }
 
 /** A string token's value; one without escapes is its text between the quotes. */

@@ -6,7 +6,7 @@ import type { NodeContext } from '../node/context.js';
 import type { JSONValue } from './request.js';
 import type { RPCTable } from './server.js';
 import {
-  getInt, helpExampleCli, helpExampleRpc, Optional, registerCommands, RPCHelpMan, rpcTableInfo,
+  getInt, helpExampleCli, helpExampleRpc, Optional, registerCommands, RPCHelpMan, rpcTableInfo, uvTypeName,
 } from './util.js';
 
 /** Core's Capitalize: the first character upper-cased. */
@@ -93,7 +93,7 @@ function stop(): RPCHelpMan {
     examples: '',
     handler: async (req, ctx) => {
       const wait = req.params[0];
-      if (typeof wait === 'number') await sleep(getInt(wait));
+      if (uvTypeName(wait) === 'number') await sleep(getInt(wait));
       // The reply is written by promise continuations of this return; the shutdown (which closes
       // the HTTP server's connections) is requested only after they have run.
       setImmediate(() => ctx.shutdown.request());

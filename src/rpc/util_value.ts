@@ -44,7 +44,11 @@ export function getObj(v: JSONValue | undefined): JSONObject {
 
 export function getReal(v: JSONValue | undefined): number {
   checkType(v, 'number');
-  return v instanceof JSONNumber ? Number(v.text) : (v as number);
+  if (!(v instanceof JSONNumber)) return v as number;
+  const n = Number(v.text);
+  // UniValue's ParseDouble fails past a double's range.
+  if (!Number.isFinite(n)) throw new Error('JSON double out of range');
+  return n;
 }
 
 /** Integer widths as Core's getInt<T> instantiations use them. */
@@ -62,6 +66,8 @@ export type IntWidth = keyof typeof IntRange;
  * already rounded, so 64-bit widths are limited to safe integers.
  */
 export function getInt(v: JSONValue | undefined, width: IntWidth = 'int32'): number {
+  // UniValue parses the number's text as an integer: `1.0` or `1e2` is none.
+  if (v instanceof JSONNumber && !/^-?[0-9]+$/.test(v.text)) throw new Error('JSON integer out of range');
   const n = getReal(v);
   const [lo, hi] = IntRange[width];
   if (!Number.isInteger(n) || n < lo || n > hi) throw new Error('JSON integer out of range');

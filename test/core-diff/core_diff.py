@@ -134,6 +134,8 @@ BODIES = [
     '{"jsonrpc":"2.0","id":1,"method":"echo","params":{"arg1":1,"args":[2,3]}}', '{"jsonrpc":"2.0","id":null,"method":"getblockcount"}',
     '{"jsonrpc":"2.0","id":1,"method":"getblockhash","params":[-5]}', '[{"jsonrpc":"2.0","method":"getblockcount"}]', "",
     '{"method":"getblockcount","id":1}x', '"str"', '{"jsonrpc":2,"id":1,"method":"getblockcount"}',
+    '{"jsonrpc":"2.0","id":1.50,"method":"echojson","params":[1.0,-0,1e400,[0.1e1]]}', '{"id":-0,"method":"getblockhash","params":[1E0]}',
+    '{"id":1,"method":"getblockhash","params":[1e400]}', '{"id":1,"method":"getblockstats","params":[1.0]}',
 ]
 
 
@@ -301,7 +303,15 @@ CLI = [["getblockcount"], ["getblockhash", "0"], ["getblockhash", "x"], ["getblo
        ["-named", "getblockhash", "height=1"], ["-named", "getblockhash", "bogus=1"], ["-named", "getblockhash", "height"], ["echo", "a", "1", "[2]"],
        ["echojson", '{"a":1}', "[1,2]"], ["echojson", "{bad"], ["-getinfo"], ["-getinfo", "extra"], ["-generate", "1", "2", "3"],
        ["-rpcwallet=w", "getblockcount"], ["help", "getblockcount"], ["-stdin"], ["verifychain", "x"], ["-rpcport=1", "getblockcount"],
-       ["-rpcuser=u", "-rpcpassword=p", "getblockcount"], ["-named", "echo", "arg0=1", "args=[2]"], ["logging", '["all"]', "[]"]]
+       ["-rpcuser=u", "-rpcpassword=p", "getblockcount"], ["-named", "echo", "arg0=1", "args=[2]"], ["logging", '["all"]', "[]"],
+       # Not compared: -version (our copyright lines), -netinfo and -addrinfo (they need P2P's RPCs, which come later).
+       ["-bogus"], ["-rpcconnect=127.0.0.1:x", "getblockcount"], ["-rpcclienttimeout=x", "getblockcount"],
+       ["-rpcwait", "-rpcwaittimeout=1", "-rpcport=1", "getblockcount"], ["-generate"], ["-generate", "x"], ["-generate", "2", "bogus"],
+       ["-getinfo", "-rpcwallet=w"], ["-named", "getblock", f"blockhash={TIP}", "verbosity=0"], ["-named", "getblock", "=x"],
+       ["getblockheader", TIP, "false"], ["getblockheader", TIP, "no"], ["getblock", TIP, "1.5"], ["echojson", "1e400"],
+       ["echojson", "1.0", "-0", "1e2", "[1.50]", "12345678901234567890"], ["getblockhash", "1.0"], ["getblockhash", "1e0"],
+       ["gettxoutsetinfo", "none", "null", "x"], ["-stdinrpcpass", "getblockcount"], ["waitforblockheight", "-1", "1"],
+       ["scantxoutset", "start", '["bogus'], ["-color=always", "getblockcount"], ["-rpccookiefile=/nonexistent", "getblockcount"]]
 
 
 def check_cli():

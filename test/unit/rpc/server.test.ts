@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { RPCError, RPCErrorCode, RPCTypeError } from '../../../src/rpc/protocol.js';
 import { JSONRPCRequest, type JSONObject, type JSONValue } from '../../../src/rpc/request.js';
 import { RPCTable, transformNamedArguments, type RPCArgName } from '../../../src/rpc/server.js';
-import { duplicateKeys, parseJSONBody } from '../../../src/rpc/json.js';
+import { duplicateKeys, JSONNumber, parseJSONBody } from '../../../src/rpc/json.js';
 import { allowListDescription } from '../../../src/rpc/netfilter.js';
 
 const ARGS: RPCArgName[] = [{ name: 'a' }, { name: 'b|bee' }, { name: 'c' }];
@@ -72,7 +72,9 @@ describe('rpc command table', () => {
     assert.deepEqual(duplicateKeys(body), ['method']);
     assert.deepEqual(duplicateKeys(body.params as JSONObject), ['c', 'a']);
     assert.equal(invalid(body.params as JSONObject), 'Parameter c specified multiple times');
-    assert.deepEqual(parseJSONBody(Buffer.from(' [1, -0.5e2, "a\\u00e9\\n", true, null, {}] ')), { value: [1, -50, 'a\u00e9\n', true, null, {}] });
+    // A number keeps its text when a plain number would write it otherwise, as in UniValue.
+    assert.deepEqual(parseJSONBody(Buffer.from(' [1, -0.5e2, -50, "a\\u00e9\\n", true, null, {}] ')),
+      { value: [1, new JSONNumber('-0.5e2'), -50, 'a\u00e9\n', true, null, {}] });
     // Colons and escaped quotes inside strings do not hide a duplicate, nor make one up.
     const tricky = parseJSONBody(Buffer.from('{"a:\\"":"x:y","b":[{"c":":"}],"a:\\"":2}'))!.value as JSONObject;
     assert.deepEqual([tricky['a:"'], duplicateKeys(tricky)], ['x:y', ['a:"']]);

@@ -22,27 +22,18 @@ export function parseJSONBody(bytes: Uint8Array): { value: JSONValue } | undefin
   }
   try {
     if (text.length > NATIVE_PARSE_MAX_CHARS) return { value: parseJSONText(text) };
-    // Nesting deeper than the limit takes more brackets than a short text has.
-    const short = text.length <= 2 * MAX_JSON_DEPTH;
-    const shape = short ? undefined : textShape(text);
-    if (shape !== undefined && shape.maxDepth > MAX_JSON_DEPTH) return undefined;
-    // JSON.parse reads the same grammar and decodes strings and numbers the same way; it only lets the last of
-    // duplicate keys win. Each member has one colon outside strings, so equal counts mean there were none. In a
-    // short text every colon is counted, also those in strings: equal counts still mean no duplicates (and a
-    // colon in a string only sends the text the slow way).
+    const shape = textShape(text);
+    if (shape.maxDepth > MAX_JSON_DEPTH) return undefined;
+    // JSON.parse reads the same grammar and decodes strings the same way; it only lets the last of duplicate keys
+    // win, and numbers lose their text. Each member has one colon outside strings, so equal counts mean there were
+    // no duplicates.
     const value = JSON.parse(text) as JSONValue;
-    if (memberCount(value) === (shape === undefined ? countColons(text) : shape.colons) && !hasInexactNumber(text)) return { value };
+    if (memberCount(value) === shape.colons && !shape.inexactNumber) return { value };
     return { value: parseJSONText(text) };
   } catch (e) {
     if (e instanceof SyntaxError) return undefined;
     throw e;
   }
-}
-
-function countColons(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf(':'); i >= 0; i = text.indexOf(':', i + 1)) n++;
-  return n;
 }
 
 /** Members of all objects in a parsed value. */
@@ -152,44 +143,21 @@ function numberValue(token: string): JSONValue {
   return Number.isFinite(n) && writeNumber(n) === token ? n : new JSONNumber(token);
 }
 
-/**
- * Whether a text JSON.parse read holds a number that a plain number would not write back the same (outside
- * strings: a fraction, an exponent, -0, or more digits than a double keeps). Such a text goes through the tokenizer.
- */
-function hasInexactNumber(text: string): boolean {
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      let end = i + 1;
-      while (end < text.length && /[0-9.eE+-]/.test(text[end]!)) end++;
-      const token = text.slice(i, end);
-      const n = Number(token);
-      if (!Number.isFinite(n) || writeNumber(n) !== token) return true;
-      i = end - 1;
-    }
-  }
-  return false;
-}
-
 /** A string token's value; one without escapes is its text between the quotes. */
 function stringValue(token: string): string {
   return token.includes('\\') ? JSON.parse(token) as string : token.slice(1, -1);
 }
 
 /**
- * Deepest bracket nesting and the number of colons outside string literals, in one pass (malformed text is left
- * to JSON.parse; in valid text escapes are well formed).
+ * In one pass over what lies outside string literals: the deepest bracket nesting, the number of colons, and whether
+ * a number is there that a plain number would not write back the same (a fraction or exponent written otherwise,
+ * -0, more digits than a double keeps). Malformed text is left to JSON.parse; in valid text escapes are well formed.
  */
-function textShape(text: string): { maxDepth: number; colons: number } {
+function textShape(text: string): { maxDepth: number; colons: number; inexactNumber: boolean } {
   let depth = 0;
   let maxDepth = 0;
   let colons = 0;
+  let inexactNumber = false;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -200,9 +168,19 @@ function textShape(text: string): { maxDepth: number; colons: number } {
     else if (c === 0x5b || c === 0x7b) maxDepth = Math.max(maxDepth, ++depth);
     else if (c === 0x5d || c === 0x7d) depth--;
     else if (c === 0x3a) colons++;
+    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let end = i + 1;
+      while (end < text.length && NUMBER_CHAR.test(text[end]!)) end++;
+      const token = text.slice(i, end);
+      const n = Number(token);
+      if (!Number.isFinite(n) || writeNumber(n) !== token) inexactNumber = true;
+      i = end - 1;
+    }
   }
-  return { maxDepth, colons };
+  return { maxDepth, colons, inexactNumber };
 }
+
+const NUMBER_CHAR = /[0-9.eE+-]/;
 
 /**
  * A number kept as its exact text, as UniValue stores numbers: amounts print as `50.00000000`, which a JS

@@ -334,7 +334,13 @@ INIT = [["-bogus"], ["-datadir=/nonexistent/x"], ["-rpcport=0"], ["-port=70000"]
         ["-debug=bogus"], ["-loglevel=bogus"], ["-conf=/nonexistent.conf"], ["-chain=bogus"], ["-testnet", "-signet"], ["-assumevalid=zz"],
         ["-minimumchainwork=zz"], ["-maxmempool=1"], ["-blockmaxweight=5000000"], ["-blockreservedweight=100"], ["-ipcbind=unix"],
         ["-rpcallowip=bogus"], ["-rpcauth=bad"], ["-uacomment=(x)"], ["-reindex-chainstate", "-prune=550"], ["-txindex", "-prune=550"],
-        ["-includeconf=x"], ["-settings=/nonexistent/s.json"], ["-blocksdir=/nonexistent/b"], ["-pid=/nonexistent/x/p.pid"]]
+        ["-includeconf=x"], ["-settings=/nonexistent/s.json"], ["-blocksdir=/nonexistent/b"], ["-pid=/nonexistent/x/p.pid"],
+        ["-rpcport=abc"], ["-rpcport=65536"], ["-dbcache=abc"], ["-par=abc"], ["-par=-100"], ["-checklevel=9"], ["-checkblocks=-1"],
+        ["-maxtipage=x"], ["-rpcbind=127.0.0.1"], ["-rpcbind=10.0.0.1", "-rpcallowip=10.0.0.0/8"], ["-rpcallowip=1.2.3.4/33"],
+        ["-rpcthreads=0"], ["-rpcworkqueue=0"], ["-rpcservertimeout=0"], ["-blockversion=x"], ["-prune=-1"], ["-prune=x"],
+        ["-debug=all", "-debugexclude=bogus"], ["-loglevel=net:bogus"], ["-loglevel=bogus:info"], ["-logratelimit=x"],
+        ["-assumevalid=0", "-reindex", "-reindex-chainstate"], ["-noconnect", "-connect=1.2.3.4"], ["-rpccookieperms=bogus"],
+        ["-rpcwhitelist=bad"], ["-rpcwhitelist=u:a", "-rpcwhitelist=u:b"], ["-shutdownnotify"], ["-maxconnections=-1"]]
 
 
 def check_init():
@@ -349,7 +355,7 @@ def check_init():
                 got.append((run.returncode, norm(run.stderr).strip(), norm(run.stdout).strip()[:200]))
             except subprocess.TimeoutExpired:
                 got.append(("started",))
-                subprocess.run(["pkill", "-f", f"-datadir={datadir}"], check=False)
+                subprocess.run(["pkill", "-f", "--", f"-datadir={datadir}"], check=False)
         if got[0] != got[1]:
             bad += 1
             print(f"### {args}\n  core : {got[0]!r:.600}\n  smith: {got[1]!r:.600}")

@@ -170,17 +170,24 @@ function textShape(text: string): { maxDepth: number; colons: number; inexactNum
     else if (c === 0x3a) colons++;
     else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       let end = i + 1;
-      while (end < text.length && NUMBER_CHAR.test(text[end]!)) end++;
-      const token = text.slice(i, end);
-      const n = Number(token);
-      if (!Number.isFinite(n) || writeNumber(n) !== token) inexactNumber = true;
+      let plain = c !== 0x2d;
+      for (let d = text.charCodeAt(end); isNumberChar(d); d = text.charCodeAt(++end)) if (d < 0x30 || d > 0x39) plain = false;
+      // Digits alone, without a leading zero and short of a double's precision, write back as they are.
+      if (!(plain && end - i < 16 && (c !== 0x30 || end === i + 1))) {
+        const token = text.slice(i, end);
+        const n = Number(token);
+        if (!Number.isFinite(n) || writeNumber(n) !== token) inexactNumber = true;
+      }
       i = end - 1;
     }
   }
   return { maxDepth, colons, inexactNumber };
 }
 
-const NUMBER_CHAR = /[0-9.eE+-]/;
+/** A character of a number token: a digit, '.', 'e', 'E', '+' or '-' (NaN past the end is none). */
+function isNumberChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
+}
 
 /**
  * A number kept as its exact text, as UniValue stores numbers: amounts print as `50.00000000`, which a JS

@@ -47,7 +47,6 @@ export function httpDate(): string {
 
 /** Whether the request lets the connection carry another one (Core's keep_alive in WriteReply). */
 export function requestKeepsAlive(framing: ReplyFraming): boolean {
-  if (framing.versionMajor !== 1) return false;
   if (framing.connection === 'close') return false;
   return framing.versionMinor === 0 ? framing.connection === 'keep-alive' : true;
 }

@@ -414,6 +414,18 @@ STATES = [("setmocktime", 1767225600), ("generatetoaddress", 110, ADDR), ("submi
           ("pruneblockchain", 10), ("estimatesmartfee", 6), ("getmininginfo",), ("getnetworkhashps", -1), ("getdifficulty",)]
 
 
+def state_arg(node, p, seen):
+    """A STATES parameter for `node`: placeholders made from its chain (h(height) as first seen), inside objects too."""
+    if isinstance(p, dict):
+        return {k: state_arg(node, v, seen) for k, v in p.items()}
+    if isinstance(p, tuple):
+        if p[1] not in seen:
+            seen[p[1]] = node.call("getblockhash", p[1])[0]
+        return seen[p[1]]
+    made = {"TIP_HEX": lambda: tip_hex(node), "HEADER_5": lambda: header_hex(node, 5), "OVERPAYING": lambda: overpaying_block(node)}
+    return made[p]() if isinstance(p, str) and p in made else p
+
+
 def check_states():
     """RPC answers across states two nodes reach alike under mock time: duplicates, bad headers and blocks, invalidation,
     proposals, waits with timeouts, and the errors of what this node does not have (index, peers, pruning)."""
@@ -425,12 +437,7 @@ def check_states():
         for method, *params in STATES:
             got = []
             for node in (core, smith):
-                special = {"TIP_HEX": lambda: tip_hex(node), "HEADER_5": lambda: header_hex(node, 5), "OVERPAYING": lambda: overpaying_block(node)}
-                args = [special[p]() if isinstance(p, str) and p in special else p for p in params]
-                seen = hashes[node]
-                args = [seen.setdefault(p[1], node.call("getblockhash", p[1])[0]) if isinstance(p, tuple) else p for p in args]
-                args = [{k: (special[v]() if isinstance(v, str) and v in special else v) for k, v in p.items()} if isinstance(p, dict) else p for p in args]
-                result = node.call(method, *args)
+                result = node.call(method, *(state_arg(node, p, hashes[node]) for p in params))
                 for r in (result[0],):
                     if isinstance(r, dict):
                         r.pop("disk_size", None)

@@ -10,12 +10,15 @@ type Outcome = { index: BlockIndex; block: Block } | { index: BlockIndex; error:
 export class BlockReadAhead {
   private slot: Outcome | undefined;
 
-  /** Reads `index`'s block now with `read`, replacing whatever was held. */
-  load(index: BlockIndex, read: (index: BlockIndex) => Block): void {
+  /** Reads `index`'s block now with `read`, replacing whatever was held; returns it, or undefined when the read failed. */
+  load(index: BlockIndex, read: (index: BlockIndex) => Block): Block | undefined {
     try {
-      this.slot = { index, block: read(index) };
+      const block = read(index);
+      this.slot = { index, block };
+      return block;
     } catch (error) {
       this.slot = { index, error };
+      return undefined;
     }
   }
 

@@ -30,6 +30,7 @@ import { type AssumeValidContext, scriptCheckReason } from './connect_assumevali
 import { updateCoins } from './connect_coins.js';
 import { getBlockLockTimeFlags, getBlockScriptFlags, isBIP30Enforced } from './connect_flags.js';
 import { BlockScriptChecks, type ScriptFailure } from './connect_scripts.js';
+import type { ScriptsAhead } from './connect_scripts_ahead.js';
 import type { ValidationCache } from './script_cache.js';
 import type { BlockUndo, TxUndo } from './undo.js';
 
@@ -109,9 +110,10 @@ function fail(state: BlockValidationState, ctx: ConnectBlockContext): ConnectBlo
 /**
  * Core's Chainstate::ConnectBlock. `index` is the block's entry; the view must be at its parent. `whileScriptsRun`
  * is given the block's undo data while the script workers verify (only when checks went to them): the caller's serial
- * work that needs no verdict, overlapped with theirs. The undo object is the one the result then carries.
+ * work that needs no verdict, overlapped with theirs. The undo object is the one the result then carries. `ahead`
+ * holds this block's script checks when they were posted before its turn; the caller drops what goes unused.
  */
-export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, ctx: ConnectBlockContext, whileScriptsRun?: (undo: BlockUndo) => void): ConnectBlockResult | Promise<ConnectBlockResult> {
+export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, ctx: ConnectBlockContext, whileScriptsRun?: (undo: BlockUndo) => void, ahead?: ScriptsAhead): ConnectBlockResult | Promise<ConnectBlockResult> {
   if (!bytesEqual(block.hash, index.hash)) throw new Error('ConnectBlock: block does not match its index entry');
   const consensus = ctx.params.consensus;
   const state = new BlockValidationState();
@@ -145,7 +147,7 @@ export function connectBlock(block: Block, index: BlockIndex, view: CoinsCache, 
   const flags = getBlockScriptFlags(index, consensus);
   ctx.scriptCheckReason?.(reason, index);
   const scripts = reason === null ? undefined : new BlockScriptChecks({
-    flags, cache: ctx.validationCache, queue: ctx.scriptQueue, cacheStore: justCheck, chunkInputs: ctx.scriptChunkInputs,
+    flags, cache: ctx.validationCache, queue: ctx.scriptQueue, cacheStore: justCheck, chunkInputs: ctx.scriptChunkInputs, ahead,
   });
   const totals = connectTransactions(block, index, view, state, { flags, lockTimeFlags: getBlockLockTimeFlags(index, consensus), scripts, newOutpoints });
 

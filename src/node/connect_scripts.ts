@@ -10,6 +10,7 @@ import { ScriptError, scriptErrorString } from '../script/script_error.js';
 import type { ScriptVerifyFlags } from '../script/verify_flags.js';
 import { hashToHex } from '../util/hex.js';
 import type { MaybePromise } from '../util/maybe_async.js';
+import type { ScriptsAhead } from './connect_scripts_ahead.js';
 import type { ValidationCache } from './script_cache.js';
 
 /** A failed script check: Core's reject reason and debug string. */
@@ -62,6 +63,11 @@ export interface BlockScriptChecksOptions {
   cacheStore: boolean;
   /** Inputs of the first chunk of work (default DEFAULT_SCRIPT_CHUNK_INPUTS). */
   chunkInputs?: number;
+  /**
+   * This block's checks as posted while the previous block was connected (connect_scripts_ahead.ts): the
+   * transactions they match are not queued again. The caller drops what was not used.
+   */
+  ahead?: ScriptsAhead;
 }
 
 interface Queued {
@@ -85,6 +91,8 @@ export class BlockScriptChecks {
   private readonly chunks: Chunk[] = [];
   private current: Queued[] = [];
   private currentInputs = 0;
+  /** Transactions whose posted-ahead checks were used, in block order, with their cache entries to insert. */
+  private readonly aheadItems: Queued[] = [];
   /** Inputs whose scripts were checked or queued, and transactions skipped thanks to the cache. */
   inputsChecked = 0;
   cacheHits = 0;
@@ -114,6 +122,10 @@ export class BlockScriptChecks {
       const result = this.verifyHere(tx, spent);
       if (result.error !== ScriptError.SCRIPT_ERR_OK) return scriptFailure(tx, result);
       if (storeEntry !== undefined) sec!.insert(storeEntry);
+      return undefined;
+    }
+    if (this.opts.ahead?.take(tx, spent, flags)) {
+      this.aheadItems.push({ tx, spent, entry: storeEntry });
       return undefined;
     }
     this.current.push({ tx, spent, entry: storeEntry });
@@ -152,7 +164,7 @@ export class BlockScriptChecks {
    * first chunk keeps them for verifyRemaining(): a message, a wake-up and a join cost more than they save there.
    */
   hasPoolWork(): boolean {
-    return this.chunks.length > 0;
+    return this.chunks.length > 0 || this.aheadItems.length > 0;
   }
 
   /**
@@ -160,7 +172,7 @@ export class BlockScriptChecks {
    * transaction loop as the pool's results would come: an earlier failure of the block still comes first.
    */
   verifyRemaining(): ScriptFailure | undefined {
-    if (this.chunks.length > 0) throw new Error('verifyRemaining: jobs went to the pool; complete() joins them');
+    if (this.hasPoolWork()) throw new Error('verifyRemaining: jobs went to the pool; complete() joins them');
     for (const { tx, spent, entry } of this.takeCurrent()) {
       const result = this.verifyHere(tx, spent);
       if (result.error !== ScriptError.SCRIPT_ERR_OK) return scriptFailure(tx, result);
@@ -183,42 +195,52 @@ export class BlockScriptChecks {
     const rest = this.takeCurrent();
     if (this.opts.queue) for (const part of splitByWeight(rest, (q) => q.tx.vin.length, this.opts.queue.size)) this.cutChunk(part);
     // Nothing went to the pool (scripts ran inline, or the block spends nothing): nothing to wait for.
-    if (this.chunks.length === 0) return undefined;
+    if (!this.hasPoolWork()) return undefined;
+    const ahead = this.aheadItems.length > 0 ? this.opts.ahead : undefined;
     try {
       sideWork?.();
+      // The workers take the earliest batches first: this thread starts from the latest.
       for (let k = this.chunks.length - 1; k >= 0; k--) {
         const { items, posted } = this.chunks[k]!;
         posted.help((i) => this.verifyHere(items[i]!.tx, items[i]!.spent));
       }
+      ahead?.help((tx, spent) => this.verifyHere(tx, spent));
     } catch (e) {
       return this.joinAndThrow(e);
     }
     // The workers are on their last jobs by now: their results are usually here without a turn of the event loop.
+    const waits: Array<{ now(): TxScriptResult[] | undefined; later(): Promise<TxScriptResult[]> }> = [];
+    if (ahead) waits.push({ now: () => ahead.resultsNow(), later: () => ahead.results() });
+    for (const { posted } of this.chunks) waits.push({ now: () => posted.resultsNow(), later: () => posted.results() });
     const now: TxScriptResult[][] = [];
-    for (const { posted } of this.chunks) {
-      const results = posted.resultsNow();
+    for (const w of waits) {
+      const results = w.now();
       if (results === undefined) break;
       now.push(results);
     }
-    if (now.length === this.chunks.length) return this.verdict(now);
-    return Promise.all(this.chunks.map((c, k) => now[k] ?? c.posted.results())).then((pooled) => this.verdict(pooled));
+    if (now.length === waits.length) return this.verdict(now);
+    return Promise.all(waits.map((w, k) => now[k] ?? w.later())).then((pooled) => this.verdict(pooled));
   }
 
   /** No check may outlive the block's connection: the pool finishes before the error goes up. */
   private async joinAndThrow(error: unknown): Promise<never> {
     for (const c of this.chunks) c.posted.closeHelp();
-    await Promise.allSettled(this.chunks.map((c) => c.posted.results()));
+    await Promise.allSettled([...this.chunks.map((c) => c.posted.results()), this.opts.ahead?.settle()]);
     throw error;
   }
 
-  /** The first failure in block order; valid transactions go to the script-execution cache when storing. */
+  /**
+   * The first failure in block order; valid transactions go to the script-execution cache when storing. `pooled`
+   * holds the posted-ahead results first when there are any: those transactions come before every chunk's.
+   */
   private verdict(pooled: readonly TxScriptResult[][]): ScriptFailure | undefined {
     let failure: ScriptFailure | undefined;
-    this.chunks.forEach((chunk, k) => {
+    const groups = this.aheadItems.length > 0 ? [this.aheadItems, ...this.chunks.map((c) => c.items)] : this.chunks.map((c) => c.items);
+    groups.forEach((items, k) => {
       const results = pooled[k]!;
-      if (results.length !== chunk.items.length) throw new Error(`script check queue returned ${results.length} results for ${chunk.items.length} transactions`);
+      if (results.length !== items.length) throw new Error(`script check queue returned ${results.length} results for ${items.length} transactions`);
       results.forEach((r, i) => {
-        const { tx, entry } = chunk.items[i]!;
+        const { tx, entry } = items[i]!;
         if (r.error !== ScriptError.SCRIPT_ERR_OK) failure ??= scriptFailure(tx, r);
         else if (entry !== undefined) this.opts.cache!.scriptExecutionCache.insert(entry);
       });

@@ -46,8 +46,16 @@ export interface BlockConnector {
    * inline or nothing went to the workers).
    */
   connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean, whileScriptsRun?: (undo: BlockUndo) => void): MaybePromise<BlockUndo | undefined>;
-  /** Optional: CheckBlock ahead of ConnectBlock for a block read early, remembered in the block when it passes. */
-  precheckBlock?(block: Block): void;
+  /**
+   * Optional: CheckBlock ahead of ConnectBlock for a block read early, remembered in the block when it passes;
+   * returns whether it passed.
+   */
+  precheckBlock?(block: Block): boolean;
+  /**
+   * Optional: the script checks of the block connected next (`index`, on top of `view`), started while the current
+   * block's are verified. Its connection uses them only where they are still the same checks.
+   */
+  postScriptsAhead?(block: Block, index: BlockIndex, view: CoinsCache): void;
   disconnectBlock(block: Block, index: BlockIndex, undo: BlockUndo, view: CoinsCache): DisconnectResult;
 }
 

@@ -154,7 +154,7 @@ function* connectTip(cm: ChainstateManager, index: BlockIndex, given: Block | un
   const block = given ?? cm.readAhead.take(index) ?? cm.blockman.readBlock(index);
   const view = new CoinsViewCache(cm.coinsCache);
   if (index.height > 0) {
-    const connecting = cm.connector.connectBlock(block, index, view, state, false, (undo) => whileScriptsRun(cm, undo, index, next));
+    const connecting = cm.connector.connectBlock(block, index, view, state, false, (undo) => whileScriptsRun(cm, undo, index, view, next));
     // Waited for only when script checks went to the pool: otherwise the result is here, and a turn is saved.
     const undo = connecting instanceof Promise ? (yield connecting) as BlockUndo | undefined : connecting;
     // Core writes the undo data inside ConnectBlock, so subscribers hear BlockChecked after it.
@@ -185,16 +185,20 @@ function* connectTip(cm: ChainstateManager, index: BlockIndex, given: Block | un
 
 /**
  * Serial work of ConnectTip that needs no script verdict, done while the workers verify `index`: its undo bytes, and
- * the read and context-free checks of the block connected next (when it is not given: the caller's block is in hand).
+ * for the block connected next (when it is not given: the caller's block is in hand) the read, the context-free
+ * checks and the posting of its script checks on top of `view` (which holds `index`'s changes), so that the workers
+ * go on to them without waiting for its turn.
  */
-function whileScriptsRun(cm: ChainstateManager, undo: BlockUndo, index: BlockIndex, next: BlockIndex | undefined): void {
+function whileScriptsRun(cm: ChainstateManager, undo: BlockUndo, index: BlockIndex, view: CoinsViewCache, next: BlockIndex | undefined): void {
   cm.blockman.prepareBlockUndo(undo, index);
   if (next === undefined) return;
-  cm.readAhead.load(next, (i) => {
-    const block = cm.blockman.readBlock(i);
-    cm.connector.precheckBlock?.(block);
-    return block;
+  let passed = false;
+  const block = cm.readAhead.load(next, (i) => {
+    const read = cm.blockman.readBlock(i);
+    passed = cm.connector.precheckBlock?.(read) ?? false;
+    return read;
   });
+  if (block !== undefined && passed) cm.connector.postScriptsAhead?.(block, next, view);
 }
 
 /** One step toward `target` (Core's ActivateBestChainStep): back to the fork, then forward up to 32 blocks. */

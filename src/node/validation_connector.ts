@@ -7,9 +7,11 @@ import { BlockValidationState } from '../consensus/validation.js';
 import type { Block } from '../primitives/block.js';
 import type { BlockIndex } from './chain.js';
 import type { CoinsCache } from './chainstate_api.js';
-import { type AssumeValidContext, scriptCheckSwitchLogLine } from './connect_assumevalid.js';
+import { type AssumeValidContext, scriptCheckReason, scriptCheckSwitchLogLine } from './connect_assumevalid.js';
 import { type ConnectBlockContext, type ConnectBlockResult, connectBlock } from './connect_block.js';
 import { disconnectBlock } from './connect_coins.js';
+import { getBlockScriptFlags } from './connect_flags.js';
+import { type ScriptsAhead, postScriptsAhead } from './connect_scripts_ahead.js';
 import type { BlockUndo } from './undo.js';
 import type { BlockConnector, ChainstateManager, DisconnectResult } from './validation.js';
 
@@ -67,19 +69,58 @@ export class ChainstateBlockConnector implements BlockConnector {
     return { params, scriptQueue, scriptChunkInputs, validationCache, justCheck, assumeValid, checkBlockOptions, log, fatalError, scriptCheckReason };
   }
 
+  /** The script checks posted for the block connected next (postScriptsAhead), until its connection takes them. */
+  private ahead: ScriptsAhead | undefined;
+
   /** The undo data, or undefined with `state` set; a promise only when script checks went to the pool. */
   connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean, whileScriptsRun?: (undo: BlockUndo) => void): MaybePromise<BlockUndo | undefined> {
-    const r = connectBlock(block, index, view, this.context(justCheck), whileScriptsRun);
-    return r instanceof Promise ? r.then((done) => outcome(done, state)) : outcome(r, state);
+    // A check-only call (a block template) is not the chain's next block: what was posted ahead stays for that.
+    const ahead = justCheck ? undefined : this.takeAhead(index);
+    let r: ConnectBlockResult | Promise<ConnectBlockResult>;
+    try {
+      r = connectBlock(block, index, view, this.context(justCheck), whileScriptsRun, ahead);
+    } catch (e) {
+      ahead?.discard();
+      throw e;
+    }
+    if (!(r instanceof Promise)) {
+      ahead?.discard();
+      return outcome(r, state);
+    }
+    return r.then((done) => outcome(done, state)).finally(() => ahead?.discard());
+  }
+
+  /**
+   * Posts the script checks of `block`, to be connected next on top of `view`, while the workers still verify the
+   * current block's: they start on it as soon as they finish, instead of waiting for its transaction loop. Its
+   * connection uses the results only where they are for the same checks (connect_scripts_ahead.ts).
+   */
+  postScriptsAhead(block: Block, index: BlockIndex, view: CoinsCache): void {
+    this.ahead?.discard();
+    this.ahead = undefined;
+    const ctx = this.context(false);
+    if (ctx.scriptQueue === undefined || index.prev === undefined) return;
+    if (scriptCheckReason(index, ctx.assumeValid, ctx.params.consensus) === null) return;
+    this.ahead = postScriptsAhead(block, index, view, getBlockScriptFlags(index, ctx.params.consensus), ctx.scriptQueue);
+  }
+
+  /** What was posted ahead for `index`; anything posted for another block is dropped. */
+  private takeAhead(index: BlockIndex): ScriptsAhead | undefined {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    if (ahead === undefined || ahead.index === index) return ahead;
+    ahead.discard();
+    return undefined;
   }
 
   /**
    * Context-free CheckBlock of a block read ahead, as ConnectBlock will run it: a pass is remembered in the block
-   * (so ConnectBlock's own call returns at once); a failure changes nothing and is found again there.
+   * (so ConnectBlock's own call returns at once); a failure changes nothing and is found again there. Returns
+   * whether it passed.
    */
-  precheckBlock(block: Block): void {
+  precheckBlock(block: Block): boolean {
     const ctx = this.context(false);
-    checkBlock(block, new BlockValidationState(), ctx.params.consensus, checkBlockOptionsWith(ctx.checkBlockOptions, true, true));
+    return checkBlock(block, new BlockValidationState(), ctx.params.consensus, checkBlockOptionsWith(ctx.checkBlockOptions, true, true));
   }
 
   disconnectBlock(block: Block, index: BlockIndex, undo: BlockUndo, view: CoinsCache): DisconnectResult {

@@ -10,7 +10,7 @@ import type { BlockIndex } from '../../../src/node/chain.js';
 import type { Coin } from '../../../src/node/coin.js';
 import type { BlockConnector, ChainstateManager } from '../../../src/node/validation.js';
 import { Block, BlockHeader } from '../../../src/primitives/block.js';
-import { MutableTransaction, OutPoint, type Transaction } from '../../../src/primitives/transaction.js';
+import { MutableTransaction, OutPoint, Transaction, TxOut } from '../../../src/primitives/transaction.js';
 import { isUnspendable, pushIntBytes } from '../../../src/script/script.js';
 import { Logger } from '../../../src/util/logging.js';
 import { NodeClock } from '../../../src/util/time.js';
@@ -24,6 +24,12 @@ export function coinbase(height: number, tag = 0, value = 5_000_000_000n): Trans
     .addInput(new OutPoint(), Uint8Array.from([...pushIntBytes(height), 0x01, tag]))
     .addOutput(value, OP_TRUE)
     .toTransaction();
+}
+
+/** The same inputs and witnesses with one satoshi less in the first output: every signature is now wrong. */
+export function tamper(tx: Transaction): Transaction {
+  const vout = tx.vout.map((o, i) => (i === 0 ? new TxOut(o.value - 1n, o.scriptPubKey) : o));
+  return new Transaction({ version: tx.version, vin: tx.vin, vout, lockTime: tx.lockTime });
 }
 
 /** A transaction spending `prevouts` into one OP_TRUE output per entry of `values`. */

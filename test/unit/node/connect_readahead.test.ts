@@ -5,10 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
-import type { Block } from '../../../src/primitives/block.js';
+import { Block } from '../../../src/primitives/block.js';
+import type { Transaction } from '../../../src/primitives/transaction.js';
 import { ScriptCheckQueue } from '../../../src/script/check_queue.js';
 import { BlockReadAhead } from '../../../src/node/block_readahead.js';
 import { BlockIndex } from '../../../src/node/chain.js';
+import type { CoinsCache } from '../../../src/node/chainstate_api.js';
 import { connectBlock } from '../../../src/node/connect_block.js';
 import type { BlockUndo } from '../../../src/node/undo.js';
 import { ChainstateBlockConnector } from '../../../src/node/validation_connector.js';
@@ -16,7 +18,7 @@ import type { ChainstateManager } from '../../../src/node/validation.js';
 import { NodeClock } from '../../../src/util/time.js';
 import { regenerateCommitments } from '../../../src/node/miner_commitment.js';
 import { TestChain, mineBlock, utxosOf } from '../../../bench/lib/connect_chain.js';
-import { coinSet, open, params, testLogger } from './chain_helpers.js';
+import { coinSet, open, params, tamper, testLogger } from './chain_helpers.js';
 
 let queue: ScriptCheckQueue;
 before(() => {
@@ -29,14 +31,24 @@ after(async () => {
 /** Counts the blocks read ahead: precheckBlock is only called for those. */
 class CountingConnector extends ChainstateBlockConnector {
   prechecked: string[] = [];
-  override precheckBlock(block: Block): void {
+  override precheckBlock(block: Block): boolean {
     this.prechecked.push(block.header.hashHex());
-    super.precheckBlock(block);
+    return super.precheckBlock(block);
+  }
+
+  postedAhead: string[] = [];
+  override postScriptsAhead(block: Block, index: BlockIndex, view: CoinsCache): void {
+    this.postedAhead.push(index.hashHex);
+    super.postScriptsAhead(block, index, view);
   }
 }
 
-/** 101 blocks, a fan-out into 24 outputs, then 4 blocks of 6 signed one-input spends each, oldest first. */
-async function signedChain(): Promise<Block[]> {
+
+/**
+ * 101 blocks, a fan-out into 24 outputs, then 4 blocks of 6 signed one-input spends each, oldest first. With
+ * `badFromTip` (1 for the tip), that block's third spend carries a signature that does not sign it.
+ */
+async function signedChain(badFromTip?: number): Promise<Block[]> {
   const chain = await TestChain.create(101);
   const fan = chain.spend([chain.matureCoinbases()[0]!], Array.from({ length: 6 }, () => ['p2wpkh', 'p2pkh', 'p2tr', 'p2tr-script'] as const).flat());
   await chain.mine([fan]);
@@ -48,6 +60,12 @@ async function signedChain(): Promise<Block[]> {
   // coinbases are never spent, so no later transaction changes), and every header is mined again on the new parent.
   const blocks: Block[] = [];
   let prev = new BlockIndex(params.genesis.header, undefined);
+  if (badFromTip !== undefined) {
+    const k = made.length - badFromTip;
+    const vtx = [...made[k]!.vtx];
+    vtx[3] = tamper(vtx[3]!);
+    made[k] = new Block(made[k]!.header, vtx);
+  }
   for (const block of made) {
     const vtx = block.vtx.some((tx) => tx.hasWitness()) ? regenerateCommitments(block, prev, params.consensus).vtx : block.vtx;
     const mined = mineBlock([...vtx], prev, params, { time: block.header.time });
@@ -134,8 +152,34 @@ describe('script workers and the connecting thread', () => {
       assert.deepEqual(coinSet(second), coins);
       // Read ahead: each block that follows one whose scripts went to the workers (the last three spend blocks).
       assert.deepEqual(connector.prechecked, blocks.slice(-3).map((b) => b.header.hashHex()));
+      // And their script checks posted while the block before them was verified.
+      assert.deepEqual(connector.postedAhead, blocks.slice(-3).map((b) => b.header.hashHex()));
       second.close();
       assert.ok(fs.readFileSync(rev).equals(undoBytes), 'the reindex wrote different undo data');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('-reindex with a worker pool stops at a block whose scripts fail although its checks were posted ahead', async () => {
+    const blocks = await signedChain(2);
+    const bad = blocks[blocks.length - 2]!;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'smithcoin-readahead-bad-'));
+    try {
+      const first = await openWith(dir, new ChainstateBlockConnector({ params }), false);
+      for (const block of blocks.slice(0, -1)) await first.processNewBlock(block, { forceProcessing: true, minPowChecked: true });
+      assert.equal(first.chain.height(), blocks.length - 2, 'the bad block was connected');
+      const coins = coinSet(first);
+      first.close();
+
+      const connector = new CountingConnector({ params, scriptQueue: queue, scriptChunkInputs: 4 });
+      const { logger, lines } = testLogger();
+      const second = await openWith(dir, connector, true, logger);
+      assert.equal(second.chain.height(), blocks.length - 2);
+      assert.deepEqual(coinSet(second), coins);
+      assert.ok(connector.postedAhead.includes(bad.header.hashHex()), "the bad block's checks were not posted ahead");
+      assert.ok(lines.some((l) => l.includes(`ConnectTip: ConnectBlock ${bad.header.hashHex()} failed, block-script-verify-flag-failed (`)), lines.join('\n'));
+      second.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@ import { LOCKTIME_VERIFY_SEQUENCE } from '../../../src/consensus/consensus.js';
 import { BlockValidationResult, type BlockValidationState } from '../../../src/consensus/validation.js';
 import { createChainParams } from '../../../src/kernel/chainparams.js';
 import { BlockHeader } from '../../../src/primitives/block.js';
-import { Transaction, TxOut } from '../../../src/primitives/transaction.js';
+import { Transaction } from '../../../src/primitives/transaction.js';
 import { ScriptCheckQueue, makeScriptCheckJob, runScriptCheckJobCached } from '../../../src/script/check_queue.js';
 import { BoundedKeySet, SignatureCache } from '../../../src/script/sigcache.js';
 import {
@@ -21,14 +21,10 @@ import { getBlockLockTimeFlags, getBlockScriptFlags, isBIP30Enforced, isBIP30Rep
 import { ValidationCache, validationCacheBytesFromArg } from '../../../src/node/script_cache.js';
 import { hashToHex } from '../../../src/util/hex.js';
 import { TestChain, type Utxo, utxosOf } from '../../../bench/lib/connect_chain.js';
+import { tamper } from './chain_helpers.js';
 
 const EVAL_FALSE = 'Script evaluated without error but finished with a false/empty top stack element';
 
-/** The same inputs and witnesses with one satoshi less in the first output: every signature is now wrong. */
-function tamper(tx: Transaction): Transaction {
-  const vout = tx.vout.map((o, i) => (i === 0 ? new TxOut(o.value - 1n, o.scriptPubKey) : o));
-  return new Transaction({ version: tx.version, vin: tx.vin, vout, lockTime: tx.lockTime });
-}
 
 function scriptFailureDebug(tx: Transaction, input: number): string {
   const prevout = tx.vin[input]!.prevout;

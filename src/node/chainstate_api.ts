@@ -31,6 +31,11 @@ export interface CoinsReader {
   haveCoin(outpoint: OutPoint): boolean;
   /** Whether any of the outpoints is an unspent coin: haveCoin over all of them, in as few lookups below as it can. */
   haveAnyCoin?(outpoints: readonly OutPoint[]): boolean;
+  /**
+   * The coin getCoin would give, without caching it at this level (a look ahead that this view's owner will not
+   * make itself); the views below may cache it.
+   */
+  peekCoin?(outpoint: OutPoint): Coin | undefined;
   /** Hash of the block the cache's view corresponds to (internal byte order). */
   getBestBlock(): Uint8Array;
 }

@@ -72,6 +72,11 @@ export class CoinsViewCache implements CoinsCache, CoinsBackend {
     return this.fetch(outpoint)?.coin !== undefined;
   }
 
+  peekCoin(outpoint: OutPoint): Coin | undefined {
+    const hit = this.entries.get(keyOf(outpoint));
+    return hit !== undefined ? hit.coin : this.base.getCoin(outpoint);
+  }
+
   /**
    * Whether any outpoint is an unspent coin (BIP30's question about a block's new outputs). Cached entries answer
    * for themselves, spent ones included; the rest are asked below in one batch. Found coins are not cached: the

@@ -33,9 +33,28 @@ function sameOutputs(a: readonly TxOut[], b: readonly TxOut[]): boolean {
   return true;
 }
 
-/** A latin1 string of a txid: a Map key for the block's own outputs. */
-function txidKey(hash: Uint8Array): string {
-  return Buffer.from(hash.buffer, hash.byteOffset, hash.length).toString('latin1');
+/** A txid's first four bytes as a small integer: a cheap Map key for the block's own transactions. */
+function txidTag(hash: Uint8Array): number {
+  return hash[0]! | (hash[1]! << 8) | (hash[2]! << 16) | (hash[3]! << 24);
+}
+
+/** The block's transactions so far by txid (tags collide rarely; the whole txid decides). */
+class EarlierTransactions {
+  private readonly byTag = new Map<number, Transaction[]>();
+
+  add(tx: Transaction): void {
+    const tag = txidTag(tx.txid);
+    const same = this.byTag.get(tag);
+    if (same === undefined) this.byTag.set(tag, [tx]);
+    else same.push(tx);
+  }
+
+  output(hash: Uint8Array, n: number): TxOut | undefined {
+    const same = this.byTag.get(txidTag(hash));
+    if (same === undefined) return undefined;
+    for (const tx of same) if (bytesEqual(tx.txid, hash)) return tx.vout[n];
+    return undefined;
+  }
 }
 
 /**
@@ -119,21 +138,22 @@ export class ScriptsAhead {
  * nothing to post.
  */
 export function postScriptsAhead(block: Block, index: BlockIndex, view: CoinsCache, flags: ScriptVerifyFlags, queue: ScriptCheckQueue): ScriptsAhead | undefined {
-  const earlier = new Map<string, Transaction>();
+  const earlier = new EarlierTransactions();
   const items: AheadItem[] = [];
   for (const tx of block.vtx) {
     if (!tx.isCoinBase()) {
       const spent: TxOut[] = [];
       for (const input of tx.vin) {
         const { hash, n } = input.prevout;
-        const out = earlier.get(txidKey(hash))?.vout[n] ?? view.getCoin(input.prevout)?.out;
+        // Peeked, not fetched: the view is the current block's and goes away after it; its own lookups are done.
+        const out = earlier.output(hash, n) ?? (view.peekCoin ? view.peekCoin(input.prevout) : view.getCoin(input.prevout))?.out;
         if (out === undefined) break;
         spent.push(out);
       }
       if (spent.length !== tx.vin.length) break;
       items.push({ tx, spent });
     }
-    earlier.set(txidKey(tx.txid), tx);
+    earlier.add(tx);
   }
   if (items.length === 0) return undefined;
   const posted = queue.post(items.map((item) => makeScriptCheckJob(item.tx, item.spent, flags, false)), true);

@@ -76,18 +76,29 @@ export class ChainstateBlockConnector implements BlockConnector {
   connectBlock(block: Block, index: BlockIndex, view: CoinsCache, state: BlockValidationState, justCheck: boolean, whileScriptsRun?: (undo: BlockUndo) => void): MaybePromise<BlockUndo | undefined> {
     // A check-only call (a block template) is not the chain's next block: what was posted ahead stays for that.
     const ahead = justCheck ? undefined : this.takeAhead(index);
+    // What was not used is dropped; so is what this block posted for the next one, when this block failed.
+    const settle = (ok: boolean): void => {
+      ahead?.discard();
+      if (!ok && !justCheck) this.dropAhead();
+    };
     let r: ConnectBlockResult | Promise<ConnectBlockResult>;
     try {
       r = connectBlock(block, index, view, this.context(justCheck), whileScriptsRun, ahead);
     } catch (e) {
-      ahead?.discard();
+      settle(false);
       throw e;
     }
     if (!(r instanceof Promise)) {
-      ahead?.discard();
+      settle(r.ok);
       return outcome(r, state);
     }
-    return r.then((done) => outcome(done, state)).finally(() => ahead?.discard());
+    return r.then((done) => {
+      settle(done.ok);
+      return outcome(done, state);
+    }, (e: unknown) => {
+      settle(false);
+      throw e;
+    });
   }
 
   /**
@@ -96,12 +107,16 @@ export class ChainstateBlockConnector implements BlockConnector {
    * connection uses the results only where they are for the same checks (connect_scripts_ahead.ts).
    */
   postScriptsAhead(block: Block, index: BlockIndex, view: CoinsCache): void {
-    this.ahead?.discard();
-    this.ahead = undefined;
+    this.dropAhead();
     const ctx = this.context(false);
     if (ctx.scriptQueue === undefined || index.prev === undefined) return;
     if (scriptCheckReason(index, ctx.assumeValid, ctx.params.consensus) === null) return;
     this.ahead = postScriptsAhead(block, index, view, getBlockScriptFlags(index, ctx.params.consensus), ctx.scriptQueue);
+  }
+
+  private dropAhead(): void {
+    this.ahead?.discard();
+    this.ahead = undefined;
   }
 
   /** What was posted ahead for `index`; anything posted for another block is dropped. */

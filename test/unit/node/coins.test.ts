@@ -71,6 +71,23 @@ describe('node/coins: CoinsViewCache', () => {
     assert.equal(new CoinsViewCache(cache).haveAnyCoin([op(20), op(22)]), false);
   });
 
+  it('peeks as getCoin finds (its own spends and additions first), caching below but not at its own level', () => {
+    const base = new MemoryBackend();
+    base.coins.set(op(30).key(), coin(1n));
+    base.coins.set(op(31).key(), coin(2n));
+    const parent = new CoinsViewCache(base);
+    const child = new CoinsViewCache(parent);
+    child.spendCoin(op(30));
+    child.addCoin(op(32), coin(3n), false);
+    const size = child.cacheSize;
+    assert.equal(child.peekCoin(op(30)), undefined, 'spent here');
+    assert.equal(child.peekCoin(op(32))?.out.value, 3n, 'added here');
+    assert.equal(child.peekCoin(op(31))?.out.value, 2n, 'found below');
+    assert.equal(child.peekCoin(op(33)), undefined, 'nowhere');
+    assert.equal(child.cacheSize, size, 'a peek cached the coin in the peeking view');
+    assert.equal(parent.cacheSize, 2, 'the view below caches what it was asked for (30 by the spend, 31 by the peek)');
+  });
+
   it('keeps a spend of a coin from below as a DIRTY erase', () => {
     const base = new MemoryBackend();
     base.coins.set(op(2).key(), coin(7n));

@@ -77,6 +77,12 @@ interface Queued {
   entry: string | undefined;
 }
 
+/** Transactions whose results come from one batch, and that batch (a chunk posted by this block, or posted ahead). */
+interface PooledGroup {
+  items: Queued[];
+  batch: Pick<PostedBatch, 'resultsNow' | 'results'>;
+}
+
 interface Chunk {
   items: Queued[];
   /** The batch sent to the pool (the main thread may still run some of its jobs). */
@@ -209,17 +215,22 @@ export class BlockScriptChecks {
       return this.joinAndThrow(e);
     }
     // The workers are on their last jobs by now: their results are usually here without a turn of the event loop.
-    const waits: Array<{ now(): TxScriptResult[] | undefined; later(): Promise<TxScriptResult[]> }> = [];
-    if (ahead) waits.push({ now: () => ahead.resultsNow(), later: () => ahead.results() });
-    for (const { posted } of this.chunks) waits.push({ now: () => posted.resultsNow(), later: () => posted.results() });
+    const groups = this.pooledGroups();
     const now: TxScriptResult[][] = [];
-    for (const w of waits) {
-      const results = w.now();
+    for (const { batch } of groups) {
+      const results = batch.resultsNow();
       if (results === undefined) break;
       now.push(results);
     }
-    if (now.length === waits.length) return this.verdict(now);
-    return Promise.all(waits.map((w, k) => now[k] ?? w.later())).then((pooled) => this.verdict(pooled));
+    if (now.length === groups.length) return this.verdict(groups, now);
+    return Promise.all(groups.map((g, k) => now[k] ?? g.batch.results())).then((pooled) => this.verdict(groups, pooled));
+  }
+
+  /** Where this block's pooled results come from, in block order: the posted-ahead checks used, then the chunks. */
+  private pooledGroups(): PooledGroup[] {
+    const groups: PooledGroup[] = this.chunks.map((c) => ({ items: c.items, batch: c.posted }));
+    if (this.aheadItems.length > 0) groups.unshift({ items: this.aheadItems, batch: this.opts.ahead! });
+    return groups;
   }
 
   /** No check may outlive the block's connection: the pool finishes before the error goes up. */
@@ -230,13 +241,12 @@ export class BlockScriptChecks {
   }
 
   /**
-   * The first failure in block order; valid transactions go to the script-execution cache when storing. `pooled`
-   * holds the posted-ahead results first when there are any: those transactions come before every chunk's.
+   * The first failure in block order (`pooled[k]` answers `groups[k]`); valid transactions go to the
+   * script-execution cache when storing.
    */
-  private verdict(pooled: readonly TxScriptResult[][]): ScriptFailure | undefined {
+  private verdict(groups: readonly PooledGroup[], pooled: readonly TxScriptResult[][]): ScriptFailure | undefined {
     let failure: ScriptFailure | undefined;
-    const groups = this.aheadItems.length > 0 ? [this.aheadItems, ...this.chunks.map((c) => c.items)] : this.chunks.map((c) => c.items);
-    groups.forEach((items, k) => {
+    groups.forEach(({ items }, k) => {
       const results = pooled[k]!;
       if (results.length !== items.length) throw new Error(`script check queue returned ${results.length} results for ${items.length} transactions`);
       results.forEach((r, i) => {
